@@ -1,0 +1,297 @@
+"""The scriptable front door: ``commander [--db URL] SUBCOMMAND``.
+
+Every subcommand calls the same services as the window. Exit codes: 0 success,
+2 usage error, 1 anything else, with one line on stderr (``--debug`` adds the
+traceback). Heavy modules are imported inside the handlers so that opening the
+window does not pay for them before the first paint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from commander import __version__
+from commander.domain import USER_KINDS, EntryKind, Phase, Severity
+from commander.domain.when import HELP as TIME_HELP
+from commander.domain.when import parse_when
+from commander.errors import CommanderError
+
+if TYPE_CHECKING:
+    from commander.store import Store
+
+log = logging.getLogger(__name__)
+PROG = "commander"
+
+
+def _argument(parse: Callable[[str], object]) -> Callable[[str], object]:
+    """Adapt a domain parser so argparse reports its message as a usage error."""
+
+    def convert(text: str) -> object:
+        try:
+            return parse(text)
+        except CommanderError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = parse.__name__
+    return convert
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Incident Commander. With no subcommand, opens the window.",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLite file path or SQLAlchemy URL (default: $COMMANDER_DB, "
+        "else incidents.sqlite in the user data folder)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks, log more")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
+    severity_help = "; ".join(f"{s.value} {s.label}: {s.definition}" for s in Severity)
+    time_type = _argument(parse_when)
+    severity_type = _argument(Severity.parse)
+
+    declare = sub.add_parser("declare", help="declare a new incident; prints its ref")
+    declare.add_argument("title")
+    declare.add_argument("--severity", required=True, type=severity_type, help=severity_help)
+    declare.add_argument("--summary", default="")
+    declare.add_argument("--impact-start", type=time_type, metavar="TIME", help=TIME_HELP)
+    declare.add_argument("--author", help="who is declaring (default: settings, then OS user)")
+
+    log_cmd = sub.add_parser("log", help="add a timeline entry")
+    log_cmd.add_argument("ref")
+    log_cmd.add_argument("text")
+    log_cmd.add_argument("--at", type=time_type, metavar="TIME", help=TIME_HELP)
+    log_cmd.add_argument(
+        "--kind",
+        type=_argument(EntryKind.parse_user_kind),
+        default=EntryKind.NOTE,
+        help="one of " + ", ".join(k.value for k in USER_KINDS),
+    )
+    log_cmd.add_argument("--author")
+    log_cmd.add_argument("--pin", action="store_true", help="pin the entry as a key event")
+
+    severity = sub.add_parser("severity", help="change an incident's severity")
+    severity.add_argument("ref")
+    severity.add_argument("level", type=severity_type, metavar="P0..P4", help=severity_help)
+    severity.add_argument("--reason", default="")
+    severity.add_argument("--author")
+
+    phase = sub.add_parser("phase", help="move an incident to another phase")
+    phase.add_argument("ref")
+    phase.add_argument("phase", type=_argument(Phase.parse), metavar="|".join(Phase))
+    phase.add_argument("--author")
+
+    list_cmd = sub.add_parser("list", help="list incidents, newest first")
+    list_cmd.add_argument("--json", action="store_true")
+
+    show = sub.add_parser("show", help="show an incident and its timeline")
+    show.add_argument("ref")
+    show.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", help="export an incident document")
+    export.add_argument("ref")
+    export.add_argument("--format", choices=["json"], default="json")
+    export.add_argument("-o", "--output", type=Path, metavar="FILE")
+    return parser
+
+
+_TIME_OPTIONS = ("--at", "--impact-start")
+
+
+def glue_relative_times(argv: Sequence[str]) -> list[str]:
+    """Let ``--at -5m`` work: argparse would take ``-5m`` for an option."""
+    glued: list[str] = []
+    items = list(argv)
+    index = 0
+    while index < len(items):
+        item = items[index]
+        following = items[index + 1] if index + 1 < len(items) else ""
+        if item in _TIME_OPTIONS and following[:2].startswith("-") and following[1:2].isdigit():
+            glued.append(f"{item}={following}")
+            index += 2
+            continue
+        glued.append(item)
+        index += 1
+    return glued
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    return build_parser().parse_args(glue_relative_times(sys.argv[1:] if argv is None else argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """CLI entry without the window (``python -m commander``)."""
+    args = parse_args(argv)
+    if args.command is None:
+        build_parser().error("no subcommand given (run `commander` without one to open the window)")
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    from commander.logs import configure_logging
+
+    configure_logging(args.debug)
+    try:
+        return _dispatch(args)
+    except CommanderError as exc:
+        log.info("%s failed: %s", args.command, exc)
+        _fail(str(exc), args.debug)
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:
+        log.exception("unexpected error in %s", args.command)
+        _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", args.debug)
+    return 1
+
+
+def _fail(message: str, debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def _author(args: argparse.Namespace) -> str:
+    if getattr(args, "author", None):
+        return str(args.author)
+    from commander.settings import load_settings
+
+    return load_settings().author_or_default()
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from commander.store import open_store
+
+    store = open_store(args.db)
+    try:
+        handler = _HANDLERS[args.command]
+        return handler(store, args)
+    finally:
+        store.close()
+
+
+def _declare(store: Store, args: argparse.Namespace) -> int:
+    from commander.services.incidents import declare_incident
+
+    incident = declare_incident(
+        store,
+        args.title,
+        args.severity,
+        author=_author(args),
+        summary=args.summary,
+        impact_started_at=args.impact_start,
+    )
+    print(incident.ref)
+    return 0
+
+
+def _log(store: Store, args: argparse.Namespace) -> int:
+    from commander.services.timeline import log_entry
+
+    log_entry(
+        store,
+        args.ref,
+        args.text,
+        author=_author(args),
+        kind=args.kind,
+        occurred_at=args.at,
+        pinned=args.pin,
+    )
+    return 0
+
+
+def _severity(store: Store, args: argparse.Namespace) -> int:
+    from commander.services.incidents import change_severity
+
+    change_severity(store, args.ref, args.level, author=_author(args), reason=args.reason)
+    return 0
+
+
+def _phase(store: Store, args: argparse.Namespace) -> int:
+    from commander.services.incidents import change_phase
+
+    change_phase(store, args.ref, args.phase, author=_author(args))
+    return 0
+
+
+def _list(store: Store, args: argparse.Namespace) -> int:
+    from commander.domain.when import iso
+    from commander.exports.json_doc import dumps
+    from commander.services.incidents import list_incidents
+
+    incidents = list_incidents(store)
+    if args.json:
+        rows = [
+            {
+                "ref": i.ref,
+                "title": i.title,
+                "severity": i.severity.value,
+                "phase": i.phase.value,
+                "declared_at": iso(i.declared_at),
+            }
+            for i in incidents
+        ]
+        sys.stdout.write(dumps(rows))
+        return 0
+    for i in incidents:
+        print(f"{i.ref:<8} {i.severity.value}  {i.phase.value:<10} {_short(i.declared_at)}  {i.title}")
+    return 0
+
+
+def _short(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%MZ") if moment else "-"
+
+
+def _show(store: Store, args: argparse.Namespace) -> int:
+    from commander.exports.json_doc import dumps, incident_document
+    from commander.services.incidents import get_incident
+
+    incident = get_incident(store, args.ref)
+    if args.json:
+        sys.stdout.write(dumps(incident_document(incident)))
+        return 0
+    print(f"{incident.ref}  {incident.title}")
+    print(f"  severity {incident.severity.value} ({incident.severity.label}), phase {incident.phase.label}")
+    print(f"  declared {_short(incident.declared_at)} by {incident.declared_by}")
+    if incident.summary:
+        print(f"  {incident.summary}")
+    for entry in incident.timeline:
+        pin = "*" if entry.pinned else " "
+        print(f"{pin} {entry.occurred_at:%H:%M:%SZ}  {entry.author:<12} {entry.kind:<11} {entry.text}")
+    return 0
+
+
+def _export(store: Store, args: argparse.Namespace) -> int:
+    from commander.exports.json_doc import dumps, incident_document
+    from commander.services.incidents import get_incident
+
+    text = dumps(incident_document(get_incident(store, args.ref)))
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CommanderError(f"cannot write {args.output}: {exc.strerror}") from None
+    return 0
+
+
+_HANDLERS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
+    "declare": _declare,
+    "log": _log,
+    "severity": _severity,
+    "phase": _phase,
+    "list": _list,
+    "show": _show,
+    "export": _export,
+}

@@ -1,0 +1,43 @@
+"""Kinds of timeline entries.
+
+People log the *user* kinds; the app itself writes the others when the
+incident's state changes, so the timeline doubles as the audit trail.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from commander.errors import InvalidInputError
+
+
+class EntryKind(StrEnum):
+    NOTE = "note"
+    ACTION = "action"
+    DECISION = "decision"
+    OBSERVATION = "observation"
+    HYPOTHESIS = "hypothesis"
+    # Written by the app when the incident itself changes.
+    DECLARED = "declared"
+    SEVERITY = "severity"
+    PHASE = "phase"
+
+    @classmethod
+    def parse_user_kind(cls, text: str) -> EntryKind:
+        try:
+            kind = cls(text.strip().lower())
+        except ValueError:
+            kind = None
+        if kind not in USER_KINDS:
+            names = ", ".join(k.value for k in USER_KINDS)
+            raise InvalidInputError(f"unknown entry kind {text!r}: use one of {names}")
+        return kind
+
+
+USER_KINDS: tuple[EntryKind, ...] = (
+    EntryKind.NOTE,
+    EntryKind.ACTION,
+    EntryKind.DECISION,
+    EntryKind.OBSERVATION,
+    EntryKind.HYPOTHESIS,
+)

@@ -1,0 +1,3 @@
+"""Size limits the store and the dialogs agree on."""
+
+TITLE_MAX = 300

@@ -1,0 +1,111 @@
+"""Reading the times people type: ISO 8601, ``HH:MM`` today, or ``-5m`` ago.
+
+Everything comes back as an aware UTC datetime. Pure functions: the caller
+passes ``now`` so tests and backdating stay deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from commander.errors import InvalidInputError
+
+# A scribe may type a time a little ahead of a clock that runs slow; more than
+# this is a typo, not clock skew.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+_CLOCK = re.compile(r"^(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?$")
+_RELATIVE = re.compile(r"^-(?=\d)(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
+
+HELP = "ISO 8601 (2026-11-27T10:05Z), HH:MM (today, local time) or relative like -5m, -1h30m"
+
+
+def local_zone() -> tzinfo:
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None
+    return zone
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_when(text: str, now: datetime | None = None, zone: tzinfo | None = None) -> datetime:
+    """Turn what a person typed into an aware UTC datetime, or explain why not."""
+    now = now or utc_now()
+    zone = zone or local_zone()
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidInputError(f"empty time: use {HELP}")
+    result = (
+        _parse_relative(cleaned, now)
+        or _parse_clock(cleaned, now, zone)
+        or _parse_iso(cleaned, zone)
+    )
+    if result is None:
+        raise InvalidInputError(f"cannot read time {text!r}: use {HELP}")
+    if result - now > FUTURE_TOLERANCE:
+        raise InvalidInputError(f"time {text!r} is in the future")
+    return result
+
+
+def _parse_relative(text: str, now: datetime) -> datetime | None:
+    match = _RELATIVE.match(text)
+    if not match or not any(match.groupdict().values()):
+        return None
+    parts = {k: int(v or 0) for k, v in match.groupdict().items()}
+    return now - timedelta(hours=parts["h"], minutes=parts["m"], seconds=parts["s"])
+
+
+def _parse_clock(text: str, now: datetime, zone: tzinfo) -> datetime | None:
+    match = _CLOCK.match(text)
+    if not match:
+        return None
+    local_now = now.astimezone(zone)
+    candidate = local_now.replace(
+        hour=int(match["h"]), minute=int(match["m"]), second=int(match["s"] or 0), microsecond=0
+    )
+    # Just after midnight, "23:55" means last night, not tonight.
+    if candidate - local_now > FUTURE_TOLERANCE:
+        candidate -= timedelta(days=1)
+    return candidate.astimezone(UTC)
+
+
+def _parse_iso(text: str, zone: tzinfo) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.astimezone(UTC)
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with an explicit offset, the one format exports and JSON use."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat()
+
+
+def format_clock(moment: datetime, local: bool, with_date: bool = False) -> str:
+    """``10:05:12Z`` in UTC, or ``11:05:12`` in local time."""
+    if local:
+        shown = moment.astimezone(local_zone())
+        return shown.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
+    shown = moment.astimezone(UTC)
+    return shown.strftime("%Y-%m-%d %H:%M:%SZ" if with_date else "%H:%M:%SZ")
+
+
+def format_duration(span: timedelta) -> str:
+    """``47m 05s``, ``2h 03m``, ``3d 04h``: compact enough for a header."""
+    seconds = max(0, int(span.total_seconds()))
+    days, seconds = divmod(seconds, 86_400)
+    hours, seconds = divmod(seconds, 3_600)
+    minutes, seconds = divmod(seconds, 60)
+    if days:
+        return f"{days}d {hours:02d}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m {seconds:02d}s"

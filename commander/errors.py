@@ -1,0 +1,22 @@
+"""Errors the user can understand and fix, as opposed to bugs.
+
+A ``CommanderError`` carries a one-line, human message. The CLI prints it and
+exits 1; the window shows it in a dialog. Anything else is a bug and goes to
+the crash handler with its traceback.
+"""
+
+
+class CommanderError(Exception):
+    """A problem in the input or the environment, explained in one line."""
+
+
+class StoreError(CommanderError):
+    """The database cannot be opened, read or written."""
+
+
+class NotFoundError(CommanderError):
+    """A named thing (an incident, an entry) does not exist."""
+
+
+class InvalidInputError(CommanderError):
+    """A value given by the user cannot be used; nothing was changed."""

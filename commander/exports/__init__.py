@@ -1,0 +1,1 @@
+"""Incident documents in the formats other people and tools read."""

@@ -1,0 +1,31 @@
+"""Logging set up once per process: a rotating file in the user log dir."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+from commander import paths
+
+LOG_FILE_NAME = "commander.log"
+
+
+def configure_logging(debug: bool = False) -> Path | None:
+    """Return the log file's path, or None when the log folder cannot be written."""
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if debug else logging.INFO)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_path: Path | None = paths.log_dir() / LOG_FILE_NAME
+    try:
+        assert log_path is not None
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            log_path, maxBytes=2_000_000, backupCount=5, encoding="utf-8", delay=True
+        )
+    except OSError:
+        log_path = None
+        handler = logging.NullHandler()
+    handler.setFormatter(formatter)
+    root.addHandler(handler)
+    return log_path

@@ -1,0 +1,161 @@
+"""Declare an incident, change its severity and phase, look incidents up."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commander.domain import EntryKind, Phase, Severity
+from commander.domain.limits import TITLE_MAX
+from commander.domain.when import utc_now
+from commander.errors import InvalidInputError, NotFoundError
+from commander.services.timeline import add_entry, timeline_of
+from commander.services.views import IncidentDetail, IncidentSummary
+from commander.store import Store
+from commander.store.orm import Incident
+
+_REF = re.compile(r"^(?:INC-?)?(\d+)$", re.IGNORECASE)
+
+# Entering a phase stamps the milestone it stands for, unless already set.
+_PHASE_MILESTONES: dict[Phase, tuple[str, ...]] = {
+    Phase.TRIAGE: ("acknowledged_at",),
+    Phase.MITIGATE: ("acknowledged_at", "mitigated_at"),
+    Phase.RESOLVE: ("acknowledged_at", "mitigated_at", "resolved_at"),
+    Phase.POSTMORTEM: ("acknowledged_at", "mitigated_at", "resolved_at", "closed_at"),
+}
+
+
+def parse_ref(ref: str) -> int:
+    match = _REF.match(ref.strip())
+    if not match:
+        raise InvalidInputError(f"{ref!r} is not an incident reference (like INC-7)")
+    return int(match.group(1))
+
+
+def load_incident(session: Session, ref: str) -> Incident:
+    incident = session.get(Incident, parse_ref(ref))
+    if incident is None:
+        raise NotFoundError(f"no incident {ref.strip().upper()}")
+    return incident
+
+
+def declare_incident(
+    store: Store,
+    title: str,
+    severity: Severity,
+    author: str,
+    summary: str = "",
+    impact_started_at: datetime | None = None,
+    detected_at: datetime | None = None,
+    now: datetime | None = None,
+) -> IncidentDetail:
+    title = title.strip()
+    if not title:
+        raise InvalidInputError("an incident needs a title")
+    if len(title) > TITLE_MAX:
+        raise InvalidInputError(f"title is {len(title)} characters; keep it under {TITLE_MAX}")
+    now = now or utc_now()
+    with store.write() as session:
+        incident = Incident(
+            title=title,
+            summary=summary.strip(),
+            severity=severity.value,
+            phase=Phase.DETECT.value,
+            declared_at=now,
+            severity_since=now,
+            phase_since=now,
+            impact_started_at=impact_started_at,
+            detected_at=detected_at or now,
+            declared_by=author,
+        )
+        session.add(incident)
+        session.flush()
+        add_entry(
+            session,
+            incident,
+            kind=EntryKind.DECLARED,
+            text=f"Declared {incident.ref} at {severity.value} ({severity.label}): {title}",
+            author=author,
+            occurred_at=now,
+            recorded_at=now,
+            data={"severity": severity.value},
+        )
+        return IncidentDetail.of(incident)
+
+
+def change_severity(
+    store: Store,
+    ref: str,
+    severity: Severity,
+    author: str,
+    reason: str = "",
+    now: datetime | None = None,
+) -> IncidentDetail:
+    now = now or utc_now()
+    with store.write() as session:
+        incident = load_incident(session, ref)
+        previous = Severity(incident.severity)
+        if previous == severity:
+            raise InvalidInputError(f"{incident.ref} is already {severity.value}")
+        direction = "Raised" if severity.rank < previous.rank else "Lowered"
+        text = f"{direction} severity {previous.value} → {severity.value} ({severity.label})"
+        if reason.strip():
+            text += f": {reason.strip()}"
+        incident.severity = severity.value
+        incident.severity_since = now
+        add_entry(
+            session,
+            incident,
+            kind=EntryKind.SEVERITY,
+            text=text,
+            author=author,
+            occurred_at=now,
+            recorded_at=now,
+            data={"from": previous.value, "to": severity.value, "reason": reason.strip()},
+        )
+        return IncidentDetail.of(incident)
+
+
+def change_phase(
+    store: Store, ref: str, phase: Phase, author: str, now: datetime | None = None
+) -> IncidentDetail:
+    now = now or utc_now()
+    with store.write() as session:
+        incident = load_incident(session, ref)
+        previous = Phase(incident.phase)
+        if previous == phase:
+            raise InvalidInputError(f"{incident.ref} is already in {phase.label}")
+        incident.phase = phase.value
+        incident.phase_since = now
+        for milestone in _PHASE_MILESTONES.get(phase, ()):
+            if getattr(incident, milestone) is None:
+                setattr(incident, milestone, now)
+        verb = "Moved on" if phase.index > previous.index else "Moved back"
+        add_entry(
+            session,
+            incident,
+            kind=EntryKind.PHASE,
+            text=f"{verb} from {previous.label} to {phase.label}",
+            author=author,
+            occurred_at=now,
+            recorded_at=now,
+            data={"from": previous.value, "to": phase.value},
+        )
+        return IncidentDetail.of(incident)
+
+
+def list_incidents(store: Store) -> list[IncidentSummary]:
+    """Newest first."""
+    with store.read() as session:
+        rows = session.scalars(select(Incident).order_by(Incident.id.desc()))
+        return [IncidentSummary.of(row) for row in rows]
+
+
+def get_incident(store: Store, ref: str, with_timeline: bool = True) -> IncidentDetail:
+    with store.read() as session:
+        incident = load_incident(session, ref)
+        timeline = timeline_of(session, incident.id) if with_timeline else ()
+        return IncidentDetail.of(incident, timeline)

@@ -1,0 +1,105 @@
+"""Frozen snapshots handed to the CLI and the window, never live ORM objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from commander.domain import Phase, Severity
+
+if TYPE_CHECKING:  # the window imports these views before SQLAlchemy is loaded
+    from commander.store.orm import Incident, TimelineEntry
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentSummary:
+    id: int
+    ref: str
+    title: str
+    severity: Severity
+    phase: Phase
+    declared_at: datetime
+
+    @classmethod
+    def of(cls, row: Incident) -> IncidentSummary:
+        return cls(
+            id=row.id,
+            ref=row.ref,
+            title=row.title,
+            severity=Severity(row.severity),
+            phase=Phase(row.phase),
+            declared_at=row.declared_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EntryView:
+    id: int
+    incident_id: int
+    occurred_at: datetime
+    recorded_at: datetime
+    author: str
+    kind: str
+    text: str
+    pinned: bool
+    data: dict[str, Any] | None = None
+    deleted_at: datetime | None = None
+
+    @classmethod
+    def of(cls, row: TimelineEntry) -> EntryView:
+        return cls(
+            id=row.id,
+            incident_id=row.incident_id,
+            occurred_at=row.occurred_at,
+            recorded_at=row.recorded_at,
+            author=row.author,
+            kind=row.kind,
+            text=row.text,
+            pinned=row.pinned,
+            data=dict(row.data) if row.data else None,
+            deleted_at=row.deleted_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentDetail:
+    id: int
+    ref: str
+    title: str
+    summary: str
+    severity: Severity
+    phase: Phase
+    declared_by: str
+    declared_at: datetime
+    severity_since: datetime
+    phase_since: datetime
+    impact_started_at: datetime | None
+    detected_at: datetime | None
+    acknowledged_at: datetime | None
+    mitigated_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    timeline: tuple[EntryView, ...] = field(default=())
+
+    @classmethod
+    def of(cls, row: Incident, timeline: tuple[EntryView, ...] = ()) -> IncidentDetail:
+        return cls(
+            id=row.id,
+            ref=row.ref,
+            title=row.title,
+            summary=row.summary,
+            severity=Severity(row.severity),
+            phase=Phase(row.phase),
+            declared_by=row.declared_by,
+            declared_at=row.declared_at,
+            severity_since=row.severity_since,
+            phase_since=row.phase_since,
+            impact_started_at=row.impact_started_at,
+            detected_at=row.detected_at,
+            acknowledged_at=row.acknowledged_at,
+            mitigated_at=row.mitigated_at,
+            resolved_at=row.resolved_at,
+            closed_at=row.closed_at,
+            timeline=timeline,
+        )

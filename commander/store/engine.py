@@ -1,0 +1,225 @@
+"""Opening a store: resolve the URL, refuse bad files, set pragmas, migrate.
+
+A file that is not a database, or one written by a newer version, is refused
+before anything writes to it, so it stays byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from commander import paths
+from commander.errors import StoreError
+from commander.store import schema
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+_WRITE_OPTION = "commander_write"
+
+
+def resolve_url(arg: str | None = None) -> URL:
+    """``--db`` wins, then ``COMMANDER_DB``, then the file in the user data dir."""
+    raw = arg or os.environ.get("COMMANDER_DB") or str(paths.default_database_path())
+    if "://" in raw:
+        try:
+            return make_url(raw)
+        except ArgumentError:
+            raise StoreError(f"cannot read database URL {raw!r}") from None
+    return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
+
+
+def describe(url: URL) -> str:
+    """Where the store is, for messages: a file path or a URL without its password."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return url.render_as_string(hide_password=True)
+
+
+class Store:
+    """One engine per process; short sessions per unit of work."""
+
+    def __init__(self, url: URL, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+        self._write_engine = engine.execution_options(**{_WRITE_OPTION: True})
+        self._read_sessions = sessionmaker(engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def location(self) -> str:
+        return describe(self.url)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read_sessions() as session, _explained(self), session.begin():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: everything inside commits together or not at all."""
+        with self._write_sessions() as session, _explained(self), session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _explained(store: Store) -> Iterator[None]:
+    """Turn driver errors (locked, disk full, read-only) into one readable line."""
+    try:
+        yield
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise StoreError(f"database {store.location}: {reason}") from exc
+
+
+def open_store(url: URL | str | None = None) -> Store:
+    """Open (creating and migrating if needed) the store at ``url``."""
+    if not isinstance(url, URL):
+        url = resolve_url(url)
+    is_sqlite = url.get_backend_name() == "sqlite"
+    if is_sqlite and url.database not in (None, "", ":memory:"):
+        _check_sqlite_file(Path(url.database))
+    engine = _create_engine(url)
+    store = Store(url, engine)
+    try:
+        _migrate(store)
+    except BaseException:
+        engine.dispose()
+        raise
+    return store
+
+
+def _create_engine(url: URL) -> Engine:
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN, so writers can take the
+        # write lock up front (BEGIN IMMEDIATE) instead of failing to upgrade.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _check_sqlite_file(path: Path) -> None:
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}") from None
+    if not folder.is_dir():
+        raise StoreError(f"cannot use {path}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(f"cannot write to the data folder {folder}: permission denied")
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file")
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise StoreError(f"cannot read and write {path}: permission denied")
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise StoreError(f"{path} is not an Incident Commander database (not a SQLite file)")
+    if header:
+        _check_existing_revision(path)
+
+
+def _check_existing_revision(path: Path) -> None:
+    """Look inside read-only: refuse foreign, corrupt or newer databases untouched."""
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            revision = None
+            if "alembic_version" in tables:
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is damaged or not a database ({exc})") from None
+    if tables and "alembic_version" not in tables:
+        raise StoreError(f"{path} is a SQLite database but not an Incident Commander one")
+    if revision is not None and revision not in schema.KNOWN_REVISIONS:
+        raise StoreError(
+            f"{path} was written by a newer Incident Commander (schema {revision}); "
+            "update the app to open it"
+        )
+
+
+def _current_revision(store: Store) -> str | None:
+    try:
+        with store.engine.connect() as connection:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError as exc:
+        if _is_missing_table(exc):
+            return None
+        raise StoreError(f"cannot open database {store.location}: {_reason(exc)}") from None
+
+
+def _is_missing_table(exc: DBAPIError) -> bool:
+    message = str(exc.orig).lower()
+    return "no such table" in message or "does not exist" in message
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None)
+    return (str(orig) if orig else str(exc)).strip().splitlines()[0]
+
+
+def _migrate(store: Store) -> None:
+    revision = _current_revision(store)
+    if revision == schema.HEAD:
+        return
+    if revision is not None and revision not in schema.KNOWN_REVISIONS:
+        raise StoreError(
+            f"database {store.location} was written by a newer Incident Commander "
+            f"(schema {revision}); update the app to open it"
+        )
+    if revision is not None and store.is_sqlite and store.url.database:
+        backup = Path(f"{store.url.database}.before-{schema.HEAD}.bak")
+        shutil.copy2(store.url.database, backup)
+        log.info("backed up %s to %s before migrating", store.location, backup)
+    from commander.store.migrate import upgrade_to_head  # Alembic is slow to import.
+
+    try:
+        upgrade_to_head(store._write_engine)
+    except DBAPIError as exc:
+        raise StoreError(f"cannot prepare database {store.location}: {_reason(exc)}") from None

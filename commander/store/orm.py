@@ -1,0 +1,115 @@
+"""ORM tables. Every datetime column holds an aware UTC time.
+
+SQLite has no time zone type, so ``UTCDateTime`` writes naive UTC and reads it
+back as aware UTC; PostgreSQL gets ``timestamptz``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are never stored; attach a time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[str] = mapped_column(String(2))
+    phase: Mapped[str] = mapped_column(String(20))
+    declared_at: Mapped[datetime]
+    severity_since: Mapped[datetime]
+    phase_since: Mapped[datetime]
+    impact_started_at: Mapped[datetime | None]
+    detected_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    mitigated_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    declared_by: Mapped[str] = mapped_column(String(200), default="")
+
+    entries: Mapped[list[TimelineEntry]] = relationship(back_populates="incident")
+
+    @property
+    def ref(self) -> str:
+        return f"INC-{self.id}"
+
+
+class TimelineEntry(Base):
+    __tablename__ = "timeline_entries"
+    __table_args__ = (Index("ix_timeline_incident_occurred", "incident_id", "occurred_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="RESTRICT"))
+    occurred_at: Mapped[datetime]
+    recorded_at: Mapped[datetime]
+    author: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Structured facts for entries the app writes (e.g. severity from/to).
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    deleted_at: Mapped[datetime | None]
+    deleted_by: Mapped[str | None] = mapped_column(String(200))
+
+    incident: Mapped[Incident] = relationship(back_populates="entries")
+    revisions: Mapped[list[EntryRevision]] = relationship(
+        back_populates="entry", order_by="EntryRevision.id"
+    )
+
+
+class EntryRevision(Base):
+    """What an entry said before an edit: the edit history, oldest first."""
+
+    __tablename__ = "entry_revisions"
+    __table_args__ = (Index("ix_entry_revisions_entry", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("timeline_entries.id", ondelete="RESTRICT"))
+    revised_at: Mapped[datetime]
+    revised_by: Mapped[str] = mapped_column(String(200))
+    occurred_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text)
+    pinned: Mapped[bool] = mapped_column(Boolean)
+
+    entry: Mapped[TimelineEntry] = relationship(back_populates="revisions")

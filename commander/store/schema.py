@@ -1,0 +1,9 @@
+"""Which schema revisions this build knows, readable without importing Alembic.
+
+Opening a store compares the database's revision with ``HEAD`` and only loads
+Alembic when they differ, which keeps it off the start-up path. A test checks
+that this list matches the migration scripts.
+"""
+
+KNOWN_REVISIONS: tuple[str, ...] = ("0001",)
+HEAD = KNOWN_REVISIONS[-1]

@@ -1,0 +1,85 @@
+"""Starting the window: paint first, then open the store on a worker."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from commander import __version__
+from commander.logs import configure_logging
+from commander.resources import resource_path
+from commander.settings import load_settings
+from ui import crash
+from ui.main_window import MainWindow
+
+# Set by bench/startup.py: print when the window first paints and when the
+# incident list is filled, then quit.
+PROBE_ENV = "COMMANDER_STARTUP_PROBE"
+
+
+class _FirstPaint(QObject):
+    """Calls back once, after the watched widget's first paint event."""
+
+    def __init__(self, callback: object) -> None:
+        super().__init__()
+        self._callback = callback
+        self._done = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._done:
+            self._done = True
+            QTimer.singleShot(0, self._callback)  # after this paint has finished
+        return False
+
+
+def build_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Incident Commander")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("incident-commander")
+    style = resource_path("styles", "app.qss")
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def run_window(db_arg: str | None, debug: bool = False) -> int:
+    log_path = configure_logging(debug)
+    app = build_app()
+    crash.install(log_path)
+    window = MainWindow(load_settings(), db_arg)
+    exit_code = 0
+
+    def fail_start(message: str) -> None:
+        nonlocal exit_code
+        exit_code = 1
+        print(f"commander: cannot open the incident store: {message}", file=sys.stderr)
+
+    window.store_failed.connect(fail_start)
+    painted = _FirstPaint(window.open_store)
+    window.installEventFilter(painted)
+    if os.environ.get(PROBE_ENV):
+        _attach_probe(window, painted)
+    window.show()
+    result = app.exec()
+    return result or exit_code
+
+
+def _attach_probe(window: MainWindow, painted: _FirstPaint) -> None:
+    def report(event: str) -> None:
+        print(f"{event} {time.time():.6f}", flush=True)
+
+    open_store = window.open_store
+
+    def painted_then_open() -> None:
+        report("painted")
+        open_store()
+
+    painted._callback = painted_then_open
+    window.incidents_listed.connect(lambda: (report("listed"), window.close()))
+    window.store_failed.connect(lambda _message: window.close())

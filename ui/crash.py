@@ -1,0 +1,39 @@
+"""Unexpected exceptions in the window: logged, shown, and the app keeps going."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication
+
+log = logging.getLogger(__name__)
+_log_path: Path | None = None
+_showing = False
+
+
+def install(log_path: Path | None) -> None:
+    global _log_path
+    _log_path = log_path
+    sys.excepthook = report_crash
+
+
+def report_crash(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    global _showing
+    log.error("unexpected error", exc_info=(kind, error, trace))
+    if QApplication.instance() is None or _showing:
+        return
+    from ui.dialogs.error_dialog import show_crash
+
+    details = "".join(traceback.format_exception(kind, error, trace))
+    hint = f"Details are in the log: {_log_path}" if _log_path else ""
+    _showing = True
+    try:
+        show_crash(QApplication.activeWindow(), f"{kind.__name__}: {error}", details, hint)
+    finally:
+        _showing = False

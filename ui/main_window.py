@@ -1,0 +1,287 @@
+"""The commander's window: incident list on the left, the open incident on the right.
+
+Every store call runs on the worker; the window only shows what comes back.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commander.errors import CommanderError
+from commander.services.views import EntryView, IncidentDetail, IncidentSummary
+from commander.settings import Settings, save_settings
+from ui.dialogs.error_dialog import show_problem
+from ui.models.incident_list import IncidentListModel
+from ui.models.timeline import AUTHOR, KIND, TEXT, TIME, TimelineModel
+from ui.widgets.incident_header import IncidentHeader
+from ui.workers import Worker
+
+if TYPE_CHECKING:
+    from commander.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def _core() -> Any:
+    """The services module, imported on first use by a worker thread, not the UI thread."""
+    from ui import core
+
+    return core
+
+
+class MainWindow(QMainWindow):
+    store_opened = Signal()
+    store_failed = Signal(str)
+    incidents_listed = Signal()
+    incident_shown = Signal(str)
+    entry_logged = Signal(object)
+
+    def __init__(self, settings: Settings, db_arg: str | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self._db_arg = db_arg
+        self.store: Store | None = None
+        self.current: IncidentDetail | None = None
+        self.worker = Worker(on_error=self.report_error, parent=self)
+        self.setWindowTitle("Incident Commander")
+        self.resize(1200, 760)
+        self._build_widgets()
+        self._build_actions()
+        self._clock = QTimer(self, interval=1000)
+        self._clock.timeout.connect(self.header.refresh_clocks)
+        self._clock.start()
+
+    # -- layout -----------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.incident_model = IncidentListModel(self)
+        self.incident_list = QListView(objectName="incidentList")
+        self.incident_list.setModel(self.incident_model)
+        self.incident_list.setUniformItemSizes(True)
+        self.incident_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.incident_list.selectionModel().selectionChanged.connect(self._on_incident_selected)
+        self.declare_button = QPushButton("+ Declare incident")
+        self.declare_button.setEnabled(False)
+        self.declare_button.clicked.connect(self.declare_incident)
+        left = QWidget(objectName="incidentPanel")
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(QLabel("Incidents", objectName="panelTitle"))
+        left_layout.addWidget(self.incident_list)
+        left_layout.addWidget(self.declare_button)
+
+        self.header = IncidentHeader()
+        self.timeline_model = TimelineModel(self)
+        self.timeline_model.set_local_time(self.settings.show_local_time)
+        self.timeline_view = QTableView(objectName="timeline")
+        self.timeline_view.setModel(self.timeline_model)
+        self.timeline_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.timeline_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.timeline_view.setWordWrap(False)
+        self.timeline_view.setAlternatingRowColors(True)
+        vertical = self.timeline_view.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # fast with many rows
+        horizontal = self.timeline_view.horizontalHeader()
+        horizontal.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((TIME, 110), (AUTHOR, 120), (KIND, 120)):
+            self.timeline_view.setColumnWidth(column, width)
+        self.entry_bar = QLineEdit(objectName="quickEntry")
+        self.entry_bar.setPlaceholderText("Log what happened and press Enter  (Ctrl+L)")
+        self.entry_bar.returnPressed.connect(self.log_from_bar)
+        incident_page = QWidget()
+        page_layout = QVBoxLayout(incident_page)
+        page_layout.addWidget(self.header)
+        page_layout.addWidget(self.timeline_view, 1)
+        page_layout.addWidget(self.entry_bar)
+
+        self.placeholder = QLabel(
+            "Opening the incident store…", alignment=Qt.AlignmentFlag.AlignCenter
+        )
+        self.placeholder.setObjectName("placeholder")
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.placeholder)
+        self.pages.addWidget(incident_page)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([280, 920])
+        self.setCentralWidget(splitter)
+        self.store_label = QLabel()
+        self.statusBar().addPermanentWidget(self.store_label)
+
+    def _build_actions(self) -> None:
+        declare = QAction("&Declare incident…", self, shortcut=QKeySequence("Ctrl+N"))
+        declare.triggered.connect(self.declare_incident)
+        focus_entry = QAction("&Log entry", self, shortcut=QKeySequence("Ctrl+L"))
+        focus_entry.triggered.connect(self.focus_entry_bar)
+        local_time = QAction("Show &local time", self, checkable=True)
+        local_time.setChecked(self.settings.show_local_time)
+        local_time.toggled.connect(self.set_local_time)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        incident_menu = self.menuBar().addMenu("&Incident")
+        incident_menu.addActions([declare, focus_entry])
+        incident_menu.addSeparator()
+        incident_menu.addAction(quit_action)
+        self.menuBar().addMenu("&View").addAction(local_time)
+        self.declare_action = declare
+        self.declare_action.setEnabled(False)
+        self.local_time_action = local_time
+        self.addActions([declare, focus_entry, quit_action])
+
+    # -- store ------------------------------------------------------------------------
+    def open_store(self) -> None:
+        self.worker.submit(
+            lambda: _core().open_store_listing(self._db_arg),
+            self._on_store_opened,
+            self._on_store_failed,
+        )
+
+    def _on_store_opened(self, result: tuple[Store, list[IncidentSummary]]) -> None:
+        self.store, incidents = result
+        self.store_label.setText(f"Store: {self.store.location}")
+        self.declare_button.setEnabled(True)
+        self.declare_action.setEnabled(True)
+        self.placeholder.setText("No incident open. Declare one with Ctrl+N.")
+        self.store_opened.emit()
+        self._show_incidents(incidents)
+
+    def _on_store_failed(self, error: BaseException) -> None:
+        message = str(error) if isinstance(error, CommanderError) else repr(error)
+        self.placeholder.setText(f"Cannot open the incident store:\n{message}")
+        self.store_failed.emit(message)
+        if not isinstance(error, CommanderError):
+            self.report_error(error)
+
+    def reload_incidents(self, select_ref: str | None = None) -> None:
+        store = self._require_store()
+        self.worker.submit(
+            lambda: _core().list_incidents(store),
+            lambda incidents: self._show_incidents(incidents, select_ref),
+        )
+
+    def _show_incidents(self, incidents: list[IncidentSummary], select: str | None = None) -> None:
+        self.incident_model.set_incidents(incidents)
+        if select:
+            row = self.incident_model.row_of(select)
+            if row >= 0:
+                self.incident_list.setCurrentIndex(self.incident_model.index(row))
+        self.incidents_listed.emit()
+
+    def _require_store(self) -> Store:
+        if self.store is None:
+            raise CommanderError("the incident store is not open yet")
+        return self.store
+
+    # -- incidents --------------------------------------------------------------------
+    def declare_incident(self) -> None:
+        from ui.dialogs.declare_dialog import DeclareDialog
+
+        if self.store is None:
+            return
+        dialog = DeclareDialog(self)
+        if dialog.exec() != DeclareDialog.DialogCode.Accepted:
+            return
+        self.submit_declaration(dialog.title, dialog.severity, dialog.summary)
+
+    def submit_declaration(self, title: str, severity: Any, summary: str) -> None:
+        store, author = self._require_store(), self.settings.author_or_default()
+        self.worker.submit(
+            lambda: _core().declare_incident(store, title, severity, author=author, summary=summary),
+            lambda incident: self.reload_incidents(select_ref=incident.ref),
+        )
+
+    def _on_incident_selected(self, selected: QItemSelection, _deselected: Any) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            self.open_incident(self.incident_model.incident_at(indexes[0].row()).ref)
+
+    def open_incident(self, ref: str) -> None:
+        store = self._require_store()
+        self.worker.submit(lambda: _core().get_incident(store, ref), self._show_incident)
+
+    def _show_incident(self, incident: IncidentDetail) -> None:
+        self.current = incident
+        self.header.show_incident(incident)
+        self.timeline_model.set_entries(incident.timeline)
+        self.timeline_view.scrollToBottom()
+        self.pages.setCurrentIndex(1)
+        self.setWindowTitle(f"{incident.ref} {incident.title} — Incident Commander")
+        self.incident_shown.emit(incident.ref)
+
+    # -- timeline ---------------------------------------------------------------------
+    def focus_entry_bar(self) -> None:
+        if self.current is not None:
+            self.entry_bar.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.entry_bar.selectAll()
+
+    def log_from_bar(self) -> None:
+        """The typed text stays in the bar until the store has committed it."""
+        text = self.entry_bar.text()
+        if self.current is None or not text.strip():
+            return
+        store, ref, author = self._require_store(), self.current.ref, self.settings.author_or_default()
+        self.entry_bar.setEnabled(False)
+        self.worker.submit(
+            lambda: _core().log_entry(store, ref, text, author=author),
+            lambda entry: self._on_entry_logged(entry, text),
+            self._on_entry_failed,
+        )
+
+    def _on_entry_logged(self, entry: EntryView, text: str) -> None:
+        self.entry_bar.setEnabled(True)
+        if self.entry_bar.text() == text:
+            self.entry_bar.clear()
+        self.entry_bar.setFocus()
+        if self.current is not None and entry.incident_id == self.current.id:
+            row = self.timeline_model.add_entry(entry)
+            self.timeline_view.scrollTo(self.timeline_model.index(row, TEXT))
+        self.entry_logged.emit(entry)
+
+    def _on_entry_failed(self, error: BaseException) -> None:
+        self.entry_bar.setEnabled(True)
+        self.entry_bar.setFocus()
+        self.report_error(error)
+
+    def set_local_time(self, local: bool) -> None:
+        self.settings.show_local_time = local
+        self.timeline_model.set_local_time(local)
+        try:
+            save_settings(self.settings)
+        except OSError as exc:
+            log.warning("cannot save settings: %s", exc)
+
+    # -- errors and shutdown ----------------------------------------------------------
+    def report_error(self, error: BaseException) -> None:
+        if isinstance(error, CommanderError):
+            show_problem(self, "Incident Commander", str(error))
+            return
+        from ui.crash import report_crash
+
+        report_crash(type(error), error, error.__traceback__)
+
+    def closeEvent(self, event: Any) -> None:
+        self._clock.stop()
+        self.worker.wait()
+        if self.store is not None:
+            self.store.close()
+        super().closeEvent(event)
