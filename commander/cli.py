@@ -24,7 +24,7 @@ from commander.domain.when import parse_when
 from commander.errors import CommanderError
 
 if TYPE_CHECKING:
-    from commander.store import Store
+    from commander.store.engine import Store
 
 log = logging.getLogger(__name__)
 PROG = "commander"
@@ -170,7 +170,7 @@ def _author(args: argparse.Namespace) -> str:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from commander.store import open_store
+    from commander.store.engine import open_store
 
     store = open_store(args.db)
     try:
@@ -244,7 +244,9 @@ def _list(store: Store, args: argparse.Namespace) -> int:
         sys.stdout.write(dumps(rows))
         return 0
     for i in incidents:
-        print(f"{i.ref:<8} {i.severity.value}  {i.phase.value:<10} {_short(i.declared_at)}  {i.title}")
+        print(
+            f"{i.ref:<8} {i.severity.value}  {i.phase.value:<10} {_short(i.declared_at)}  {i.title}"
+        )
     return 0
 
 
@@ -261,13 +263,16 @@ def _show(store: Store, args: argparse.Namespace) -> int:
         sys.stdout.write(dumps(incident_document(incident)))
         return 0
     print(f"{incident.ref}  {incident.title}")
-    print(f"  severity {incident.severity.value} ({incident.severity.label}), phase {incident.phase.label}")
+    severity, phase = incident.severity, incident.phase
+    print(f"  severity {severity.value} ({severity.label}), phase {phase.label}")
     print(f"  declared {_short(incident.declared_at)} by {incident.declared_by}")
     if incident.summary:
         print(f"  {incident.summary}")
     for entry in incident.timeline:
         pin = "*" if entry.pinned else " "
-        print(f"{pin} {entry.occurred_at:%H:%M:%SZ}  {entry.author:<12} {entry.kind:<11} {entry.text}")
+        print(
+            f"{pin} {entry.occurred_at:%H:%M:%SZ}  {entry.author:<12} {entry.kind:<11} {entry.text}"
+        )
     return 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 from pathlib import Path
 
 from commander import paths
@@ -13,6 +12,8 @@ LOG_FILE_NAME = "commander.log"
 
 def configure_logging(debug: bool = False) -> Path | None:
     """Return the log file's path, or None when the log folder cannot be written."""
+    import logging.handlers  # not at module level: it pulls in socket, pickle, queue
+
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if debug else logging.INFO)
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
@@ -24,7 +25,7 @@ PROBE_ENV = "COMMANDER_STARTUP_PROBE"
 class _FirstPaint(QObject):
     """Calls back once, after the watched widget's first paint event."""
 
-    def __init__(self, callback: object) -> None:
+    def __init__(self, callback: Callable[[], None]) -> None:
         super().__init__()
         self._callback = callback
         self._done = False
@@ -49,9 +50,8 @@ def build_app(argv: list[str] | None = None) -> QApplication:
 
 
 def run_window(db_arg: str | None, debug: bool = False) -> int:
-    log_path = configure_logging(debug)
     app = build_app()
-    crash.install(log_path)
+    crash.install()
     window = MainWindow(load_settings(), db_arg)
     exit_code = 0
 
@@ -61,7 +61,13 @@ def run_window(db_arg: str | None, debug: bool = False) -> int:
         print(f"commander: cannot open the incident store: {message}", file=sys.stderr)
 
     window.store_failed.connect(fail_start)
-    painted = _FirstPaint(window.open_store)
+
+    def after_first_paint() -> None:
+        # Logging's file handler and the store wait until the window is up.
+        crash.set_log_path(configure_logging(debug))
+        window.open_store()
+
+    painted = _FirstPaint(after_first_paint)
     window.installEventFilter(painted)
     if os.environ.get(PROBE_ENV):
         _attach_probe(window, painted)
@@ -74,11 +80,11 @@ def _attach_probe(window: MainWindow, painted: _FirstPaint) -> None:
     def report(event: str) -> None:
         print(f"{event} {time.time():.6f}", flush=True)
 
-    open_store = window.open_store
+    after_paint = painted._callback
 
     def painted_then_open() -> None:
         report("painted")
-        open_store()
+        after_paint()
 
     painted._callback = painted_then_open
     window.incidents_listed.connect(lambda: (report("listed"), window.close()))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from commander.services.incidents import declare_incident, get_incident, list_incidents
 from commander.services.timeline import log_entry
 from commander.services.views import IncidentSummary
-from commander.store import Store, open_store
+from commander.store.engine import Store, open_store
 
 
 def open_store_listing(db_arg: str | None) -> tuple[Store, list[IncidentSummary]]:

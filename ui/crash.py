@@ -15,10 +15,14 @@ _log_path: Path | None = None
 _showing = False
 
 
-def install(log_path: Path | None) -> None:
+def install() -> None:
+    sys.excepthook = report_crash
+
+
+def set_log_path(log_path: Path | None) -> None:
+    """Where the log file is, for the hint in the crash dialog."""
     global _log_path
     _log_path = log_path
-    sys.excepthook = report_crash
 
 
 def report_crash(

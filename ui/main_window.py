@@ -12,15 +12,12 @@ from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListView,
     QMainWindow,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,14 +27,19 @@ from commander.services.views import EntryView, IncidentDetail, IncidentSummary
 from commander.settings import Settings, save_settings
 from ui.dialogs.error_dialog import show_problem
 from ui.models.incident_list import IncidentListModel
-from ui.models.timeline import AUTHOR, KIND, TEXT, TIME, TimelineModel
-from ui.widgets.incident_header import IncidentHeader
 from ui.workers import Worker
 
 if TYPE_CHECKING:
-    from commander.store import Store
+    from commander.store.engine import Store
+    from ui.widgets.incident_page import IncidentPage
 
 log = logging.getLogger(__name__)
+
+
+def _peek(db_arg: str | None) -> list[IncidentSummary] | None:
+    from commander.store.peek import peek_incidents
+
+    return peek_incidents(db_arg)
 
 
 def _core() -> Any:
@@ -66,7 +68,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_actions()
         self._clock = QTimer(self, interval=1000)
-        self._clock.timeout.connect(self.header.refresh_clocks)
+        self._clock.timeout.connect(self._tick)
         self._clock.start()
 
     # -- layout -----------------------------------------------------------------------
@@ -86,38 +88,13 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.incident_list)
         left_layout.addWidget(self.declare_button)
 
-        self.header = IncidentHeader()
-        self.timeline_model = TimelineModel(self)
-        self.timeline_model.set_local_time(self.settings.show_local_time)
-        self.timeline_view = QTableView(objectName="timeline")
-        self.timeline_view.setModel(self.timeline_model)
-        self.timeline_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.timeline_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.timeline_view.setWordWrap(False)
-        self.timeline_view.setAlternatingRowColors(True)
-        vertical = self.timeline_view.verticalHeader()
-        vertical.setVisible(False)
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # fast with many rows
-        horizontal = self.timeline_view.horizontalHeader()
-        horizontal.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((TIME, 110), (AUTHOR, 120), (KIND, 120)):
-            self.timeline_view.setColumnWidth(column, width)
-        self.entry_bar = QLineEdit(objectName="quickEntry")
-        self.entry_bar.setPlaceholderText("Log what happened and press Enter  (Ctrl+L)")
-        self.entry_bar.returnPressed.connect(self.log_from_bar)
-        incident_page = QWidget()
-        page_layout = QVBoxLayout(incident_page)
-        page_layout.addWidget(self.header)
-        page_layout.addWidget(self.timeline_view, 1)
-        page_layout.addWidget(self.entry_bar)
-
         self.placeholder = QLabel(
             "Opening the incident store…", alignment=Qt.AlignmentFlag.AlignCenter
         )
         self.placeholder.setObjectName("placeholder")
         self.pages = QStackedWidget()
         self.pages.addWidget(self.placeholder)
-        self.pages.addWidget(incident_page)
+        self._page: IncidentPage | None = None  # built when the first incident opens
 
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -150,11 +127,18 @@ class MainWindow(QMainWindow):
 
     # -- store ------------------------------------------------------------------------
     def open_store(self) -> None:
+        """Show the list from a quick read-only peek, then open the store for real."""
+        db_arg = self._db_arg
+        self.worker.submit(lambda: _peek(db_arg), self._on_peeked)
         self.worker.submit(
-            lambda: _core().open_store_listing(self._db_arg),
+            lambda: _core().open_store_listing(db_arg),
             self._on_store_opened,
             self._on_store_failed,
         )
+
+    def _on_peeked(self, incidents: list[IncidentSummary] | None) -> None:
+        if incidents is not None and self.store is None:
+            self._show_incidents(incidents)
 
     def _on_store_opened(self, result: tuple[Store, list[IncidentSummary]]) -> None:
         self.store, incidents = result
@@ -206,7 +190,9 @@ class MainWindow(QMainWindow):
     def submit_declaration(self, title: str, severity: Any, summary: str) -> None:
         store, author = self._require_store(), self.settings.author_or_default()
         self.worker.submit(
-            lambda: _core().declare_incident(store, title, severity, author=author, summary=summary),
+            lambda: _core().declare_incident(
+                store, title, severity, author=author, summary=summary
+            ),
             lambda incident: self.reload_incidents(select_ref=incident.ref),
         )
 
@@ -219,28 +205,38 @@ class MainWindow(QMainWindow):
         store = self._require_store()
         self.worker.submit(lambda: _core().get_incident(store, ref), self._show_incident)
 
+    @property
+    def page(self) -> IncidentPage:
+        if self._page is None:
+            from ui.widgets.incident_page import IncidentPage
+
+            self._page = IncidentPage(self.settings.show_local_time)
+            self._page.entry_submitted.connect(self.log_entry)
+            self.pages.addWidget(self._page)
+        return self._page
+
     def _show_incident(self, incident: IncidentDetail) -> None:
         self.current = incident
-        self.header.show_incident(incident)
-        self.timeline_model.set_entries(incident.timeline)
-        self.timeline_view.scrollToBottom()
-        self.pages.setCurrentIndex(1)
+        self.page.show_incident(incident)
+        self.pages.setCurrentWidget(self.page)
         self.setWindowTitle(f"{incident.ref} {incident.title} — Incident Commander")
         self.incident_shown.emit(incident.ref)
+
+    def _tick(self) -> None:
+        if self._page is not None:
+            self._page.header.refresh_clocks()
 
     # -- timeline ---------------------------------------------------------------------
     def focus_entry_bar(self) -> None:
         if self.current is not None:
-            self.entry_bar.setFocus(Qt.FocusReason.ShortcutFocusReason)
-            self.entry_bar.selectAll()
+            self.page.focus_entry_bar()
 
-    def log_from_bar(self) -> None:
-        """The typed text stays in the bar until the store has committed it."""
-        text = self.entry_bar.text()
-        if self.current is None or not text.strip():
+    def log_entry(self, text: str) -> None:
+        """Commit on the worker; the bar keeps the text until the store has it."""
+        if self.current is None:
             return
-        store, ref, author = self._require_store(), self.current.ref, self.settings.author_or_default()
-        self.entry_bar.setEnabled(False)
+        store, ref = self._require_store(), self.current.ref
+        author = self.settings.author_or_default()
         self.worker.submit(
             lambda: _core().log_entry(store, ref, text, author=author),
             lambda entry: self._on_entry_logged(entry, text),
@@ -248,23 +244,19 @@ class MainWindow(QMainWindow):
         )
 
     def _on_entry_logged(self, entry: EntryView, text: str) -> None:
-        self.entry_bar.setEnabled(True)
-        if self.entry_bar.text() == text:
-            self.entry_bar.clear()
-        self.entry_bar.setFocus()
+        self.page.entry_committed(text)
         if self.current is not None and entry.incident_id == self.current.id:
-            row = self.timeline_model.add_entry(entry)
-            self.timeline_view.scrollTo(self.timeline_model.index(row, TEXT))
+            self.page.add_entry(entry)
         self.entry_logged.emit(entry)
 
     def _on_entry_failed(self, error: BaseException) -> None:
-        self.entry_bar.setEnabled(True)
-        self.entry_bar.setFocus()
+        self.page.entry_failed()
         self.report_error(error)
 
     def set_local_time(self, local: bool) -> None:
         self.settings.show_local_time = local
-        self.timeline_model.set_local_time(local)
+        if self._page is not None:
+            self._page.timeline_model.set_local_time(local)
         try:
             save_settings(self.settings)
         except OSError as exc:

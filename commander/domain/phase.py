@@ -19,7 +19,7 @@ class Phase(StrEnum):
         return self.value.capitalize()
 
     @property
-    def index(self) -> int:
+    def order(self) -> int:
         return list(Phase).index(self)
 
     @classmethod

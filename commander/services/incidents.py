@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlalchemy import select
@@ -10,14 +9,13 @@ from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase, Severity
 from commander.domain.limits import TITLE_MAX
+from commander.domain.refs import parse_ref
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.timeline import add_entry, timeline_of
 from commander.services.views import IncidentDetail, IncidentSummary
-from commander.store import Store
+from commander.store.engine import Store
 from commander.store.orm import Incident
-
-_REF = re.compile(r"^(?:INC-?)?(\d+)$", re.IGNORECASE)
 
 # Entering a phase stamps the milestone it stands for, unless already set.
 _PHASE_MILESTONES: dict[Phase, tuple[str, ...]] = {
@@ -26,13 +24,6 @@ _PHASE_MILESTONES: dict[Phase, tuple[str, ...]] = {
     Phase.RESOLVE: ("acknowledged_at", "mitigated_at", "resolved_at"),
     Phase.POSTMORTEM: ("acknowledged_at", "mitigated_at", "resolved_at", "closed_at"),
 }
-
-
-def parse_ref(ref: str) -> int:
-    match = _REF.match(ref.strip())
-    if not match:
-        raise InvalidInputError(f"{ref!r} is not an incident reference (like INC-7)")
-    return int(match.group(1))
 
 
 def load_incident(session: Session, ref: str) -> Incident:
@@ -133,7 +124,7 @@ def change_phase(
         for milestone in _PHASE_MILESTONES.get(phase, ()):
             if getattr(incident, milestone) is None:
                 setattr(incident, milestone, now)
-        verb = "Moved on" if phase.index > previous.index else "Moved back"
+        verb = "Moved on" if phase.order > previous.order else "Moved back"
         add_entry(
             session,
             incident,

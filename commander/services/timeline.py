@@ -12,7 +12,7 @@ from commander.domain import EntryKind
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError
 from commander.services.views import EntryView
-from commander.store import Store
+from commander.store.engine import Store
 from commander.store.orm import Incident, TimelineEntry
 
 

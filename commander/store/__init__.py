@@ -1,5 +1,5 @@
-"""Persistence: the SQLAlchemy engine, ORM tables, Alembic migrations."""
+"""Persistence: the SQLAlchemy engine, ORM tables, Alembic migrations.
 
-from commander.store.engine import Store, open_store, resolve_url
-
-__all__ = ["Store", "open_store", "resolve_url"]
+Kept free of imports so that ``commander.store.peek`` can read a store before
+SQLAlchemy has loaded; use ``commander.store.engine`` for ``open_store``.
+"""

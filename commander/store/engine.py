@@ -17,12 +17,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from commander import paths
 from commander.errors import StoreError
 from commander.store import schema
+from commander.store.location import raw_location
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +33,11 @@ _WRITE_OPTION = "commander_write"
 
 def resolve_url(arg: str | None = None) -> URL:
     """``--db`` wins, then ``COMMANDER_DB``, then the file in the user data dir."""
-    raw = arg or os.environ.get("COMMANDER_DB") or str(paths.default_database_path())
+    raw = raw_location(arg)
     if "://" in raw:
         try:
             return make_url(raw)
-        except ArgumentError:
+        except (ArgumentError, ValueError):
             raise StoreError(f"cannot read database URL {raw!r}") from None
     return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
 
@@ -99,7 +99,10 @@ def open_store(url: URL | str | None = None) -> Store:
     is_sqlite = url.get_backend_name() == "sqlite"
     if is_sqlite and url.database not in (None, "", ":memory:"):
         _check_sqlite_file(Path(url.database))
-    engine = _create_engine(url)
+    try:
+        engine = _create_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise StoreError(f"cannot use database URL {describe(url)}: {exc}") from None
     store = Store(url, engine)
     try:
         _migrate(store)

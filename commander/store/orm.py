@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from commander.domain.refs import format_ref
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
@@ -71,7 +73,7 @@ class Incident(Base):
 
     @property
     def ref(self) -> str:
-        return f"INC-{self.id}"
+        return format_ref(self.id)
 
 
 class TimelineEntry(Base):

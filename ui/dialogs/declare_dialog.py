@@ -26,7 +26,7 @@ class DeclareDialog(QDialog):
         self.severity_combo = QComboBox()
         for severity in Severity:
             self.severity_combo.addItem(
-                f"{severity.value} {severity.label} — {severity.definition}", severity
+                f"{severity.value} {severity.label} — {severity.definition}", severity.value
             )
         self.severity_combo.setCurrentIndex(2)
         self.definition_label = QLabel(wordWrap=True)
@@ -52,9 +52,7 @@ class DeclareDialog(QDialog):
 
     @property
     def severity(self) -> Severity:
-        value = self.severity_combo.currentData()
-        assert isinstance(value, Severity)
-        return value
+        return Severity(self.severity_combo.currentData())
 
     @property
     def title(self) -> str:

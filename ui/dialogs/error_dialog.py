@@ -16,9 +16,7 @@ def show_crash(parent: QWidget | None, summary: str, details: str, log_hint: str
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle("Unexpected error")
     box.setText(f"Something went wrong: {summary}")
-    box.setInformativeText(
-        f"The app keeps running; your data is in the store. {log_hint}".strip()
-    )
+    box.setInformativeText(f"The app keeps running; your data is in the store. {log_hint}".strip())
     box.setDetailedText(details)
     copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Close)

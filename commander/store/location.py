@@ -1,0 +1,27 @@
+"""Which store to open, worked out without loading SQLAlchemy."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote
+
+from commander import paths
+
+ENV = "COMMANDER_DB"
+
+
+def raw_location(arg: str | None) -> str:
+    """``--db`` wins, then ``COMMANDER_DB``, then the file in the user data dir."""
+    return arg or os.environ.get(ENV) or str(paths.default_database_path())
+
+
+def sqlite_file(raw: str) -> Path | None:
+    """The SQLite file a location names, or None for a server URL or memory."""
+    if "://" not in raw:
+        return Path(raw).expanduser().resolve()
+    scheme, _, rest = raw.partition("://")
+    if scheme.split("+")[0] != "sqlite" or not rest.startswith("/") or "?" in rest:
+        return None
+    database = unquote(rest[1:])
+    return Path(database).expanduser().resolve() if database else None

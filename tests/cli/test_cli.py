@@ -1,0 +1,143 @@
+"""The public CLI contract, driven as a script would: real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+
+def commander(
+    *args: str, db: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "ui"]
+    if db is not None:
+        command += ["--db", str(db)]
+    return subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+        env=os.environ.copy(),
+    )
+
+
+def ok(*args: str, db: Path) -> str:
+    result = commander(*args, db=db)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_declare_log_show_round_trip(db_path: Path) -> None:
+    ref = ok(
+        "declare", "Payments API 5xx", "--severity", "P1", "--summary", "14% errors", db=db_path
+    ).strip()
+    assert ref == "INC-1"
+    ok("log", ref, "paged on-call", "--at", "-5m", "--kind", "action", "--author", "bo", db=db_path)
+    ok("log", ref, "error rate falling", "--kind", "observation", db=db_path)
+    ok("severity", ref, "P0", "--reason", "data loss", db=db_path)
+    ok("phase", ref, "mitigate", db=db_path)
+    document = json.loads(ok("show", ref, "--json", db=db_path))
+    assert (document["ref"], document["severity"], document["phase"]) == ("INC-1", "P0", "mitigate")
+    timeline = document["timeline"]
+    assert [e["kind"] for e in timeline] == [
+        "action",
+        "declared",
+        "observation",
+        "severity",
+        "phase",
+    ]
+    assert set(timeline[0]) == {
+        "id",
+        "occurred_at",
+        "recorded_at",
+        "author",
+        "kind",
+        "text",
+        "pinned",
+    }
+    assert timeline[0]["author"] == "bo"
+    occurred = [datetime.fromisoformat(e["occurred_at"]) for e in timeline]
+    assert all(t.utcoffset() == timedelta(0) for t in occurred)
+    assert occurred == sorted(occurred)
+
+
+def test_export_json_is_the_show_document(db_path: Path, tmp_path: Path) -> None:
+    ref = ok("declare", "Disk full", "--severity", "P2", db=db_path).strip()
+    out = tmp_path / "inc.json"
+    ok("export", ref, "--format", "json", "-o", str(out), db=db_path)
+    assert json.loads(out.read_text()) == json.loads(ok("show", ref, "--json", db=db_path))
+
+
+def test_list_json(db_path: Path) -> None:
+    ok("declare", "A", "--severity", "P3", db=db_path)
+    ok("declare", "B", "--severity", "P0", db=db_path)
+    rows = json.loads(ok("list", "--json", db=db_path))
+    assert [(r["ref"], r["severity"]) for r in rows] == [("INC-2", "P0"), ("INC-1", "P3")]
+
+
+def test_db_from_environment(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMMANDER_DB", str(db_path))
+    assert commander("declare", "Env", "--severity", "P4").stdout.strip() == "INC-1"
+    assert db_path.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["declare", "X", "--severity", "P7"],
+        ["declare", "X"],
+        ["log", "INC-1", "x", "--at", "yesterday-ish"],
+        ["log", "INC-1", "x", "--kind", "severity"],
+        ["phase", "INC-1", "fixing"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2_and_change_nothing(db_path: Path, args: list[str]) -> None:
+    ok("declare", "Existing", "--severity", "P2", db=db_path)
+    before = ok("show", "INC-1", "--json", db=db_path)
+    result = commander(*args, db=db_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert ok("show", "INC-1", "--json", db=db_path) == before
+
+
+def test_other_errors_exit_1_with_one_line(db_path: Path, tmp_path: Path) -> None:
+    ok("declare", "Existing", "--severity", "P2", db=db_path)
+    missing = commander("log", "INC-99", "hello", db=db_path)
+    assert (missing.returncode, missing.stderr) == (1, "commander: no incident INC-99\n")
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("not a database")
+    bad = commander("list", db=junk)
+    assert bad.returncode == 1
+    assert bad.stderr.count("\n") == 1 and str(junk) in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert junk.read_text() == "not a database"
+
+
+def test_version() -> None:
+    result = commander("--version")
+    assert result.returncode == 0 and result.stdout.startswith("commander ")
+
+
+def test_window_without_display_says_what_to_do(db_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "ui", "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode == 1
+    assert "xvfb-run" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from commander.settings import Settings
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, db_path: Path) -> Iterator[MainWindow]:
+    """The real main window on a real SQLite file, store opened like at start-up."""
+    main = MainWindow(Settings(author="ana"), str(db_path))
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.store_opened, timeout=15_000):
+        main.open_store()
+    qtbot.waitUntil(lambda: not main.worker.busy())
+    yield main
+    main.worker.wait()

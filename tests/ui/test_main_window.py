@@ -1,0 +1,131 @@
+"""Declaring and opening incidents in the real window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from commander.domain import Severity
+from commander.services.incidents import declare_incident, get_incident
+from commander.settings import Settings
+from commander.store.engine import open_store
+from ui.dialogs.declare_dialog import DeclareDialog
+from ui.main_window import MainWindow
+
+
+def fill_and_accept(title: str, severity_index: int, summary: str):
+    def exec_(dialog: DeclareDialog) -> int:
+        dialog.title_edit.setText(title)
+        dialog.severity_combo.setCurrentIndex(severity_index)
+        dialog.summary_edit.setPlainText(summary)
+        return QDialog.DialogCode.Accepted
+
+    return exec_
+
+
+def test_declaring_in_the_window_stores_it_and_opens_it(
+    qtbot, window: MainWindow, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DeclareDialog, "exec", fill_and_accept("Payments 5xx", 1, "14% errors"))
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000) as shown:
+        window.declare_action.trigger()
+    assert shown.args == ["INC-1"]
+    assert window.incident_model.rowCount() == 1
+    header = window.page.header
+    assert header.ref_label.text() == "INC-1"
+    assert header.severity_badge.text() == "P1 High"
+    assert header.severity_badge.property("severity") == "P1"
+    assert "since declared" in header.clock_label.text()
+    store = open_store(str(db_path))
+    try:
+        stored = get_incident(store, "INC-1")
+    finally:
+        store.close()
+    assert (stored.title, stored.severity, stored.summary) == (
+        "Payments 5xx",
+        Severity.P1,
+        "14% errors",
+    )
+    assert stored.declared_by == "ana"
+
+
+def test_cancelled_declaration_writes_nothing(qtbot, window: MainWindow, monkeypatch) -> None:
+    monkeypatch.setattr(DeclareDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    window.declare_action.trigger()
+    qtbot.wait(50)
+    assert not window.worker.busy()
+    assert window.incident_model.rowCount() == 0
+
+
+def test_declare_dialog_needs_a_title_and_explains_severities(qtbot) -> None:
+    dialog = DeclareDialog()
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert not ok.isEnabled()
+    qtbot.keyClicks(dialog.title_edit, "Checkout down")
+    assert ok.isEnabled()
+    dialog.severity_combo.setCurrentIndex(0)
+    assert dialog.severity is Severity.P0
+    assert "Complete outage, data loss" in dialog.definition_label.text()
+
+
+def test_first_timeline_entry_from_the_bar(qtbot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        window.submit_declaration("DNS flapping", Severity.P2, "")
+    bar = window.page.entry_bar
+    window.focus_entry_bar()
+    qtbot.keyClicks(bar, "paged on-call <script>alert(1)</script>")
+    with qtbot.waitSignal(window.entry_logged, timeout=10_000) as logged:
+        qtbot.keyClick(bar, Qt.Key.Key_Return)
+    assert logged.args[0].text == "paged on-call <script>alert(1)</script>"
+    assert bar.text() == ""
+    model = window.page.timeline_model
+    assert model.rowCount() == 2
+    assert model.entry_at(1).text == "paged on-call <script>alert(1)</script>"
+    assert model.entry_at(1).author == "ana"
+
+
+def test_existing_incidents_are_listed_at_start(qtbot, db_path: Path) -> None:
+    store = open_store(str(db_path))
+    for n in range(3):
+        declare_incident(store, f"Incident {n}", Severity.P3, author="bo")
+    store.close()
+    main = MainWindow(Settings(author="ana"), str(db_path))
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.incidents_listed, timeout=15_000):
+        main.open_store()
+    assert main.incident_model.rowCount() == 3
+    assert main.incident_model.incident_at(0).ref == "INC-3"
+    qtbot.waitUntil(lambda: main.store is not None, timeout=15_000)
+    main.worker.wait()
+
+
+def test_a_bad_store_is_said_plainly(qtbot, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.sqlite"
+    junk.write_text("not a database")
+    main = MainWindow(Settings(author="ana"), str(junk))
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.store_failed, timeout=15_000) as failed:
+        main.open_store()
+    assert "not an Incident Commander database" in failed.args[0]
+    assert "not an Incident Commander database" in main.placeholder.text()
+    assert not main.declare_button.isEnabled()
+    main.worker.wait()
+
+
+def test_user_errors_are_shown_in_a_dialog(qtbot, window: MainWindow, monkeypatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    window.submit_declaration("   ", Severity.P2, "")
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert shown == ["an incident needs a title"]
+
+
+def test_local_time_toggle_is_remembered(qtbot, window: MainWindow) -> None:
+    from commander.settings import load_settings
+
+    window.local_time_action.setChecked(True)
+    assert load_settings().show_local_time is True

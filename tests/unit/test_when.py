@@ -1,0 +1,51 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from commander.domain.when import format_clock, format_duration, parse_when
+from commander.errors import InvalidInputError
+
+NOW = datetime(2026, 11, 27, 10, 30, 0, tzinfo=UTC)
+PARIS = timezone(timedelta(hours=1))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-5m", NOW - timedelta(minutes=5)),
+        ("-1h30m", NOW - timedelta(hours=1, minutes=30)),
+        ("-90s", NOW - timedelta(seconds=90)),
+        ("2026-11-27T10:05Z", datetime(2026, 11, 27, 10, 5, tzinfo=UTC)),
+        ("2026-11-27T11:05+01:00", datetime(2026, 11, 27, 10, 5, tzinfo=UTC)),
+        ("10:05", datetime(2026, 11, 27, 9, 5, tzinfo=UTC)),  # local (UTC+1) clock time
+        ("10:05:30", datetime(2026, 11, 27, 9, 5, 30, tzinfo=UTC)),
+    ],
+)
+def test_parse_when_reads_the_forms_a_scribe_types(text: str, expected: datetime) -> None:
+    assert parse_when(text, now=NOW, zone=PARIS) == expected
+
+
+def test_clock_time_after_now_means_yesterday() -> None:
+    just_after_midnight = datetime(2026, 11, 27, 0, 5, tzinfo=UTC)
+    assert parse_when("23:55", now=just_after_midnight, zone=UTC) == datetime(
+        2026, 11, 26, 23, 55, tzinfo=UTC
+    )
+
+
+@pytest.mark.parametrize("text", ["", "soon", "25:00", "-5x", "-", "2026-13-01T00:00Z"])
+def test_unreadable_times_are_explained(text: str) -> None:
+    with pytest.raises(InvalidInputError, match="time"):
+        parse_when(text, now=NOW, zone=UTC)
+
+
+def test_future_iso_time_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="future"):
+        parse_when("2026-11-27T12:00Z", now=NOW, zone=UTC)
+
+
+def test_format_clock_and_duration() -> None:
+    moment = datetime(2026, 11, 27, 10, 5, 12, tzinfo=UTC)
+    assert format_clock(moment, local=False) == "10:05:12Z"
+    assert format_duration(timedelta(minutes=47, seconds=5)) == "47m 05s"
+    assert format_duration(timedelta(hours=2, minutes=3)) == "2h 03m"
+    assert format_duration(timedelta(days=3, hours=4)) == "3d 04h"
