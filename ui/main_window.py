@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -62,6 +62,8 @@ class MainWindow(QMainWindow):
         self._db_arg = db_arg
         self.store: Store | None = None
         self.current: IncidentDetail | None = None
+        # Chosen from the peeked list before the store finished opening.
+        self._pending_ref: str | None = None
         self.worker = Worker(on_error=self.report_error, parent=self)
         self.setWindowTitle("Incident Commander")
         self.resize(1200, 760)
@@ -146,8 +148,11 @@ class MainWindow(QMainWindow):
         self.declare_button.setEnabled(True)
         self.declare_action.setEnabled(True)
         self.placeholder.setText("No incident open. Declare one with Ctrl+N.")
+        pending, self._pending_ref = self._pending_ref, None
+        self._show_incidents(incidents, select=pending or self._selected_ref())
         self.store_opened.emit()
-        self._show_incidents(incidents)
+        if pending:
+            self.open_incident(pending)
 
     def _on_store_failed(self, error: BaseException) -> None:
         message = str(error) if isinstance(error, CommanderError) else repr(error)
@@ -168,7 +173,9 @@ class MainWindow(QMainWindow):
         if select:
             row = self.incident_model.row_of(select)
             if row >= 0:
-                self.incident_list.setCurrentIndex(self.incident_model.index(row))
+                # Restoring the selection is not the user choosing an incident.
+                with QSignalBlocker(self.incident_list.selectionModel()):
+                    self.incident_list.setCurrentIndex(self.incident_model.index(row))
         self.incidents_listed.emit()
 
     def _require_store(self) -> Store:
@@ -193,16 +200,27 @@ class MainWindow(QMainWindow):
             lambda: _core().declare_incident(
                 store, title, severity, author=author, summary=summary
             ),
-            lambda incident: self.reload_incidents(select_ref=incident.ref),
+            self._on_declared,
         )
+
+    def _on_declared(self, incident: IncidentDetail) -> None:
+        self.reload_incidents(select_ref=incident.ref)
+        self.open_incident(incident.ref)
 
     def _on_incident_selected(self, selected: QItemSelection, _deselected: Any) -> None:
         indexes = selected.indexes()
         if indexes:
             self.open_incident(self.incident_model.incident_at(indexes[0].row()).ref)
 
+    def _selected_ref(self) -> str | None:
+        index = self.incident_list.currentIndex()
+        return self.incident_model.incident_at(index.row()).ref if index.isValid() else None
+
     def open_incident(self, ref: str) -> None:
-        store = self._require_store()
+        if self.store is None:
+            self._pending_ref = ref
+            return
+        store = self.store
         self.worker.submit(lambda: _core().get_incident(store, ref), self._show_incident)
 
     @property
