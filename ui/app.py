@@ -66,6 +66,8 @@ def run_window(db_arg: str | None, debug: bool = False) -> int:
         # Logging's file handler and the store wait until the window is up.
         crash.set_log_path(configure_logging(debug))
         window.open_store()
+        if not window.settings.author and not os.environ.get(PROBE_ENV):
+            window.change_author()  # asked once; the OS user name is the default
 
     painted = _FirstPaint(after_first_paint)
     window.installEventFilter(painted)

@@ -115,13 +115,17 @@ class MainWindow(QMainWindow):
         local_time = QAction("Show &local time", self, checkable=True)
         local_time.setChecked(self.settings.show_local_time)
         local_time.toggled.connect(self.set_local_time)
+        change_name = QAction("Change &my name…", self)
+        change_name.triggered.connect(self.change_author)
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         incident_menu = self.menuBar().addMenu("&Incident")
         incident_menu.addActions([declare, focus_entry])
         incident_menu.addSeparator()
         incident_menu.addAction(quit_action)
-        self.menuBar().addMenu("&View").addAction(local_time)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(local_time)
+        view_menu.addAction(change_name)
         self.declare_action = declare
         self.declare_action.setEnabled(False)
         self.local_time_action = local_time
@@ -271,14 +275,23 @@ class MainWindow(QMainWindow):
         self.page.entry_failed()
         self.report_error(error)
 
-    def set_local_time(self, local: bool) -> None:
-        self.settings.show_local_time = local
-        if self._page is not None:
-            self._page.timeline_model.set_local_time(local)
+    def change_author(self) -> None:
+        from ui.dialogs.author_dialog import ask_author
+
+        if ask_author(self, self.settings):
+            self._save_settings()
+
+    def _save_settings(self) -> None:
         try:
             save_settings(self.settings)
         except OSError as exc:
             log.warning("cannot save settings: %s", exc)
+
+    def set_local_time(self, local: bool) -> None:
+        self.settings.show_local_time = local
+        if self._page is not None:
+            self._page.timeline_model.set_local_time(local)
+        self._save_settings()
 
     # -- errors and shutdown ----------------------------------------------------------
     def report_error(self, error: BaseException) -> None:

@@ -129,3 +129,14 @@ def test_local_time_toggle_is_remembered(qtbot, window: MainWindow) -> None:
 
     window.local_time_action.setChecked(True)
     assert load_settings().show_local_time is True
+
+
+def test_author_is_asked_and_remembered(qtbot, window: MainWindow, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from commander.settings import load_settings
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args: ("  Bo Scribe ", True))
+    window.change_author()
+    assert window.settings.author_or_default() == "Bo Scribe"
+    assert load_settings().author == "Bo Scribe"
