@@ -6,7 +6,13 @@ UI thread lets the window paint first.
 
 from __future__ import annotations
 
-from commander.services.incidents import declare_incident, get_incident, list_incidents
+from commander.services.incidents import (
+    change_phase,
+    change_severity,
+    declare_incident,
+    get_incident,
+    list_incidents,
+)
 from commander.services.timeline import log_entry
 from commander.services.views import IncidentSummary
 from commander.store.engine import Store, open_store
@@ -18,4 +24,12 @@ def open_store_listing(db_arg: str | None) -> tuple[Store, list[IncidentSummary]
     return store, list_incidents(store)
 
 
-__all__ = ["declare_incident", "get_incident", "list_incidents", "log_entry", "open_store_listing"]
+__all__ = [
+    "change_phase",
+    "change_severity",
+    "declare_incident",
+    "get_incident",
+    "list_incidents",
+    "log_entry",
+    "open_store_listing",
+]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commander.domain.quick_entry import LogEntry, QuickEntry, SeverityChange
 from commander.errors import CommanderError
 from commander.services.views import EntryView, IncidentDetail, IncidentSummary
 from commander.settings import Settings, save_settings
@@ -47,6 +48,26 @@ def _core() -> Any:
     from ui import core
 
     return core
+
+
+def _execute(store: Store, ref: str, parsed: QuickEntry, author: str) -> Any:
+    """Carry out one quick entry (on the worker thread)."""
+    core = _core()
+    if isinstance(parsed, LogEntry):
+        return core.log_entry(
+            store,
+            ref,
+            parsed.text,
+            author=author,
+            kind=parsed.kind,
+            occurred_at=parsed.occurred_at,
+            pinned=parsed.pinned,
+        )
+    if isinstance(parsed, SeverityChange):
+        return core.change_severity(
+            store, ref, parsed.severity, author=author, reason=parsed.reason
+        )
+    return core.change_phase(store, ref, parsed.phase, author=author)
 
 
 class MainWindow(QMainWindow):
@@ -253,26 +274,38 @@ class MainWindow(QMainWindow):
         if self.current is not None:
             self.page.focus_entry_bar()
 
-    def log_entry(self, text: str) -> None:
-        """Commit on the worker; the bar keeps the text until the store has it."""
-        if self.current is None:
+    def log_entry(self, typed: str, parsed: QuickEntry) -> None:
+        """Run what the bar parsed on the worker; the bar keeps the text until it is stored."""
+        if self.current is None or self.store is None:
+            self.page.entry_failed("the incident store is not open yet")
             return
-        store, ref = self._require_store(), self.current.ref
+        store, ref = self.store, self.current.ref
         author = self.settings.author_or_default()
+        if not isinstance(parsed, LogEntry) and parsed.occurred_at is not None:
+            self.page.entry_failed("a time prefix cannot backdate /sev or /phase")
+            return
         self.worker.submit(
-            lambda: _core().log_entry(store, ref, text, author=author),
-            lambda entry: self._on_entry_logged(entry, text),
+            lambda: _execute(store, ref, parsed, author),
+            lambda result: self._on_entry_logged(result, typed),
             self._on_entry_failed,
         )
 
-    def _on_entry_logged(self, entry: EntryView, text: str) -> None:
-        self.page.entry_committed(text)
-        if self.current is not None and entry.incident_id == self.current.id:
-            self.page.add_entry(entry)
-        self.entry_logged.emit(entry)
+    def _on_entry_logged(self, result: EntryView | IncidentDetail, typed: str) -> None:
+        self.page.entry_committed(typed)
+        if isinstance(result, IncidentDetail):
+            # Severity or phase changed: the header and the new entry come from a reload.
+            self.open_incident(result.ref)
+            self.reload_incidents(select_ref=result.ref)
+            return
+        if self.current is not None and result.incident_id == self.current.id:
+            self.page.add_entry(result)
+        self.entry_logged.emit(result)
 
     def _on_entry_failed(self, error: BaseException) -> None:
-        self.page.entry_failed()
+        if isinstance(error, CommanderError):
+            self.page.entry_failed(str(error))
+            return
+        self.page.entry_failed("not saved: an unexpected error (see the details)")
         self.report_error(error)
 
     def change_author(self) -> None:

@@ -9,7 +9,9 @@ import pytest
 from ui import crash
 
 
-def test_crash_is_logged_and_shown_with_details(qtbot, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+def test_crash_is_logged_and_shown_with_details(
+    qtbot, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(
         "ui.dialogs.error_dialog.show_crash",

@@ -6,19 +6,23 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from commander.domain.quick_entry import parse_quick_entry
+from commander.errors import InvalidInputError
 from commander.services.views import EntryView, IncidentDetail
 from ui.models.timeline import AUTHOR, KIND, TEXT, TIME, TimelineModel
 from ui.widgets.incident_header import IncidentHeader
 
 
 class IncidentPage(QWidget):
-    entry_submitted = Signal(str)
+    # (what was typed, the parsed QuickEntry)
+    entry_submitted = Signal(str, object)
 
     def __init__(self, local_time: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,12 +43,19 @@ class IncidentPage(QWidget):
         for column, width in ((TIME, 110), (AUTHOR, 120), (KIND, 120)):
             self.timeline_view.setColumnWidth(column, width)
         self.entry_bar = QLineEdit(objectName="quickEntry")
-        self.entry_bar.setPlaceholderText("Log what happened and press Enter  (Ctrl+L)")
+        self.entry_bar.setPlaceholderText(
+            "Log what happened, Enter to save (Ctrl+L).  10:05 or -5m backdates;"
+            " /action /decision /observation /hypothesis /pin;  /sev P1 why;  /phase mitigate"
+        )
         self.entry_bar.returnPressed.connect(self._submit)
+        self.entry_bar.textEdited.connect(lambda _text: self.hint.hide())
+        self.hint = QLabel(objectName="entryHint", wordWrap=True)
+        self.hint.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.timeline_view, 1)
         layout.addWidget(self.entry_bar)
+        layout.addWidget(self.hint)
 
     def show_incident(self, incident: IncidentDetail) -> None:
         self.header.show_incident(incident)
@@ -66,12 +77,24 @@ class IncidentPage(QWidget):
             self.entry_bar.clear()
         self.entry_bar.setFocus()
 
-    def entry_failed(self) -> None:
+    def entry_failed(self, message: str) -> None:
         self.entry_bar.setEnabled(True)  # the typed text stays for another try
         self.entry_bar.setFocus()
+        self.show_hint(message)
+
+    def show_hint(self, message: str) -> None:
+        self.hint.setText(message)
+        self.hint.show()
 
     def _submit(self) -> None:
         text = self.entry_bar.text()
-        if text.strip():
-            self.entry_bar.setEnabled(False)
-            self.entry_submitted.emit(text)
+        if not text.strip():
+            return
+        try:
+            parsed = parse_quick_entry(text)
+        except InvalidInputError as error:
+            self.show_hint(str(error))  # nothing is written; the text stays to be fixed
+            return
+        self.hint.hide()
+        self.entry_bar.setEnabled(False)
+        self.entry_submitted.emit(text, parsed)
