@@ -1,19 +1,59 @@
-"""Writing and reading timeline entries."""
+"""Writing, editing, reading and searching timeline entries.
+
+The timeline is the audit trail: an edit, pin, delete or restore first copies
+the entry's previous state into ``entry_revisions``, and deletes are soft.
+Every write gives the entry a new ``version`` (see ``next_version``) so open
+windows notice it (services/feed.py).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Integer, Select, column, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
-from commander.domain import EntryKind
+from commander.domain import USER_KINDS, EntryKind
 from commander.domain.when import utc_now
-from commander.errors import InvalidInputError
-from commander.services.views import EntryView
+from commander.errors import InvalidInputError, NotFoundError
+from commander.services.views import EntryView, RevisionView
 from commander.store.engine import Store
-from commander.store.orm import Incident, TimelineEntry
+from commander.store.orm import (
+    ENTRY_VERSION_SEQUENCE,
+    SEARCH_TABLE,
+    EntryRevision,
+    Incident,
+    TimelineEntry,
+)
+
+# Key of the PostgreSQL advisory lock that orders version numbers (any fixed
+# 64-bit number; it only has to be the same in every copy of the app).
+_VERSION_LOCK_KEY = 0x1C_0DE_7117E
+_USER_KIND_VALUES = frozenset(kind.value for kind in USER_KINDS)
+_SEARCH_INDEX = table(SEARCH_TABLE, column("rowid", Integer))
+SEARCH_LIMIT = 200
+
+
+def next_version(session: Session) -> int:
+    """A version above every entry's so far, for an entry written in this transaction.
+
+    SQLite: writers hold the database lock from BEGIN IMMEDIATE to commit, so
+    max + 1 cannot race. PostgreSQL: the sequence hands out unique values, and
+    the transaction-scoped advisory lock makes them commit in order; without
+    it a reader could see version 11 commit before 10 and skip 10 for good.
+    """
+    # Flush first: max() must see versions given earlier in this transaction,
+    # and on PostgreSQL row locks are then always taken before the version
+    # lock, one order for every writer, so they cannot deadlock on it.
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_VERSION_LOCK_KEY)))
+        value = session.scalar(select(ENTRY_VERSION_SEQUENCE.next_value()))
+    else:
+        value = (session.scalar(select(func.max(TimelineEntry.version))) or 0) + 1
+    assert value is not None
+    return int(value)
 
 
 def add_entry(
@@ -38,6 +78,7 @@ def add_entry(
         text=text,
         pinned=pinned,
         data=data,
+        version=next_version(session),
     )
     session.add(entry)
     session.flush()
@@ -75,11 +116,233 @@ def log_entry(
         return EntryView.of(entry)
 
 
-def timeline_of(session: Session, incident_id: int) -> tuple[EntryView, ...]:
-    """Live (not deleted) entries, in the order things happened."""
-    rows = session.scalars(
-        select(TimelineEntry)
-        .where(TimelineEntry.incident_id == incident_id, TimelineEntry.deleted_at.is_(None))
-        .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
-    )
+def timeline_of(
+    session: Session, incident_id: int, *, include_deleted: bool = False
+) -> tuple[EntryView, ...]:
+    """Entries in the order things happened; live ones only unless asked."""
+    statement = select(TimelineEntry).where(TimelineEntry.incident_id == incident_id)
+    if not include_deleted:
+        statement = statement.where(TimelineEntry.deleted_at.is_(None))
+    rows = session.scalars(statement.order_by(TimelineEntry.occurred_at, TimelineEntry.id))
     return tuple(EntryView.of(row) for row in rows)
+
+
+def read_timeline(
+    store: Store, ref_or_incident_id: str | int, *, include_deleted: bool = False
+) -> tuple[EntryView, ...]:
+    """One incident's timeline; with ``include_deleted`` the UI can strike deleted rows."""
+    with store.read() as session:
+        incident_id = _incident_id(session, ref_or_incident_id)
+        return timeline_of(session, incident_id, include_deleted=include_deleted)
+
+
+# -- edits ----------------------------------------------------------------------------
+
+
+def edit_entry(
+    store: Store,
+    entry_id: int,
+    author: str,
+    *,
+    text: str | None = None,
+    occurred_at: datetime | None = None,
+    kind: EntryKind | str | None = None,
+    pinned: bool | None = None,
+    now: datetime | None = None,
+) -> EntryView:
+    """Change what an entry says, keeping what it said before as a revision.
+
+    Only the given fields change. Entries the app wrote (declared, severity,
+    phase) keep their words, time and kind; they can only be pinned.
+    """
+    if text is not None and not text.strip():
+        raise InvalidInputError("an entry needs some text")
+    if occurred_at is not None:
+        occurred_at = _aware(occurred_at)
+    now = now or utc_now()
+    with store.write() as session:
+        entry = _entry_for_update(session, entry_id)
+        if entry.deleted_at is not None:
+            raise InvalidInputError(f"entry {entry_id} is deleted; restore it before editing")
+        changes = _changes(entry, text=text, occurred_at=occurred_at, kind=kind, pinned=pinned)
+        if entry.kind not in _USER_KIND_VALUES and changes.keys() - {"pinned"}:
+            raise InvalidInputError("entries the app wrote cannot be edited")
+        if not changes:
+            raise InvalidInputError(f"entry {entry_id} already says that; nothing to change")
+        _record_revision(session, entry, author, now)
+        for name, value in changes.items():
+            setattr(entry, name, value)
+        entry.version = next_version(session)
+        return EntryView.of(entry)
+
+
+def pin_entry(
+    store: Store, entry_id: int, author: str, pinned: bool, now: datetime | None = None
+) -> EntryView:
+    """Pin or unpin any live entry, including ones the app wrote."""
+    return edit_entry(store, entry_id, author, pinned=pinned, now=now)
+
+
+def delete_entry(
+    store: Store, entry_id: int, author: str, now: datetime | None = None
+) -> EntryView:
+    """Hide an entry from the timeline; it stays in the store and can be restored."""
+    now = now or utc_now()
+    with store.write() as session:
+        entry = _entry_for_update(session, entry_id)
+        if entry.deleted_at is not None:
+            raise InvalidInputError(f"entry {entry_id} is already deleted")
+        # Severity and phase entries are the record of the incident's changes.
+        if entry.kind not in _USER_KIND_VALUES:
+            raise InvalidInputError("entries the app wrote cannot be deleted")
+        _record_revision(session, entry, author, now)
+        entry.deleted_at = now
+        entry.deleted_by = author
+        entry.version = next_version(session)
+        return EntryView.of(entry)
+
+
+def restore_entry(
+    store: Store, entry_id: int, author: str, now: datetime | None = None
+) -> EntryView:
+    """Bring a deleted entry back; the revision keeps who deleted it and when."""
+    now = now or utc_now()
+    with store.write() as session:
+        entry = _entry_for_update(session, entry_id)
+        if entry.deleted_at is None:
+            raise InvalidInputError(f"entry {entry_id} is not deleted")
+        _record_revision(session, entry, author, now)
+        entry.deleted_at = None
+        entry.deleted_by = None
+        entry.version = next_version(session)
+        return EntryView.of(entry)
+
+
+def entry_history(store: Store, entry_id: int) -> list[RevisionView]:
+    """Earlier states of an entry, oldest first; the entry itself is the latest."""
+    with store.read() as session:
+        if session.get(TimelineEntry, entry_id) is None:
+            raise NotFoundError(f"no entry {entry_id}")
+        rows = session.scalars(
+            select(EntryRevision)
+            .where(EntryRevision.entry_id == entry_id)
+            .order_by(EntryRevision.id)
+        )
+        return [RevisionView.of(row) for row in rows]
+
+
+def _entry_for_update(session: Session, entry_id: int) -> TimelineEntry:
+    # FOR UPDATE on PostgreSQL: two seats editing one entry at once must not
+    # both record the same "before". SQLite already serialises writers.
+    entry = session.get(TimelineEntry, entry_id, with_for_update=True)
+    if entry is None:
+        raise NotFoundError(f"no entry {entry_id}")
+    return entry
+
+
+def _changes(
+    entry: TimelineEntry,
+    *,
+    text: str | None,
+    occurred_at: datetime | None,
+    kind: EntryKind | str | None,
+    pinned: bool | None,
+) -> dict[str, Any]:
+    """The requested values that differ from what the entry holds now."""
+    wanted: dict[str, Any] = {"text": text, "occurred_at": occurred_at, "pinned": pinned}
+    # Resubmitting an entry's own kind is no change, even for app-written kinds.
+    if kind is not None and kind.strip().lower() != entry.kind:
+        wanted["kind"] = EntryKind.parse_user_kind(kind).value
+    return {
+        name: value
+        for name, value in wanted.items()
+        if value is not None and getattr(entry, name) != value
+    }
+
+
+def _record_revision(session: Session, entry: TimelineEntry, author: str, now: datetime) -> None:
+    session.add(
+        EntryRevision(
+            entry_id=entry.id,
+            revised_at=now,
+            revised_by=author,
+            occurred_at=entry.occurred_at,
+            kind=entry.kind,
+            text=entry.text,
+            pinned=entry.pinned,
+            deleted_at=entry.deleted_at,
+            deleted_by=entry.deleted_by,
+        )
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidInputError("a time without a time zone cannot be stored")
+    return moment.astimezone(UTC)
+
+
+def _incident_id(session: Session, ref_or_incident_id: str | int) -> int:
+    from commander.services.incidents import load_incident  # avoids an import cycle
+
+    if isinstance(ref_or_incident_id, str):
+        return load_incident(session, ref_or_incident_id).id
+    if session.get(Incident, ref_or_incident_id) is None:
+        raise NotFoundError(f"no incident with id {ref_or_incident_id}")
+    return ref_or_incident_id
+
+
+# -- search ---------------------------------------------------------------------------
+
+
+def search_entries(
+    store: Store, ref_or_incident_id: str | int, query: str, limit: int = SEARCH_LIMIT
+) -> list[EntryView]:
+    """Live entries of one incident containing every word typed, oldest first.
+
+    The last word also matches as a prefix, so results narrow while typing.
+    SQLite uses the FTS5 index (case and accents ignored); PostgreSQL
+    matches substrings case-insensitively.
+    """
+    words = search_words(query)
+    if not words:
+        return []
+    with store.read() as session:
+        incident_id = _incident_id(session, ref_or_incident_id)
+        statement = select(TimelineEntry).where(
+            TimelineEntry.incident_id == incident_id, TimelineEntry.deleted_at.is_(None)
+        )
+        statement = _fts_match(statement, words) if store.is_sqlite else _like(statement, words)
+        ordered = statement.order_by(TimelineEntry.occurred_at, TimelineEntry.id).limit(limit)
+        return [EntryView.of(row) for row in session.scalars(ordered)]
+
+
+def search_words(query: str) -> list[str]:
+    """Words that can match something: ones with at least one letter or digit.
+
+    Punctuation-only words are dropped because the tokenizer drops them too
+    (they would become empty phrases); NUL is not allowed in PostgreSQL text.
+    """
+    return [word for word in query.replace("\x00", " ").split() if any(map(str.isalnum, word))]
+
+
+def fts5_query(words: list[str]) -> str:
+    """Each word as an FTS5 string, so nothing typed is read as query syntax
+    (``AND``, ``*``, ``NEAR(``, quotes); juxtaposed strings mean AND."""
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    return " ".join(quoted) + "*"  # the last word is a prefix
+
+
+def _fts_match(statement: Select[Any], words: list[str]) -> Select[Any]:
+    match = literal_column(SEARCH_TABLE).op("MATCH")(fts5_query(words))
+    return statement.join(_SEARCH_INDEX, _SEARCH_INDEX.c.rowid == TimelineEntry.id).where(match)
+
+
+def _like(statement: Select[Any], words: list[str]) -> Select[Any]:
+    def pattern(word: str) -> str:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return f"%{escaped}%"
+
+    return statement.where(
+        *(TimelineEntry.text.ilike(pattern(word), escape="\\") for word in words)
+    )

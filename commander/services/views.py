@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from commander.domain import Phase, Severity
 
 if TYPE_CHECKING:  # the window imports these views before SQLAlchemy is loaded
-    from commander.store.orm import Incident, TimelineEntry
+    from commander.store.orm import EntryRevision, Incident, TimelineEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,9 @@ class EntryView:
     pinned: bool
     data: dict[str, Any] | None = None
     deleted_at: datetime | None = None
+    deleted_by: str | None = None
+    # Rises on every change to the entry; see services/feed.py.
+    version: int = 0
 
     @classmethod
     def of(cls, row: TimelineEntry) -> EntryView:
@@ -59,6 +62,39 @@ class EntryView:
             pinned=row.pinned,
             data=dict(row.data) if row.data else None,
             deleted_at=row.deleted_at,
+            deleted_by=row.deleted_by,
+            version=row.version,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionView:
+    """An entry as it was before ``revised_by`` changed it at ``revised_at``."""
+
+    id: int
+    entry_id: int
+    revised_at: datetime
+    revised_by: str
+    occurred_at: datetime
+    kind: str
+    text: str
+    pinned: bool
+    deleted_at: datetime | None = None
+    deleted_by: str | None = None
+
+    @classmethod
+    def of(cls, row: EntryRevision) -> RevisionView:
+        return cls(
+            id=row.id,
+            entry_id=row.entry_id,
+            revised_at=row.revised_at,
+            revised_by=row.revised_by,
+            occurred_at=row.occurred_at,
+            kind=row.kind,
+            text=row.text,
+            pinned=row.pinned,
+            deleted_at=row.deleted_at,
+            deleted_by=row.deleted_by,
         )
 
 

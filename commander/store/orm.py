@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Sequence,
     String,
     Text,
     TypeDecorator,
@@ -78,7 +79,13 @@ class Incident(Base):
 
 class TimelineEntry(Base):
     __tablename__ = "timeline_entries"
-    __table_args__ = (Index("ix_timeline_incident_occurred", "incident_id", "occurred_at", "id"),)
+    __table_args__ = (
+        Index("ix_timeline_incident_occurred", "incident_id", "occurred_at", "id"),
+        # The change feed asks "what changed in this incident after version N".
+        Index("ix_timeline_incident_version", "incident_id", "version"),
+        # One value per change, and a cheap max(version) on SQLite.
+        Index("ix_timeline_version", "version", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="RESTRICT"))
@@ -92,6 +99,9 @@ class TimelineEntry(Base):
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     deleted_at: Mapped[datetime | None]
     deleted_by: Mapped[str | None] = mapped_column(String(200))
+    # Set on every insert, edit, delete and restore to a value above every
+    # other entry's, so a window polls "version > what I have" to stay live.
+    version: Mapped[int] = mapped_column(Integer)
 
     incident: Mapped[Incident] = relationship(back_populates="entries")
     revisions: Mapped[list[EntryRevision]] = relationship(
@@ -100,7 +110,7 @@ class TimelineEntry(Base):
 
 
 class EntryRevision(Base):
-    """What an entry said before an edit: the edit history, oldest first."""
+    """What an entry was before a change (edit, pin, delete, restore), oldest first."""
 
     __tablename__ = "entry_revisions"
     __table_args__ = (Index("ix_entry_revisions_entry", "entry_id"),)
@@ -113,5 +123,22 @@ class EntryRevision(Base):
     kind: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text)
     pinned: Mapped[bool] = mapped_column(Boolean)
+    deleted_at: Mapped[datetime | None]
+    deleted_by: Mapped[str | None] = mapped_column(String(200))
 
     entry: Mapped[TimelineEntry] = relationship(back_populates="revisions")
+
+
+# PostgreSQL hands out entry versions from this sequence (created by migration
+# 0002 on PostgreSQL only); SQLite computes max(version) + 1 instead.
+ENTRY_VERSION_SEQUENCE = Sequence("timeline_entry_version_seq", metadata=Base.metadata)
+
+# SQLite only: the full-text index over entry text and the shadow tables FTS5
+# keeps beside it (``<name>_data``, ``_idx``, ...). Migration 0002 creates them
+# outside this metadata, so schema comparisons must leave them out.
+SEARCH_TABLE = "timeline_entries_fts"
+
+
+def in_orm_schema(name: str | None, type_: str, parent_names: object) -> bool:
+    """An Alembic ``include_name`` filter: False for the full-text index tables."""
+    return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE))

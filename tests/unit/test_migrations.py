@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from commander.store import schema
 from commander.store.engine import open_store
 from commander.store.migrate import script_revisions
-from commander.store.orm import Base
+from commander.store.orm import Base, in_orm_schema
 
 
 def test_known_revisions_match_the_migration_scripts() -> None:
@@ -21,7 +21,9 @@ def test_migrating_from_empty_gives_the_orm_schema(db_path: Path) -> None:
     store = open_store(str(db_path))
     try:
         with store.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": in_orm_schema}
+            )
             assert compare_metadata(context, Base.metadata) == []
     finally:
         store.close()

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from commander.store.orm import Base
+from commander.store.orm import Base, in_orm_schema
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -13,6 +13,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_name=in_orm_schema,  # the SQLite FTS tables live outside the ORM
 )
 with context.begin_transaction():
     context.run_migrations()

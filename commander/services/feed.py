@@ -1,0 +1,112 @@
+"""Keeping an open window current while other seats write to the same store.
+
+A window polls about once a second. ``ChangeFeed.poll()`` answers "may
+anything have changed?" almost for free; only then does it ask
+``changes_since`` for the entries written, edited, deleted or restored after
+its cursor. A new severity or phase entry tells it to refetch the header.
+
+Typical use::
+
+    feed = ChangeFeed(store)
+    entries, cursor = changes_since(store, incident_id, 0)  # first load
+    ...  # every second:
+    if feed.poll():
+        changed, cursor = changes_since(store, incident_id, cursor)
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy import select
+
+from commander.services.views import EntryView
+from commander.store.engine import Store
+from commander.store.orm import TimelineEntry
+
+log = logging.getLogger(__name__)
+
+
+def changes_since(store: Store, incident_id: int, cursor: int) -> tuple[list[EntryView], int]:
+    """Entries of the incident changed after ``cursor`` (deleted ones included,
+    so they can be struck out), oldest change first, and the cursor to pass next.
+
+    Start with cursor 0 to get the whole timeline. Every write gives an entry a
+    version above all others and versions commit in order (see
+    ``timeline.next_version``), so nothing is skipped between polls.
+    """
+    with store.read() as session:
+        rows = session.scalars(
+            select(TimelineEntry)
+            .where(TimelineEntry.incident_id == incident_id, TimelineEntry.version > cursor)
+            .order_by(TimelineEntry.version)
+        )
+        entries = [EntryView.of(row) for row in rows]
+    return entries, (entries[-1].version if entries else cursor)
+
+
+class ChangeFeed:
+    """Cheap "did anyone commit?" checks for one store.
+
+    On a SQLite file it keeps one connection of its own and reads
+    ``PRAGMA data_version``, which changes only when another connection
+    (another window, process or machine) commits. The value is per
+    connection, hence one long-lived connection. Elsewhere (PostgreSQL, an
+    in-memory database) ``poll()`` always says yes; polling ``changes_since``
+    stays cheap thanks to its index.
+
+    Use it from one thread at a time; ``close()`` when the window closes.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._connection = _watch_connection(store)
+        self._seen = self.data_version()
+
+    def data_version(self) -> int | None:
+        """SQLite's counter of other connections' commits, or None if unknown."""
+        if self._connection is None:
+            return None
+        try:
+            row = self._connection.execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error as exc:
+            log.warning("cannot read data_version: %s", exc)
+            return None
+        return int(row[0])
+
+    def poll(self) -> bool:
+        """True if something may have changed since the last poll (or creation)."""
+        current = self.data_version()
+        if current is None:
+            return True
+        changed = current != self._seen
+        self._seen = current
+        return changed
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def __enter__(self) -> ChangeFeed:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _watch_connection(store: Store) -> sqlite3.Connection | None:
+    database = store.url.database
+    if not store.is_sqlite or not database or database == ":memory:":
+        return None
+    # mode=rw: never create a file; it only reads a pragma, never writes.
+    # Autocommit (isolation_level=None), so it never holds a transaction open.
+    uri = f"{Path(database).as_uri()}?mode=rw"
+    return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
