@@ -6,6 +6,9 @@ UI thread lets the window paint first.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from commander.services.feed import ChangeFeed, changes_since
 from commander.services.incidents import (
     change_phase,
     change_severity,
@@ -13,9 +16,34 @@ from commander.services.incidents import (
     get_incident,
     list_incidents,
 )
-from commander.services.timeline import log_entry
-from commander.services.views import IncidentSummary
+from commander.services.timeline import (
+    delete_entry,
+    edit_entry,
+    entry_history,
+    log_entry,
+    read_timeline,
+    restore_entry,
+)
+from commander.services.views import EntryView, IncidentDetail, IncidentSummary
 from commander.store.engine import Store, open_store
+
+
+def load_incident(store: Store, ref: str) -> IncidentDetail:
+    """The incident with its whole timeline, deleted entries included (shown struck)."""
+    detail = get_incident(store, ref, with_timeline=False)
+    return replace(detail, timeline=read_timeline(store, detail.id, include_deleted=True))
+
+
+def poll_changes(
+    feed: ChangeFeed, store: Store, incident_id: int | None, cursor: int
+) -> tuple[int | None, list[EntryView], int, list[IncidentSummary]] | None:
+    """One tick of the live view: None when nobody committed since the last tick."""
+    if not feed.poll():
+        return None
+    entries: list[EntryView] = []
+    if incident_id is not None:
+        entries, cursor = changes_since(store, incident_id, cursor)
+    return incident_id, entries, cursor, list_incidents(store)
 
 
 def open_store_listing(db_arg: str | None) -> tuple[Store, list[IncidentSummary]]:
@@ -25,6 +53,13 @@ def open_store_listing(db_arg: str | None) -> tuple[Store, list[IncidentSummary]
 
 
 __all__ = [
+    "ChangeFeed",
+    "delete_entry",
+    "edit_entry",
+    "entry_history",
+    "load_incident",
+    "poll_changes",
+    "restore_entry",
     "change_phase",
     "change_severity",
     "declare_incident",

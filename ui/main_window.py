@@ -70,6 +70,9 @@ def _execute(store: Store, ref: str, parsed: QuickEntry, author: str) -> Any:
     return core.change_phase(store, ref, parsed.phase, author=author)
 
 
+POLL_INTERVAL_MS = 500
+
+
 class MainWindow(QMainWindow):
     store_opened = Signal()
     store_failed = Signal(str)
@@ -93,6 +96,12 @@ class MainWindow(QMainWindow):
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
         self._clock.start()
+        # Live view: ask the change feed twice a second whether anyone committed.
+        self._feed: Any = None
+        self._cursor = 0
+        self._polling = False
+        self._poll_timer = QTimer(self, interval=POLL_INTERVAL_MS)
+        self._poll_timer.timeout.connect(self._poll)
 
     # -- layout -----------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -167,8 +176,44 @@ class MainWindow(QMainWindow):
         if incidents is not None and self.store is None:
             self._show_incidents(incidents)
 
+    def _on_feed_opened(self, feed: Any) -> None:
+        self._feed = feed
+        self._poll_timer.start()
+
+    def _poll(self) -> None:
+        if self._polling or self._feed is None or self.store is None:
+            return
+        self._polling = True
+        feed, store, cursor = self._feed, self.store, self._cursor
+        incident_id = self.current.id if self.current is not None else None
+        self.worker.submit(
+            lambda: _core().poll_changes(feed, store, incident_id, cursor),
+            self._on_polled,
+            self._on_poll_failed,
+        )
+
+    def _on_polled(self, result: Any) -> None:
+        self._polling = False
+        if result is None:
+            return
+        incident_id, entries, cursor, incidents = result
+        if [i for i in incidents] != self.incident_model.incidents():
+            self._show_incidents(incidents, select=self._selected_ref())
+        if self.current is None or incident_id != self.current.id or not entries:
+            return
+        self._cursor = max(self._cursor, cursor)
+        self.page.apply_changes(entries)
+        if any(entry.kind in ("severity", "phase") for entry in entries):
+            self.open_incident(self.current.ref)  # another seat changed the header
+
+    def _on_poll_failed(self, error: BaseException) -> None:
+        self._polling = False
+        log.warning("live update failed: %s", error)  # tried again at the next tick
+
     def _on_store_opened(self, result: tuple[Store, list[IncidentSummary]]) -> None:
         self.store, incidents = result
+        store = self.store
+        self.worker.submit(lambda: _core().ChangeFeed(store), self._on_feed_opened)
         self.store_label.setText(f"Store: {self.store.location}")
         self.declare_button.setEnabled(True)
         self.declare_action.setEnabled(True)
@@ -246,7 +291,7 @@ class MainWindow(QMainWindow):
             self._pending_ref = ref
             return
         store = self.store
-        self.worker.submit(lambda: _core().get_incident(store, ref), self._show_incident)
+        self.worker.submit(lambda: _core().load_incident(store, ref), self._show_incident)
 
     @property
     def page(self) -> IncidentPage:
@@ -261,6 +306,7 @@ class MainWindow(QMainWindow):
     def _show_incident(self, incident: IncidentDetail) -> None:
         self.current = incident
         self.page.show_incident(incident)
+        self._cursor = self.page.timeline_model.latest_version()
         self.pages.setCurrentWidget(self.page)
         self.setWindowTitle(f"{incident.ref} {incident.title} — Incident Commander")
         self.incident_shown.emit(incident.ref)
@@ -337,7 +383,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:
         self._clock.stop()
+        self._poll_timer.stop()
         self.worker.wait()
+        if self._feed is not None:
+            self._feed.close()
         if self.store is not None:
             self.store.close()
         super().closeEvent(event)

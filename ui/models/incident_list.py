@@ -41,6 +41,9 @@ class IncidentListModel(QAbstractListModel):
         self._rows = list(incidents)
         self.endResetModel()
 
+    def incidents(self) -> list[IncidentSummary]:
+        return list(self._rows)
+
     def incident_at(self, row: int) -> IncidentSummary:
         return self._rows[row]
 

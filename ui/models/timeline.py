@@ -6,6 +6,7 @@ import bisect
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
 
 from commander.domain.when import format_clock
 from commander.services.views import EntryView
@@ -57,6 +58,12 @@ class TimelineModel(QAbstractTableModel):
                 return first_line[:_CELL_LIMIT]
         if role == Qt.ItemDataRole.ToolTipRole and column == TEXT:
             return entry.text[:2_000]
+        if role == Qt.ItemDataRole.FontRole and entry.deleted_at is not None:
+            font = QFont()
+            font.setStrikeOut(True)  # deleted entries stay visible, struck through
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and entry.deleted_at is not None:
+            return QColor("#9e9e9e")
         if role == EntryRole:
             return entry
         return None
@@ -67,7 +74,15 @@ class TimelineModel(QAbstractTableModel):
         self.endResetModel()
 
     def add_entry(self, entry: EntryView) -> int:
-        """Insert where it belongs in time (a backdated entry lands mid-list)."""
+        """Insert where it belongs in time (a backdated entry lands mid-list).
+
+        An entry already shown (our own write echoed back by the feed) is replaced.
+        """
+        existing = self.row_of(entry.id)
+        if existing >= 0:
+            self._rows[existing] = entry
+            self.dataChanged.emit(self.index(existing, 0), self.index(existing, len(COLUMNS) - 1))
+            return existing
         position = bisect.bisect_right(
             self._rows, (entry.occurred_at, entry.id), key=lambda row: (row.occurred_at, row.id)
         )
@@ -75,6 +90,27 @@ class TimelineModel(QAbstractTableModel):
         self._rows.insert(position, entry)
         self.endInsertRows()
         return position
+
+    def apply_changes(self, entries: list[EntryView]) -> None:
+        """Merge entries written, edited, deleted or restored elsewhere (or echoed back)."""
+        for entry in entries:
+            row = self.row_of(entry.id)
+            if row < 0:
+                self.add_entry(entry)
+            elif self._rows[row].occurred_at == entry.occurred_at:
+                self._rows[row] = entry
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            else:  # its time was corrected: it moves
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+                self.add_entry(entry)
+
+    def row_of(self, entry_id: int) -> int:
+        return next((i for i, row in enumerate(self._rows) if row.id == entry_id), -1)
+
+    def latest_version(self) -> int:
+        return max((row.version for row in self._rows), default=0)
 
     def set_local_time(self, local: bool) -> None:
         self._local_time = local

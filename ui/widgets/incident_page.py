@@ -66,6 +66,16 @@ class IncidentPage(QWidget):
         row = self.timeline_model.add_entry(entry)
         self.timeline_view.scrollTo(self.timeline_model.index(row, TEXT))
 
+    def apply_changes(self, entries: list[EntryView]) -> None:
+        at_bottom = self._at_bottom()
+        self.timeline_model.apply_changes(entries)
+        if at_bottom:  # follow the live edge, but never yank a reader scrolled up
+            self.timeline_view.scrollToBottom()
+
+    def _at_bottom(self) -> bool:
+        bar = self.timeline_view.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 2
+
     def focus_entry_bar(self) -> None:
         self.entry_bar.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.entry_bar.selectAll()

@@ -1,0 +1,53 @@
+"""Entries written by another process appear in an open window without a refresh."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from commander.domain import Severity
+from ui.main_window import MainWindow
+
+
+def cli(db: Path, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "ui", "--db", str(db), *args], check=True, timeout=60)
+
+
+def test_entry_from_another_process_appears_within_a_second(
+    qtbot, window: MainWindow, db_path: Path
+) -> None:
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        window.submit_declaration("Live", Severity.P2, "")
+    qtbot.waitUntil(lambda: window._feed is not None, timeout=10_000)
+    cli(db_path, "log", "INC-1", "written by the CLI")
+    committed = time.monotonic()
+    model = window.page.timeline_model
+    qtbot.waitUntil(
+        lambda: any(
+            model.entry_at(r).text == "written by the CLI" for r in range(model.rowCount())
+        ),
+        timeout=5_000,
+    )
+    assert time.monotonic() - committed < 1.0
+
+
+def test_severity_change_elsewhere_updates_the_header(
+    qtbot, window: MainWindow, db_path: Path
+) -> None:
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        window.submit_declaration("Live header", Severity.P2, "")
+    qtbot.waitUntil(lambda: window._feed is not None, timeout=10_000)
+    cli(db_path, "severity", "INC-1", "P0", "--reason", "data loss")
+    qtbot.waitUntil(
+        lambda: window.page.header.severity_badge.text() == "P0 Critical", timeout=5_000
+    )
+
+
+def test_incident_declared_elsewhere_joins_the_list(
+    qtbot, window: MainWindow, db_path: Path
+) -> None:
+    qtbot.waitUntil(lambda: window._feed is not None, timeout=10_000)
+    cli(db_path, "declare", "From a terminal", "--severity", "P3")
+    qtbot.waitUntil(lambda: window.incident_model.rowCount() == 1, timeout=5_000)
