@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
     incidents_listed = Signal()
     incident_shown = Signal(str)
     entry_logged = Signal(object)
+    entry_changed = Signal(object)
 
     def __init__(self, settings: Settings, db_arg: str | None = None) -> None:
         super().__init__()
@@ -300,6 +301,10 @@ class MainWindow(QMainWindow):
 
             self._page = IncidentPage(self.settings.show_local_time)
             self._page.entry_submitted.connect(self.log_entry)
+            self._page.edit_submitted.connect(self.correct_entry)
+            self._page.delete_requested.connect(self.delete_entry)
+            self._page.restore_requested.connect(self.restore_entry)
+            self._page.history_requested.connect(self.show_history)
             self.pages.addWidget(self._page)
         return self._page
 
@@ -345,7 +350,52 @@ class MainWindow(QMainWindow):
             return
         if self.current is not None and result.incident_id == self.current.id:
             self.page.add_entry(result)
+            self.page.remember_logged(result)
         self.entry_logged.emit(result)
+
+    def correct_entry(self, entry_id: int, typed: str, parsed: LogEntry) -> None:
+        store, author = self._require_store(), self.settings.author_or_default()
+        self.worker.submit(
+            lambda: _core().edit_entry(
+                store,
+                entry_id,
+                author,
+                text=parsed.text,
+                kind=parsed.kind,
+                pinned=parsed.pinned,
+                occurred_at=parsed.occurred_at,
+            ),
+            lambda entry: self._on_entry_changed(entry, typed),
+            self._on_entry_failed,
+        )
+
+    def delete_entry(self, entry_id: int) -> None:
+        store, author = self._require_store(), self.settings.author_or_default()
+        self.worker.submit(
+            lambda: _core().delete_entry(store, entry_id, author), self._on_entry_changed
+        )
+
+    def restore_entry(self, entry_id: int) -> None:
+        store, author = self._require_store(), self.settings.author_or_default()
+        self.worker.submit(
+            lambda: _core().restore_entry(store, entry_id, author), self._on_entry_changed
+        )
+
+    def show_history(self, entry_id: int) -> None:
+        from ui.dialogs.history_dialog import show_history
+
+        store = self._require_store()
+        local = self.settings.show_local_time
+        self.worker.submit(
+            lambda: _core().entry_history(store, entry_id),
+            lambda revisions: show_history(self, revisions, local),
+        )
+
+    def _on_entry_changed(self, entry: EntryView, typed: str | None = None) -> None:
+        if typed is not None:
+            self.page.entry_committed(typed)
+        self.page.apply_changes([entry])
+        self.entry_changed.emit(entry)
 
     def _on_entry_failed(self, error: BaseException) -> None:
         if isinstance(error, CommanderError):

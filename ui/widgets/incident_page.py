@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from commander.domain.quick_entry import parse_quick_entry
+from commander.domain import EntryKind
+from commander.domain.quick_entry import LogEntry, parse_quick_entry
 from commander.errors import InvalidInputError
 from commander.services.views import EntryView, IncidentDetail
 from ui.models.timeline import AUTHOR, KIND, TEXT, TIME, TimelineModel
 from ui.widgets.incident_header import IncidentHeader
 
 
+def recall_text(entry: EntryView) -> str:
+    """What the bar shows to correct an entry: its flags, then its text."""
+    flags = "" if entry.kind == EntryKind.NOTE else f"/{entry.kind} "
+    flags += "/pin " if entry.pinned else ""
+    text = "/" + entry.text if entry.text.startswith("/") else entry.text
+    return flags + text
+
+
 class IncidentPage(QWidget):
     # (what was typed, the parsed QuickEntry)
     entry_submitted = Signal(str, object)
+    # (entry id, what was typed, the parsed LogEntry)
+    edit_submitted = Signal(int, str, object)
+    delete_requested = Signal(int)
+    restore_requested = Signal(int)
+    history_requested = Signal(int)
 
     def __init__(self, local_time: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +63,12 @@ class IncidentPage(QWidget):
             " /action /decision /observation /hypothesis /pin;  /sev P1 why;  /phase mitigate"
         )
         self.entry_bar.returnPressed.connect(self._submit)
+        self.entry_bar.installEventFilter(self)
+        self.timeline_view.installEventFilter(self)
+        self.timeline_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.timeline_view.customContextMenuRequested.connect(self._entry_menu)
+        self._last_logged: int | None = None  # what Up recalls
+        self._editing: int | None = None
         self.entry_bar.textEdited.connect(lambda _text: self.hint.hide())
         self.hint = QLabel(objectName="entryHint", wordWrap=True)
         self.hint.hide()
@@ -80,8 +101,12 @@ class IncidentPage(QWidget):
         self.entry_bar.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.entry_bar.selectAll()
 
+    def remember_logged(self, entry: EntryView) -> None:
+        self._last_logged = entry.id
+
     def entry_committed(self, text: str) -> None:
         """Clear the bar only if it still holds what was committed."""
+        self._editing = None
         self.entry_bar.setEnabled(True)
         if self.entry_bar.text() == text:
             self.entry_bar.clear()
@@ -105,6 +130,62 @@ class IncidentPage(QWidget):
         except InvalidInputError as error:
             self.show_hint(str(error))  # nothing is written; the text stays to be fixed
             return
+        if self._editing is not None and not isinstance(parsed, LogEntry):
+            self.show_hint("a correction keeps it an entry: /sev and /phase cannot replace one")
+            return
         self.hint.hide()
         self.entry_bar.setEnabled(False)
-        self.entry_submitted.emit(text, parsed)
+        if self._editing is not None:
+            self.edit_submitted.emit(self._editing, text, parsed)
+        else:
+            self.entry_submitted.emit(text, parsed)
+
+    # -- correcting, deleting, restoring ---------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        key = event.key()  # type: ignore[attr-defined]
+        if watched is self.entry_bar and key == Qt.Key.Key_Up and not self.entry_bar.text():
+            self.recall_last()
+            return True
+        if watched is self.entry_bar and key == Qt.Key.Key_Escape and self._editing is not None:
+            self._editing = None
+            self.entry_bar.clear()
+            self.hint.hide()
+            return True
+        if watched is self.timeline_view and key == Qt.Key.Key_Delete:
+            entry = self.selected_entry()
+            if entry is not None:
+                self.delete_requested.emit(entry.id)
+            return True
+        return False
+
+    def recall_last(self) -> None:
+        """Up in an empty bar: bring back the last entry logged here, to correct it."""
+        row = -1 if self._last_logged is None else self.timeline_model.row_of(self._last_logged)
+        if row < 0:
+            self.show_hint("nothing logged from this window yet to correct")
+            return
+        entry = self.timeline_model.entry_at(row)
+        if "\n" in entry.text:
+            self.show_hint("that entry has several lines; the bar corrects one-line entries")
+            return
+        self._editing = entry.id
+        self.entry_bar.setText(recall_text(entry))
+        self.show_hint("Correcting your last entry: Enter saves (its history is kept), Esc cancels")
+
+    def selected_entry(self) -> EntryView | None:
+        index = self.timeline_view.currentIndex()
+        return self.timeline_model.entry_at(index.row()) if index.isValid() else None
+
+    def _entry_menu(self, position: QPoint) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        menu = QMenu(self)
+        if entry.deleted_at is None:
+            menu.addAction("Delete entry", lambda: self.delete_requested.emit(entry.id))
+        else:
+            menu.addAction("Restore entry", lambda: self.restore_requested.emit(entry.id))
+        menu.addAction("Show history…", lambda: self.history_requested.emit(entry.id))
+        menu.exec(self.timeline_view.viewport().mapToGlobal(position))

@@ -1,0 +1,68 @@
+"""Correcting with Up, deleting with Delete, restoring, and the history behind them."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from commander.domain import Severity
+from commander.services.timeline import entry_history
+from commander.store.engine import open_store
+from ui.dialogs.history_dialog import history_text
+from ui.main_window import MainWindow
+from ui.widgets.incident_page import IncidentPage
+
+
+@pytest.fixture
+def logged(qtbot, window: MainWindow) -> IncidentPage:
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        window.submit_declaration("Corrections", Severity.P2, "")
+    page = window.page
+    window.focus_entry_bar()
+    qtbot.keyClicks(page.entry_bar, "/action rolled back to v1.4.1")
+    with qtbot.waitSignal(window.entry_logged, timeout=10_000):
+        qtbot.keyClick(page.entry_bar, Qt.Key.Key_Return)
+    return page
+
+
+def test_up_recalls_the_last_entry_and_enter_corrects_it(
+    qtbot, window: MainWindow, logged: IncidentPage, db_path
+) -> None:
+    qtbot.keyClick(logged.entry_bar, Qt.Key.Key_Up)
+    assert logged.entry_bar.text() == "/action rolled back to v1.4.1"
+    logged.entry_bar.setText("/action rolled back to v1.4.2")
+    with qtbot.waitSignal(window.entry_changed, timeout=10_000) as changed:
+        qtbot.keyClick(logged.entry_bar, Qt.Key.Key_Return)
+    entry = changed.args[0]
+    assert (entry.text, entry.kind) == ("rolled back to v1.4.2", "action")
+    texts = [
+        logged.timeline_model.entry_at(r).text for r in range(logged.timeline_model.rowCount())
+    ]
+    assert "rolled back to v1.4.1" not in texts and "rolled back to v1.4.2" in texts
+    store = open_store(str(db_path))
+    try:
+        history = entry_history(store, entry.id)
+    finally:
+        store.close()
+    assert [(r.text, r.revised_by) for r in history] == [("rolled back to v1.4.1", "ana")]
+    assert "rolled back to v1.4.1" in history_text(history, local=False)
+
+
+def test_escape_cancels_a_correction(qtbot, logged: IncidentPage) -> None:
+    qtbot.keyClick(logged.entry_bar, Qt.Key.Key_Up)
+    qtbot.keyClick(logged.entry_bar, Qt.Key.Key_Escape)
+    assert logged.entry_bar.text() == ""
+    assert logged.hint.isHidden()
+
+
+def test_delete_is_soft_and_restorable(qtbot, window: MainWindow, logged: IncidentPage) -> None:
+    model = logged.timeline_model
+    row = next(r for r in range(model.rowCount()) if model.entry_at(r).kind == "action")
+    logged.timeline_view.setCurrentIndex(model.index(row, 0))
+    with qtbot.waitSignal(window.entry_changed, timeout=10_000):
+        qtbot.keyClick(logged.timeline_view, Qt.Key.Key_Delete)
+    assert model.entry_at(row).deleted_at is not None
+    assert model.index(row, 3).data(Qt.ItemDataRole.FontRole).strikeOut()
+    with qtbot.waitSignal(window.entry_changed, timeout=10_000):
+        logged.restore_requested.emit(model.entry_at(row).id)
+    assert model.entry_at(row).deleted_at is None
