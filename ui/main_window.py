@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         if result is None:
             return
         incident_id, entries, cursor, incidents = result
-        if [i for i in incidents] != self.incident_model.incidents():
+        if incidents != self.incident_model.incidents():
             self._show_incidents(incidents, select=self._selected_ref())
         if self.current is None or incident_id != self.current.id or not entries:
             return
