@@ -2,6 +2,8 @@
 # - installs the Debian packages Qt needs when they are missing (as root, via apt-get)
 # - creates .venv when missing and (re)installs the project when pyproject.toml changed
 set -euo pipefail
+# runuser, and on some systems apt-get, live in the sbin folders a minimal PATH lacks.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
