@@ -9,15 +9,17 @@ window does not pay for them before the first paint.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from commander import __version__
+from commander.commands.common import Handler, argument_type, author_of
 from commander.domain import USER_KINDS, EntryKind, Phase, Severity
 from commander.domain.when import HELP as TIME_HELP
 from commander.domain.when import parse_when
@@ -30,17 +32,9 @@ log = logging.getLogger(__name__)
 PROG = "commander"
 
 
-def _argument(parse: Callable[[str], object]) -> Callable[[str], object]:
-    """Adapt a domain parser so argparse reports its message as a usage error."""
-
-    def convert(text: str) -> object:
-        try:
-            return parse(text)
-        except CommanderError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    convert.__name__ = parse.__name__
-    return convert
+# Modules that add subcommand groups (see commander.commands); imported when
+# the parser is built, which the window path never does.
+FEATURE_COMMANDS: tuple[str, ...] = ()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,8 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
     severity_help = "; ".join(f"{s.value} {s.label}: {s.definition}" for s in Severity)
-    time_type = _argument(parse_when)
-    severity_type = _argument(Severity.parse)
+    time_type = argument_type(parse_when)
+    severity_type = argument_type(Severity.parse)
 
     declare = sub.add_parser("declare", help="declare a new incident; prints its ref")
     declare.add_argument("title")
@@ -74,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     log_cmd.add_argument("--at", type=time_type, metavar="TIME", help=TIME_HELP)
     log_cmd.add_argument(
         "--kind",
-        type=_argument(EntryKind.parse_user_kind),
+        type=argument_type(EntryKind.parse_user_kind),
         default=EntryKind.NOTE,
         help="one of " + ", ".join(k.value for k in USER_KINDS),
     )
@@ -89,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     phase = sub.add_parser("phase", help="move an incident to another phase")
     phase.add_argument("ref")
-    phase.add_argument("phase", type=_argument(Phase.parse), metavar="|".join(Phase))
+    phase.add_argument("phase", type=argument_type(Phase.parse), metavar="|".join(Phase))
     phase.add_argument("--author")
 
     list_cmd = sub.add_parser("list", help="list incidents, newest first")
@@ -103,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("ref")
     export.add_argument("--format", choices=["json"], default="json")
     export.add_argument("-o", "--output", type=Path, metavar="FILE")
+    for name in FEATURE_COMMANDS:
+        _FEATURE_HANDLERS.update(importlib.import_module(name).register(sub))
     return parser
 
 
@@ -161,20 +157,12 @@ def _fail(message: str, debug: bool) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
-def _author(args: argparse.Namespace) -> str:
-    if getattr(args, "author", None):
-        return str(args.author)
-    from commander.settings import load_settings
-
-    return load_settings().author_or_default()
-
-
 def _dispatch(args: argparse.Namespace) -> int:
     from commander.store.engine import open_store
 
     store = open_store(args.db)
     try:
-        handler = _HANDLERS[args.command]
+        handler = _HANDLERS.get(args.command) or _FEATURE_HANDLERS[args.command]
         return handler(store, args)
     finally:
         store.close()
@@ -187,7 +175,7 @@ def _declare(store: Store, args: argparse.Namespace) -> int:
         store,
         args.title,
         args.severity,
-        author=_author(args),
+        author=author_of(args),
         summary=args.summary,
         impact_started_at=args.impact_start,
     )
@@ -202,7 +190,7 @@ def _log(store: Store, args: argparse.Namespace) -> int:
         store,
         args.ref,
         args.text,
-        author=_author(args),
+        author=author_of(args),
         kind=args.kind,
         occurred_at=args.at,
         pinned=args.pin,
@@ -213,14 +201,14 @@ def _log(store: Store, args: argparse.Namespace) -> int:
 def _severity(store: Store, args: argparse.Namespace) -> int:
     from commander.services.incidents import change_severity
 
-    change_severity(store, args.ref, args.level, author=_author(args), reason=args.reason)
+    change_severity(store, args.ref, args.level, author=author_of(args), reason=args.reason)
     return 0
 
 
 def _phase(store: Store, args: argparse.Namespace) -> int:
     from commander.services.incidents import change_phase
 
-    change_phase(store, args.ref, args.phase, author=_author(args))
+    change_phase(store, args.ref, args.phase, author=author_of(args))
     return 0
 
 
@@ -291,7 +279,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-_HANDLERS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
+_HANDLERS: dict[str, Handler] = {
     "declare": _declare,
     "log": _log,
     "severity": _severity,
@@ -300,3 +288,6 @@ _HANDLERS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "show": _show,
     "export": _export,
 }
+
+# Filled by build_parser from FEATURE_COMMANDS.
+_FEATURE_HANDLERS: dict[str, Handler] = {}

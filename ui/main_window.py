@@ -80,6 +80,9 @@ class MainWindow(QMainWindow):
     incident_shown = Signal(str)
     entry_logged = Signal(object)
     entry_changed = Signal(object)
+    # The open incident's timeline changed (here, in another window or on another
+    # seat); every state change logs an entry, so feature panels reload on this.
+    timeline_changed = Signal(str)
 
     def __init__(self, settings: Settings, db_arg: str | None = None) -> None:
         super().__init__()
@@ -206,6 +209,7 @@ class MainWindow(QMainWindow):
         self.page.apply_changes(entries)
         if any(entry.kind in ("severity", "phase") for entry in entries):
             self.open_incident(self.current.ref)  # another seat changed the header
+        self.timeline_changed.emit(self.current.ref)
 
     def _on_poll_failed(self, error: BaseException) -> None:
         self._polling = False
@@ -351,6 +355,7 @@ class MainWindow(QMainWindow):
         if self.current is not None and result.incident_id == self.current.id:
             self.page.add_entry(result)
             self.page.remember_logged(result)
+            self.timeline_changed.emit(self.current.ref)
         self.entry_logged.emit(result)
 
     def correct_entry(self, entry_id: int, typed: str, parsed: LogEntry) -> None:
@@ -395,6 +400,8 @@ class MainWindow(QMainWindow):
         if typed is not None:
             self.page.entry_committed(typed)
         self.page.apply_changes([entry])
+        if self.current is not None:
+            self.timeline_changed.emit(self.current.ref)
         self.entry_changed.emit(entry)
 
     def _on_entry_failed(self, error: BaseException) -> None:

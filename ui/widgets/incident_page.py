@@ -9,7 +9,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -72,11 +74,24 @@ class IncidentPage(QWidget):
         self.entry_bar.textEdited.connect(lambda _text: self.hint.hide())
         self.hint = QLabel(objectName="entryHint", wordWrap=True)
         self.hint.hide()
+        # Feature panels (checklist, messages, ...) sit beside the timeline as tabs;
+        # the area stays hidden until a feature adds one.
+        self.side_tabs = QTabWidget(objectName="sidePanels")
+        self.side_tabs.hide()
+        self.body = QSplitter()
+        self.body.addWidget(self.timeline_view)
+        self.body.addWidget(self.side_tabs)
+        self.body.setStretchFactor(0, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
-        layout.addWidget(self.timeline_view, 1)
+        layout.addWidget(self.body, 1)
         layout.addWidget(self.entry_bar)
         layout.addWidget(self.hint)
+
+    def add_side_panel(self, panel: QWidget, title: str) -> None:
+        """Show a feature's panel as a tab beside the timeline."""
+        self.side_tabs.addTab(panel, title)
+        self.side_tabs.show()
 
     def show_incident(self, incident: IncidentDetail) -> None:
         self.header.show_incident(incident)

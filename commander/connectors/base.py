@@ -1,0 +1,150 @@
+"""The contract between the outbox and the provider connectors.
+
+A connector is stateless: everything it needs arrives as arguments, and
+everything it learns that later deliveries need (the status-page incident it
+created, the Slack thread to reply under) comes back in ``Outcome.state``,
+which the outbox stores per (incident, target) and hands back next time.
+Connectors never raise for a provider's answer: they classify it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
+
+from commander.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import requests
+
+# Target kinds the CLI and settings accept, in the order the user reads them.
+KINDS: tuple[str, ...] = (
+    "statuspage",
+    "cachet",
+    "slack-webhook",
+    "slack",
+    "teams",
+    "discord",
+    "mattermost",
+    "matrix",
+    "pagerduty",
+    "email",
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One composed update, before any provider formats it."""
+
+    incident_ref: str  # "INC-12": also the stable key for dedup (PagerDuty) and threads
+    incident_title: str
+    severity: str  # "P0".."P4"
+    phase: str  # Phase value: detect, triage, mitigate, resolve, postmortem
+    template: str  # update, customer, resolved, executive
+    headline: str  # "[INCIDENT] <title>"
+    body: str  # the whole update as Markdown (Status, Impact, ETA, updates, Next update)
+    fields: dict[str, str] = field(default_factory=dict)  # Status, Impact, ETA, Next update
+    # Status page wording: investigating, identified, monitoring, resolved.
+    status: str = "investigating"
+    # Status page components: component id or name -> operational, degraded_performance,
+    # partial_outage, major_outage, under_maintenance.
+    components: dict[str, str] = field(default_factory=dict)
+    # PagerDuty Events v2: trigger, acknowledge or resolve.
+    page_action: str = "trigger"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A configured destination. The secret (token or webhook URL) is not here."""
+
+    name: str
+    kind: str
+    base_url: str | None = None  # None: the provider's public API
+    options: dict[str, str] = field(default_factory=dict)  # page_id, channel, room_id, to, ...
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the outbox knows about this attempt."""
+
+    delivery_id: int  # stable across retries and restarts: idempotency keys derive from it
+    attempt: int  # 1 for the first try
+    state: dict[str, str] = field(default_factory=dict)  # from earlier Outcomes, same target
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message as one provider will show it, checked against its limits."""
+
+    preview: str  # human-readable, what the composer shows for this target
+    payload: object  # the body that will be sent (dict for JSON APIs, str for email)
+    warnings: tuple[str, ...] = ()  # e.g. "text cut at 4,000 characters (Discord limit)"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Literal["sent", "retry", "failed"]
+    provider_id: str | None = None  # message ts, incident id, event id, dedup key ...
+    state: dict[str, str] = field(default_factory=dict)  # remembered for the next delivery
+    error: str | None = None  # the provider's own error text, never containing the secret
+    retry_after: float | None = None  # seconds, from Retry-After or the body, when given
+
+
+class Connector(Protocol):
+    kind: ClassVar[str]
+
+    def render(self, message: Message, target: Target) -> Rendered: ...
+
+    def deliver(
+        self,
+        message: Message,
+        target: Target,
+        secret: str,
+        delivery: Delivery,
+        session: requests.Session,
+        timeout: float,
+    ) -> Outcome: ...
+
+
+# kind -> "module:Class"; modules import lazily so the window never pays for them.
+_IMPLEMENTATIONS: dict[str, str] = {
+    kind: f"commander.connectors.{kind.replace('-', '_')}:{name}"
+    for kind, name in zip(
+        KINDS,
+        (
+            "StatuspageConnector",
+            "CachetConnector",
+            "SlackWebhookConnector",
+            "SlackConnector",
+            "TeamsConnector",
+            "DiscordConnector",
+            "MattermostConnector",
+            "MatrixConnector",
+            "PagerDutyConnector",
+            "EmailConnector",
+        ),
+        strict=True,
+    )
+}
+_OVERRIDES: dict[str, Connector] = {}
+
+
+def connector_for(kind: str) -> Connector:
+    if kind in _OVERRIDES:
+        return _OVERRIDES[kind]
+    try:
+        module_name, class_name = _IMPLEMENTATIONS[kind].split(":")
+    except KeyError:
+        known = ", ".join(KINDS)
+        raise InvalidInputError(f"unknown target kind {kind!r}; one of {known}") from None
+    connector: Connector = getattr(importlib.import_module(module_name), class_name)()
+    return connector
+
+
+def override_connector(kind: str, connector: Connector | None) -> None:
+    """Swap a kind's connector (tests of the outbox mechanics); None restores it."""
+    if connector is None:
+        _OVERRIDES.pop(kind, None)
+    else:
+        _OVERRIDES[kind] = connector
