@@ -1,0 +1,166 @@
+"""HTTP plumbing every provider shares.
+
+The HTTPS rule, one request with its network failures classified, the
+classification of an answer (sent, retry, failed), Retry-After parsing and the
+scrubbing that keeps a secret out of every error text.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, quote, urlsplit
+
+from commander.connectors.base import Outcome
+
+if TYPE_CHECKING:
+    import requests
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# Statuspage answers 420 when rate limited; 408 is the server giving up on a slow request.
+RETRY_STATUSES = frozenset({408, 420, 429})
+ERROR_TEXT_LIMIT = 500
+# Pieces of a secret URL shorter than this are ordinary words ("services", "api"), not secret.
+_MIN_SECRET_PIECE = 8
+
+
+def insecure_reason(url: str) -> str | None:
+    """Why this URL may not carry a secret, or None: HTTPS, or plain HTTP to loopback only."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme == "https" and host:
+        return None
+    if parts.scheme == "http" and host in LOOPBACK_HOSTS:
+        return None
+    if parts.scheme == "http":
+        return f"refused to send to http://{host}: HTTPS is required except to loopback"
+    return "refused to send: the URL must start with https:// (http:// only to loopback)"
+
+
+def secret_pieces(secret: str) -> list[str]:
+    """The secret and every part of it that could show up on its own in an error text."""
+    if not secret:
+        return []
+    pieces = {secret, quote(secret, safe=""), quote(secret)}
+    parts = urlsplit(secret)
+    if parts.scheme and parts.netloc:
+        pieces.add(parts.path)
+        pieces.add(parts.query)
+        pieces.update(segment for segment in parts.path.split("/"))
+        for key, value in parse_qsl(parts.query):
+            pieces.add(value)
+            pieces.add(f"{key}={value}")
+    kept = {piece for piece in pieces if len(piece) >= _MIN_SECRET_PIECE or piece == secret}
+    return sorted(kept, key=len, reverse=True)
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        for piece in secret_pieces(secret):
+            text = text.replace(piece, "[secret]")
+    return text
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After value: delta seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    return max(0.0, seconds)
+
+
+def short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= ERROR_TEXT_LIMIT else text[: ERROR_TEXT_LIMIT - 1] + "…"
+
+
+def json_body(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def request(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    secrets: Iterable[str],
+    timeout: float,
+    **kwargs: Any,
+) -> requests.Response | Outcome:
+    """Send one request; a refused URL or a network failure comes back as an Outcome."""
+    import requests
+
+    refused = insecure_reason(url)
+    if refused:
+        return Outcome("failed", error=refused)
+    try:
+        # Redirects are not followed: they could carry the secret to another host.
+        return session.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
+    except requests.Timeout:
+        return Outcome("retry", error=f"no answer within {timeout:g} s")
+    except (
+        requests.exceptions.InvalidURL,
+        requests.exceptions.MissingSchema,
+        requests.exceptions.InvalidSchema,
+        requests.exceptions.InvalidHeader,
+    ) as exc:
+        return Outcome("failed", error=short(scrub(f"bad address: {exc}", secrets)))
+    except requests.RequestException as exc:
+        text = f"network error: {type(exc).__name__}: {exc}"
+        return Outcome("retry", error=short(scrub(text, secrets)))
+
+
+def classify(
+    response: requests.Response,
+    *,
+    secrets: Iterable[str],
+    error_text: Callable[[requests.Response], str],
+    body_retry_after: Callable[[requests.Response], float | None] | None = None,
+) -> Outcome | None:
+    """None for a 2xx answer (the caller reads its ids); otherwise retry or failed."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return None
+    secrets = list(secrets)
+    text = short(scrub(error_text(response) or response.reason or "", secrets))
+    error = f"HTTP {status}: {text}" if text else f"HTTP {status}"
+    if status in RETRY_STATUSES or status >= 500:
+        wait = parse_retry_after(response.headers.get("Retry-After"))
+        if wait is None and body_retry_after is not None:
+            wait = body_retry_after(response)
+        return Outcome("retry", error=error, retry_after=wait)
+    if 300 <= status < 400:
+        return Outcome("failed", error=f"HTTP {status}: unexpected redirect (not followed)")
+    return Outcome("failed", error=error)
+
+
+def text_of(response: requests.Response) -> str:
+    return response.text or ""
+
+
+def rebase(url: str, base_url: str | None) -> str:
+    """A secret webhook URL sent to ``base_url`` instead of its own host (self-hosted, tests).
+
+    The base URL's scheme, host and port replace the webhook's; a path on the base URL is
+    put in front of the webhook's path.
+    """
+    if not base_url:
+        return url
+    parts = urlsplit(url)
+    rest = parts.path + (f"?{parts.query}" if parts.query else "")
+    return base_url.rstrip("/") + rest

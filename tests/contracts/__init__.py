@@ -1,0 +1,41 @@
+"""Contract servers: each provider's HTTP API as a real server on 127.0.0.1.
+
+They check what the real provider checks (method, path, auth, required fields,
+field limits, content type) and answer as it answers (ids, error bodies, 429 and
+Retry-After), following ``/work/shared/connectors.md``. They keep what was
+accepted (posts, incidents, messages) so a test can look at the provider's side.
+
+Fixtures (``tests/contracts/fixtures.py``; import the ones you need into your
+``conftest.py``: ``from tests.contracts.fixtures import slack_api_server  # noqa: F401``).
+Each starts a fresh server for one test and stops it after:
+
+============================  =====================================================
+fixture                       target to point a connector at
+============================  =====================================================
+``slack_webhook_server``      kind slack-webhook, ``base_url=server.url``, secret
+                              ``server.webhook_url`` (or any URL with its path)
+``slack_api_server``          kind slack, ``base_url=server.api_url``, secret
+                              ``server.token``, option ``channel=C0INCIDENT``
+============================  =====================================================
+
+Every server (``tests.contracts.server.ContractServer``) has:
+
+- ``url``: ``http://127.0.0.1:<port>``.
+- ``requests``: every request that arrived, in order, as ``Request`` (``method``,
+  ``path``, ``query``, ``headers`` lower-cased, ``body``, ``json()``, ``injected``:
+  None, or "status"/"throttle"/"hang" when a fault below answered it).
+- ``fail_next(n=1, status=500)``: the next n requests get ``status`` with the
+  provider's own error body (no side effect on the provider's state).
+- ``throttle_next(n=1, retry_after=2.0)``: the next n requests get the provider's
+  429 (``Retry-After`` header, plus ``retry_after`` / ``retry_after_ms`` in the body
+  where that provider sends them).
+- ``hang_next(n=1, seconds=5.0)``: the next n requests wait that long and are THEN
+  handled normally (like a provider that got the post but answered too late: a
+  client with a shorter timeout sees a timeout, yet the post exists).
+- ``reset()``: forget pending faults and the request log (provider state stays).
+- Rate windows (``RateWindow``; set ``.limit`` to tighten, ``None`` to switch off)
+  where the provider documents one.
+
+Faults are consumed in the order they were queued, one per request, whatever the
+path. Servers stop promptly even while a request hangs.
+"""

@@ -1,0 +1,27 @@
+"""pytest fixtures for the contract servers: import the ones you need into a conftest.
+
+    from tests.contracts.fixtures import slack_api_server  # noqa: F401
+
+Each fixture starts its server on 127.0.0.1 for one test and stops it after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.contracts.server import running
+from tests.contracts.slack import SlackApiServer, SlackWebhookServer
+
+
+@pytest.fixture
+def slack_webhook_server() -> Iterator[SlackWebhookServer]:
+    server = SlackWebhookServer()
+    yield from running(server)
+
+
+@pytest.fixture
+def slack_api_server() -> Iterator[SlackApiServer]:
+    server = SlackApiServer()
+    yield from running(server)
