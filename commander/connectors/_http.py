@@ -140,9 +140,10 @@ def classify(
     text = short(scrub(error_text(response) or response.reason or "", secrets))
     error = f"HTTP {status}: {text}" if text else f"HTTP {status}"
     if status in RETRY_STATUSES or status >= 500:
-        wait = parse_retry_after(response.headers.get("Retry-After"))
-        if wait is None and body_retry_after is not None:
-            wait = body_retry_after(response)
+        # A value in the body is the provider's precise one (Discord's header is rounded up).
+        wait = body_retry_after(response) if body_retry_after is not None else None
+        if wait is None:
+            wait = parse_retry_after(response.headers.get("Retry-After"))
         return Outcome("retry", error=error, retry_after=wait)
     if 300 <= status < 400:
         return Outcome("failed", error=f"HTTP {status}: unexpected redirect (not followed)")

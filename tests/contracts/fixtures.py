@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.contracts.discord import DiscordServer
 from tests.contracts.server import running
 from tests.contracts.slack import SlackApiServer, SlackWebhookServer
 
@@ -25,3 +26,8 @@ def slack_webhook_server() -> Iterator[SlackWebhookServer]:
 def slack_api_server() -> Iterator[SlackApiServer]:
     server = SlackApiServer()
     yield from running(server)
+
+
+@pytest.fixture
+def discord_server() -> Iterator[DiscordServer]:
+    yield from running(DiscordServer())
