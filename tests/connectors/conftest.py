@@ -12,6 +12,7 @@ import requests
 from commander.connectors.base import Delivery, Message
 from tests.contracts.fixtures import (  # noqa: F401
     discord_server,
+    matrix_server,
     slack_api_server,
     slack_webhook_server,
 )

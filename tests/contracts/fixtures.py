@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.contracts.discord import DiscordServer
+from tests.contracts.matrix import MatrixServer
 from tests.contracts.server import running
 from tests.contracts.slack import SlackApiServer, SlackWebhookServer
 
@@ -31,3 +32,8 @@ def slack_api_server() -> Iterator[SlackApiServer]:
 @pytest.fixture
 def discord_server() -> Iterator[DiscordServer]:
     yield from running(DiscordServer())
+
+
+@pytest.fixture
+def matrix_server() -> Iterator[MatrixServer]:
+    yield from running(MatrixServer())

@@ -1,0 +1,135 @@
+"""Matrix client-server API: ``PUT /rooms/{roomId}/send/m.room.message/{txnId}``.
+
+The transaction id derives from the delivery id, so a retry of the same delivery
+is a retransmission the homeserver answers with the original event id instead
+of posting twice. Later updates are thread replies under the first event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote
+
+from commander.connectors._http import classify, json_body, request, text_of
+from commander.connectors._markup import markdown_to_html
+from commander.connectors._text import Fitter, cut_bytes, plain_text, utf8_length
+from commander.connectors.base import Delivery, Message, Outcome, Rendered, Target
+
+if TYPE_CHECKING:
+    import requests
+
+DEFAULT_BASE_URL = "https://matrix-client.matrix.org"
+EVENT_LIMIT = 65_536
+# Room for the event envelope (sender, room id, signatures, hashes) around the content.
+CONTENT_BUDGET = 60_000
+
+
+def transaction_id(message: Message, room_id: str, delivery: Delivery) -> str:
+    """Stable for one delivery and distinct across incidents and rooms."""
+    digest = hashlib.sha256(f"{message.incident_ref}|{room_id}".encode()).hexdigest()[:12]
+    return f"commander-{delivery.delivery_id}-{digest}"
+
+
+def _content_size(content: dict[str, Any]) -> int:
+    return utf8_length(json.dumps(content, ensure_ascii=False, separators=(",", ":")))
+
+
+def _content(message: Message, target: Target, fitter: Fitter) -> dict[str, Any]:
+    text = plain_text(message)
+    markdown = f"**{message.headline}**\n\n{message.body}"
+    limit = CONTENT_BUDGET // 2
+    while True:
+        body, body_cut = cut_bytes(text, limit)
+        formatted_source, html_cut = cut_bytes(markdown, limit)
+        content = {
+            "msgtype": target.options.get("msgtype", "m.notice"),
+            "body": body,
+            "format": "org.matrix.custom.html",
+            "formatted_body": markdown_to_html(formatted_source),
+        }
+        size = _content_size(content)
+        if size <= CONTENT_BUDGET:
+            break
+        limit = max(1, int(limit * CONTENT_BUDGET / size * 0.95))
+    if body_cut or html_cut:
+        fitter.note(f"message cut to fit {EVENT_LIMIT:,} bytes (Matrix event limit)")
+    return content
+
+
+def _error_text(response: requests.Response) -> str:
+    data = json_body(response)
+    if isinstance(data, dict) and (data.get("errcode") or data.get("error")):
+        return f"{data.get('errcode', '')}: {data.get('error', '')}".strip(": ")
+    return text_of(response)
+
+
+def _body_retry_after(response: requests.Response) -> float | None:
+    data = json_body(response)
+    if isinstance(data, dict) and isinstance(data.get("retry_after_ms"), int | float):
+        return float(data["retry_after_ms"]) / 1000
+    return None
+
+
+class MatrixConnector:
+    kind: ClassVar[str] = "matrix"
+
+    def render(self, message: Message, target: Target) -> Rendered:
+        fitter = Fitter("Matrix")
+        content = _content(message, target, fitter)
+        if not target.options.get("room_id"):
+            fitter.note("no room set: add the option room_id=!abc:example.org")
+        return Rendered(preview=content["body"], payload=content, warnings=tuple(fitter.warnings))
+
+    def deliver(
+        self,
+        message: Message,
+        target: Target,
+        secret: str,
+        delivery: Delivery,
+        session: requests.Session,
+        timeout: float,
+    ) -> Outcome:
+        """The secret is the bot account's access token; the room is option ``room_id``."""
+        room_id = target.options.get("room_id", "")
+        if not room_id:
+            return Outcome("failed", error="Matrix target has no room_id option")
+        content = _content(message, target, Fitter("Matrix"))
+        root = delivery.state.get("root_event_id")
+        if root:
+            content["m.relates_to"] = {
+                "rel_type": "m.thread",
+                "event_id": root,
+                "is_falling_back": True,
+                "m.in_reply_to": {"event_id": delivery.state.get("last_event_id", root)},
+            }
+        base = (target.base_url or DEFAULT_BASE_URL).rstrip("/")
+        txn = transaction_id(message, room_id, delivery)
+        url = (
+            f"{base}/_matrix/client/v3/rooms/{quote(room_id, safe='')}"
+            f"/send/m.room.message/{quote(txn, safe='')}"
+        )
+        answer = request(
+            session,
+            "PUT",
+            url,
+            secrets=[secret],
+            timeout=timeout,
+            # Compact UTF-8, as the homeserver measures the event (not \u escapes).
+            data=json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode(),
+            headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+        )
+        if isinstance(answer, Outcome):
+            return answer
+        problem = classify(
+            answer, secrets=[secret], error_text=_error_text, body_retry_after=_body_retry_after
+        )
+        if problem:
+            return problem
+        data = json_body(answer)
+        event_id = str(data.get("event_id", "")) if isinstance(data, dict) else ""
+        if not event_id:
+            return Outcome("retry", error="Matrix answered without an event_id")
+        state = {"root_event_id": root or event_id, "last_event_id": event_id}
+        return Outcome("sent", provider_id=event_id, state=state)
