@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -13,6 +14,7 @@ from commander.connectors.base import Delivery, Message
 from tests.contracts.fixtures import (  # noqa: F401
     discord_server,
     matrix_server,
+    pagerduty_server,
     slack_api_server,
     slack_webhook_server,
 )
@@ -46,3 +48,11 @@ def first_delivery(delivery_id: int = 7) -> Delivery:
 def session() -> Iterator[requests.Session]:
     with requests.Session() as opened:
         yield opened
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 5) -> None:
+    """For effects a contract server applies after the client gave up (a hung request)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import requests
 
 from commander.connectors.base import Delivery, Outcome, Target, connector_for
 from commander.connectors.matrix import transaction_id
-from tests.connectors.conftest import XSS, first_delivery, make_message
+from tests.connectors.conftest import XSS, first_delivery, make_message, wait_for
 from tests.contracts.matrix import MatrixServer
 
 
@@ -29,13 +26,6 @@ def send(
     return connector_for("matrix").deliver(
         make_message(**changes), target(server), server.access_token, delivery, session, timeout
     )
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 5) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 def test_sends_notice_with_html_and_keeps_event_id(

@@ -13,6 +13,7 @@ import pytest
 
 from tests.contracts.discord import DiscordServer
 from tests.contracts.matrix import MatrixServer
+from tests.contracts.pagerduty import PagerDutyServer
 from tests.contracts.server import running
 from tests.contracts.slack import SlackApiServer, SlackWebhookServer
 
@@ -37,3 +38,8 @@ def discord_server() -> Iterator[DiscordServer]:
 @pytest.fixture
 def matrix_server() -> Iterator[MatrixServer]:
     yield from running(MatrixServer())
+
+
+@pytest.fixture
+def pagerduty_server() -> Iterator[PagerDutyServer]:
+    yield from running(PagerDutyServer())
