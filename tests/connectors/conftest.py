@@ -17,6 +17,7 @@ from tests.contracts.fixtures import (  # noqa: F401
     pagerduty_server,
     slack_api_server,
     slack_webhook_server,
+    statuspage_server,
 )
 
 XSS = '<script>alert("x")</script> & <img src=x onerror=alert(1)> [click](javascript:alert(1))'

@@ -16,6 +16,7 @@ from tests.contracts.matrix import MatrixServer
 from tests.contracts.pagerduty import PagerDutyServer
 from tests.contracts.server import running
 from tests.contracts.slack import SlackApiServer, SlackWebhookServer
+from tests.contracts.statuspage import StatuspageServer
 
 
 @pytest.fixture
@@ -43,3 +44,8 @@ def matrix_server() -> Iterator[MatrixServer]:
 @pytest.fixture
 def pagerduty_server() -> Iterator[PagerDutyServer]:
     yield from running(PagerDutyServer())
+
+
+@pytest.fixture
+def statuspage_server() -> Iterator[StatuspageServer]:
+    yield from running(StatuspageServer())

@@ -1,0 +1,191 @@
+"""Atlassian Statuspage: the first update creates the incident, later ones update it.
+
+The incident id comes back in the Outcome's state. Statuspage has no
+idempotency key, so a retry that has no incident id yet (the create may have
+landed before a timeout) first looks for an unresolved incident of the same
+name and updates that instead of opening a second one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote
+
+from commander.connectors._http import classify, json_body, request, text_of
+from commander.connectors._text import Fitter, single_line
+from commander.connectors.base import Delivery, Message, Outcome, Rendered, Target
+
+if TYPE_CHECKING:
+    import requests
+
+DEFAULT_BASE_URL = "https://api.statuspage.io/v1"
+NAME_LIMIT = 255
+BODY_LIMIT = 25_000
+STATUSES = ("investigating", "identified", "monitoring", "resolved")
+COMPONENT_STATUSES = (
+    "operational",
+    "degraded_performance",
+    "partial_outage",
+    "major_outage",
+    "under_maintenance",
+)
+IMPACT = {"P0": "critical", "P1": "major", "P2": "minor", "P3": "none", "P4": "none"}
+
+
+def _error_text(response: requests.Response) -> str:
+    data = json_body(response)
+    if isinstance(data, dict):
+        for key in ("message", "error"):
+            value = data.get(key)
+            if isinstance(value, list):
+                return "; ".join(str(item) for item in value)
+            if value:
+                return str(value)
+    return text_of(response)
+
+
+def _incident(message: Message, fitter: Fitter, *, create: bool) -> dict[str, Any]:
+    incident: dict[str, Any] = {
+        "status": message.status,
+        "body": fitter.chars("update", message.body, BODY_LIMIT),
+        "deliver_notifications": True,
+    }
+    if create:
+        incident["name"] = fitter.chars(
+            "incident name", single_line(message.incident_title), NAME_LIMIT
+        )
+        incident["impact_override"] = IMPACT.get(message.severity, "none")
+    if message.components:
+        incident["components"] = dict(message.components)
+        incident["component_ids"] = list(message.components)
+    return incident
+
+
+def _problem(message: Message, target: Target) -> str | None:
+    if message.status not in STATUSES:
+        return f"status page status {message.status!r} is not one of {', '.join(STATUSES)}"
+    bad = [s for s in message.components.values() if s not in COMPONENT_STATUSES]
+    if bad:
+        return f"component status {bad[0]!r} is not one of {', '.join(COMPONENT_STATUSES)}"
+    if not target.options.get("page_id"):
+        return "Statuspage target has no page_id option"
+    return None
+
+
+class StatuspageConnector:
+    kind: ClassVar[str] = "statuspage"
+
+    def render(self, message: Message, target: Target) -> Rendered:
+        fitter = Fitter("Statuspage")
+        incident = _incident(message, fitter, create=True)
+        problem = _problem(message, target)
+        if problem:
+            fitter.note(problem)
+        lines = [incident["name"], f"{message.status.capitalize()} — {incident['body']}"]
+        lines += [
+            f"{name}: {status.replace('_', ' ')}" for name, status in message.components.items()
+        ]
+        preview = "\n".join(lines)
+        return Rendered(
+            preview=preview, payload={"incident": incident}, warnings=tuple(fitter.warnings)
+        )
+
+    def deliver(
+        self,
+        message: Message,
+        target: Target,
+        secret: str,
+        delivery: Delivery,
+        session: requests.Session,
+        timeout: float,
+    ) -> Outcome:
+        """The secret is the API key; option ``page_id`` names the page."""
+        problem = _problem(message, target)
+        if problem:
+            return Outcome("failed", error=problem)
+        api = _Api(target, secret, session, timeout)
+        resolved = api.component_ids(message.components)
+        if isinstance(resolved, Outcome):
+            return resolved
+        message = _with_components(message, resolved)
+        incident_id = delivery.state.get("incident_id")
+        if not incident_id and delivery.attempt > 1:
+            found = api.unresolved_named(single_line(message.incident_title)[:NAME_LIMIT])
+            if isinstance(found, Outcome):
+                return found
+            incident_id = found
+        fitter = Fitter("Statuspage")
+        if incident_id:
+            body = {"incident": _incident(message, fitter, create=False)}
+            answer = api.call("PATCH", f"/incidents/{quote(incident_id, safe='')}", body)
+        else:
+            answer = api.call(
+                "POST", "/incidents", {"incident": _incident(message, fitter, create=True)}
+            )
+        if isinstance(answer, Outcome):
+            return answer
+        if not isinstance(answer, dict) or not answer.get("id"):
+            return Outcome("failed", error="Statuspage answered without an incident id")
+        state = {"incident_id": str(answer["id"])}
+        if answer.get("shortlink"):
+            state["shortlink"] = str(answer["shortlink"])
+        return Outcome("sent", provider_id=state["incident_id"], state=state)
+
+
+def _with_components(message: Message, ids: dict[str, str]) -> Message:
+    return replace(message, components=ids)
+
+
+class _Api:
+    """Calls under /pages/{page_id} with the API key."""
+
+    def __init__(self, target: Target, secret: str, session: requests.Session, timeout: float):
+        base = (target.base_url or DEFAULT_BASE_URL).rstrip("/")
+        self.root = f"{base}/pages/{quote(target.options['page_id'], safe='')}"
+        self.secret = secret
+        self.session = session
+        self.timeout = timeout
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        answer = request(
+            self.session,
+            method,
+            self.root + path,
+            secrets=[self.secret],
+            timeout=self.timeout,
+            json=body,
+            headers={"Authorization": f"OAuth {self.secret}"},
+        )
+        if isinstance(answer, Outcome):
+            return answer
+        problem = classify(answer, secrets=[self.secret], error_text=_error_text)
+        return problem or json_body(answer)
+
+    def component_ids(self, components: dict[str, str]) -> dict[str, str] | Outcome:
+        """Component statuses keyed by id, whether the user named them by id or by name."""
+        if not components:
+            return {}
+        listed = self.call("GET", "/components?per_page=100")
+        if isinstance(listed, Outcome):
+            return listed
+        by_key: dict[str, str] = {}
+        for item in listed if isinstance(listed, list) else []:
+            by_key[str(item.get("id"))] = str(item.get("id"))
+            by_key.setdefault(str(item.get("name", "")).casefold(), str(item.get("id")))
+        resolved: dict[str, str] = {}
+        for key, status in components.items():
+            component_id = by_key.get(key) or by_key.get(key.casefold())
+            if component_id is None:
+                return Outcome("failed", error=f"no component {key!r} on this status page")
+            resolved[component_id] = status
+        return resolved
+
+    def unresolved_named(self, name: str) -> str | None | Outcome:
+        listed = self.call("GET", "/incidents/unresolved")
+        if isinstance(listed, Outcome):
+            return listed
+        for item in listed if isinstance(listed, list) else []:
+            if item.get("name") == name and item.get("id"):
+                return str(item["id"])
+        return None
