@@ -12,6 +12,7 @@ import requests
 
 from commander.connectors.base import Delivery, Message
 from tests.contracts.fixtures import (  # noqa: F401
+    cachet_server,
     discord_server,
     matrix_server,
     pagerduty_server,

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.contracts.cachet import CachetServer
 from tests.contracts.discord import DiscordServer
 from tests.contracts.matrix import MatrixServer
 from tests.contracts.pagerduty import PagerDutyServer
@@ -49,3 +50,8 @@ def pagerduty_server() -> Iterator[PagerDutyServer]:
 @pytest.fixture
 def statuspage_server() -> Iterator[StatuspageServer]:
     yield from running(StatuspageServer())
+
+
+@pytest.fixture
+def cachet_server() -> Iterator[CachetServer]:
+    yield from running(CachetServer())

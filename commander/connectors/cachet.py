@@ -1,0 +1,196 @@
+"""Cachet 2.x (self-hosted status page), API under ``{base_url}/api/v1``.
+
+The first update creates an incident; later ones add incident updates to it.
+Component statuses are set first with ``PUT /components/{id}`` (repeatable
+without harm), so a failure there never leaves a half-posted update. Cachet
+renders Markdown to HTML, so &, < and > in the text are sent as entities.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote
+
+from commander.connectors._http import classify, json_body, request, text_of
+from commander.connectors._text import Fitter, single_line
+from commander.connectors.base import Delivery, Message, Outcome, Rendered, Target
+
+if TYPE_CHECKING:
+    import requests
+
+NAME_LIMIT = 255
+INCIDENT_STATUS = {"investigating": 1, "identified": 2, "monitoring": 3, "resolved": 4}
+# Cachet 2 has no "under maintenance" component status: performance issues is the nearest.
+COMPONENT_STATUS = {
+    "operational": 1,
+    "degraded_performance": 2,
+    "under_maintenance": 2,
+    "partial_outage": 3,
+    "major_outage": 4,
+}
+
+
+def _api_root(base_url: str) -> str:
+    base = base_url.rstrip("/")
+    return base if base.endswith("/api/v1") else f"{base}/api/v1"
+
+
+def _error_text(response: requests.Response) -> str:
+    data = json_body(response)
+    if isinstance(data, dict) and isinstance(data.get("errors"), list) and data["errors"]:
+        first = data["errors"][0]
+        if isinstance(first, dict):
+            details = (first.get("meta") or {}).get("details") or []
+            text = str(first.get("detail") or first.get("title") or "")
+            return f"{text} {' '.join(str(d) for d in details)}".strip()
+    return text_of(response)
+
+
+def _problem(message: Message, target: Target) -> str | None:
+    if not target.base_url:
+        return "Cachet is self-hosted: set the target's base URL (https://status.example.com)"
+    if message.status not in INCIDENT_STATUS:
+        return f"status page status {message.status!r} is not one of {', '.join(INCIDENT_STATUS)}"
+    bad = [s for s in message.components.values() if s not in COMPONENT_STATUS]
+    if bad:
+        return f"component status {bad[0]!r} is not one of {', '.join(COMPONENT_STATUS)}"
+    return None
+
+
+class CachetConnector:
+    kind: ClassVar[str] = "cachet"
+
+    def render(self, message: Message, target: Target) -> Rendered:
+        fitter = Fitter("Cachet")
+        incident = _incident(message, fitter)
+        problem = _problem(message, target)
+        if problem:
+            fitter.note(problem)
+        if "under_maintenance" in message.components.values():
+            fitter.note(
+                "Cachet 2 has no 'under maintenance' component status: shown as performance issues"
+            )
+        lines = [incident["name"], f"{message.status.capitalize()} — {message.body}"]
+        lines += [
+            f"{name}: {status.replace('_', ' ')}" for name, status in message.components.items()
+        ]
+        return Rendered(preview="\n".join(lines), payload=incident, warnings=tuple(fitter.warnings))
+
+    def deliver(
+        self,
+        message: Message,
+        target: Target,
+        secret: str,
+        delivery: Delivery,
+        session: requests.Session,
+        timeout: float,
+    ) -> Outcome:
+        """The secret is an API token (X-Cachet-Token)."""
+        problem = _problem(message, target)
+        if problem:
+            return Outcome("failed", error=problem)
+        api = _Api(_api_root(target.base_url or ""), secret, session, timeout)
+        components = api.component_ids(message.components)
+        if isinstance(components, Outcome):
+            return components
+        for component_id, status in components.items():
+            done = api.call(
+                "PUT",
+                f"/components/{quote(component_id, safe='')}",
+                {"status": COMPONENT_STATUS[status]},
+            )
+            if isinstance(done, Outcome):
+                return done
+        incident = _incident(message, Fitter("Cachet"))
+        incident_id = delivery.state.get("incident_id")
+        if not incident_id and delivery.attempt > 1:
+            found = api.open_incident_named(incident["name"])
+            if isinstance(found, Outcome):
+                return found
+            incident_id = found
+        if incident_id:
+            body = {"status": incident["status"], "message": incident["message"]}
+            answer = api.call("POST", f"/incidents/{quote(incident_id, safe='')}/updates", body)
+        else:
+            answer = api.call("POST", "/incidents", incident)
+        if isinstance(answer, Outcome):
+            return answer
+        data = answer.get("data") if isinstance(answer, dict) else None
+        if not isinstance(data, dict) or "id" not in data:
+            return Outcome("failed", error="Cachet answered without an id")
+        if incident_id:
+            return Outcome(
+                "sent",
+                provider_id=incident_id,
+                state={"incident_id": incident_id, "update_id": str(data["id"])},
+            )
+        new_id = str(data["id"])
+        return Outcome("sent", provider_id=new_id, state={"incident_id": new_id})
+
+
+def _incident(message: Message, fitter: Fitter) -> dict[str, Any]:
+    return {
+        "name": fitter.chars("incident name", single_line(message.incident_title), NAME_LIMIT),
+        "status": INCIDENT_STATUS.get(message.status, 1),
+        "message": html.escape(message.body, quote=False),
+        "visible": 1,
+        "notify": True,
+    }
+
+
+class _Api:
+    def __init__(self, root: str, secret: str, session: requests.Session, timeout: float):
+        self.root = root
+        self.secret = secret
+        self.session = session
+        self.timeout = timeout
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        answer = request(
+            self.session,
+            method,
+            self.root + path,
+            secrets=[self.secret],
+            timeout=self.timeout,
+            json=body,
+            headers={"X-Cachet-Token": self.secret, "Accept": "application/json"},
+        )
+        if isinstance(answer, Outcome):
+            return answer
+        problem = classify(answer, secrets=[self.secret], error_text=_error_text)
+        return problem or json_body(answer)
+
+    def _list(self, path: str) -> list[dict[str, Any]] | Outcome:
+        answer = self.call("GET", path)
+        if isinstance(answer, Outcome):
+            return answer
+        data = answer.get("data") if isinstance(answer, dict) else None
+        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+
+    def component_ids(self, components: dict[str, str]) -> dict[str, str] | Outcome:
+        if not components:
+            return {}
+        listed = self._list("/components?per_page=100")
+        if isinstance(listed, Outcome):
+            return listed
+        by_key: dict[str, str] = {}
+        for item in listed:
+            by_key[str(item.get("id"))] = str(item.get("id"))
+            by_key.setdefault(str(item.get("name", "")).casefold(), str(item.get("id")))
+        resolved: dict[str, str] = {}
+        for key, status in components.items():
+            component_id = by_key.get(key) or by_key.get(key.casefold())
+            if component_id is None:
+                return Outcome("failed", error=f"no component {key!r} on this Cachet page")
+            resolved[component_id] = status
+        return resolved
+
+    def open_incident_named(self, name: str) -> str | None | Outcome:
+        listed = self._list("/incidents?sort=id&order=desc&per_page=50")
+        if isinstance(listed, Outcome):
+            return listed
+        for item in listed:
+            if item.get("name") == name and item.get("status") != INCIDENT_STATUS["resolved"]:
+                return str(item.get("id"))
+        return None
