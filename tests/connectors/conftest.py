@@ -19,6 +19,7 @@ from tests.contracts.fixtures import (  # noqa: F401
     slack_api_server,
     slack_webhook_server,
     statuspage_server,
+    teams_server,
 )
 
 XSS = '<script>alert("x")</script> & <img src=x onerror=alert(1)> [click](javascript:alert(1))'

@@ -18,6 +18,7 @@ from tests.contracts.pagerduty import PagerDutyServer
 from tests.contracts.server import running
 from tests.contracts.slack import SlackApiServer, SlackWebhookServer
 from tests.contracts.statuspage import StatuspageServer
+from tests.contracts.teams import TeamsServer
 
 
 @pytest.fixture
@@ -55,3 +56,8 @@ def statuspage_server() -> Iterator[StatuspageServer]:
 @pytest.fixture
 def cachet_server() -> Iterator[CachetServer]:
     yield from running(CachetServer())
+
+
+@pytest.fixture
+def teams_server() -> Iterator[TeamsServer]:
+    yield from running(TeamsServer())
