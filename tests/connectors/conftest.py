@@ -15,6 +15,7 @@ from tests.contracts.fixtures import (  # noqa: F401
     cachet_server,
     discord_server,
     matrix_server,
+    mattermost_server,
     pagerduty_server,
     slack_api_server,
     slack_webhook_server,

@@ -14,6 +14,7 @@ import pytest
 from tests.contracts.cachet import CachetServer
 from tests.contracts.discord import DiscordServer
 from tests.contracts.matrix import MatrixServer
+from tests.contracts.mattermost import MattermostServer
 from tests.contracts.pagerduty import PagerDutyServer
 from tests.contracts.server import running
 from tests.contracts.slack import SlackApiServer, SlackWebhookServer
@@ -61,3 +62,8 @@ def cachet_server() -> Iterator[CachetServer]:
 @pytest.fixture
 def teams_server() -> Iterator[TeamsServer]:
     yield from running(TeamsServer())
+
+
+@pytest.fixture
+def mattermost_server() -> Iterator[MattermostServer]:
+    yield from running(MattermostServer())
