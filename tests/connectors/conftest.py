@@ -19,6 +19,7 @@ from tests.contracts.fixtures import (  # noqa: F401
     pagerduty_server,
     slack_api_server,
     slack_webhook_server,
+    smtp_server,
     statuspage_server,
     teams_server,
 )

@@ -18,6 +18,7 @@ from tests.contracts.mattermost import MattermostServer
 from tests.contracts.pagerduty import PagerDutyServer
 from tests.contracts.server import running
 from tests.contracts.slack import SlackApiServer, SlackWebhookServer
+from tests.contracts.smtp import SmtpServer
 from tests.contracts.statuspage import StatuspageServer
 from tests.contracts.teams import TeamsServer
 
@@ -67,3 +68,13 @@ def teams_server() -> Iterator[TeamsServer]:
 @pytest.fixture
 def mattermost_server() -> Iterator[MattermostServer]:
     yield from running(MattermostServer())
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real aiosmtpd server requiring AUTH with password ``smtp-secret-pass``."""
+    server = SmtpServer(password="smtp-secret-pass").start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,90 @@
+"""A real SMTP server (aiosmtpd) on 127.0.0.1, optionally with AUTH and STARTTLS."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, Envelope, Session
+
+
+@dataclass
+class Received:
+    mail_from: str
+    recipients: list[str]
+    message: EmailMessage  # parsed with email.policy.default: headers decoded
+
+
+@dataclass
+class _Handler:
+    received: list[Received] = field(default_factory=list)
+    refuse: dict[str, str] = field(default_factory=dict)  # address -> "550 No such user"
+
+    async def handle_RCPT(
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
+        raw = envelope.original_content or b""
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), parsed))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class SmtpServer:
+    """``received``: accepted mail; ``refuse``: recipients to refuse with a given reply;
+    ``password``: when set, AUTH is offered and checked; ``tls``: an SSLContext enables STARTTLS
+    (required when given)."""
+
+    def __init__(self, password: str | None = None, tls: ssl.SSLContext | None = None) -> None:
+        self.password = password
+        self.handler = _Handler()
+        self.host = "127.0.0.1"
+        self.port = _free_port()
+        kwargs: dict[str, Any] = {}
+        if password is not None:
+            # AUTH offered, not required: requiring it without TLS makes aiosmtpd warn
+            # (an error under this suite's warning filter); a wrong password still gets 535.
+            kwargs.update(authenticator=self._authenticate, auth_require_tls=tls is not None)
+        if tls is not None:
+            kwargs.update(tls_context=tls, require_starttls=True)
+        self._controller = Controller(self.handler, hostname=self.host, port=self.port, **kwargs)
+
+    @property
+    def received(self) -> list[Received]:
+        return self.handler.received
+
+    @property
+    def refuse(self) -> dict[str, str]:
+        return self.handler.refuse
+
+    def _authenticate(
+        self, server: Any, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        password = getattr(auth_data, "password", b"")
+        ok = password == (self.password or "").encode()
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535
+
+    def start(self) -> SmtpServer:
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        self._controller.stop()
