@@ -9,14 +9,44 @@ Fixtures (``tests/contracts/fixtures.py``; import the ones you need into your
 ``conftest.py``: ``from tests.contracts.fixtures import slack_api_server  # noqa: F401``).
 Each starts a fresh server for one test and stops it after:
 
-============================  =====================================================
-fixture                       target to point a connector at
-============================  =====================================================
-``slack_webhook_server``      kind slack-webhook, ``base_url=server.url``, secret
-                              ``server.webhook_url`` (or any URL with its path)
-``slack_api_server``          kind slack, ``base_url=server.api_url``, secret
-                              ``server.token``, option ``channel=C0INCIDENT``
-============================  =====================================================
+==========================  =======================================================
+fixture -> server class     how to point a connector at it
+==========================  =======================================================
+``statuspage_server``       kind statuspage, ``base_url=server.api_url``, secret
+  StatuspageServer          ``server.api_key``, option ``page_id=server.page_id``;
+                            ``.incidents``, ``.components`` (API, Checkout),
+                            ``.rate`` (60/min), ``.rate_status`` (429 or 420)
+``cachet_server``           kind cachet, ``base_url=server.url``, secret
+  CachetServer              ``server.token``; ``.incidents``, ``.components`` (1 API,
+                            2 Checkout)
+``slack_webhook_server``    kind slack-webhook, ``base_url=server.url`` with any
+  SlackWebhookServer        ``https://hooks.slack.com`` URL of the same path, or
+                            secret ``server.webhook_url``; ``.posts``
+``slack_api_server``        kind slack, ``base_url=server.api_url``, secret
+  SlackApiServer            ``server.token``, option ``channel=C0INCIDENT`` (or
+                            ``#incidents``); ``.messages``, ``.channels``,
+                            ``.channel_rate`` (10 per 10 s per channel)
+``teams_server``            kind teams, secret ``server.webhook_url`` (or a public
+  TeamsServer               URL of the same path + ``base_url=server.url``);
+                            ``.cards``, ``.rate`` (4/s)
+``discord_server``          kind discord, secret ``server.webhook_url`` (or
+  DiscordServer             ``https://discord.com/api/webhooks/{id}/{token}`` +
+                            ``base_url=server.url``); ``.messages``, ``.rate`` (5/2 s)
+``mattermost_server``       kind mattermost, secret ``server.webhook_url``;
+  MattermostServer          ``.posts``, ``.channel_locked``, ``.rate`` (off)
+``matrix_server``           kind matrix, ``base_url=server.url``, secret
+  MatrixServer              ``server.access_token``, option ``room_id=server.room_id``;
+                            ``.events`` (repeated txnIds answered from memory),
+                            ``.rate`` (off)
+``pagerduty_server``        kind pagerduty, ``base_url=server.url``, secret
+  PagerDutyServer           ``server.routing_key``; ``.alerts`` (dedup_key, status,
+                            events), ``.open_alert(key)``, ``.rate`` (120/min)
+``smtp_server``             kind email, options ``host=server.host``,
+  SmtpServer (aiosmtpd,     ``port=str(server.port)``, ``starttls=false``, ``from``,
+  a real SMTP server)       ``to``; secret ``smtp-secret-pass``; ``.received``
+                            (parsed messages), ``.refuse[address] = "550 …"``.
+                            No failure injection (it is not a ContractServer).
+==========================  =======================================================
 
 Every server (``tests.contracts.server.ContractServer``) has:
 
