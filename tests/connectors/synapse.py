@@ -9,7 +9,6 @@ with the reason, never a silent pass.
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import time
@@ -57,15 +56,10 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _run(args: list[str], what: str, timeout: float, **kwargs: object) -> None:
+def _run(args: list[str], what: str, timeout: float, cwd: Path | None = None) -> None:
     try:
         done = subprocess.run(
-            args,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-            **kwargs,  # type: ignore[call-overload]
+            args, capture_output=True, text=True, timeout=timeout, check=False, cwd=cwd
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         pytest.skip(f"Matrix Synapse: {what} failed: {exc}")
@@ -75,9 +69,8 @@ def _run(args: list[str], what: str, timeout: float, **kwargs: object) -> None:
 
 
 def _python() -> str:
-    env = dict(os.environ)
     python = subprocess.run(
-        ["bash", str(SCRIPT), "path"], capture_output=True, text=True, check=False, env=env
+        ["bash", str(SCRIPT), "path"], capture_output=True, text=True, check=False
     ).stdout.strip()
     if not python or not Path(python).exists():
         _run(["bash", str(SCRIPT), "install"], "installing matrix-synapse from PyPI", 600)

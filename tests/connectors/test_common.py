@@ -14,6 +14,7 @@ from commander.connectors._markup import markdown_to_html, markdown_to_mrkdwn, n
 from commander.connectors._text import cut_bytes, cut_chars, split_chunks
 from commander.connectors.base import KINDS, Rendered, Target, connector_for
 from tests.connectors.conftest import first_delivery, make_message
+from tests.contracts.slack import SlackWebhookServer
 
 SECRET_URL = "https://hooks.example.com/services/T0/B0/SuperSecretWebhookToken"
 HTTP_KINDS = {
@@ -125,3 +126,18 @@ def test_markup_helpers_escape_and_keep_safe_links() -> None:
         == "<https://example.com|docs> &amp; &lt;!here&gt;"
     )
     assert neutral_markdown("[x](javascript:alert(1))") == "x (javascript: alert(1))"
+
+
+def test_redirects_are_not_followed(
+    slack_webhook_server: SlackWebhookServer, session: requests.Session
+) -> None:
+    slack_webhook_server.fail_next(1, status=302)
+    target = Target("t", "slack-webhook", base_url=slack_webhook_server.url)
+    outcome = connector_for("slack-webhook").deliver(
+        make_message(), target, SECRET_URL, first_delivery(), session, 5
+    )
+    assert (outcome.status, outcome.error) == (
+        "failed",
+        "HTTP 302: unexpected redirect (not followed)",
+    )
+    assert len(slack_webhook_server.requests) == 1

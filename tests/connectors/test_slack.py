@@ -216,3 +216,18 @@ def test_unreachable_host_retries_without_the_secret(session: requests.Session) 
     )
     assert outcome.status == "retry"  # nothing listens: a network error, retried
     assert "xXxWebhookSecret" not in (outcome.error or "")
+
+
+def test_api_timeout_is_retried_without_the_token(
+    slack_api_server: SlackApiServer, session: requests.Session
+) -> None:
+    slack_api_server.hang_next(1, seconds=1)
+    outcome = connector_for("slack").deliver(
+        make_message(),
+        api_target(slack_api_server),
+        slack_api_server.token,
+        first_delivery(),
+        session,
+        0.2,
+    )
+    assert (outcome.status, outcome.error) == ("retry", "no answer within 0.2 s")
