@@ -79,7 +79,9 @@ class MatrixConnector:
         fitter = Fitter("Matrix")
         content = _content(message, target, fitter)
         if not target.options.get("room_id"):
-            fitter.note("no room set: add the option room_id=!abc:example.org")
+            fitter.note(
+                "no room set: add the option room_id=!abc:example.org (or #alias:example.org)"
+            )
         return Rendered(preview=content["body"], payload=content, warnings=tuple(fitter.warnings))
 
     def deliver(
@@ -91,10 +93,18 @@ class MatrixConnector:
         session: requests.Session,
         timeout: float,
     ) -> Outcome:
-        """The secret is the bot account's access token; the room is option ``room_id``."""
-        room_id = target.options.get("room_id", "")
-        if not room_id:
+        """The secret is the bot account's access token; the room is option ``room_id``
+        (``!id:server``, or an alias ``#name:server`` looked up once and remembered)."""
+        room = target.options.get("room_id", "")
+        if not room:
             return Outcome("failed", error="Matrix target has no room_id option")
+        base = (target.base_url or DEFAULT_BASE_URL).rstrip("/")
+        room_id = delivery.state.get("room_id") or room
+        if room_id.startswith("#"):
+            found = _resolve_alias(base, room_id, secret, session, timeout)
+            if isinstance(found, Outcome):
+                return found
+            room_id = found
         content = _content(message, target, Fitter("Matrix"))
         root = delivery.state.get("root_event_id")
         if root:
@@ -104,8 +114,7 @@ class MatrixConnector:
                 "is_falling_back": True,
                 "m.in_reply_to": {"event_id": delivery.state.get("last_event_id", root)},
             }
-        base = (target.base_url or DEFAULT_BASE_URL).rstrip("/")
-        txn = transaction_id(message, room_id, delivery)
+        txn = transaction_id(message, room, delivery)
         url = (
             f"{base}/_matrix/client/v3/rooms/{quote(room_id, safe='')}"
             f"/send/m.room.message/{quote(txn, safe='')}"
@@ -132,4 +141,29 @@ class MatrixConnector:
         if not event_id:
             return Outcome("retry", error="Matrix answered without an event_id")
         state = {"root_event_id": root or event_id, "last_event_id": event_id}
+        if room.startswith("#"):
+            state["room_id"] = room_id
         return Outcome("sent", provider_id=event_id, state=state)
+
+
+def _resolve_alias(
+    base: str, alias: str, secret: str, session: requests.Session, timeout: float
+) -> str | Outcome:
+    answer = request(
+        session,
+        "GET",
+        f"{base}/_matrix/client/v3/directory/room/{quote(alias, safe='')}",
+        secrets=[secret],
+        timeout=timeout,
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    if isinstance(answer, Outcome):
+        return answer
+    problem = classify(answer, secrets=[secret], error_text=_error_text)
+    if problem:
+        return problem
+    data = json_body(answer)
+    room_id = data.get("room_id") if isinstance(data, dict) else None
+    if not isinstance(room_id, str) or not room_id.startswith("!"):
+        return Outcome("failed", error=f"Matrix did not resolve the room alias {alias}")
+    return room_id

@@ -48,6 +48,7 @@ class Homeserver:
     url: str
     access_token: str
     room_id: str
+    room_alias: str
 
 
 def _free_port() -> int:
@@ -148,12 +149,17 @@ def start_homeserver(folder: Path) -> Iterator[Homeserver]:
             token = login.json()["access_token"]
             room = session.post(
                 f"{url}/_matrix/client/v3/createRoom",
-                json={"name": "incidents"},
+                json={"name": "incidents", "room_alias_name": "incidents"},
                 headers={"Authorization": f"Bearer {token}"},
                 timeout=30,
             )
             room.raise_for_status()
-        yield Homeserver(url=url, access_token=token, room_id=room.json()["room_id"])
+        yield Homeserver(
+            url=url,
+            access_token=token,
+            room_id=room.json()["room_id"],
+            room_alias="#incidents:localhost",
+        )
     finally:
         process.terminate()
         try:

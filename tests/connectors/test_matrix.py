@@ -164,3 +164,38 @@ def test_fake_rejects_formatted_body_without_format(
     assert answer.status_code == 400 and answer.json()["errcode"] == "M_BAD_JSON"
     missing = session.put(url, json={"msgtype": "m.text", "body": "x"}, timeout=5)
     assert missing.status_code == 401 and missing.json()["errcode"] == "M_MISSING_TOKEN"
+
+
+def test_room_alias_is_resolved_once_and_remembered(
+    matrix_server: MatrixServer, session: requests.Session
+) -> None:
+    by_alias = Target(
+        "ops", "matrix", base_url=matrix_server.url, options={"room_id": "#incidents:localhost"}
+    )
+    connector = connector_for("matrix")
+    first = connector.deliver(
+        make_message(), by_alias, matrix_server.access_token, Delivery(1, 1), session, 5
+    )
+    assert first.status == "sent", first.error
+    assert first.state["room_id"] == matrix_server.room_id
+    second = connector.deliver(
+        make_message(),
+        by_alias,
+        matrix_server.access_token,
+        Delivery(2, 1, first.state),
+        session,
+        5,
+    )
+    assert second.status == "sent"
+    lookups = [r for r in matrix_server.requests if "/directory/room/" in r.path]
+    assert len(lookups) == 1 and len(matrix_server.events) == 2
+    unknown = Target(
+        "ops", "matrix", base_url=matrix_server.url, options={"room_id": "#nope:localhost"}
+    )
+    missing = connector.deliver(
+        make_message(), unknown, matrix_server.access_token, Delivery(3, 1), session, 5
+    )
+    assert (missing.status, missing.error) == (
+        "failed",
+        "HTTP 404: M_NOT_FOUND: Room alias #nope:localhost not found",
+    )

@@ -93,3 +93,16 @@ def test_wrong_token_is_permanent(homeserver: Homeserver, session: requests.Sess
     assert outcome.status == "failed"
     assert outcome.error is not None and "M_UNKNOWN_TOKEN" in outcome.error
     assert "syt_not_a_real_token_000" not in outcome.error
+
+
+def test_room_alias_resolves_on_a_real_server(
+    homeserver: Homeserver, session: requests.Session
+) -> None:
+    by_alias = Target(
+        "ops", "matrix", base_url=homeserver.url, options={"room_id": homeserver.room_alias}
+    )
+    outcome = connector_for("matrix").deliver(
+        make_message(), by_alias, homeserver.access_token, Delivery(105, 1), session, 10
+    )
+    assert outcome.status == "sent", outcome.error
+    assert outcome.state["room_id"] == homeserver.room_id

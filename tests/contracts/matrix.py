@@ -12,6 +12,7 @@ from urllib.parse import unquote
 from tests.contracts.server import ContractServer, RateWindow, Reply, Request, header_seconds
 
 EVENT_LIMIT = 65_536
+_ALIAS = re.compile(r"^/_matrix/client/v3/directory/room/(?P<alias>[^/]+)$")
 _SEND = re.compile(
     r"^/_matrix/client/v3/rooms/(?P<room>[^/]+)/send/(?P<type>[^/]+)/(?P<txn>[^/]+)$"
 )
@@ -34,6 +35,7 @@ class MatrixServer(ContractServer):
         self.user_id = "@commander:localhost"
         self.rooms: dict[str, list[dict[str, Any]]] = {room_id: []}
         self.room_id = room_id
+        self.aliases: dict[str, str] = {"#incidents:localhost": room_id}
         self.rate = RateWindow(None, 1.0)
         self._transactions: dict[tuple[str, str], Reply] = {}
         self._ids = itertools.count(1)
@@ -44,6 +46,12 @@ class MatrixServer(ContractServer):
         return self.rooms[self.room_id]
 
     def handle(self, request: Request) -> Reply:
+        alias = _ALIAS.match(request.path)
+        if alias and request.method == "GET":
+            name = unquote(alias["alias"])
+            if name not in self.aliases:
+                return _error(404, "M_NOT_FOUND", f"Room alias {name} not found")
+            return Reply(200, {"room_id": self.aliases[name], "servers": ["localhost"]})
         match = _SEND.match(request.path)
         if not match:
             return _error(404, "M_UNRECOGNIZED", "Unrecognized request")
