@@ -43,7 +43,9 @@ def secret_pieces(secret: str) -> list[str]:
     """The secret and every part of it that could show up on its own in an error text."""
     if not secret:
         return []
-    pieces = {secret, quote(secret, safe=""), quote(secret)}
+    # Also the forms an exception text may show: stripped, and escaped as in a repr.
+    escaped = secret.encode("unicode_escape").decode()
+    pieces = {secret, secret.strip(), escaped, quote(secret, safe=""), quote(secret)}
     parts = urlsplit(secret)
     if parts.scheme and parts.netloc:
         pieces.add(parts.path)
@@ -53,6 +55,7 @@ def secret_pieces(secret: str) -> list[str]:
             pieces.add(value)
             pieces.add(f"{key}={value}")
     kept = {piece for piece in pieces if len(piece) >= _MIN_SECRET_PIECE or piece == secret}
+    kept.discard("")
     return sorted(kept, key=len, reverse=True)
 
 
@@ -113,11 +116,17 @@ def request(
         return session.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
     except requests.Timeout:
         return Outcome("retry", error=f"no answer within {timeout:g} s")
+    except requests.exceptions.InvalidHeader:
+        # Its text quotes the header, which holds the secret: say what is wrong instead.
+        return Outcome(
+            "failed",
+            error="the secret contains characters a header cannot carry "
+            "(a line break, or a space at either end)",
+        )
     except (
         requests.exceptions.InvalidURL,
         requests.exceptions.MissingSchema,
         requests.exceptions.InvalidSchema,
-        requests.exceptions.InvalidHeader,
     ) as exc:
         return Outcome("failed", error=short(scrub(f"bad address: {exc}", secrets)))
     except requests.RequestException as exc:

@@ -141,3 +141,26 @@ def test_redirects_are_not_followed(
         "HTTP 302: unexpected redirect (not followed)",
     )
     assert len(slack_webhook_server.requests) == 1
+
+
+@pytest.mark.parametrize("kind", ["slack", "matrix", "statuspage", "cachet"])
+def test_secret_with_a_line_break_fails_plainly_without_showing_it(
+    kind: str, session: requests.Session
+) -> None:
+    options, secret = HTTP_KINDS[kind]
+    target = Target("t", kind, base_url="http://127.0.0.1:1", options=options)
+    outcome = connector_for(kind).deliver(
+        make_message(), target, secret + "\n", first_delivery(), session, 2
+    )
+    assert outcome.status == "failed"
+    assert (
+        outcome.error
+        == "the secret contains characters a header cannot carry (a line break, or a space at either end)"
+    )
+
+
+def test_scrub_catches_escaped_and_stripped_forms() -> None:
+    assert (
+        scrub("value: 'Bearer tok-123456789\\n'", ["tok-123456789\n"]) == "value: 'Bearer [secret]'"
+    )
+    assert scrub("token=tok-123456789;", [" tok-123456789 "]) == "token=[secret];"
