@@ -108,3 +108,15 @@ def markdown_to_mrkdwn(text: str) -> str:
         line = _BOLD.sub(r"*\1*", line)
         lines.append(_LINK.sub(link, line))
     return "\n".join(lines)
+
+
+def markdown_to_plain(text: str) -> str:
+    """For providers that show text as typed (Statuspage): no ** or # marks left over."""
+    lines = []
+    for raw in text.splitlines():
+        heading = _HEADING.match(raw.strip())
+        line = heading.group(1) if heading else raw
+        line = _BOLD.sub(r"\1", line)
+        line = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", line)
+        lines.append(_CODE.sub(r"\1", line))
+    return "\n".join(lines)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 from commander.connectors._http import classify, json_body, request, text_of
+from commander.connectors._markup import markdown_to_plain
 from commander.connectors._text import Fitter, single_line
 from commander.connectors.base import Delivery, Message, Outcome, Rendered, Target
 
@@ -48,7 +49,7 @@ def _error_text(response: requests.Response) -> str:
 def _incident(message: Message, fitter: Fitter, *, create: bool) -> dict[str, Any]:
     incident: dict[str, Any] = {
         "status": message.status,
-        "body": fitter.chars("update", message.body, BODY_LIMIT),
+        "body": fitter.chars("update", markdown_to_plain(message.body), BODY_LIMIT),
         "deliver_notifications": True,
     }
     if create:

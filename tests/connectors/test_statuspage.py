@@ -154,3 +154,13 @@ def test_limits_cut_with_warnings() -> None:
         "update cut at 25,000 characters (Statuspage limit)",
         "incident name cut at 255 characters (Statuspage limit)",
     )
+
+
+def test_body_is_plain_text_without_markdown_marks() -> None:
+    rendered = connector_for("statuspage").render(
+        make_message(), Target("s", "statuspage", options={"page_id": "p"})
+    )
+    body = rendered.payload["incident"]["body"]  # type: ignore[index]
+    assert body.startswith("Status: Investigating\nImpact: 5% of checkouts fail")
+    assert "\nUpdates\n- 10:05 paged on-call" in body
+    assert "**" not in body and "#" not in body
