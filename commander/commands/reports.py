@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from commander.commands.common import Handler, argument_type
-from commander.errors import CommanderError
 
 if TYPE_CHECKING:
     from commander.services.memory import IncidentHits, SimilarIncident
@@ -51,14 +50,11 @@ def _out(text: str) -> None:
 
 def _report(store: Store, args: argparse.Namespace) -> int:
     from commander.exports.json_doc import dumps
-    from commander.services.reports import build_report, report_csv
+    from commander.services.reports import build_report, write_report_csv
 
     report = build_report(store, since=args.since)
     if args.csv is not None:
-        try:
-            args.csv.write_text(report_csv(report), encoding="utf-8", newline="")
-        except OSError as exc:
-            raise CommanderError(f"cannot write {args.csv}: {exc.strerror}") from None
+        write_report_csv(report, args.csv)
     if args.json:
         sys.stdout.write(dumps(report_document(report)))
     else:

@@ -219,27 +219,44 @@ _STOPWORDS = frozenset(
 _WORD = re.compile(r"[^\W_]+")
 
 
+def _fold_fast(text: str) -> str:
+    """``_fold`` without the index map; plain ASCII (most text) skips normalising."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _term(word: str) -> str | None:
+    if len(word) < 2 or word in _STOPWORDS:
+        return None
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def term_counts(text: str) -> Counter[str]:
+    """Words for similarity and how often: case and accents folded, no stop words,
+    plurals as singular. Counts raw words first so each distinct word is looked at once."""
+    counts: Counter[str] = Counter()
+    for word, count in Counter(_WORD.findall(_fold_fast(text))).items():
+        term = _term(word)
+        if term is not None:
+            counts[term] += count
+    return counts
+
+
 def terms(text: str) -> list[str]:
-    """Words for similarity: folded case and accents, no stop words, plurals as singular."""
-    folded = _fold(text)[0]
-    result = []
-    for word in _WORD.findall(folded):
-        if len(word) < 2 or word in _STOPWORDS:
-            continue
-        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        result.append(word)
-    return result
+    """The words ``term_counts`` counts, in order (for tests and explanations)."""
+    return [t for t in map(_term, _WORD.findall(_fold_fast(text))) if t is not None]
 
 
 def incident_terms(title: str, summary: str, entry_texts: Iterable[str]) -> Counter[str]:
-    bag: Counter[str] = Counter()
-    for word in terms(title):
-        bag[word] += 3
-    for word in terms(summary):
-        bag[word] += 2
-    for text in entry_texts:
-        bag.update(terms(text))
+    bag = term_counts("\n".join(entry_texts))
+    for word, count in term_counts(title).items():
+        bag[word] += 3 * count
+    for word, count in term_counts(summary).items():
+        bag[word] += 2 * count
     return bag
 
 

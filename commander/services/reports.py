@@ -24,14 +24,15 @@ import io
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 
 from sqlalchemy import MetaData, Table, func, inspect, select
 from sqlalchemy.orm import Session
 
 from commander.domain import Severity
-from commander.errors import InvalidInputError
+from commander.errors import CommanderError, InvalidInputError
 from commander.store.engine import Store
 from commander.store.orm import Incident, TimelineEntry
 
@@ -139,6 +140,12 @@ def parse_month(text: str) -> str:
     except ValueError:
         raise InvalidInputError(f"cannot read month {text!r}: use YYYY-MM, e.g. 2026-01") from None
     return f"{parsed.year:04d}-{parsed.month:02d}"
+
+
+def months_back(now: datetime, months: int) -> str:
+    """The UTC month ``months - 1`` before ``now``'s: "the last 12 months" includes this one."""
+    index = now.astimezone(UTC).year * 12 + now.astimezone(UTC).month - 1 - (months - 1)
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def build_report(store: Store, since: str | None = None) -> Report:
@@ -328,3 +335,11 @@ def report_csv(report: Report) -> str:
         count = report.open_action_items
         writer.writerow(("open_action_items", "", "", count, "count", count, "", "", ""))
     return out.getvalue()
+
+
+def write_report_csv(report: Report, path: Path) -> None:
+    """Save ``report_csv`` to a file; a failure is one readable line."""
+    try:
+        path.write_text(report_csv(report), encoding="utf-8", newline="")
+    except OSError as exc:
+        raise CommanderError(f"cannot write {path}: {exc.strerror}") from None

@@ -16,6 +16,7 @@ from commander.services.reports import (
     CSV_HEADER,
     Metric,
     build_report,
+    months_back,
     open_action_items,
     parse_month,
     report_csv,
@@ -153,3 +154,16 @@ def test_open_action_items_counted_when_the_table_exists(store) -> None:
     assert build_report(store).open_action_items == 2
     rows = list(csv.DictReader(io.StringIO(report_csv(build_report(store)))))
     assert rows[-1]["measure"] == "open_action_items" and rows[-1]["value"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("now", "months", "expected"),
+    [
+        (datetime(2026, 11, 27, tzinfo=UTC), 12, "2025-12"),
+        (datetime(2026, 11, 27, tzinfo=UTC), 1, "2026-11"),
+        (datetime(2026, 1, 5, tzinfo=UTC), 2, "2025-12"),
+        (datetime(2026, 1, 31, 23, 30, tzinfo=UTC), 24, "2024-02"),
+    ],
+)
+def test_months_back_counts_the_current_month(now: datetime, months: int, expected: str) -> None:
+    assert months_back(now, months) == expected
