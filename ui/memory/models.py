@@ -75,11 +75,11 @@ class SearchResultsModel(_RowsModel[IncidentHits]):
             return "\n".join([f"{heading}  ({count})", *lines])
         if role == RichTextRole:
             lines = [
-                f"<span style='color:#607d8b'>{hit.occurred_at:%Y-%m-%d %H:%MZ}</span>"
+                f"<span class='dim'>{hit.occurred_at:%Y-%m-%d %H:%MZ}</span>"
                 f"&nbsp;&nbsp;{marked(hit.snippet, hit.marks)}"
                 for hit in row.hits
             ]
-            head = f"<b>{_escape(heading)}</b> <span style='color:#607d8b'>({count})</span>"
+            head = f"<b>{_escape(heading)}</b> <span class='dim'>({count})</span>"
             return "<br>".join([head, *lines])
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{row.ref} · {row.severity.label} · {row.phase.label} · Enter opens it"
@@ -90,14 +90,22 @@ class SimilarIncidentsModel(_RowsModel[SimilarIncident]):
     def _data(self, row: SimilarIncident, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return "\n".join(similar_lines(row))
+        if role == RichTextRole:
+            head, *rest = similar_lines(row)
+            details = "<br>".join(f"<span class='dim'>{_escape(line)}</span>" for line in rest)
+            return f"<b>{_escape(head)}</b><br>{details}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"Shared words: {', '.join(row.shared_terms)} · double-click opens it"
         return None
 
 
 def similar_lines(row: SimilarIncident) -> list[str]:
-    when = f"resolved {row.resolved_at:%Y-%m-%d}" if row.resolved_at else "not resolved"
-    lines = [f"{row.ref}  {row.severity.value}  {row.title}", f"{when} · {row.phase.label}"]
+    when = (
+        f"resolved {row.resolved_at:%Y-%m-%d}"
+        if row.resolved_at
+        else f"not resolved, in {row.phase.label}"
+    )
+    lines = [f"{row.ref}  {row.severity.value}  {row.title}", when]
     if row.runbooks:
         lines.append("runbooks: " + ", ".join(row.runbooks))
     lines.append("postmortem: available" if row.postmortem_link else "postmortem: none yet")

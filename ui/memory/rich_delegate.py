@@ -9,14 +9,23 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 _Index = QModelIndex | QPersistentModelIndex
 
 
+# Secondary text (times, counts) is marked class='dim' by the models.
+_DIM = "#607d8b"
+
+
 class RichTextDelegate(QStyledItemDelegate):
-    def __init__(self, role: int, parent: object = None) -> None:
+    def __init__(self, role: int, parent: object = None, wrap: bool = False) -> None:
         super().__init__(parent)
         self._role = role
+        self._wrap = wrap  # wrap to the view's width (a narrow side panel) instead of clipping
 
     def _document(self, option: QStyleOptionViewItem, index: _Index) -> QTextDocument:
         document = QTextDocument()
         document.setDefaultFont(option.font)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        dim = option.palette.color(QPalette.ColorRole.HighlightedText).name() if selected else _DIM
+        document.setDefaultStyleSheet(f".dim {{ color: {dim}; }}")
+        document.setTextWidth(self._text_width(option))
         document.setHtml(str(index.data(self._role) or ""))
         document.setDocumentMargin(4)
         return document
@@ -45,8 +54,15 @@ class RichTextDelegate(QStyledItemDelegate):
         document.documentLayout().draw(painter, context)
         painter.restore()
 
+    def _text_width(self, option: QStyleOptionViewItem) -> float:
+        if not self._wrap or option.widget is None:
+            return -1
+        swatch = option.decorationSize.width() + 16
+        return max(120.0, option.widget.viewport().width() - swatch - 8)
+
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         self.initStyleOption(option, index)
         document = self._document(option, index)
         swatch = option.decorationSize.width() + 12
-        return QSize(int(document.idealWidth()) + swatch, int(document.size().height()))
+        width = document.textWidth() if self._wrap else document.idealWidth()
+        return QSize(int(width) + swatch, int(document.size().height()))

@@ -6,11 +6,12 @@ it never blocks or steals focus from the quick-entry bar.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout, QWidget
 
 from commander.services.memory import SimilarIncident
-from ui.memory.models import RefRole, SimilarIncidentsModel
+from ui.memory.models import RefRole, RichTextRole, SimilarIncidentsModel
+from ui.memory.rich_delegate import RichTextDelegate
 
 
 class SimilarPanel(QWidget):
@@ -29,7 +30,10 @@ class SimilarPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(True)
+        self.view.setItemDelegate(RichTextDelegate(RichTextRole, self.view, wrap=True))
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap when the panel resizes
+        self.view.setSpacing(2)
         self.view.activated.connect(self._activated)
         self.empty = QLabel("No similar past incident.", objectName="similarEmpty", wordWrap=True)
         layout = QVBoxLayout(self)
