@@ -49,10 +49,11 @@ def _out(text: str) -> None:
 
 
 def _report(store: Store, args: argparse.Namespace) -> int:
+    from commander.domain.when import utc_now
     from commander.exports.json_doc import dumps
     from commander.services.reports import build_report, write_report_csv
 
-    report = build_report(store, since=args.since)
+    report = build_report(store, since=args.since, now=utc_now())
     if args.csv is not None:
         write_report_csv(report, args.csv)
     if args.json:

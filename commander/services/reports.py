@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import MetaData, Table, func, inspect, select
+from sqlalchemy import MetaData, String, Table, cast, func, inspect, select
 from sqlalchemy.orm import Session
 
 from commander.domain import Severity
@@ -148,8 +148,13 @@ def months_back(now: datetime, months: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def build_report(store: Store, since: str | None = None) -> Report:
-    """The whole report in one read transaction."""
+def build_report(store: Store, since: str | None = None, now: datetime | None = None) -> Report:
+    """The whole report in one read transaction.
+
+    The months run from ``since`` (else the first incident's month) to ``now``'s
+    month (else the last incident's), empty months included, so a quiet
+    stretch shows as a gap rather than disappearing.
+    """
     if since is not None:
         since = parse_month(since)
     with store.read() as session:
@@ -163,7 +168,7 @@ def build_report(store: Store, since: str | None = None) -> Report:
         open_items = open_action_items(session)
     return Report(
         since=since,
-        months=_month_counts(timings),
+        months=_month_counts(timings, since, None if now is None else month_of(now)),
         times=tuple(
             _time_stats(metric, severity, timings) for metric in Metric for severity in Severity
         ),
@@ -194,7 +199,10 @@ def open_action_items(session: Session) -> int | None:
     items = Table(ACTION_ITEMS_TABLE, MetaData(), autoload_with=session.connection())
     statement = select(func.count()).select_from(items)
     statement = statement.where(
-        func.lower(func.coalesce(items.c.status, "")).not_in(sorted(CLOSED_ACTION_STATUSES))
+        # Cast first: the status may be a native enum on PostgreSQL, which lower() refuses.
+        func.lower(func.coalesce(cast(items.c.status, String), "")).not_in(
+            sorted(CLOSED_ACTION_STATUSES)
+        )
     )
     if "deleted_at" in columns:
         statement = statement.where(items.c.deleted_at.is_(None))
@@ -249,11 +257,15 @@ def _timing(incident: Incident, seen: list[str] | tuple[str, ...]) -> IncidentTi
     )
 
 
-def _month_counts(timings: list[IncidentTiming]) -> tuple[MonthCount, ...]:
+def _month_counts(
+    timings: list[IncidentTiming], since: str | None, until: str | None
+) -> tuple[MonthCount, ...]:
     if not timings:
         return ()
     counts = Counter((t.month, t.peak_severity) for t in timings)
-    months = _month_range(min(t.month for t in timings), max(t.month for t in timings))
+    first = min([t.month for t in timings] + ([since] if since else []))
+    last = max([t.month for t in timings] + ([until] if until else []))
+    months = _month_range(first, last)
     return tuple(
         MonthCount(month, {severity: counts[(month, severity)] for severity in Severity})
         for month in months

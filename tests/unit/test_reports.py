@@ -96,6 +96,9 @@ def test_since_keeps_that_month_and_later(store) -> None:
     assert report.since == "2026-10"
     assert [m.month for m in report.months] == ["2026-10"]
     assert report.incident_count == 1
+    later = build_report(store, since="2026-08", now=T0 + timedelta(days=40))
+    assert [m.month for m in later.months] == ["2026-08", "2026-09", "2026-10", "2026-11"]
+    assert [m.total for m in later.months] == [0, 1, 1, 0]
 
 
 @pytest.mark.parametrize("typed", ["2026-13", "26-01", "October", "", "2026-1-1"])
@@ -136,11 +139,17 @@ def test_open_action_items_absent_table_is_none(store) -> None:
 
 
 def test_open_action_items_counted_when_the_table_exists(store) -> None:
-    # Stands in for the postmortem feature's table: only the columns read here.
+    # Stands in for the postmortem feature's table: only the columns read here. On
+    # PostgreSQL the status is a native enum, which lower() alone would refuse.
+    status_type = "VARCHAR(20)" if store.is_sqlite else "item_status"
     with store.write() as session:
+        if not store.is_sqlite:
+            session.execute(
+                text("CREATE TYPE item_status AS ENUM ('open', 'Done', 'in_progress', 'cancelled')")
+            )
         session.execute(
             text(
-                "CREATE TABLE action_items (id INTEGER PRIMARY KEY, status VARCHAR(20),"
+                f"CREATE TABLE action_items (id INTEGER PRIMARY KEY, status {status_type},"
                 " deleted_at TIMESTAMP NULL)"
             )
         )

@@ -43,8 +43,9 @@ PERIODS: tuple[tuple[str, int | None], ...] = (
 def _build(store: Store, months: int | None) -> Report:
     from commander.services.reports import build_report, months_back
 
-    since = None if months is None else months_back(utc_now(), months)
-    return build_report(store, since=since)
+    now = utc_now()
+    since = None if months is None else months_back(now, months)
+    return build_report(store, since=since, now=now)
 
 
 def _save(report: Report, path: Path) -> Path:
