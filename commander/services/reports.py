@@ -310,11 +310,17 @@ CSV_HEADER = (
     "missing",
     "inconsistent",
     "anchored_on_declared",
+    "incident",
 )
 
 
 def report_csv(report: Report) -> str:
     """The numbers behind the charts as one tidy table (one fact per row).
+
+    Monthly counts, then each time's mean and median per severity, then open
+    action items (when the store has them), then every incident's own times
+    (``mtta``/``mttm``/``mttr`` with its ref in ``incident``), from which the
+    aggregates can be checked.
 
     Deterministic: fixed row order, fixed column order, seconds rounded to
     whole seconds, ``\\n`` line endings; the same store gives the same bytes.
@@ -326,7 +332,7 @@ def report_csv(report: Report) -> str:
         for severity in Severity:
             count = month.by_severity[severity]
             writer.writerow(
-                ("incidents", severity.value, month.month, count, "count", count, "", "", "")
+                ("incidents", severity.value, month.month, count, "count", count, "", "", "", "")
             )
     for stats in report.times:
         for kind, value in (("mean", stats.mean_seconds), ("median", stats.median_seconds)):
@@ -341,11 +347,30 @@ def report_csv(report: Report) -> str:
                     stats.missing,
                     stats.inconsistent,
                     stats.anchored_on_declared,
+                    "",
                 )
             )
     if report.open_action_items is not None:
         count = report.open_action_items
-        writer.writerow(("open_action_items", "", "", count, "count", count, "", "", ""))
+        writer.writerow(("open_action_items", "", "", count, "count", count, "", "", "", ""))
+    for incident in report.incidents:
+        for metric in Metric:
+            value = incident.seconds[metric]
+            inconsistent = metric in incident.inconsistent
+            writer.writerow(
+                (
+                    metric.value,
+                    incident.peak_severity.value,
+                    incident.month,
+                    "" if value is None else round(value),
+                    "seconds",
+                    int(value is not None),
+                    int(value is None and not inconsistent),
+                    int(inconsistent),
+                    int(value is not None and incident.anchor == "declared_at"),
+                    incident.ref,
+                )
+            )
     return out.getvalue()
 
 
