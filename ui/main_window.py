@@ -83,6 +83,8 @@ class MainWindow(QMainWindow):
     # The open incident's timeline changed (here, in another window or on another
     # seat); every state change logs an entry, so feature panels reload on this.
     timeline_changed = Signal(str)
+    # A new incident was declared from this window (ref); it opens right after.
+    incident_declared = Signal(str)
 
     def __init__(self, settings: Settings, db_arg: str | None = None) -> None:
         super().__init__()
@@ -164,6 +166,16 @@ class MainWindow(QMainWindow):
         self.declare_action.setEnabled(False)
         self.local_time_action = local_time
         self.addActions([declare, focus_entry, quit_action])
+        self._build_history_actions()
+
+    def _build_history_actions(self) -> None:
+        """Reports and memory across incidents (ui/reports, ui/memory)."""
+        from ui.memory.actions import install_memory
+        from ui.reports.actions import install_reports
+
+        menu = self.menuBar().addMenu("&History")
+        install_reports(self, menu)
+        install_memory(self, menu)
 
     # -- store ------------------------------------------------------------------------
     def open_store(self) -> None:
@@ -279,6 +291,7 @@ class MainWindow(QMainWindow):
         )
 
     def _on_declared(self, incident: IncidentDetail) -> None:
+        self.incident_declared.emit(incident.ref)
         self.reload_incidents(select_ref=incident.ref)
         self.open_incident(incident.ref)
 

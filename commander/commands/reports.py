@@ -1,0 +1,232 @@
+"""``commander report``, ``commander search`` and ``commander similar``: looking back."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from commander.commands.common import Handler, argument_type
+
+if TYPE_CHECKING:
+    from commander.services.memory import IncidentHits, SimilarIncident
+    from commander.services.reports import Report
+    from commander.store.engine import Store
+
+
+def _month(text: str) -> str:
+    from commander.services.reports import parse_month
+
+    return parse_month(text)
+
+
+def register(sub: Any) -> dict[str, Handler]:
+    report = sub.add_parser(
+        "report", help="incidents by severity and month, MTTA/MTTM/MTTR by severity"
+    )
+    report.add_argument(
+        "--since", type=argument_type(_month), metavar="YYYY-MM", help="from this UTC month on"
+    )
+    report.add_argument("--csv", type=Path, metavar="FILE", help="also write the numbers as CSV")
+    report.add_argument("--json", action="store_true")
+
+    search = sub.add_parser("search", help="search every incident's timeline")
+    search.add_argument("text")
+    search.add_argument("--json", action="store_true")
+
+    similar = sub.add_parser("similar", help="past incidents that look like this one")
+    similar.add_argument("ref")
+    similar.add_argument("--json", action="store_true")
+    return {"report": _report, "search": _search, "similar": _similar}
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+# -- report ---------------------------------------------------------------------------
+
+
+def _report(store: Store, args: argparse.Namespace) -> int:
+    from commander.domain.when import utc_now
+    from commander.exports.json_doc import dumps
+    from commander.services.reports import build_report, write_report_csv
+
+    report = build_report(store, since=args.since, now=utc_now())
+    if args.csv is not None:
+        write_report_csv(report, args.csv)
+    if args.json:
+        sys.stdout.write(dumps(report_document(report)))
+    else:
+        _print_report(report)
+    return 0
+
+
+def report_document(report: Report) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "since": report.since,
+        "severity_rule": "peak severity",
+        "month_rule": "UTC month declared",
+        "anchor": report.anchor_rule,
+        "incidents": report.incident_count,
+        "months": [
+            {"month": m.month, **{s.value: n for s, n in m.by_severity.items()}, "total": m.total}
+            for m in report.months
+        ],
+        "times": [
+            {
+                "metric": t.metric.value,
+                "severity": t.severity.value,
+                "measured": t.measured,
+                "mean_seconds": None if t.mean_seconds is None else round(t.mean_seconds),
+                "median_seconds": None if t.median_seconds is None else round(t.median_seconds),
+                "missing": t.missing,
+                "inconsistent": t.inconsistent,
+                "anchored_on_declared": t.anchored_on_declared,
+            }
+            for t in report.times
+        ],
+    }
+    if report.open_action_items is not None:  # absent when the store tracks none
+        document["open_action_items"] = report.open_action_items
+    return document
+
+
+def duration(seconds: float | None) -> str:
+    """1h05m, 12m, 45s: short enough for a table cell."""
+    if seconds is None:
+        return "-"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours >= 48:
+        return f"{hours // 24}d{hours % 24:02d}h"
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m" if minutes else f"{secs}s"
+
+
+def _print_report(report: Report) -> None:
+    from commander.domain import Severity
+    from commander.services.reports import Metric
+
+    period = f"since {report.since}" if report.since else "all time"
+    _out(f"{report.incident_count} incidents, {period}. Counted by peak severity, UTC month.")
+    _out("")
+    _out("month    " + "".join(f"{s.value:>5}" for s in Severity) + "  total")
+    for month in report.months:
+        cells = "".join(f"{month.by_severity[s]:>5}" for s in Severity)
+        _out(f"{month.month}  {cells}  {month.total:>5}")
+    _out("")
+    _out(f"Times from {report.anchor_rule}: mean / median (incidents measured)")
+    _out("sev  " + "".join(f"{metric.value.upper():<22}" for metric in Metric))
+    notes: list[str] = []
+    for severity in Severity:
+        cells = ""
+        for metric in Metric:
+            t = report.stats(metric, severity)
+            cell = f"{duration(t.mean_seconds)} / {duration(t.median_seconds)} ({t.measured})"
+            cells += f"{cell:<22}"
+        _out(f"{severity.value}   {cells.rstrip()}")
+        left_out = [
+            f"{metric.value.upper()} {report.stats(metric, severity).missing}"
+            for metric in Metric
+            if report.stats(metric, severity).missing
+        ]
+        wrong = [
+            f"{metric.value.upper()} {report.stats(metric, severity).inconsistent}"
+            for metric in Metric
+            if report.stats(metric, severity).inconsistent
+        ]
+        if left_out:
+            notes.append(f"  {severity.value} without the stamp yet: {', '.join(left_out)}")
+        if wrong:
+            notes.append(f"  {severity.value} stamped before the anchor: {', '.join(wrong)}")
+    if notes:
+        _out("Left out:")
+        for note in notes:
+            _out(note)
+    if report.open_action_items is not None:
+        _out(f"Open action items: {report.open_action_items}")
+
+
+# -- search and similar ---------------------------------------------------------------
+
+
+def _search(store: Store, args: argparse.Namespace) -> int:
+    from commander.exports.json_doc import dumps
+    from commander.services.memory import search_all
+
+    groups = search_all(store, args.text)
+    if args.json:
+        sys.stdout.write(dumps([_hits_document(group) for group in groups]))
+        return 0
+    if not groups:
+        _out("no entry matches")
+    for group in groups:
+        _out(f"{group.ref:<8} {group.severity.value}  {group.title}  ({group.matches} matching)")
+        for hit in group.hits:
+            _out(f"    {hit.occurred_at:%Y-%m-%d %H:%MZ}  {hit.snippet}")
+    return 0
+
+
+def _hits_document(group: IncidentHits) -> dict[str, Any]:
+    from commander.domain.when import iso
+
+    return {
+        "ref": group.ref,
+        "title": group.title,
+        "severity": group.severity.value,
+        "phase": group.phase.value,
+        "declared_at": iso(group.declared_at),
+        "matches": group.matches,
+        "hits": [
+            {
+                "entry_id": hit.entry_id,
+                "occurred_at": iso(hit.occurred_at),
+                "kind": hit.kind,
+                "author": hit.author,
+                "snippet": hit.snippet,
+            }
+            for hit in group.hits
+        ],
+    }
+
+
+def _similar(store: Store, args: argparse.Namespace) -> int:
+    from commander.exports.json_doc import dumps
+    from commander.services.memory import similar_incidents
+
+    found = similar_incidents(store, args.ref)
+    if args.json:
+        sys.stdout.write(dumps([similar_document(item) for item in found]))
+        return 0
+    if not found:
+        _out("no similar past incident")
+    for item in found:
+        resolved = f"resolved {item.resolved_at:%Y-%m-%d}" if item.resolved_at else "not resolved"
+        _out(f"{item.ref:<8} {item.severity.value}  {item.title}  ({resolved}, {item.score:.2f})")
+        _out(f"    shared words: {', '.join(item.shared_terms)}")
+        if item.runbooks:
+            _out(f"    runbooks: {', '.join(item.runbooks)}")
+        if item.postmortem_link:
+            _out(f"    postmortem: {item.postmortem_link}")
+    return 0
+
+
+def similar_document(item: SimilarIncident) -> dict[str, Any]:
+    from commander.domain.when import iso
+
+    return {
+        "ref": item.ref,
+        "title": item.title,
+        "severity": item.severity.value,
+        "phase": item.phase.value,
+        "declared_at": iso(item.declared_at),
+        "resolved_at": iso(item.resolved_at),
+        "score": item.score,
+        "shared_terms": list(item.shared_terms),
+        "postmortem": item.postmortem_link,
+        "runbooks": list(item.runbooks),
+    }

@@ -1,0 +1,420 @@
+"""Memory across incidents: search every timeline, find similar past incidents.
+
+Search uses the same word rules as one incident's search (services/timeline):
+every word must match, the last one also as a prefix; SQLite's FTS5 index
+ignores case and accents, PostgreSQL matches substrings with ILIKE.
+
+Similarity is TF-IDF cosine over words, computed here in Python rather than
+with an FTS5 index, because (1) it gives the same answer on SQLite and
+PostgreSQL, (2) it needs no schema change, and (3) each incident's words are
+few (title, summary, the pinned entries and the actions, decisions and
+observations), so scoring a few thousand past incidents takes milliseconds
+(bench/memory.py prints the figure). Title words weigh three times, summary
+words twice, entry words once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Integer, Select, column, func, inspect, or_, select, table
+from sqlalchemy.orm import Session
+
+from commander.domain import EntryKind, Phase, Severity
+from commander.domain.refs import format_ref
+from commander.services.incidents import load_incident
+from commander.services.timeline import _fts_match, _like, search_words
+from commander.store.engine import Store
+from commander.store.orm import Incident, TimelineEntry
+
+# The postmortem feature's table (one row per incident's postmortem). Read
+# only when a store has it; this module never creates it.
+POSTMORTEMS_TABLE = "postmortems"
+SNIPPET_WIDTH = 160
+# Entry kinds whose words describe what happened and what was done.
+_TELLING_KINDS = (EntryKind.ACTION, EntryKind.DECISION, EntryKind.OBSERVATION)
+_APP_KINDS = (EntryKind.DECLARED.value, EntryKind.SEVERITY.value, EntryKind.PHASE.value)
+
+
+# -- search across incidents ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    entry_id: int
+    occurred_at: datetime
+    kind: str
+    author: str
+    snippet: str
+    # (start, end) of each matched word inside ``snippet``, for highlighting.
+    marks: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentHits:
+    incident_id: int
+    ref: str
+    title: str
+    severity: Severity
+    phase: Phase
+    declared_at: datetime
+    matches: int  # live entries of this incident that match
+    hits: tuple[SearchHit, ...]  # the first few, in time order
+
+
+def search_all(
+    store: Store, query: str, incident_limit: int = 50, hits_per_incident: int = 3
+) -> list[IncidentHits]:
+    """Every incident whose timeline matches, most matching entries first, then newest."""
+    words = search_words(query)
+    if not words:
+        return []
+    with store.read() as session:
+        matching = cast(
+            "Select[Any]",
+            select(TimelineEntry.id, TimelineEntry.incident_id).where(
+                TimelineEntry.deleted_at.is_(None)
+            ),
+        )
+        matching = _fts_match(matching, words) if store.is_sqlite else _like(matching, words)
+        found = matching.subquery()
+        count = func.count().label("matches")
+        per_incident = session.execute(
+            select(found.c.incident_id, count)
+            .group_by(found.c.incident_id)
+            .order_by(count.desc(), found.c.incident_id.desc())
+            .limit(incident_limit)
+        ).all()
+        if not per_incident:
+            return []
+        ids = [row.incident_id for row in per_incident]
+        hits = _first_hits(session, found, ids, hits_per_incident, words)
+        incidents = {
+            row.id: row for row in session.scalars(select(Incident).where(Incident.id.in_(ids)))
+        }
+        return [
+            IncidentHits(
+                incident_id=row.incident_id,
+                ref=incidents[row.incident_id].ref,
+                title=incidents[row.incident_id].title,
+                severity=Severity(incidents[row.incident_id].severity),
+                phase=Phase(incidents[row.incident_id].phase),
+                declared_at=incidents[row.incident_id].declared_at,
+                matches=int(row.matches),
+                hits=tuple(hits.get(row.incident_id, ())),
+            )
+            for row in per_incident
+        ]
+
+
+def _first_hits(
+    session: Session, found: Any, ids: list[int], per_incident: int, words: list[str]
+) -> dict[int, list[SearchHit]]:
+    # A window function keeps this one query however many entries match.
+    position = (
+        func.row_number()
+        .over(
+            partition_by=TimelineEntry.incident_id,
+            order_by=(TimelineEntry.occurred_at, TimelineEntry.id),
+        )
+        .label("position")
+    )
+    ranked = (
+        select(TimelineEntry.id.label("entry_id"), position)
+        .join(found, found.c.id == TimelineEntry.id)
+        .where(TimelineEntry.incident_id.in_(ids))
+        .subquery()
+    )
+    rows = session.scalars(
+        select(TimelineEntry)
+        .join(ranked, ranked.c.entry_id == TimelineEntry.id)
+        .where(ranked.c.position <= per_incident)
+        .order_by(TimelineEntry.incident_id, TimelineEntry.occurred_at, TimelineEntry.id)
+    )
+    hits: dict[int, list[SearchHit]] = defaultdict(list)
+    for entry in rows:
+        text, marks = snippet(entry.text, words)
+        hits[entry.incident_id].append(
+            SearchHit(entry.id, entry.occurred_at, entry.kind, entry.author, text, marks)
+        )
+    return hits
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    """Text without case and accents, with the original index of each folded character."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        plain = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        ).casefold()
+        folded.append(plain)
+        origin += [index] * len(plain)
+    return "".join(folded), origin
+
+
+def snippet(
+    text: str, words: list[str], width: int = SNIPPET_WIDTH
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A one-line window of ``text`` around the first matched word, and where the words are."""
+    flat = " ".join(text.split())
+    folded, origin = _fold(flat)
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        needle = _fold(word)[0]
+        start = folded.find(needle) if needle else -1
+        while start >= 0:
+            spans.append((origin[start], origin[start + len(needle) - 1] + 1))
+            start = folded.find(needle, start + len(needle))
+    spans.sort()
+    first = spans[0][0] if spans else 0
+    begin = max(0, min(first - width // 3, len(flat) - width))
+    end = min(len(flat), begin + width)
+    prefix = "…" if begin > 0 else ""
+    suffix = "…" if end < len(flat) else ""
+    shift = len(prefix) - begin
+    marks = tuple(
+        (start + shift, stop + shift) for start, stop in spans if start >= begin and stop <= end
+    )
+    return prefix + flat[begin:end] + suffix, marks
+
+
+# -- similar past incidents -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarIncident:
+    incident_id: int
+    ref: str
+    title: str
+    severity: Severity
+    phase: Phase
+    declared_at: datetime
+    resolved_at: datetime | None
+    score: float  # cosine similarity, 0..1
+    shared_terms: tuple[str, ...]  # the words that weigh most in the match
+    # Where its postmortem opens (commander://incident/INC-3/postmortem) when the
+    # store has a postmortem for it; None otherwise.
+    postmortem_link: str | None
+    runbooks: tuple[str, ...]  # runbooks its timeline entries recorded using
+
+
+MIN_SCORE = 0.08
+# Split from one string: a list of single words would run to a hundred lines.
+_STOPWORDS = frozenset(
+    """
+    a an and are as at be been but by for from has have in into is it its of on or our not
+    no so that the their then there this to was we were will with after before again all
+    also any can could did do does down up out over under very more most some than too via
+    per while when where which who why how what about because
+    """.split()  # noqa: SIM905
+)
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _fold_fast(text: str) -> str:
+    """``_fold`` without the index map; plain ASCII (most text) skips normalising."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _term(word: str) -> str | None:
+    if len(word) < 2 or word in _STOPWORDS:
+        return None
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def term_counts(text: str) -> Counter[str]:
+    """Words for similarity and how often: case and accents folded, no stop words,
+    plurals as singular. Counts raw words first so each distinct word is looked at once."""
+    counts: Counter[str] = Counter()
+    for word, count in Counter(_WORD.findall(_fold_fast(text))).items():
+        term = _term(word)
+        if term is not None:
+            counts[term] += count
+    return counts
+
+
+def terms(text: str) -> list[str]:
+    """The words ``term_counts`` counts, in order (for tests and explanations)."""
+    return [t for t in map(_term, _WORD.findall(_fold_fast(text))) if t is not None]
+
+
+def incident_terms(title: str, summary: str, entry_texts: Iterable[str]) -> Counter[str]:
+    bag = term_counts("\n".join(entry_texts))
+    for word, count in term_counts(title).items():
+        bag[word] += 3 * count
+    for word, count in term_counts(summary).items():
+        bag[word] += 2 * count
+    return bag
+
+
+def similar_incidents(store: Store, ref: str, limit: int = 5) -> list[SimilarIncident]:
+    """Incidents declared before ``ref`` that look like it, best match first."""
+    with store.read() as session:
+        target = load_incident(session, ref)
+        bags = _bags(session, before_id=target.id + 1)
+        query = bags.pop(target.id)
+        return _rank(session, query, bags, limit)
+
+
+def similar_to_text(
+    store: Store, title: str, summary: str = "", limit: int = 5
+) -> list[SimilarIncident]:
+    """Past incidents that look like one being written (before it is declared)."""
+    with store.read() as session:
+        bags = _bags(session, before_id=None)
+        return _rank(session, incident_terms(title, summary, ()), bags, limit)
+
+
+def _bags(session: Session, before_id: int | None) -> dict[int, Counter[str]]:
+    """Each incident's weighted words (ids below ``before_id`` when given)."""
+    incidents = select(Incident.id, Incident.title, Incident.summary)
+    entries = select(TimelineEntry.incident_id, TimelineEntry.text).where(
+        TimelineEntry.deleted_at.is_(None),
+        or_(
+            TimelineEntry.pinned.is_(True),
+            TimelineEntry.kind.in_([kind.value for kind in _TELLING_KINDS]),
+        ),
+        TimelineEntry.kind != EntryKind.DECLARED.value,  # it repeats the title
+    )
+    if before_id is not None:
+        incidents = incidents.where(Incident.id < before_id)
+        entries = entries.where(TimelineEntry.incident_id < before_id)
+    texts: dict[int, list[str]] = defaultdict(list)
+    for incident_id, text in session.execute(entries):
+        texts[incident_id].append(text)
+    return {
+        row.id: incident_terms(row.title, row.summary, texts.get(row.id, ()))
+        for row in session.execute(incidents)
+    }
+
+
+def _weights(bag: Counter[str], idf: dict[str, float]) -> dict[str, float]:
+    return {word: (1 + math.log(count)) * idf[word] for word, count in bag.items()}
+
+
+def _rank(
+    session: Session, query: Counter[str], bags: dict[int, Counter[str]], limit: int
+) -> list[SimilarIncident]:
+    if not query or not bags:
+        return []
+    documents = len(bags) + 1
+    frequency: Counter[str] = Counter(query.keys())
+    for bag in bags.values():
+        frequency.update(bag.keys())
+    idf = {word: math.log((documents + 1) / (count + 1)) + 1 for word, count in frequency.items()}
+    wanted = _weights(query, idf)
+    wanted_norm = math.sqrt(sum(v * v for v in wanted.values()))
+    scored: list[tuple[float, int, tuple[str, ...]]] = []
+    for incident_id, bag in bags.items():
+        shared = wanted.keys() & bag.keys()
+        if not shared:
+            continue
+        weights = _weights(bag, idf)
+        norm = math.sqrt(sum(v * v for v in weights.values()))
+        products = {word: wanted[word] * weights[word] for word in shared}
+        score = sum(products.values()) / (wanted_norm * norm)
+        if score >= MIN_SCORE:
+            top = sorted(products, key=lambda word: (-products[word], word))[:5]
+            scored.append((score, incident_id, tuple(top)))
+    # Best score first; on a tie the more recent incident (higher id).
+    scored.sort(key=lambda item: (-round(item[0], 9), -item[1]))
+    best = scored[:limit]
+    ids = [incident_id for _, incident_id, _ in best]
+    incidents = {i.id: i for i in session.scalars(select(Incident).where(Incident.id.in_(ids)))}
+    postmortems = postmortem_links(session, ids)
+    runbooks = runbooks_used(session, ids)
+    return [
+        SimilarIncident(
+            incident_id=incident_id,
+            ref=incidents[incident_id].ref,
+            title=incidents[incident_id].title,
+            severity=Severity(incidents[incident_id].severity),
+            phase=Phase(incidents[incident_id].phase),
+            declared_at=incidents[incident_id].declared_at,
+            resolved_at=incidents[incident_id].resolved_at,
+            score=round(score, 4),
+            shared_terms=shared,
+            postmortem_link=postmortems.get(incident_id),
+            runbooks=runbooks.get(incident_id, ()),
+        )
+        for score, incident_id, shared in best
+    ]
+
+
+def postmortem_link(ref: str) -> str:
+    return f"commander://incident/{ref}/postmortem"
+
+
+def postmortem_links(session: Session, incident_ids: list[int]) -> dict[int, str]:
+    """Links for the incidents that have a postmortem; empty when the store has no
+    postmortems table (the postmortem feature adds it; this never creates it)."""
+    inspector = inspect(session.connection())
+    if not incident_ids or not inspector.has_table(POSTMORTEMS_TABLE):
+        return {}
+    columns = {column["name"] for column in inspector.get_columns(POSTMORTEMS_TABLE)}
+    if "incident_id" not in columns:
+        return {}
+    postmortems = table(POSTMORTEMS_TABLE, column("incident_id", Integer))
+    rows = session.scalars(
+        select(postmortems.c.incident_id)
+        .where(postmortems.c.incident_id.in_(incident_ids))
+        .distinct()
+    )
+    return {int(incident_id): postmortem_link(format_ref(incident_id)) for incident_id in rows}
+
+
+def runbooks_used(session: Session, incident_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Runbook names recorded in entries' data (any key naming a runbook), in first-use order."""
+    if not incident_ids:
+        return {}
+    rows = session.execute(
+        select(TimelineEntry.incident_id, TimelineEntry.data)
+        .where(
+            TimelineEntry.incident_id.in_(incident_ids),
+            TimelineEntry.deleted_at.is_(None),
+            TimelineEntry.kind.not_in(_APP_KINDS),
+        )
+        .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
+    )
+    found: dict[int, list[str]] = defaultdict(list)
+    for incident_id, data in rows:
+        for name in _runbook_names(data):
+            if name not in found[incident_id]:
+                found[incident_id].append(name)
+    return {incident_id: tuple(names) for incident_id, names in found.items()}
+
+
+def _runbook_names(data: object) -> list[str]:
+    if not isinstance(data, dict):
+        return []
+    names: list[str] = []
+    for key, value in data.items():
+        if "runbook" in str(key).lower():
+            names += _names_in(value)
+    return names
+
+
+def _names_in(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, dict):
+        for key in ("title", "name", "id", "slug"):
+            if isinstance(value.get(key), str) and value[key].strip():
+                return [value[key].strip()]
+        return []
+    if isinstance(value, list):
+        return [name for item in value for name in _names_in(item)]
+    return []

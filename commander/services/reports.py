@@ -1,0 +1,382 @@
+"""Numbers across incidents: how many, how bad, how fast we reacted.
+
+Choices the report makes (also printed by the CLI and shown in the window):
+
+- An incident counts under its **peak severity**: the most severe level it
+  ever had (its severity entries carry ``from``/``to``), so a P0 later lowered
+  to P3 still counts as a P0 month.
+- An incident belongs to the **UTC month it was declared** in.
+- **MTTA / MTTM / MTTR** measure acknowledged / mitigated / resolved minus the
+  **anchor**: the impact start when known, else the declaration time. How
+  many incidents fell back to the declaration is reported. An incident
+  lacking the stamp is left out of that metric and counted as missing; one
+  whose stamp is before its anchor (a mistyped impact start) is left out and
+  counted as inconsistent.
+
+Computed in Python over one pass of plain rows, so SQLite and PostgreSQL give
+the same answer without dialect-specific date functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy import MetaData, String, Table, cast, func, inspect, select
+from sqlalchemy.orm import Session
+
+from commander.domain import Severity
+from commander.errors import CommanderError, InvalidInputError
+from commander.store.engine import Store
+from commander.store.orm import Incident, TimelineEntry
+
+# The other feature's table of postmortem action items. This module never
+# creates it; it reads it only when a store has it (see open_action_items).
+ACTION_ITEMS_TABLE = "action_items"
+# Statuses that mean an action item needs no more work; anything else is open.
+CLOSED_ACTION_STATUSES = frozenset(
+    {"done", "closed", "completed", "complete", "cancelled", "canceled", "wontfix", "won't fix"}
+)
+
+
+class Metric(StrEnum):
+    MTTA = "mtta"
+    MTTM = "mttm"
+    MTTR = "mttr"
+
+    @property
+    def stamp(self) -> str:
+        return _STAMPS[self]
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_STAMPS = {
+    Metric.MTTA: "acknowledged_at",
+    Metric.MTTM: "mitigated_at",
+    Metric.MTTR: "resolved_at",
+}
+_LABELS = {
+    Metric.MTTA: "Mean time to acknowledge",
+    Metric.MTTM: "Mean time to mitigate",
+    Metric.MTTR: "Mean time to resolve",
+}
+ANCHOR_RULE = "impact start, else declared time"
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentTiming:
+    """One incident's row under the report: what every aggregate is computed from."""
+
+    ref: str
+    title: str
+    declared_at: datetime
+    month: str  # YYYY-MM, UTC
+    peak_severity: Severity
+    anchor: str  # "impact_started_at" or "declared_at"
+    anchor_at: datetime
+    seconds: dict[Metric, float | None]  # None: stamp missing or before the anchor
+    inconsistent: frozenset[Metric]
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    month: str  # YYYY-MM, UTC
+    by_severity: dict[Severity, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_severity.values())
+
+
+@dataclass(frozen=True, slots=True)
+class TimeStats:
+    """One metric for one severity over the report's period."""
+
+    metric: Metric
+    severity: Severity
+    measured: int  # incidents that have the stamp
+    mean_seconds: float | None
+    median_seconds: float | None
+    missing: int  # incidents without the stamp (not yet acknowledged/mitigated/resolved)
+    inconsistent: int  # stamp earlier than the anchor: left out
+    anchored_on_declared: int  # measured incidents with no impact start
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    since: str | None  # YYYY-MM or None for all time
+    months: tuple[MonthCount, ...]  # every month from the first to the last, gaps as zero
+    times: tuple[TimeStats, ...]  # every metric x severity, in Metric then Severity order
+    incidents: tuple[IncidentTiming, ...]
+    # None when this store has no action items table (the postmortem feature adds it).
+    open_action_items: int | None
+    anchor_rule: str = ANCHOR_RULE
+
+    @property
+    def incident_count(self) -> int:
+        return len(self.incidents)
+
+    def stats(self, metric: Metric, severity: Severity) -> TimeStats:
+        for stats in self.times:
+            if stats.metric == metric and stats.severity == severity:
+                return stats
+        raise KeyError((metric, severity))
+
+
+def parse_month(text: str) -> str:
+    """``YYYY-MM`` as typed, checked; the report's ``--since``."""
+    cleaned = text.strip()
+    try:
+        parsed = datetime.strptime(cleaned, "%Y-%m")
+    except ValueError:
+        raise InvalidInputError(f"cannot read month {text!r}: use YYYY-MM, e.g. 2026-01") from None
+    return f"{parsed.year:04d}-{parsed.month:02d}"
+
+
+def months_back(now: datetime, months: int) -> str:
+    """The UTC month ``months - 1`` before ``now``'s: "the last 12 months" includes this one."""
+    index = now.astimezone(UTC).year * 12 + now.astimezone(UTC).month - 1 - (months - 1)
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def build_report(store: Store, since: str | None = None, now: datetime | None = None) -> Report:
+    """The whole report in one read transaction.
+
+    The months run from ``since`` (else the first incident's month) to ``now``'s
+    month (else the last incident's), empty months included, so a quiet
+    stretch shows as a gap rather than disappearing.
+    """
+    if since is not None:
+        since = parse_month(since)
+    with store.read() as session:
+        peaks = _peak_severities(session)
+        rows = session.execute(select(Incident).order_by(Incident.declared_at, Incident.id))
+        timings = [
+            _timing(incident, peaks.get(incident.id, ()))
+            for (incident,) in rows
+            if since is None or month_of(incident.declared_at) >= since
+        ]
+        open_items = open_action_items(session)
+    return Report(
+        since=since,
+        months=_month_counts(timings, since, None if now is None else month_of(now)),
+        times=tuple(
+            _time_stats(metric, severity, timings) for metric in Metric for severity in Severity
+        ),
+        incidents=tuple(timings),
+        open_action_items=open_items,
+    )
+
+
+def month_of(moment: datetime) -> str:
+    return f"{moment.year:04d}-{moment.month:02d}"  # stored times are UTC already
+
+
+def open_action_items(session: Session) -> int | None:
+    """Open action items across all incidents, or None when the store has no such table.
+
+    The postmortem feature owns the ``action_items`` table; this only reads it
+    when present (checked with the inspector, so an older store is fine). An
+    item is open unless its ``status`` says it is finished; soft-deleted items
+    (a ``deleted_at`` column, if there is one) do not count.
+    """
+    inspector = inspect(session.connection())
+    if not inspector.has_table(ACTION_ITEMS_TABLE):
+        return None
+    columns = {column["name"] for column in inspector.get_columns(ACTION_ITEMS_TABLE)}
+    if "status" not in columns:
+        return None
+    # A throwaway MetaData: the reflected table never joins the ORM's schema.
+    items = Table(ACTION_ITEMS_TABLE, MetaData(), autoload_with=session.connection())
+    statement = select(func.count()).select_from(items)
+    statement = statement.where(
+        # Cast first: the status may be a native enum on PostgreSQL, which lower() refuses.
+        func.lower(func.coalesce(cast(items.c.status, String), "")).not_in(
+            sorted(CLOSED_ACTION_STATUSES)
+        )
+    )
+    if "deleted_at" in columns:
+        statement = statement.where(items.c.deleted_at.is_(None))
+    return int(session.scalar(statement) or 0)
+
+
+def _peak_severities(session: Session) -> dict[int, list[str]]:
+    """Every level each incident passed through, from its severity entries."""
+    levels: dict[int, list[str]] = defaultdict(list)
+    rows = session.execute(
+        select(TimelineEntry.incident_id, TimelineEntry.data).where(
+            TimelineEntry.kind == "severity"
+        )
+    )
+    for incident_id, data in rows:
+        if isinstance(data, dict):
+            levels[incident_id] += [str(data[k]) for k in ("from", "to") if data.get(k)]
+    return levels
+
+
+def _peak(current: str, seen: list[str] | tuple[str, ...]) -> Severity:
+    known = [Severity(level) for level in (current, *seen) if level in Severity.__members__]
+    return min(known, key=lambda severity: severity.rank)
+
+
+def _timing(incident: Incident, seen: list[str] | tuple[str, ...]) -> IncidentTiming:
+    anchor = "impact_started_at" if incident.impact_started_at is not None else "declared_at"
+    anchor_at: datetime = getattr(incident, anchor)
+    seconds: dict[Metric, float | None] = {}
+    inconsistent: set[Metric] = set()
+    for metric in Metric:
+        stamp: datetime | None = getattr(incident, metric.stamp)
+        if stamp is None:
+            seconds[metric] = None
+            continue
+        elapsed = (stamp - anchor_at).total_seconds()
+        if elapsed < 0:
+            inconsistent.add(metric)
+            seconds[metric] = None
+        else:
+            seconds[metric] = elapsed
+    return IncidentTiming(
+        ref=incident.ref,
+        title=incident.title,
+        declared_at=incident.declared_at,
+        month=month_of(incident.declared_at),
+        peak_severity=_peak(incident.severity, seen),
+        anchor=anchor,
+        anchor_at=anchor_at,
+        seconds=seconds,
+        inconsistent=frozenset(inconsistent),
+    )
+
+
+def _month_counts(
+    timings: list[IncidentTiming], since: str | None, until: str | None
+) -> tuple[MonthCount, ...]:
+    if not timings:
+        return ()
+    counts = Counter((t.month, t.peak_severity) for t in timings)
+    first = min([t.month for t in timings] + ([since] if since else []))
+    last = max([t.month for t in timings] + ([until] if until else []))
+    months = _month_range(first, last)
+    return tuple(
+        MonthCount(month, {severity: counts[(month, severity)] for severity in Severity})
+        for month in months
+    )
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:])
+    months: list[str] = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _time_stats(metric: Metric, severity: Severity, timings: list[IncidentTiming]) -> TimeStats:
+    mine = [t for t in timings if t.peak_severity == severity]
+    measured = [t for t in mine if t.seconds[metric] is not None]
+    values = [t.seconds[metric] for t in measured]
+    numbers = [v for v in values if v is not None]
+    return TimeStats(
+        metric=metric,
+        severity=severity,
+        measured=len(numbers),
+        mean_seconds=statistics.fmean(numbers) if numbers else None,
+        median_seconds=statistics.median(numbers) if numbers else None,
+        missing=sum(1 for t in mine if t.seconds[metric] is None and metric not in t.inconsistent),
+        inconsistent=sum(1 for t in mine if metric in t.inconsistent),
+        anchored_on_declared=sum(1 for t in measured if t.anchor == "declared_at"),
+    )
+
+
+# -- CSV ------------------------------------------------------------------------------
+
+CSV_HEADER = (
+    "measure",
+    "severity",
+    "month",
+    "value",
+    "unit",
+    "measured",
+    "missing",
+    "inconsistent",
+    "anchored_on_declared",
+    "incident",
+)
+
+
+def report_csv(report: Report) -> str:
+    """The numbers behind the charts as one tidy table (one fact per row).
+
+    Monthly counts, then each time's mean and median per severity, then open
+    action items (when the store has them), then every incident's own times
+    (``mtta``/``mttm``/``mttr`` with its ref in ``incident``), from which the
+    aggregates can be checked.
+
+    Deterministic: fixed row order, fixed column order, seconds rounded to
+    whole seconds, ``\\n`` line endings; the same store gives the same bytes.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for month in report.months:
+        for severity in Severity:
+            count = month.by_severity[severity]
+            writer.writerow(
+                ("incidents", severity.value, month.month, count, "count", count, "", "", "", "")
+            )
+    for stats in report.times:
+        for kind, value in (("mean", stats.mean_seconds), ("median", stats.median_seconds)):
+            writer.writerow(
+                (
+                    f"{stats.metric.value}_{kind}",
+                    stats.severity.value,
+                    "",
+                    "" if value is None else round(value),
+                    "seconds",
+                    stats.measured,
+                    stats.missing,
+                    stats.inconsistent,
+                    stats.anchored_on_declared,
+                    "",
+                )
+            )
+    if report.open_action_items is not None:
+        count = report.open_action_items
+        writer.writerow(("open_action_items", "", "", count, "count", count, "", "", "", ""))
+    for incident in report.incidents:
+        for metric in Metric:
+            value = incident.seconds[metric]
+            inconsistent = metric in incident.inconsistent
+            writer.writerow(
+                (
+                    metric.value,
+                    incident.peak_severity.value,
+                    incident.month,
+                    "" if value is None else round(value),
+                    "seconds",
+                    int(value is not None),
+                    int(value is None and not inconsistent),
+                    int(inconsistent),
+                    int(value is not None and incident.anchor == "declared_at"),
+                    incident.ref,
+                )
+            )
+    return out.getvalue()
+
+
+def write_report_csv(report: Report, path: Path) -> None:
+    """Save ``report_csv`` to a file; a failure is one readable line."""
+    try:
+        path.write_text(report_csv(report), encoding="utf-8", newline="")
+    except OSError as exc:
+        raise CommanderError(f"cannot write {path}: {exc.strerror}") from None

@@ -1,0 +1,94 @@
+"""``commander report``, ``search`` and ``similar`` driven as a script would."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from .test_cli import commander, ok
+
+
+def seed(db: Path) -> None:
+    """Written in-process (one subprocess per step would make these tests slow)."""
+    from commander.domain import EntryKind, Phase, Severity
+    from commander.domain.when import utc_now
+    from commander.services.incidents import change_phase, declare_incident
+    from commander.services.timeline import log_entry
+    from commander.store.engine import open_store
+
+    store = open_store(str(db))
+    try:
+        start = utc_now() - timedelta(minutes=30)
+        declare_incident(store, "Redis pool exhausted", Severity.P1, "ana", impact_started_at=start)
+        log_entry(store, "INC-1", "raised redis maxclients", "bo", kind=EntryKind.ACTION)
+        change_phase(store, "INC-1", Phase.RESOLVE, "ana")
+        declare_incident(store, "Login page slow", Severity.P3, "ana")
+        declare_incident(store, "Redis pool exhausted again", Severity.P2, "ana")
+    finally:
+        store.close()
+
+
+def test_report_json_csv_and_text_agree(db_path: Path, tmp_path: Path) -> None:
+    seed(db_path)
+    out = tmp_path / "report.csv"
+    document = json.loads(ok("report", "--json", "--csv", str(out), db=db_path))
+    assert document["incidents"] == 3
+    assert "open_action_items" not in document  # this store has no action items table
+    (month,) = document["months"]
+    assert (month["P1"], month["P2"], month["P3"], month["total"]) == (1, 1, 1, 3)
+    mttr = next(t for t in document["times"] if (t["metric"], t["severity"]) == ("mttr", "P1"))
+    assert mttr["measured"] == 1 and 30 * 60 <= mttr["mean_seconds"] < 35 * 60
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    row = next(r for r in rows if (r["measure"], r["severity"]) == ("mttr_mean", "P1"))
+    assert int(row["value"]) == mttr["mean_seconds"]
+    text = ok("report", db=db_path)
+    assert "3 incidents, all time" in text and "MTTR" in text
+
+
+def test_report_since_a_later_month_is_empty(db_path: Path) -> None:
+    seed(db_path)
+    document = json.loads(ok("report", "--since", "2999-01", "--json", db=db_path))
+    assert (document["since"], document["incidents"], document["months"]) == ("2999-01", 0, [])
+
+
+def test_report_bad_month_is_a_usage_error(db_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "never.csv"
+    result = commander("report", "--since", "2026-13", "--csv", str(out), db=db_path)
+    assert result.returncode == 2 and "YYYY-MM" in result.stderr
+    assert not out.exists()
+
+
+def test_report_unwritable_csv_fails_in_one_line(db_path: Path, tmp_path: Path) -> None:
+    seed(db_path)
+    result = commander("report", "--csv", str(tmp_path / "no" / "such" / "dir.csv"), db=db_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("commander: cannot write") and result.stderr.count("\n") == 1
+
+
+def test_search_across_incidents(db_path: Path) -> None:
+    seed(db_path)
+    groups = json.loads(ok("search", "redis", "--json", db=db_path))
+    assert [(g["ref"], g["matches"]) for g in groups] == [("INC-1", 2), ("INC-3", 1)]
+    assert groups[0]["hits"][1]["snippet"] == "raised redis maxclients"
+    assert "INC-1" in ok("search", "maxclients", db=db_path)
+    assert ok("search", "nothing-like-this", db=db_path) == "no entry matches\n"
+
+
+def test_similar_suggests_the_past_incident(db_path: Path) -> None:
+    seed(db_path)
+    (found,) = json.loads(ok("similar", "INC-3", "--json", db=db_path))
+    assert (found["ref"], found["severity"], found["postmortem"]) == ("INC-1", "P1", None)
+    assert found["resolved_at"] is not None and found["runbooks"] == []
+    assert "INC-1" in ok("similar", "INC-3", db=db_path)
+
+
+@pytest.mark.parametrize("args", [["similar", "INC-9"], ["similar", "nonsense"]])
+def test_similar_unknown_incident_exits_1(db_path: Path, args: list[str]) -> None:
+    seed(db_path)
+    result = commander(*args, db=db_path)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1

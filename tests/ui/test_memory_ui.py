@@ -1,0 +1,115 @@
+"""Search all incidents from the window, and similar past incidents after declaring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from commander.domain import EntryKind, Severity
+from commander.services.incidents import declare_incident
+from commander.services.memory import search_all
+from commander.services.timeline import log_entry
+from commander.store.engine import open_store
+from ui.dialogs.declare_dialog import DeclareDialog
+from ui.main_window import MainWindow
+from ui.memory.actions import show_search
+from ui.memory.models import RichTextRole, SearchResultsModel, marked
+
+pytestmark = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints|raise)\(\)"
+)
+
+
+@pytest.fixture
+def seeded(db_path: Path) -> Path:
+    store = open_store(str(db_path))
+    declare_incident(store, "Redis pool exhausted", Severity.P1, "ana", summary="checkout errors")
+    log_entry(store, "INC-1", "raised redis maxclients", "bo", kind=EntryKind.ACTION)
+    declare_incident(store, "Login page slow", Severity.P3, "ana")
+    log_entry(store, "INC-2", "redis <b>not</b> involved", "bo")
+    store.close()
+    return db_path
+
+
+def test_search_all_lists_incidents_and_opens_the_chosen_one(
+    qtbot, seeded: Path, window: MainWindow
+) -> None:
+    assert window.search_all_action.shortcut().toString() == "Ctrl+Shift+F"
+    dialog = show_search(window)
+    assert dialog is not None
+    with qtbot.waitSignal(dialog.results_shown, timeout=10_000) as shown:
+        qtbot.keyClicks(dialog.query_edit, "redis")
+    assert shown.args == [2]
+    assert dialog.model.row_at(0).ref == "INC-1"  # two matching entries
+    assert "INC-1" in dialog.model.index(0).data()
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000) as opened:
+        dialog.results.activated.emit(dialog.model.index(1))
+    assert opened.args == ["INC-2"]
+    assert window.incident_list.currentIndex().data().startswith("INC-2")
+
+
+def test_enter_in_the_box_opens_the_top_result(qtbot, seeded: Path, window: MainWindow) -> None:
+    dialog = show_search(window)
+    dialog.query_edit.setText("maxclients")
+    with qtbot.waitSignal(dialog.results_shown, timeout=10_000):
+        qtbot.keyClick(dialog.query_edit, Qt.Key.Key_Return)  # searches at once
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000) as opened:
+        qtbot.keyClick(dialog.query_edit, Qt.Key.Key_Return)
+    assert opened.args == ["INC-1"]
+    assert show_search(window) is dialog  # one dialog, reused
+
+
+def test_no_match_and_stale_answers(qtbot, seeded: Path, window: MainWindow) -> None:
+    dialog = show_search(window)
+    dialog.query_edit.setText("zzzz")
+    with qtbot.waitSignal(dialog.results_shown, timeout=10_000):
+        dialog.run_search()
+    assert dialog.model.rowCount() == 0 and dialog.status.text() == "No entry matches."
+    dialog.query_edit.setText("")
+    dialog.run_search()
+    assert dialog.status.text() == ""
+
+
+def test_search_model_escapes_entry_text_and_bolds_matches(qtbot, seeded, qtmodeltester) -> None:
+    store = open_store(str(seeded))
+    try:
+        groups = search_all(store, "involved")
+    finally:
+        store.close()
+    model = SearchResultsModel()
+    model.set_rows(groups)
+    qtmodeltester.check(model)
+    rich = model.index(0).data(RichTextRole)
+    assert "&lt;b&gt;not&lt;/b&gt; <b>involved</b>" in rich
+    assert marked("a<b", ((2, 3),)) == "a&lt;<b>b</b>"
+
+
+def test_declaring_suggests_similar_past_incidents(
+    qtbot, seeded: Path, window: MainWindow, monkeypatch
+) -> None:
+    def fill(dialog: DeclareDialog) -> int:
+        dialog.title_edit.setText("Redis pool exhausted again")
+        dialog.summary_edit.setPlainText("checkout errors")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(DeclareDialog, "exec", fill)
+    window.declare_action.trigger()
+    suggestions = window.similar_suggestions
+    qtbot.waitUntil(
+        lambda: suggestions.panel is not None and suggestions.panel.model.rowCount() > 0,
+        timeout=10_000,
+    )
+    panel = suggestions.panel
+    assert panel.model.row_at(0).ref == "INC-1"
+    assert not panel.banner.isHidden() and "similar past incident" in panel.banner.text()
+    assert window.page.side_tabs.currentWidget() is panel
+    assert "postmortem: none yet" in panel.model.index(0).data()
+    assert window.page.entry_bar.isEnabled()  # nothing modal in the way
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000) as opened:
+        panel.view.activated.emit(panel.model.index(0))
+    assert opened.args == ["INC-1"]
+    qtbot.waitUntil(lambda: panel.ref == "INC-1" and panel.banner.isHidden(), timeout=10_000)
+    assert panel.model.rowCount() == 0 and panel.empty.isVisibleTo(panel)  # nothing before INC-1

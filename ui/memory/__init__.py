@@ -1,0 +1,1 @@
+"""Memory across incidents: search every timeline, similar past incidents."""

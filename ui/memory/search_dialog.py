@@ -1,0 +1,115 @@
+"""Search every incident's timeline; activating a result opens that incident."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QLabel, QLineEdit, QListView, QVBoxLayout
+
+from commander.services.memory import IncidentHits
+from ui.memory.models import RefRole, RichTextRole, SearchResultsModel
+from ui.memory.rich_delegate import RichTextDelegate
+
+if TYPE_CHECKING:
+    from commander.store.engine import Store
+
+Submit = Callable[..., None]  # Worker.submit(call, on_done, on_error=None)
+TYPING_PAUSE_MS = 250  # search once the typing pauses, not on every key
+
+
+def _search(store: Store, text: str) -> list[IncidentHits]:
+    from commander.services.memory import search_all
+
+    return search_all(store, text)
+
+
+class SearchDialog(QDialog):
+    open_requested = Signal(str)
+    results_shown = Signal(int)
+
+    def __init__(self, submit: Submit, store: Store, parent: object = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self.setWindowTitle("Search all incidents — Incident Commander")
+        self.resize(760, 560)
+        self._submit = submit
+        self._store = store
+        self._generation = 0  # answers to an older query are dropped
+        self.query_edit = QLineEdit(objectName="searchAllQuery")
+        self.query_edit.setPlaceholderText(
+            "Words from any incident's timeline (all must appear; the last may be a prefix)"
+        )
+        self.query_edit.setClearButtonEnabled(True)
+        self.query_edit.textChanged.connect(self._schedule)
+        self.query_edit.returnPressed.connect(self._enter)
+        self._pause = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
+        self._pause.timeout.connect(self.run_search)
+        self.model = SearchResultsModel(self)
+        self.results = QListView(objectName="searchAllResults")
+        self.results.setModel(self.model)
+        self.results.setItemDelegate(RichTextDelegate(RichTextRole, self.results))
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.setAlternatingRowColors(True)
+        self.results.activated.connect(self._activated)
+        self.status = QLabel(objectName="searchAllStatus")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.query_edit)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.status)
+
+    def _schedule(self) -> None:
+        self._pause.start()
+
+    def run_search(self) -> None:
+        self._pause.stop()
+        self._generation += 1
+        generation, store, text = self._generation, self._store, self.query_edit.text()
+        if not text.strip():
+            self.model.set_rows([])
+            self.status.setText("")
+            return
+        self.status.setText("Searching…")
+        self._submit(
+            lambda: _search(store, text),
+            lambda groups: self._show(generation, groups),
+            lambda error: self._failed(generation, error),
+        )
+
+    def _show(self, generation: int, groups: list[IncidentHits]) -> None:
+        if generation != self._generation:
+            return
+        self.model.set_rows(groups)
+        if groups:
+            self.results.setCurrentIndex(self.model.index(0))
+            entries = sum(group.matches for group in groups)
+            self.status.setText(
+                f"{entries} matching entries in {len(groups)} incidents. Enter or double-click "
+                "opens one."
+            )
+        else:
+            self.status.setText("No entry matches.")
+        self.results_shown.emit(len(groups))
+
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation == self._generation:
+            self.status.setText(f"Search failed: {error}")
+
+    def _enter(self) -> None:
+        """Enter in the box: search now, or open the top result if it is up to date."""
+        if self._pause.isActive() or not self.model.rowCount():
+            self.run_search()
+            return
+        self._activated(self.results.currentIndex())
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_requested.emit(index.data(RefRole))
+
+    def keyPressEvent(self, event: object) -> None:
+        # Down from the box moves into the results, like a search field should.
+        key = event.key()  # type: ignore[attr-defined]
+        if key == Qt.Key.Key_Down and self.query_edit.hasFocus() and self.model.rowCount():
+            self.results.setFocus()
+            return
+        super().keyPressEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Reports across incidents: charts of counts and response times, CSV export."""

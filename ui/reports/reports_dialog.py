@@ -1,0 +1,239 @@
+"""The Reports window: incidents per month and response times as charts, CSV export.
+
+The report is computed by the core on the window's worker; this only draws it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCharts import QChart, QChartView
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCursor, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commander.domain import Severity
+from commander.domain.when import utc_now
+from commander.services.reports import Metric, Report
+from ui.reports.charts import METRIC_TITLES, counts_chart, metric_chart, time_value
+
+if TYPE_CHECKING:
+    from commander.store.engine import Store
+
+Submit = Callable[..., None]  # Worker.submit(call, on_done, on_error=None)
+PERIODS: tuple[tuple[str, int | None], ...] = (
+    ("Last 12 months", 12),
+    ("Last 24 months", 24),
+    ("All time", None),
+)
+
+
+def _build(store: Store, months: int | None) -> Report:
+    from commander.services.reports import build_report, months_back
+
+    now = utc_now()
+    since = None if months is None else months_back(now, months)
+    return build_report(store, since=since, now=now)
+
+
+def _save(report: Report, path: Path) -> Path:
+    from commander.services.reports import write_report_csv
+
+    write_report_csv(report, path)
+    return path
+
+
+def duration_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "no data"
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+class ReportsDialog(QDialog):
+    report_shown = Signal(object)
+    csv_saved = Signal(str)
+
+    def __init__(self, submit: Submit, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Reports — Incident Commander")
+        self.resize(1040, 820)
+        self._submit = submit
+        self._store = store
+        self._generation = 0  # answers to an older request are dropped
+        self.report: Report | None = None
+
+        self.period_combo = QComboBox()
+        for label, months in PERIODS:
+            self.period_combo.addItem(label, months)
+        self.period_combo.currentIndexChanged.connect(self.refresh)
+        self.statistic_combo = QComboBox()
+        self.statistic_combo.addItem("Median", "median")
+        self.statistic_combo.addItem("Mean", "mean")
+        self.statistic_combo.currentIndexChanged.connect(self._draw_times)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.export_csv)
+        self.status = QLabel("Computing…", objectName="reportStatus")
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Period:"))
+        bar.addWidget(self.period_combo)
+        bar.addSpacing(16)
+        bar.addWidget(QLabel("Times:"))
+        bar.addWidget(self.statistic_combo)
+        bar.addStretch(1)
+        bar.addWidget(self.status)
+        bar.addWidget(self.export_button)
+
+        self.summary = QLabel(objectName="reportSummary", wordWrap=True)
+        self.counts_view = self._chart_view()
+        self.metric_views = {metric: self._chart_view() for metric in Metric}
+        times_row = QHBoxLayout()
+        for view in self.metric_views.values():
+            times_row.addWidget(view)
+        self.left_out = QLabel(objectName="reportLeftOut", wordWrap=True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.counts_view, 1)
+        layout.addLayout(times_row, 1)
+        layout.addWidget(self.left_out)
+
+    @staticmethod
+    def _chart_view() -> QChartView:
+        view = QChartView()
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setMinimumHeight(280)
+        return view
+
+    # -- computing ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        self._generation += 1
+        generation, store = self._generation, self._store
+        months = self.period_combo.currentData()
+        self.status.setText("Computing…")
+        self.export_button.setEnabled(False)
+        self._submit(
+            lambda: _build(store, months),
+            lambda report: self._on_report(generation, report),
+            self._on_failed,
+        )
+
+    def _on_report(self, generation: int, report: Report) -> None:
+        if generation != self._generation:
+            return
+        self.report = report
+        self.status.setText("")
+        self.export_button.setEnabled(True)
+        self.counts_view.setChart(counts_chart(report))
+        self._draw_times()
+        self.summary.setText(summary_text(report, self.period_combo.currentText()))
+        self.left_out.setText(left_out_text(report))
+        self.report_shown.emit(report)
+
+    def _on_failed(self, error: BaseException) -> None:
+        self.status.setText(f"Cannot compute the report: {error}")
+
+    def _draw_times(self) -> None:
+        if self.report is None:
+            return
+        statistic = self.statistic_combo.currentData()
+        for metric, view in self.metric_views.items():
+            chart = metric_chart(self.report, metric, statistic)
+            self._explain_bars_on_hover(chart, metric, statistic)
+            view.setChart(chart)
+
+    def _explain_bars_on_hover(self, chart: QChart, metric: Metric, statistic: str) -> None:
+        report = self.report
+        assert report is not None
+        for series in chart.series():
+            for bars in series.barSets():  # type: ignore[attr-defined]
+                severity = Severity(bars.label())
+                bars.hovered.connect(
+                    lambda state, _index, s=severity: (
+                        self._bar_tip(report, s, metric, statistic)
+                        if state
+                        else QToolTip.hideText()
+                    )
+                )
+
+    def _bar_tip(self, report: Report, severity: Severity, metric: Metric, statistic: str) -> None:
+        stats = report.stats(metric, severity)
+        value = time_value(report, metric, severity, statistic)
+        text = (
+            f"{severity.value} {severity.label} · {METRIC_TITLES[metric]}\n"
+            f"{statistic}: {duration_text(value)} over {stats.measured} incidents\n"
+            f"mean {duration_text(stats.mean_seconds)}, "
+            f"median {duration_text(stats.median_seconds)}"
+        )
+        QToolTip.showText(QCursor.pos(), text, self.metric_views[metric])
+
+    # -- CSV ----------------------------------------------------------------------------
+    def export_csv(self) -> None:
+        if self.report is None:
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Export the report's numbers", "incident-report.csv", "CSV files (*.csv)"
+        )
+        if path:
+            self.save_csv(Path(path))
+
+    def save_csv(self, path: Path) -> None:
+        report = self.report
+        if report is None:
+            return
+        self.status.setText("Saving…")
+        self._submit(lambda: _save(report, path), self._on_saved, self._on_save_failed)
+
+    def _on_saved(self, path: Path) -> None:
+        self.status.setText(f"Saved {path.name}")
+        self.csv_saved.emit(str(path))
+
+    def _on_save_failed(self, error: BaseException) -> None:
+        self.status.setText(str(error))
+
+
+def summary_text(report: Report, period: str) -> str:
+    fallback = sum(1 for incident in report.incidents if incident.anchor == "declared_at")
+    parts = [
+        f"<b>{report.incident_count} incidents</b> ({period.lower()}), each counted once under "
+        "the most severe level it reached, in the UTC month it was declared.",
+        f"Times run from the impact start, or from the declaration when none was logged "
+        f"({fallback} of {report.incident_count}).",
+    ]
+    if report.open_action_items is not None:
+        parts.append(f"<b>Open action items: {report.open_action_items}</b>")
+    return " ".join(parts)
+
+
+def left_out_text(report: Report) -> str:
+    missing = {metric: sum(report.stats(metric, s).missing for s in Severity) for metric in Metric}
+    wrong = sum(report.stats(metric, s).inconsistent for metric in Metric for s in Severity)
+    if not any(missing.values()) and not wrong:
+        return ""
+    verbs = {Metric.MTTA: "acknowledged", Metric.MTTM: "mitigated", Metric.MTTR: "resolved"}
+    counted = [f"{count} not yet {verbs[metric]}" for metric, count in missing.items() if count]
+    if wrong:
+        counted.append(f"{wrong} stamped before their impact start")
+    return "Left out of the times: " + ", ".join(counted) + "."
+
+
+def open_reports(parent: Any, submit: Submit, store: Store) -> ReportsDialog:
+    dialog = ReportsDialog(submit, store, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    dialog.refresh()
+    return dialog
