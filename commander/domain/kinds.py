@@ -21,6 +21,13 @@ class EntryKind(StrEnum):
     DECLARED = "declared"
     SEVERITY = "severity"
     PHASE = "phase"
+    # Written by the response tools (checklist, roles, deploys, milestones, runbooks).
+    CHECKLIST = "checklist"
+    ROLE = "role"
+    ROLLBACK = "rollback"
+    HOTFIX = "hotfix"
+    MILESTONE = "milestone"
+    RUNBOOK = "runbook"
 
     @classmethod
     def parse_user_kind(cls, text: str) -> EntryKind:
