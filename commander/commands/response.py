@@ -90,7 +90,22 @@ def register(sub: Any) -> dict[str, Handler]:
     history.add_argument("ref")
     history.add_argument("--json", action="store_true")
 
+    runbooks = sub.add_parser("runbooks", help="list runbooks, or those containing every word")
+    runbooks.add_argument("query", nargs="*")
+
+    attach = sub.add_parser("runbook-attach", help="add a runbook's steps to the current phase")
+    attach.add_argument("ref")
+    attach.add_argument("name", help="the runbook's file name (without .md) or title")
+    attach.add_argument("--author")
+
+    draft = sub.add_parser("runbook-draft", help="draft a runbook from an incident's actions")
+    draft.add_argument("ref")
+    draft.add_argument("--save", action="store_true", help="save it to the user runbook folder")
+
     return {
+        "runbooks": _runbooks,
+        "runbook-attach": _runbook_attach,
+        "runbook-draft": _runbook_draft,
         "checklist": _checklist,
         "check": _check,
         "uncheck": _check,
@@ -289,6 +304,37 @@ def _history(store: Store, args: argparse.Namespace) -> int:
         print(f"{p.severity.value}  since {p.since:%Y-%m-%d %H:%MZ}  {lasted}{reason}")
     for phase, spent in times.items():
         print(f"{phase.label:<11} {format_duration(spent)}")
+    return 0
+
+
+def _runbooks(store: Store, args: argparse.Namespace) -> int:
+    from commander.services.runbooks import load_library
+
+    library = load_library()
+    for problem in library.problems:
+        print(f"commander: warning: {problem}", file=sys.stderr)
+    for runbook in library.search(" ".join(args.query)):
+        where = "user" if runbook.user else "shipped"
+        print(f"{runbook.name:<34} {runbook.title}  ({where}, {len(runbook.steps)} steps)")
+    return 0
+
+
+def _runbook_attach(store: Store, args: argparse.Namespace) -> int:
+    from commander.services.runbooks import attach_runbook, load_library
+
+    runbook = load_library().get(args.name)
+    attach_runbook(store, args.ref, runbook, author=author_of(args))
+    return 0
+
+
+def _runbook_draft(store: Store, args: argparse.Namespace) -> int:
+    from commander.services.runbooks import draft_from_incident, save_runbook
+
+    text = draft_from_incident(store, args.ref)
+    if args.save:
+        print(save_runbook(text))
+        return 0
+    sys.stdout.write(text)
     return 0
 
 

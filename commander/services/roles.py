@@ -108,6 +108,69 @@ def release_role(
         return _roles_of(session, incident)
 
 
+def set_roles(
+    store: Store,
+    ref: str,
+    wanted: dict[Role, list[str]],
+    author: str,
+    now: datetime | None = None,
+) -> RolesView:
+    """Make the named roles held by exactly these people, in one transaction.
+
+    What the roles dialog submits: a changed holder is a handover, an emptied
+    role is released, experts are added and released one by one; each change
+    gets its own timeline entry. Roles not in ``wanted`` are left alone.
+    """
+    now = now or utc_now()
+    with store.write() as session:
+        incident = locked_incident(session, ref)
+        for role, people in wanted.items():
+            names = _unique_names(people)
+            if len(names) > 1 and not role.several:
+                raise InvalidInputError(f"{role.short} has one holder, not {', '.join(names)}")
+            held = _open_rows(session, incident.id, role)
+            kept = {row.person.casefold() for row in held}
+            wanted_keys = {name.casefold() for name in names}
+            handover = not role.several and held and names
+            for row in held:
+                if row.person.casefold() not in wanted_keys and not handover:
+                    row.ended_at, row.ended_by = now, author
+                    text = f"{row.person} is no longer {role.short}"
+                    _log(session, incident, text, author, now, role, row.person, None)
+            for name in names:
+                if name.casefold() in kept:
+                    continue
+                previous = held[0] if handover else None
+                if previous is not None:
+                    previous.ended_at, previous.ended_by = now, author
+                    text = f"{role.short} handed from {previous.person} to {name}"
+                else:
+                    text = f"{name} is {role.short} ({role.label})"
+                session.add(
+                    RoleAssignment(
+                        incident_id=incident.id,
+                        role=role.value,
+                        person=name,
+                        assigned_at=now,
+                        assigned_by=author,
+                    )
+                )
+                from_person = previous.person if previous is not None else None
+                _log(session, incident, text, author, now, role, from_person, name)
+        return _roles_of(session, incident)
+
+
+def _unique_names(people: list[str]) -> list[str]:
+    names: list[str] = []
+    for person in people:
+        if not person.strip():
+            continue
+        name = _clean_name(person)
+        if name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return names
+
+
 def _clean_name(person: str) -> str:
     cleaned = " ".join(person.split())
     if not cleaned:

@@ -10,7 +10,7 @@ from commander.domain import Severity
 from commander.domain.roles import Role
 from commander.errors import InvalidInputError
 from commander.services.incidents import declare_incident
-from commander.services.roles import assign_role, current_roles, release_role
+from commander.services.roles import assign_role, current_roles, release_role, set_roles
 from commander.services.timeline import read_timeline
 
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # in the past: entries logged "now" sort after it
@@ -80,3 +80,31 @@ def test_role_names_people_type(text: str, role: Role) -> None:
 def test_unknown_role_is_explained() -> None:
     with pytest.raises(InvalidInputError, match="use one of ic, scribe"):
         Role.parse("captain")
+
+
+def test_set_roles_hands_over_releases_and_adds_in_one_go(store, ref: str) -> None:
+    assign_role(store, ref, Role.COMMANDER, "Ana", author="ana")
+    assign_role(store, ref, Role.SCRIBE, "Bo", author="ana")
+    assign_role(store, ref, Role.SME, "Cy", author="ana")
+    count = len(read_timeline(store, ref))
+    roles = set_roles(
+        store,
+        ref,
+        {Role.COMMANDER: ["Di"], Role.SCRIBE: [], Role.SME: ["Cy", "Ed", " ed "], Role.OPS: ["Bo"]},
+        author="ana",
+    )
+    assert roles.summary() == "IC: Di · Ops: Bo · SME: Cy, Ed"
+    texts = [e.text for e in read_timeline(store, ref)[count:]]
+    assert texts == [
+        "IC handed from Ana to Di",
+        "Bo is no longer Scribe",
+        "Ed is SME (Subject Matter Expert)",
+        "Bo is Ops (Operations Lead)",
+    ]
+
+
+def test_set_roles_refuses_two_commanders_and_changes_nothing(store, ref: str) -> None:
+    assign_role(store, ref, Role.COMMANDER, "Ana", author="ana")
+    with pytest.raises(InvalidInputError, match="one holder"):
+        set_roles(store, ref, {Role.SCRIBE: ["Bo"], Role.COMMANDER: ["Bo", "Cy"]}, author="ana")
+    assert current_roles(store, ref).summary() == "IC: Ana"
