@@ -168,6 +168,14 @@ class MainWindow(QMainWindow):
         self.declare_action.setEnabled(False)
         self.local_time_action = local_time
         self.addActions([declare, focus_entry, quit_action])
+        self._build_response_actions()
+
+    def _build_response_actions(self) -> None:
+        """Severity/phase controls, checklist, roles and runbooks (ui/response.py)."""
+        from ui.response import ResponseController
+
+        self.response = ResponseController(self)
+        self.response.build_actions()
 
     # -- store ------------------------------------------------------------------------
     def open_store(self) -> None:
