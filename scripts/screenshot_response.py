@@ -1,7 +1,9 @@
 """Make README's response screenshot: header, phase bar and checklist of a demo incident.
 
-Runs offscreen (``QT_QPA_PLATFORM=offscreen .venv/bin/python
-scripts/screenshot_response.py docs/screenshots/response.png``) on a throwaway store.
+Runs offscreen on a throwaway store; the optional second file gets the runbook panel::
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_response.py \
+        docs/screenshots/response.png docs/screenshots/runbooks.png
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def add_response(path: Path) -> None:
     store.close()
 
 
-def main(output: str) -> int:
+def main(output: str, runbooks_output: str | None = None) -> int:
     from PySide6.QtCore import QTimer
 
     from ui.app import build_app
@@ -60,7 +62,16 @@ def main(output: str) -> int:
         assert panel is not None
         window.page.body.setSizes([760, 420])
         panel.list.setFocus()
-        QTimer.singleShot(400, lambda: (window.grab().save(output), app.quit()))
+        QTimer.singleShot(400, lambda: (window.grab().save(output), show_runbooks()))
+
+    def show_runbooks() -> None:
+        runbooks = window.response.runbook_panel
+        if runbooks_output is None or runbooks is None:
+            app.quit()
+            return
+        window.page.side_tabs.setCurrentWidget(runbooks)
+        runbooks.select("bad-deploy-rollback")
+        QTimer.singleShot(400, lambda: (window.grab().save(runbooks_output), app.quit()))
 
     window.incidents_listed.connect(
         lambda: window.incident_list.setCurrentIndex(window.incident_model.index(0))
@@ -71,4 +82,4 @@ def main(output: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1] if len(sys.argv) > 1 else "response.png"))
+    raise SystemExit(main(*(sys.argv[1:3] or ["response.png"])))

@@ -31,7 +31,7 @@ def _services() -> Any:
     """The response services, imported on the worker thread (they pull in SQLAlchemy)."""
     from types import SimpleNamespace
 
-    from commander.services import checklist, incidents, roles, runbooks
+    from commander.services import checklist, history, incidents, roles, runbooks
     from commander.services.response import response_state
 
     return SimpleNamespace(
@@ -45,6 +45,7 @@ def _services() -> Any:
         mark_not_applicable=checklist.mark_not_applicable,
         mark_applicable=checklist.mark_applicable,
         set_roles=roles.set_roles,
+        edit_milestone=history.edit_milestone,
         attach_runbook=runbooks.attach_runbook,
         draft_from_incident=runbooks.draft_from_incident,
     )
@@ -67,6 +68,7 @@ class ResponseController(QObject):
         entries: list[tuple[str, str | None, Callable[[], None]]] = [
             ("Change &severity…", "Ctrl+Shift+S", self.ask_severity),
             ("&Roles…", "Ctrl+Shift+R", self.ask_roles),
+            ("Correct a &time (mitigated, resolved…)…", None, self.ask_milestone),
             ("Show the &checklist", "Ctrl+Shift+K", self.focus_checklist),
             ("Run&books…", "Ctrl+Shift+B", self.focus_runbooks),
         ]
@@ -215,6 +217,22 @@ class ResponseController(QObject):
         if self.runbook_panel is not None:
             self.window.page.side_tabs.setCurrentWidget(self.runbook_panel)
             self.runbook_panel.search.setFocus()
+
+    def ask_milestone(self) -> None:
+        from ui.dialogs.milestone_dialog import MilestoneDialog
+
+        current = self.window.current
+        if current is None:
+            return
+        dialog = MilestoneDialog(current, self.window.settings.show_local_time, self.window)
+        if dialog.exec() == MilestoneDialog.DialogCode.Accepted:
+            name, moment, reason = dialog.milestone, dialog.moment, dialog.reason
+            self.write(
+                lambda s, store, ref, author: s.edit_milestone(
+                    store, ref, name, moment, author=author, reason=reason
+                ),
+                reopen=True,
+            )
 
     # -- roles --------------------------------------------------------------------------
     def ask_roles(self) -> None:

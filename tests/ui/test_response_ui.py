@@ -171,3 +171,29 @@ def test_rollback_typed_in_the_quick_entry_bar_is_a_structured_entry(
     )
     assert entry.data["from"] == "v1.4.3" and entry.data["to"] == "v1.4.2"
     assert bar.text() == ""
+
+
+def test_correcting_the_mitigated_time_is_logged(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.dialogs.milestone_dialog import MilestoneDialog
+
+    def correct(self: MilestoneDialog) -> int:
+        assert self.milestone == "mitigated" and self.current_label.text() == "unset"
+        self.time_edit.setText("not a time")
+        self._check_and_accept()
+        assert self.problem.isVisibleTo(self)  # explained, dialog stays open
+        self.time_edit.setText("-1m")
+        self.reason_edit.setText("rollback landed")
+        self._check_and_accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(MilestoneDialog, "exec", correct)
+    shown.response.ask_milestone()
+    qtbot.waitUntil(lambda: shown.current.mitigated_at is not None, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: any(
+            t.startswith("Mitigated time changed from unset to") for t in entry_texts(shown)
+        ),
+        timeout=10_000,
+    )

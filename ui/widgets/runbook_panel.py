@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ui.response import ResponseController
 
 _Index = QModelIndex | QPersistentModelIndex
+COPY_HINT = "Click a command to copy it."
 # An inline code span in markdown's HTML (code blocks are <pre><code>, left alone).
 _INLINE_CODE = re.compile(r"(?<!<pre>)<code>(.*?)</code>", re.DOTALL)
 
@@ -149,7 +150,7 @@ class RunbookPanel(QWidget):
         if unwatched:
             self.watcher.addPaths(unwatched)
         problems = "; ".join(self.library.problems)
-        self.status.setText(f"Skipped: {problems}" if problems else "")
+        self.status.setText(f"Skipped: {problems}" if problems else COPY_HINT)
         self._filter()
 
     def _filter(self) -> None:
