@@ -128,3 +128,15 @@ def test_phase_warnings_list_open_items_but_moving_on_still_works(store) -> None
     assert [i.text for i in phase_warnings(store, ref, Phase.DETECT)] == [
         "Monitoring alerts reviewed"
     ]
+
+
+def test_two_seats_filling_one_checklist_at_once_get_one_copy(store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    ref = declare(store, Severity.P0)
+    with ThreadPoolExecutor(4) as pool:
+        views = list(pool.map(lambda _n: checklist(store, ref), range(4)))
+    ids = {item.id for item in views[0].items}
+    assert all({item.id for item in view.items} == ids for view in views)
+    texts = [(item.phase, item.text) for item in views[0].items]
+    assert len(texts) == len(set(texts))

@@ -78,11 +78,27 @@ class ChecklistModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ForegroundRole and (item.not_applicable or item.checked):
             return QColor("#78909c")
         if role == Qt.ItemDataRole.ToolTipRole:
-            origin = {"added": "added by hand", "runbook": "from a runbook"}.get(item.origin, "")
-            return f"{item.text}\n{origin}".strip()
+            return self._tooltip(item)
         if role == ItemRole:
             return item
         return None
+
+    def _tooltip(self, item: ChecklistItemView) -> str:
+        lines = [item.text]
+        origin = {"added": "Added by hand", "runbook": "From a runbook"}.get(item.origin)
+        if origin:
+            lines.append(origin)
+        if item.checked_at is not None:
+            when = format_clock(item.checked_at, self.local_time, with_date=True)
+            lines.append(f"Checked by {item.checked_by} at {when}")
+        if item.not_applicable_at is not None:
+            when = format_clock(item.not_applicable_at, self.local_time, with_date=True)
+            lines.append(
+                f"Not applicable ({item.not_applicable_by}, {when}): {item.not_applicable_reason}"
+            )
+        else:
+            lines.append("Space or click: check / uncheck")
+        return "\n".join(lines)
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or not index.isValid():

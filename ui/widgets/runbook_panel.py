@@ -46,7 +46,10 @@ _INLINE_CODE = re.compile(r"(?<!<pre>)<code>(.*?)</code>", re.DOTALL)
 
 def render_runbook(text: str) -> tuple[str, list[str]]:
     """Markdown to HTML in which each inline code span is a copy link; and the commands."""
-    import markdown  # imported on first view, not at start-up
+    # Imported on first view, not at start-up; the extension by class so a
+    # bundle's import analysis sees it (markdown loads extensions by name).
+    import markdown
+    from markdown.extensions.fenced_code import FencedCodeExtension
 
     commands: list[str] = []
 
@@ -55,7 +58,7 @@ def render_runbook(text: str) -> tuple[str, list[str]]:
         number = len(commands) - 1
         return f'<a href="copy:{number}" title="Copy"><code>{match.group(1)}</code></a>'
 
-    body = markdown.markdown(text, extensions=["fenced_code"])
+    body = markdown.markdown(text, extensions=[FencedCodeExtension()])
     return _INLINE_CODE.sub(linked, body), commands
 
 
