@@ -197,3 +197,29 @@ def test_correcting_the_mitigated_time_is_logged(
         ),
         timeout=10_000,
     )
+
+
+def test_a_broken_user_checklist_file_is_named_in_the_panel(qtbot, window: MainWindow) -> None:
+    from commander.services.checklist_templates import user_template_file
+
+    path = user_template_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"phases": {"detect": ["a",]}}', encoding="utf-8")
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        window.submit_declaration("Broken template", Severity.P3, "")
+    panel = window.response.checklist_panel
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=10_000)  # the shipped items
+    assert panel.problem.isVisibleTo(panel)
+    assert "not valid JSON (line 1" in panel.problem.text() and str(path) in panel.problem.text()
+
+
+def test_the_panel_follows_the_phase_but_keeps_a_phase_picked_by_hand(
+    qtbot, shown: MainWindow
+) -> None:
+    panel = shown.response.checklist_panel
+    panel.phase_combo.setCurrentIndex(Phase.POSTMORTEM.order)
+    assert panel.model.item_at(0).text == "Write the timeline of events"
+    before = shown.response.state
+    shown.response.reload()
+    qtbot.waitUntil(lambda: shown.response.state is not before, timeout=10_000)
+    assert panel.shown_phase() is Phase.POSTMORTEM

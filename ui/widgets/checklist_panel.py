@@ -120,7 +120,7 @@ class ChecklistPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("checklistPanel")
         self._view: ChecklistView | None = None
-        self._followed_phase: Phase | None = None
+        self._followed: tuple[str, Phase] | None = None
         self.phase_combo = QComboBox(objectName="checklistPhase")
         for phase in Phase:
             self.phase_combo.addItem(phase.label, phase.value)
@@ -160,8 +160,10 @@ class ChecklistPanel(QWidget):
     def show_checklist(self, view: ChecklistView) -> None:
         """Show the store's checklist; follow the incident into a new phase."""
         self._view = view
-        if view.phase is not self._followed_phase:
-            self._followed_phase = view.phase
+        # Follow the incident into a new phase, or to another incident; otherwise
+        # keep the phase the reader picked.
+        if (view.ref, view.phase) != self._followed:
+            self._followed = (view.ref, view.phase)
             self.phase_combo.setCurrentIndex(view.phase.order)  # fills via the signal
         self.problem.setText(f"Checklist file ignored: {view.template_problem}")
         self.problem.setVisible(bool(view.template_problem))
