@@ -8,7 +8,6 @@ so a change made on another seat shows up the same way as one made here.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +22,6 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
     from ui.widgets.checklist_panel import ChecklistPanel
     from ui.widgets.runbook_panel import RunbookPanel
-
-log = logging.getLogger(__name__)
 
 
 def _services() -> Any:
@@ -47,7 +44,6 @@ def _services() -> Any:
         set_roles=roles.set_roles,
         edit_milestone=history.edit_milestone,
         attach_runbook=runbooks.attach_runbook,
-        draft_from_incident=runbooks.draft_from_incident,
     )
 
 
@@ -100,6 +96,7 @@ class ResponseController(QObject):
         panel.add_requested.connect(self.add_item)
         panel.not_applicable_requested.connect(self.mark_not_applicable)
         panel.applicable_requested.connect(self.mark_applicable)
+        self.window.local_time_action.toggled.connect(panel.set_local_time)
         page.add_side_panel(panel, "Checklist")
         self.checklist_panel = panel
         runbooks = RunbookPanel(self)
@@ -248,7 +245,12 @@ class ResponseController(QObject):
         self.write(lambda s, store, ref, author: s.set_roles(store, ref, wanted, author=author))
 
     # -- plumbing -----------------------------------------------------------------------
-    def write(self, call: Callable[[Any, Any, str, str], Any], reopen: bool = False) -> None:
+    def write(
+        self,
+        call: Callable[[Any, Any, str, str], Any],
+        reopen: bool = False,
+        on_done: Callable[[Any], None] | None = None,
+    ) -> None:
         """Run ``call(services, store, ref, author)`` on the worker, then show the result.
 
         Changes to the incident row (severity, phase) reopen the incident like the
@@ -260,7 +262,9 @@ class ResponseController(QObject):
             return
         ref, author = current.ref, self.window.settings.author_or_default()
 
-        def done(_result: Any) -> None:
+        def done(result: Any) -> None:
+            if on_done is not None:
+                on_done(result)
             if reopen:
                 self.window.open_incident(ref)
                 self.window.reload_incidents(select_ref=ref)

@@ -62,6 +62,7 @@ def test_attach_adds_the_steps_to_the_current_phase_checklist(
         checklist.model.item_at(before).text
         == "Investigation: See which filesystem is full: `df -h`"
     )
+    assert panel.status.text() == f"Attached “Disk Full”: {steps} steps added to Detect"
 
 
 def test_a_runbook_dropped_in_the_user_folder_appears(qtbot, panel) -> None:

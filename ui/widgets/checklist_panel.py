@@ -154,6 +154,10 @@ class ChecklistPanel(QWidget):
         layout.addLayout(buttons)
         self._update_buttons()
 
+    def set_local_time(self, local: bool) -> None:
+        self.model.local_time = local
+        self._fill()
+
     def shown_phase(self) -> Phase:
         return Phase(self.phase_combo.currentData())
 

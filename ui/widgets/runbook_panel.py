@@ -198,8 +198,14 @@ class RunbookPanel(QWidget):
         runbook = self.selected_runbook()
         if runbook is None:
             return
+
+        def attached(items: list[Any]) -> None:
+            phase = items[0].phase.label if items else "the current phase"
+            self.status.setText(f"Attached “{runbook.title}”: {len(items)} steps added to {phase}")
+
         self.controller.write(
-            lambda s, store, ref, author: s.attach_runbook(store, ref, runbook, author=author)
+            lambda s, store, ref, author: s.attach_runbook(store, ref, runbook, author=author),
+            on_done=attached,
         )
         self.status.setText(f"Attaching “{runbook.title}” to the current phase…")
 
