@@ -48,3 +48,7 @@ USER_KINDS: tuple[EntryKind, ...] = (
     EntryKind.OBSERVATION,
     EntryKind.HYPOTHESIS,
 )
+
+# Entries a person recorded through a structured command: they cannot be
+# reworded (their data would disagree), but a mistaken one can be deleted.
+DELETABLE_KINDS: tuple[EntryKind, ...] = (*USER_KINDS, EntryKind.ROLLBACK, EntryKind.HOTFIX)

@@ -142,3 +142,14 @@ def test_deploy_grammar(text: str, what: str, from_: str, to: str, note: str) ->
 def test_deploy_grammar_explains_a_missing_version(text: str) -> None:
     with pytest.raises(InvalidInputError, match="version"):
         parse_change(DeployKind.HOTFIX, text)
+
+
+def test_a_mistaken_rollback_can_be_deleted_and_leaves_the_list(store) -> None:
+    from commander.services.timeline import delete_entry, edit_entry
+
+    ref = declare(store)
+    entry = record_deploy(store, ref, parse_change(DeployKind.ROLLBACK, "to v1"), author="bo")
+    with pytest.raises(InvalidInputError, match="cannot be edited"):
+        edit_entry(store, entry.id, "bo", text="Rolled back to v2")
+    delete_entry(store, entry.id, "bo")
+    assert rollbacks_and_hotfixes(store, ref) == []
