@@ -34,7 +34,10 @@ PROG = "commander"
 
 # Modules that add subcommand groups (see commander.commands); imported when
 # the parser is built, which the window path never does.
-FEATURE_COMMANDS: tuple[str, ...] = ("commander.commands.reports",)
+FEATURE_COMMANDS: tuple[str, ...] = (
+    "commander.commands.response",
+    "commander.commands.reports",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,9 +209,13 @@ def _severity(store: Store, args: argparse.Namespace) -> int:
 
 
 def _phase(store: Store, args: argparse.Namespace) -> int:
+    from commander.commands.response import open_items_warning
     from commander.services.incidents import change_phase
 
+    warning = open_items_warning(store, args.ref)  # warns, never blocks
     change_phase(store, args.ref, args.phase, author=author_of(args))
+    if warning:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commander.domain.quick_entry import LogEntry, QuickEntry, SeverityChange
+from commander.domain.quick_entry import DeployEntry, LogEntry, QuickEntry, SeverityChange
 from commander.errors import CommanderError
 from commander.services.views import EntryView, IncidentDetail, IncidentSummary
 from commander.settings import Settings, save_settings
@@ -63,6 +63,10 @@ def _execute(store: Store, ref: str, parsed: QuickEntry, author: str) -> Any:
             occurred_at=parsed.occurred_at,
             pinned=parsed.pinned,
         )
+    if isinstance(parsed, DeployEntry):
+        from commander.services.deploys import record_deploy
+
+        return record_deploy(store, ref, parsed.change, author, occurred_at=parsed.occurred_at)
     if isinstance(parsed, SeverityChange):
         return core.change_severity(
             store, ref, parsed.severity, author=author, reason=parsed.reason
@@ -166,6 +170,7 @@ class MainWindow(QMainWindow):
         self.declare_action.setEnabled(False)
         self.local_time_action = local_time
         self.addActions([declare, focus_entry, quit_action])
+        self._build_response_actions()
         self._build_history_actions()
 
     def _build_history_actions(self) -> None:
@@ -176,6 +181,13 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&History")
         install_reports(self, menu)
         install_memory(self, menu)
+
+    def _build_response_actions(self) -> None:
+        """Severity/phase controls, checklist, roles and runbooks (ui/response.py)."""
+        from ui.response import ResponseController
+
+        self.response = ResponseController(self)
+        self.response.build_actions()
 
     # -- store ------------------------------------------------------------------------
     def open_store(self) -> None:
@@ -349,7 +361,7 @@ class MainWindow(QMainWindow):
             return
         store, ref = self.store, self.current.ref
         author = self.settings.author_or_default()
-        if not isinstance(parsed, LogEntry) and parsed.occurred_at is not None:
+        if not isinstance(parsed, LogEntry | DeployEntry) and parsed.occurred_at is not None:
             self.page.entry_failed("a time prefix cannot backdate /sev or /phase")
             return
         self.worker.submit(

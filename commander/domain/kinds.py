@@ -21,6 +21,13 @@ class EntryKind(StrEnum):
     DECLARED = "declared"
     SEVERITY = "severity"
     PHASE = "phase"
+    # Written by the response tools (checklist, roles, deploys, milestones, runbooks).
+    CHECKLIST = "checklist"
+    ROLE = "role"
+    ROLLBACK = "rollback"
+    HOTFIX = "hotfix"
+    MILESTONE = "milestone"
+    RUNBOOK = "runbook"
 
     @classmethod
     def parse_user_kind(cls, text: str) -> EntryKind:
@@ -41,3 +48,7 @@ USER_KINDS: tuple[EntryKind, ...] = (
     EntryKind.OBSERVATION,
     EntryKind.HYPOTHESIS,
 )
+
+# Entries a person recorded through a structured command: they cannot be
+# reworded (their data would disagree), but a mistaken one can be deleted.
+DELETABLE_KINDS: tuple[EntryKind, ...] = (*USER_KINDS, EntryKind.ROLLBACK, EntryKind.HOTFIX)

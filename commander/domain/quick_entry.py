@@ -6,6 +6,8 @@ Grammar (tokens are separated by whitespace; command names ignore case)::
     time   := HH:MM | HH:MM:SS | -5m | -1h30m | -90s | ISO 8601 (2026-11-27T10:05Z)
     sev    := ("/sev" | "/severity") SEVERITY [reason ...]   -> SeverityChange
     phase  := "/phase" PHASE                                 -> PhaseChange
+    deploy := ("/rollback" | "/hotfix") [WHAT] [FROM] -> TO [note ...]
+            | ("/rollback" | "/hotfix") [to] TO [note ...]   -> DeployEntry
     entry  := {flag} text {flag}                             -> LogEntry
     flag   := "/note" | "/action" | "/decision" | "/observation" | "/hypothesis" | "/pin"
 
@@ -16,6 +18,8 @@ Grammar (tokens are separated by whitespace; command names ignore case)::
 - ``/sev`` and ``/phase`` come first (after the time) and own the rest of the
   line: ``/sev`` takes P0-P4 and an optional free-text reason, ``/phase``
   exactly one phase name (detect, triage, mitigate, resolve, postmortem).
+- ``/rollback`` and ``/hotfix`` also come first and own the rest of the line
+  (grammar in ``commander.domain.deploys``); a time prefix backdates them.
 - Flags may lead and/or trail the text, in any order; at most one kind
   (default ``note``), ``/pin`` pins the entry.
 - A leading ``/word`` that is not a command is an error; ``//word`` logs
@@ -32,6 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TypeAlias
 
+from commander.domain.deploys import DeployChange, DeployKind, parse_change
 from commander.domain.kinds import USER_KINDS, EntryKind
 from commander.domain.phase import Phase
 from commander.domain.severity import Severity
@@ -60,7 +65,13 @@ class PhaseChange:
     occurred_at: datetime | None
 
 
-QuickEntry: TypeAlias = LogEntry | SeverityChange | PhaseChange
+@dataclass(frozen=True, slots=True)
+class DeployEntry:
+    change: DeployChange
+    occurred_at: datetime | None
+
+
+QuickEntry: TypeAlias = LogEntry | SeverityChange | PhaseChange | DeployEntry
 
 # Loose on purpose: anything that starts like a time is meant as one, so a typo
 # gets a hint instead of silently becoming the text of a note.
@@ -70,7 +81,8 @@ _KINDS = {f"/{kind.value}": kind for kind in USER_KINDS}
 _PIN = "/pin"
 _SEV = ("/sev", "/severity")
 _PHASE = "/phase"
-COMMANDS: tuple[str, ...] = (*_KINDS, _PIN, "/sev", _PHASE)
+_DEPLOYS = {f"/{kind.value}": kind for kind in DeployKind}
+COMMANDS: tuple[str, ...] = (*_KINDS, _PIN, "/sev", _PHASE, *_DEPLOYS)
 """Every command the bar understands, in the order a completer should offer them."""
 
 _SEVERITIES = ", ".join(Severity)
@@ -90,6 +102,8 @@ def parse_quick_entry(
         return _severity_change(args, occurred_at)
     if word.lower() == _PHASE:
         return _phase_change(args, occurred_at)
+    if word.lower() in _DEPLOYS:
+        return DeployEntry(parse_change(_DEPLOYS[word.lower()], args), occurred_at)
     return _log_entry(rest, occurred_at)
 
 
@@ -148,7 +162,7 @@ def _leading_flags(text: str) -> tuple[list[str], str]:
         if not word.startswith("/") or word == "/":
             return flags, text
         command = word.lower()
-        if command in _SEV or command == _PHASE:
+        if command in _SEV or command == _PHASE or command in _DEPLOYS:
             raise InvalidInputError(f"{word} must start the line and cannot follow other commands")
         if command not in _KINDS and command != _PIN:
             raise _unknown_command(word)

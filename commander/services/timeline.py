@@ -15,6 +15,7 @@ from sqlalchemy import Integer, Select, column, func, literal_column, select, ta
 from sqlalchemy.orm import Session
 
 from commander.domain import USER_KINDS, EntryKind
+from commander.domain.kinds import DELETABLE_KINDS
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.views import EntryView, RevisionView
@@ -31,6 +32,7 @@ from commander.store.orm import (
 # 64-bit number; it only has to be the same in every copy of the app).
 _VERSION_LOCK_KEY = 0x1C_0DE_7117E
 _USER_KIND_VALUES = frozenset(kind.value for kind in USER_KINDS)
+_DELETABLE_KIND_VALUES = frozenset(kind.value for kind in DELETABLE_KINDS)
 _SEARCH_INDEX = table(SEARCH_TABLE, column("rowid", Integer))
 SEARCH_LIMIT = 200
 
@@ -193,7 +195,7 @@ def delete_entry(
         if entry.deleted_at is not None:
             raise InvalidInputError(f"entry {entry_id} is already deleted")
         # Severity and phase entries are the record of the incident's changes.
-        if entry.kind not in _USER_KIND_VALUES:
+        if entry.kind not in _DELETABLE_KIND_VALUES:
             raise InvalidInputError("entries the app wrote cannot be deleted")
         _record_revision(session, entry, author, now)
         entry.deleted_at = now

@@ -7,7 +7,10 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from commander.store import schema
+from commander.store import (
+    orm_response,  # noqa: F401 - its tables are part of the schema
+    schema,
+)
 from commander.store.engine import open_store
 from commander.store.migrate import script_revisions
 from commander.store.orm import Base, in_orm_schema

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def install_reports(window: MainWindow, menu: QMenu) -> QAction:
-    action = QAction("&Reports…", window, shortcut=QKeySequence("Ctrl+Shift+R"))
+    action = QAction("&Reports…", window, shortcut=QKeySequence("Ctrl+Alt+R"))
     action.setEnabled(False)
     action.triggered.connect(lambda: show_reports(window))
     window.store_opened.connect(lambda: action.setEnabled(True))

@@ -1,16 +1,25 @@
-"""The line a commander reads at a glance: ref, title, severity, phase, clocks."""
+"""The line a commander reads at a glance: ref, title, severity, phase bar, roles, clocks.
+
+The severity badge and the roles line are buttons: they ask (through signals)
+for the severity dialog and the roles dialog; the window does the rest.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from commander.domain.when import format_duration, utc_now
 from commander.services.views import IncidentDetail
+from ui.widgets.phase_bar import PhaseBar
 
 
 class IncidentHeader(QWidget):
+    severity_requested = Signal()
+    roles_requested = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("incidentHeader")
@@ -18,15 +27,30 @@ class IncidentHeader(QWidget):
         self.ref_label = QLabel(objectName="incidentRef")
         self.title_label = QLabel(objectName="incidentTitle")
         self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.severity_badge = QLabel(objectName="severityBadge")
+        self.severity_badge = QToolButton(objectName="severityBadge")
+        self.severity_badge.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.severity_badge.clicked.connect(self.severity_requested)
+        self.severity_change = QToolButton(objectName="severityChange")
+        self.severity_change.setText("Change severity…")
+        self.severity_change.setAutoRaise(True)
+        self.severity_change.clicked.connect(self.severity_requested)
         self.phase_label = QLabel(objectName="phaseLabel")
+        self.phase_bar = PhaseBar()
+        self.roles_button = QToolButton(objectName="rolesLine")
+        self.roles_button.setAutoRaise(True)
+        self.roles_button.setText("Roles: nobody assigned yet (click to assign)")
+        self.roles_button.setToolTip("Assign roles or hand one over")
+        self.roles_button.clicked.connect(self.roles_requested)
         self.clock_label = QLabel(objectName="incidentClocks")
         layout = QGridLayout(self)
         layout.addWidget(self.ref_label, 0, 0)
         layout.addWidget(self.title_label, 0, 1)
-        layout.addWidget(self.severity_badge, 0, 2)
-        layout.addWidget(self.phase_label, 0, 3)
-        layout.addWidget(self.clock_label, 1, 0, 1, 4)
+        layout.addWidget(self.severity_badge, 0, 2, Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.severity_change, 1, 2, Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(self.phase_label, 1, 0)
+        layout.addWidget(self.phase_bar, 1, 1)
+        layout.addWidget(self.clock_label, 2, 0, 1, 2)
+        layout.addWidget(self.roles_button, 3, 0, 1, 3, Qt.AlignmentFlag.AlignLeft)
         layout.setColumnStretch(1, 1)
 
     def show_incident(self, incident: IncidentDetail) -> None:
@@ -36,13 +60,21 @@ class IncidentHeader(QWidget):
         self.title_label.setToolTip(incident.summary or incident.title)
         severity = incident.severity
         self.severity_badge.setText(f"{severity.value} {severity.label}")
-        self.severity_badge.setToolTip(severity.definition)
+        self.severity_badge.setToolTip(
+            f"{severity.value} {severity.label}: {severity.definition}. Click to change."
+        )
         self.severity_badge.setProperty("severity", severity.value)
         # A dynamic property only restyles after a re-polish.
         self.severity_badge.style().unpolish(self.severity_badge)
         self.severity_badge.style().polish(self.severity_badge)
         self.phase_label.setText(f"Phase: {incident.phase.label}")
+        self.phase_bar.show_phase(incident.phase)
         self.refresh_clocks()
+
+    def show_roles(self, summary: str) -> None:
+        self.roles_button.setText(
+            f"Roles: {summary}" if summary else "Roles: nobody assigned yet (click to assign)"
+        )
 
     def refresh_clocks(self, now: datetime | None = None) -> None:
         incident = self._incident
@@ -54,3 +86,4 @@ class IncidentHeader(QWidget):
             f"{format_duration(now - incident.severity_since)} in {incident.severity.value} · "
             f"{format_duration(now - incident.phase_since)} in {incident.phase.label}"
         )
+        self.phase_bar.refresh_clocks(now)

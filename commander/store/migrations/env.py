@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from commander.store import orm_response  # noqa: F401 - registers its tables on Base
 from commander.store.orm import Base, in_orm_schema
 
 connection = context.config.attributes.get("connection")

@@ -1,0 +1,225 @@
+"""The response tools in the window: severity, phase bar, checklist, roles."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QInputDialog
+
+from commander.domain import Phase, Severity
+from ui.dialogs import phase_warning
+from ui.dialogs.roles_dialog import RolesDialog
+from ui.dialogs.severity_dialog import SeverityDialog
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def shown(qtbot, window: MainWindow) -> MainWindow:
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        window.submit_declaration("Payments 5xx", Severity.P2, "")
+    panel = window.response.checklist_panel
+    qtbot.waitUntil(lambda: panel is not None and panel.model.rowCount() > 0, timeout=10_000)
+    return window
+
+
+def entry_texts(window: MainWindow) -> list[str]:
+    model = window.page.timeline_model
+    return [model.entry_at(row).text for row in range(model.rowCount())]
+
+
+def wait_for_entry(qtbot, window: MainWindow, text: str) -> None:
+    qtbot.waitUntil(lambda: text in entry_texts(window), timeout=10_000)
+
+
+def test_severity_dialog_shows_each_definition_and_logs_the_reason(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialog = SeverityDialog(Severity.P2)
+    qtbot.addWidget(dialog)
+    for severity, radio in dialog.radios.items():
+        assert severity.definition in radio.text()
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+
+    def choose_p0(self: SeverityDialog) -> int:
+        self.choose(Severity.P0, "card data lost")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(SeverityDialog, "exec", choose_p0)
+    shown.page.header.severity_badge.click()
+    header = shown.page.header
+    qtbot.waitUntil(lambda: header.severity_badge.text() == "P0 Critical", timeout=10_000)
+    assert header.severity_badge.property("severity") == "P0"
+    assert "in P0" in header.clock_label.text()
+    wait_for_entry(qtbot, shown, "Raised severity P2 → P0 (Critical): card data lost")
+
+
+def test_phase_bar_highlights_the_current_phase_and_times_each(qtbot, shown: MainWindow) -> None:
+    bar = shown.page.header.phase_bar
+    assert bar.current_phase() is Phase.DETECT
+    assert bar.buttons[Phase.DETECT].property("state") == "current"
+    assert bar.buttons[Phase.MITIGATE].property("state") == "future"
+    qtbot.waitUntil(lambda: bar.elapsed(Phase.DETECT) is not None, timeout=10_000)
+    assert bar.buttons[Phase.DETECT].text().startswith("Detect\n")
+    assert bar.buttons[Phase.RESOLVE].text() == "Resolve\n–"
+
+
+def test_leaving_a_phase_with_open_items_warns_and_can_stay(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[Phase, Phase, list[str]]] = []
+
+    def stay(_parent, leaving: Phase, going: Phase, items: list[str]) -> bool:
+        asked.append((leaving, going, items))
+        return False
+
+    monkeypatch.setattr(phase_warning, "confirm_leaving", stay)
+    shown.page.header.phase_bar.buttons[Phase.MITIGATE].click()
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    assert asked[0][:2] == (Phase.DETECT, Phase.MITIGATE)
+    assert asked[0][2] == [
+        "Monitoring alerts reviewed",
+        "User reports collected",
+        "Automated checks run",
+    ]
+    shown.worker.wait()
+    assert shown.current is not None and shown.current.phase is Phase.DETECT
+
+
+def test_moving_on_anyway_and_back(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(phase_warning, "confirm_leaving", lambda *_args: True)
+    bar = shown.page.header.phase_bar
+    bar.buttons[Phase.MITIGATE].click()
+    qtbot.waitUntil(lambda: bar.current_phase() is Phase.MITIGATE, timeout=10_000)
+    assert bar.buttons[Phase.DETECT].property("state") == "past"
+    assert bar.buttons[Phase.MITIGATE].property("state") == "current"
+    panel = shown.response.checklist_panel
+    qtbot.waitUntil(lambda: panel.shown_phase() is Phase.MITIGATE, timeout=10_000)
+    bar.buttons[Phase.TRIAGE].click()
+    qtbot.waitUntil(lambda: bar.current_phase() is Phase.TRIAGE, timeout=10_000)
+    wait_for_entry(qtbot, shown, "Moved back from Mitigate to Triage")
+
+
+def test_space_checks_the_selected_item(qtbot, shown: MainWindow) -> None:
+    panel = shown.response.checklist_panel
+    panel.list.setFocus()
+    panel.list.setCurrentIndex(panel.model.index(1))
+    qtbot.keyClick(panel.list, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: panel.model.item_at(1).checked, timeout=10_000)
+    assert panel.model.item_at(1).checked_by == "ana"
+    assert panel.progress.text() == "1/3 done"
+    wait_for_entry(qtbot, shown, "Checked “User reports collected” (Detect)")
+    qtbot.keyClick(panel.list, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not panel.model.item_at(1).checked, timeout=10_000)
+
+
+def test_add_item_and_not_applicable_with_reason(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel = shown.response.checklist_panel
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_args: ("Ask the CDN vendor", True))
+    panel.add_button.click()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 4, timeout=10_000)
+    assert panel.model.item_at(3).text == "Ask the CDN vendor"
+    panel.list.setCurrentIndex(panel.model.index(2))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_args: ("no such checks", True))
+    panel.na_button.click()
+    qtbot.waitUntil(lambda: panel.model.item_at(2).not_applicable, timeout=10_000)
+    index = panel.model.index(2)
+    assert "n/a: no such checks" in index.data()
+    assert index.data(Qt.ItemDataRole.CheckStateRole) is None
+    assert panel.na_button.text() == "Applicable again"
+
+
+def test_roles_dialog_assigns_and_hands_over(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = iter([{"ic": "Ana", "sme": "Cy, Di"}, {"ic": "Bo"}])
+
+    def fill(self: RolesDialog) -> int:
+        for role, text in next(names).items():
+            self.edits[next(r for r in self.edits if r.value == role)].setText(text)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RolesDialog, "exec", fill)
+    header = shown.page.header
+    qtbot.waitUntil(lambda: shown.response.state is not None, timeout=10_000)
+    header.roles_button.click()
+    qtbot.waitUntil(
+        lambda: header.roles_button.text() == "Roles: IC: Ana · SME: Cy, Di", timeout=10_000
+    )
+    header.roles_button.click()
+    qtbot.waitUntil(
+        lambda: header.roles_button.text() == "Roles: IC: Bo · SME: Cy, Di", timeout=10_000
+    )
+    wait_for_entry(qtbot, shown, "IC handed from Ana to Bo")
+
+
+def test_rollback_typed_in_the_quick_entry_bar_is_a_structured_entry(
+    qtbot, shown: MainWindow
+) -> None:
+    bar = shown.page.entry_bar
+    shown.focus_entry_bar()
+    qtbot.keyClicks(bar, "-2m /rollback api v1.4.3 -> v1.4.2 pool size")
+    with qtbot.waitSignal(shown.entry_logged, timeout=10_000) as logged:
+        qtbot.keyClick(bar, Qt.Key.Key_Return)
+    entry = logged.args[0]
+    assert (entry.kind, entry.text) == (
+        "rollback",
+        "Rolled back api from v1.4.3 to v1.4.2: pool size",
+    )
+    assert entry.data["from"] == "v1.4.3" and entry.data["to"] == "v1.4.2"
+    assert bar.text() == ""
+
+
+def test_correcting_the_mitigated_time_is_logged(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.dialogs.milestone_dialog import MilestoneDialog
+
+    def correct(self: MilestoneDialog) -> int:
+        assert self.milestone == "mitigated" and self.current_label.text() == "unset"
+        self.time_edit.setText("not a time")
+        self._check_and_accept()
+        assert self.problem.isVisibleTo(self)  # explained, dialog stays open
+        self.time_edit.setText("-1m")
+        self.reason_edit.setText("rollback landed")
+        self._check_and_accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(MilestoneDialog, "exec", correct)
+    shown.response.ask_milestone()
+    qtbot.waitUntil(lambda: shown.current.mitigated_at is not None, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: any(
+            t.startswith("Mitigated time changed from unset to") for t in entry_texts(shown)
+        ),
+        timeout=10_000,
+    )
+
+
+def test_a_broken_user_checklist_file_is_named_in_the_panel(qtbot, window: MainWindow) -> None:
+    from commander.services.checklist_templates import user_template_file
+
+    path = user_template_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"phases": {"detect": ["a",]}}', encoding="utf-8")
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        window.submit_declaration("Broken template", Severity.P3, "")
+    panel = window.response.checklist_panel
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=10_000)  # the shipped items
+    assert panel.problem.isVisibleTo(panel)
+    assert "not valid JSON (line 1" in panel.problem.text() and str(path) in panel.problem.text()
+
+
+def test_the_panel_follows_the_phase_but_keeps_a_phase_picked_by_hand(
+    qtbot, shown: MainWindow
+) -> None:
+    panel = shown.response.checklist_panel
+    panel.phase_combo.setCurrentIndex(Phase.POSTMORTEM.order)
+    assert panel.model.item_at(0).text == "Write the timeline of events"
+    before = shown.response.state
+    shown.response.reload()
+    qtbot.waitUntil(lambda: shown.response.state is not before, timeout=10_000)
+    assert panel.shown_phase() is Phase.POSTMORTEM

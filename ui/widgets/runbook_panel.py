@@ -1,0 +1,254 @@
+"""Runbooks beside the timeline: search, read (Markdown), copy a command, attach, write.
+
+The library is read on the worker; the user's folder is watched, so a runbook
+saved from here or dropped in by hand appears without a restart.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QFileSystemWatcher,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commander.domain.runbooks import Runbook
+
+if TYPE_CHECKING:
+    from commander.services.runbooks import RunbookLibrary
+    from ui.response import ResponseController
+
+_Index = QModelIndex | QPersistentModelIndex
+COPY_HINT = "Click a command to copy it."
+# An inline code span in markdown's HTML (code blocks are <pre><code>, left alone).
+_INLINE_CODE = re.compile(r"(?<!<pre>)<code>(.*?)</code>", re.DOTALL)
+
+
+def render_runbook(text: str) -> tuple[str, list[str]]:
+    """Markdown to HTML in which each inline code span is a copy link; and the commands."""
+    # Imported on first view, not at start-up; the extension by class so a
+    # bundle's import analysis sees it (markdown loads extensions by name).
+    import markdown
+    from markdown.extensions.fenced_code import FencedCodeExtension
+
+    commands: list[str] = []
+
+    def linked(match: re.Match[str]) -> str:
+        commands.append(html.unescape(match.group(1)))
+        number = len(commands) - 1
+        return f'<a href="copy:{number}" title="Copy"><code>{match.group(1)}</code></a>'
+
+    body = markdown.markdown(text, extensions=[FencedCodeExtension()])
+    return _INLINE_CODE.sub(linked, body), commands
+
+
+class RunbookListModel(QAbstractListModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._runbooks: list[Runbook] = []
+
+    def set_runbooks(self, runbooks: list[Runbook]) -> None:
+        self.beginResetModel()
+        self._runbooks = list(runbooks)
+        self.endResetModel()
+
+    def runbook_at(self, row: int) -> Runbook:
+        return self._runbooks[row]
+
+    def row_of(self, name: str) -> int:
+        names = [runbook.name for runbook in self._runbooks]
+        return names.index(name) if name in names else -1
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._runbooks)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._runbooks):
+            return None
+        runbook = self._runbooks[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return runbook.title + ("  (yours)" if runbook.user else "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{runbook.name}.md · {len(runbook.steps)} numbered steps"
+        return None
+
+
+class RunbookPanel(QWidget):
+    def __init__(self, controller: ResponseController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("runbookPanel")
+        self.controller = controller
+        self.library: RunbookLibrary | None = None
+        self.commands: list[str] = []
+        self.search = QLineEdit(placeholderText="Search runbooks (every word)…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _text: self._filter())
+        self.model = RunbookListModel(self)
+        self.list = QListView(objectName="runbookList")
+        self.list.setModel(self.model)
+        self.list.selectionModel().currentChanged.connect(lambda *_: self._show_selected())
+        self.viewer = QTextBrowser(objectName="runbookViewer")
+        self.viewer.setOpenLinks(False)
+        self.viewer.anchorClicked.connect(self._on_link)
+        self.status = QLabel(objectName="runbookStatus", wordWrap=True)
+        self.attach_button = QPushButton("Attach to incident")
+        self.attach_button.setToolTip("Numbered steps become checklist items of the current phase")
+        self.attach_button.clicked.connect(self.attach_selected)
+        self.new_button = QPushButton("New runbook…")
+        self.new_button.clicked.connect(self.ask_new_runbook)
+        self.draft_button = QPushButton("Draft from incident…")
+        self.draft_button.setToolTip("A runbook whose steps are this incident's actions and fixes")
+        self.draft_button.clicked.connect(self.draft_from_incident)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.list)
+        split.addWidget(self.viewer)
+        split.setSizes([140, 400])
+        buttons = QHBoxLayout()
+        for button in (self.attach_button, self.new_button, self.draft_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.directoryChanged.connect(lambda _path: self.reload())
+        self.watcher.fileChanged.connect(lambda _path: self.reload())
+        self.reload()
+
+    # -- the library --------------------------------------------------------------------
+    def reload(self) -> None:
+        self.controller.window.worker.submit(_load_library, self._on_loaded)
+
+    def _on_loaded(self, result: tuple[RunbookLibrary, str]) -> None:
+        self.library, folder = result
+        if folder not in self.watcher.directories():
+            self.watcher.addPath(folder)
+        files = [str(p) for p in _user_files(folder)]
+        stale = [f for f in self.watcher.files() if f not in files]
+        if stale:
+            self.watcher.removePaths(stale)
+        # Watch each file too: an edit in place does not change the folder.
+        unwatched = [f for f in files if f not in self.watcher.files()]
+        if unwatched:
+            self.watcher.addPaths(unwatched)
+        problems = "; ".join(self.library.problems)
+        self.status.setText(f"Skipped: {problems}" if problems else COPY_HINT)
+        self._filter()
+
+    def _filter(self) -> None:
+        if self.library is None:
+            return
+        selected = self.selected_runbook()
+        self.model.set_runbooks(self.library.search(self.search.text()))
+        row = self.model.row_of(selected.name) if selected else -1
+        if self.model.rowCount():
+            self.list.setCurrentIndex(self.model.index(max(row, 0)))
+        else:
+            self.viewer.setHtml("<p>No runbook contains every word.</p>")
+        self._show_selected()
+
+    def selected_runbook(self) -> Runbook | None:
+        index = self.list.currentIndex()
+        return self.model.runbook_at(index.row()) if index.isValid() else None
+
+    def select(self, name: str) -> None:
+        row = self.model.row_of(name)
+        if row >= 0:
+            self.list.setCurrentIndex(self.model.index(row))
+
+    def _show_selected(self) -> None:
+        runbook = self.selected_runbook()
+        self.attach_button.setEnabled(runbook is not None and bool(runbook.steps))
+        if runbook is None:
+            return
+        body, self.commands = render_runbook(runbook.text)
+        self.viewer.setHtml(body)
+
+    # -- actions ------------------------------------------------------------------------
+    def _on_link(self, url: QUrl) -> None:
+        if url.scheme() == "copy":
+            command = self.commands[int(url.path())]
+            QGuiApplication.clipboard().setText(command)
+            self.status.setText(f"Copied: {command}")
+        elif url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
+
+    def attach_selected(self) -> None:
+        runbook = self.selected_runbook()
+        if runbook is None:
+            return
+
+        def attached(items: list[Any]) -> None:
+            phase = items[0].phase.label if items else "the current phase"
+            self.status.setText(f"Attached “{runbook.title}”: {len(items)} steps added to {phase}")
+
+        self.controller.write(
+            lambda s, store, ref, author: s.attach_runbook(store, ref, runbook, author=author),
+            on_done=attached,
+        )
+        self.status.setText(f"Attaching “{runbook.title}” to the current phase…")
+
+    def ask_new_runbook(self) -> None:
+        from commander.domain.runbooks import new_runbook_text
+
+        title, ok = QInputDialog.getText(self, "New runbook", "Title:")
+        if ok and title.strip():
+            self.edit_and_save(new_runbook_text(title))
+
+    def draft_from_incident(self) -> None:
+        store, current = self.controller.window.store, self.controller.window.current
+        if store is None or current is None:
+            return
+        ref = current.ref
+        self.controller.window.worker.submit(
+            lambda: _draft(store, ref), lambda text: self.edit_and_save(text)
+        )
+
+    def edit_and_save(self, text: str) -> None:
+        from ui.dialogs.runbook_editor import RunbookEditor
+
+        editor = RunbookEditor(text, self)
+        if editor.exec() == RunbookEditor.DialogCode.Accepted and editor.saved_path:
+            self.status.setText(f"Saved {editor.saved_path}")
+            self.reload()
+
+
+def _load_library() -> tuple[RunbookLibrary, str]:
+    from commander.services.runbooks import load_library, user_folder
+
+    folder = user_folder()
+    folder.mkdir(parents=True, exist_ok=True)  # so it can be watched before the first save
+    return load_library(), str(folder)
+
+
+def _user_files(folder: str) -> list[Any]:
+    from pathlib import Path
+
+    return sorted(Path(folder).glob("*.md"))
+
+
+def _draft(store: Any, ref: str) -> str:
+    from commander.services.runbooks import draft_from_incident
+
+    return str(draft_from_incident(store, ref))
