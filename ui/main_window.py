@@ -296,14 +296,20 @@ class MainWindow(QMainWindow):
             self._pending_ref = ref
             return
         store = self.store
-        self.worker.submit(lambda: _core().load_incident(store, ref), self._show_incident)
+        timeline_filter = self._page.filter_for(ref) if self._page is not None else None
+        self.worker.submit(
+            lambda: _core().load_incident(store, ref, timeline_filter),
+            self._show_incident,
+        )
 
     @property
     def page(self) -> IncidentPage:
         if self._page is None:
             from ui.widgets.incident_page import IncidentPage
 
-            self._page = IncidentPage(self.settings.show_local_time)
+            self._page = IncidentPage(
+                self.settings.show_local_time, worker=self.worker, store=self.store
+            )
             self._page.entry_submitted.connect(self.log_entry)
             self._page.edit_submitted.connect(self.correct_entry)
             self._page.delete_requested.connect(self.delete_entry)
@@ -312,9 +318,10 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(self._page)
         return self._page
 
-    def _show_incident(self, incident: IncidentDetail) -> None:
+    def _show_incident(self, loaded: tuple[IncidentDetail, Any]) -> None:
+        incident, timeline_page = loaded  # the newest page of its timeline
         self.current = incident
-        self.page.show_incident(incident)
+        self.page.show_incident(incident, timeline_page)
         self._cursor = self.page.timeline_model.latest_version()
         self.pages.setCurrentWidget(self.page)
         self.setWindowTitle(f"{incident.ref} {incident.title} — Incident Commander")
