@@ -46,7 +46,11 @@ def load_incident(
     (shown struck); older pages are read as the reader scrolls up."""
     detail = get_incident(store, ref, with_timeline=False)
     page = read_timeline_page(
-        store, detail.id, limit=FIRST_PAGE_SIZE, timeline_filter=timeline_filter or NO_FILTER
+        store,
+        detail.id,
+        limit=FIRST_PAGE_SIZE,
+        timeline_filter=timeline_filter or NO_FILTER,
+        with_counts=False,  # the rows paint first; the page asks for the counts next
     )
     return replace(detail, timeline=page.entries), page
 

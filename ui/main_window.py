@@ -315,6 +315,7 @@ class MainWindow(QMainWindow):
             self._page.delete_requested.connect(self.delete_entry)
             self._page.restore_requested.connect(self.restore_entry)
             self._page.history_requested.connect(self.show_history)
+            self._page.entry_edit_submitted.connect(self.save_entry_edit)
             self.pages.addWidget(self._page)
         return self._page
 
@@ -379,6 +380,14 @@ class MainWindow(QMainWindow):
             ),
             lambda entry: self._on_entry_changed(entry, typed),
             self._on_entry_failed,
+        )
+
+    def save_entry_edit(self, entry_id: int, changes: dict[str, Any]) -> None:
+        """Save what the edit dialog changed; the old version goes to the entry's history."""
+        store, author = self._require_store(), self.settings.author_or_default()
+        self.worker.submit(
+            lambda: _core().edit_entry(store, entry_id, author, **changes),
+            self._on_entry_changed,
         )
 
     def delete_entry(self, entry_id: int) -> None:

@@ -102,6 +102,12 @@ def log_entry(
     if not text.strip():
         raise InvalidInputError("an entry needs some text")
     now = now or utc_now()
+    if store.is_sqlite:
+        from commander.services.timeline_fast import log_entry_sqlite
+
+        return log_entry_sqlite(
+            store, ref, text, author, kind, occurred_at or now, now, pinned=pinned
+        )
     with store.write() as session:
         incident = load_incident(session, ref)
         entry = add_entry(

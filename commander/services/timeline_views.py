@@ -42,7 +42,7 @@ class TimelineCounts:
 class TimelinePage:
     entries: tuple[EntryView, ...]  # oldest first
     has_older: bool  # more matching entries before the first one
-    counts: TimelineCounts
+    counts: TimelineCounts | None  # None when not asked for (they cost a scan)
     # The incident's highest entry version: where the change feed picks up.
     latest_version: int = 0
 

@@ -33,6 +33,11 @@ _CELL_LIMIT = 500
 
 
 _Key = tuple[datetime, int]
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ROLES_ANSWERED = frozenset({_DISPLAY, _FONT, _FOREGROUND, _TOOLTIP, int(EntryRole)})
 
 
 def _key(entry: EntryView) -> _Key:
@@ -42,9 +47,13 @@ def _key(entry: EntryView) -> _Key:
 class TimelineModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[EntryView] = []
-        self._keys: list[_Key] = []  # parallel to _rows, sorted
-        self._key_of: dict[int, _Key] = {}
+        self._struck = QFont()
+        self._struck.setStrikeOut(True)  # deleted entries stay visible, struck through
+        self._greyed = QColor("#9e9e9e")
+        self._rows: list[EntryView] = []  # sorted by (occurred_at, id)
+        # id -> when it happened, as held: with the id, where to binary-search for it.
+        # (No parallel list of keys: at 100,000 rows every object per row counts.)
+        self._time_of: dict[int, datetime] = {}
         self._has_older = False
         self._latest_version = 0
         self._local_time = False
@@ -66,32 +75,32 @@ class TimelineModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Called for every role of every visible cell on each repaint: the roles
+        # that mean nothing here are answered first, and cheaply.
+        if role not in _ROLES_ANSWERED or not index.isValid():
             return None
-        entry = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        row = index.row()
+        if not 0 <= row < len(self._rows):
+            return None
+        entry = self._rows[row]
+        if role == _DISPLAY:
+            column = index.column()
             if column == TIME:
                 return format_clock(entry.occurred_at, self._local_time)
             if column == AUTHOR:
                 return entry.author
             if column == KIND:
                 return ("★ " if entry.pinned else "") + entry.kind
-            if column == TEXT:
-                first_line = entry.text.split("\n", 1)[0]
-                return first_line[:_CELL_LIMIT]
-        if role == Qt.ItemDataRole.ToolTipRole and column == TEXT:
-            return entry.text[:2_000]
-        if role == Qt.ItemDataRole.FontRole and entry.deleted_at is not None:
-            font = QFont()
-            font.setStrikeOut(True)  # deleted entries stay visible, struck through
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole and entry.deleted_at is not None:
-            return QColor("#9e9e9e")
-        if role == EntryRole:
-            return entry
-        return None
+            # Slice before splitting: a 1 MB paste is not copied on every repaint.
+            return entry.text[:_CELL_LIMIT].split("\n", 1)[0]
+        if role == _FONT:
+            return self._struck if entry.deleted_at is not None else None
+        if role == _FOREGROUND:
+            return self._greyed if entry.deleted_at is not None else None
+        if role == _TOOLTIP:
+            return entry.text[:2_000] if index.column() == TEXT else None
+        return entry  # EntryRole
 
     # -- loading ------------------------------------------------------------------------
     def set_entries(self, entries: list[EntryView] | tuple[EntryView, ...]) -> None:
@@ -103,13 +112,13 @@ class TimelineModel(QAbstractTableModel):
     def set_page(self, page: TimelinePage) -> None:
         """Show the newest page of a (maybe filtered) timeline; older pages come later."""
         self._reset(list(page.entries), has_older=page.has_older, latest=page.latest_version)
-        self.set_counts(page.counts.total, page.counts.shown)
+        if page.counts is not None:
+            self.set_counts(page.counts.total, page.counts.shown)
 
     def _reset(self, rows: list[EntryView], *, has_older: bool, latest: int) -> None:
         self.beginResetModel()
         self._rows = rows
-        self._keys = [_key(row) for row in rows]
-        self._key_of = {row.id: key for row, key in zip(rows, self._keys, strict=True)}
+        self._time_of = {row.id: row.occurred_at for row in rows}
         self._has_older = has_older
         self._latest_version = max(latest, max((r.version for r in rows), default=0))
         self.endResetModel()
@@ -122,7 +131,7 @@ class TimelineModel(QAbstractTableModel):
 
     def oldest_key(self) -> _Key | None:
         """Where the next older page starts (exclusive)."""
-        return self._keys[0] if self._keys else None
+        return _key(self._rows[0]) if self._rows else None
 
     def prepend_older(self, entries: tuple[EntryView, ...], has_older: bool) -> int:
         """Put an older page above the rows held; returns how many rows were added."""
@@ -130,7 +139,7 @@ class TimelineModel(QAbstractTableModel):
         fresh = [
             e
             for e in entries
-            if e.id not in self._key_of and (boundary is None or _key(e) < boundary)
+            if e.id not in self._time_of and (boundary is None or _key(e) < boundary)
         ]
         self._has_older = has_older
         if not fresh:
@@ -138,8 +147,7 @@ class TimelineModel(QAbstractTableModel):
         fresh.sort(key=_key)
         self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
         self._rows[0:0] = fresh
-        self._keys[0:0] = [_key(e) for e in fresh]
-        self._key_of.update((e.id, _key(e)) for e in fresh)
+        self._time_of.update((e.id, e.occurred_at) for e in fresh)
         self._latest_version = max(self._latest_version, max(e.version for e in fresh))
         self.endInsertRows()
         return len(fresh)
@@ -155,19 +163,18 @@ class TimelineModel(QAbstractTableModel):
         self._latest_version = max(self._latest_version, entry.version)
         row = self.row_of(entry.id)
         if row >= 0:
-            if self._keys[row] == _key(entry):
+            if self._rows[row].occurred_at == entry.occurred_at:
                 self._rows[row] = entry
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
                 return row
             self._remove_row(row)  # its time was corrected: it moves
         key = _key(entry)
-        if self._has_older and self._keys and key < self._keys[0]:
+        if self._has_older and self._rows and key < _key(self._rows[0]):
             return -1
-        position = bisect.bisect_right(self._keys, key)
+        position = bisect.bisect_right(self._rows, key, key=_key)
         self.beginInsertRows(QModelIndex(), position, position)
         self._rows.insert(position, entry)
-        self._keys.insert(position, key)
-        self._key_of[entry.id] = key
+        self._time_of[entry.id] = entry.occurred_at
         self.endInsertRows()
         return position
 
@@ -192,19 +199,22 @@ class TimelineModel(QAbstractTableModel):
 
     def _remove_row(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[row]
-        del self._key_of[self._keys.pop(row)[1]]
+        del self._time_of[self._rows.pop(row).id]
         self.endRemoveRows()
 
     # -- lookups --------------------------------------------------------------------------
     def row_of(self, entry_id: int) -> int:
-        key = self._key_of.get(entry_id)
-        if key is None:
+        occurred_at = self._time_of.get(entry_id)
+        if occurred_at is None:
             return -1
-        return bisect.bisect_left(self._keys, key)
+        return bisect.bisect_left(self._rows, (occurred_at, entry_id), key=_key)
 
     def latest_version(self) -> int:
         return self._latest_version
+
+    @property
+    def local_time(self) -> bool:
+        return self._local_time
 
     def set_local_time(self, local: bool) -> None:
         self._local_time = local

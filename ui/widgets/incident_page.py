@@ -37,6 +37,7 @@ from ui.widgets.timeline_filter import TimelineFilterBar
 if TYPE_CHECKING:
     from ui.workers import Worker
 
+_EDIT_KEYS = (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # Rows fetched each time the reader reaches the top of what is loaded.
 OLDER_PAGE_SIZE = 500
 
@@ -63,6 +64,8 @@ class IncidentPage(QWidget):
     delete_requested = Signal(int)
     restore_requested = Signal(int)
     history_requested = Signal(int)
+    # (entry id, the changed fields as edit_entry keywords) from the edit dialog
+    entry_edit_submitted = Signal(int, object)
 
     def __init__(
         self,
@@ -169,7 +172,11 @@ class IncidentPage(QWidget):
         self._fetching_older = False
         self.timeline_model.set_page(page)
         self.timeline_view.scrollToBottom()
-        self._show_counts()
+        if page.counts is None:
+            self.filter_bar.shown_label.setText("counting…")
+            self._refresh_counts()
+        else:
+            self._show_counts()
         QTimer.singleShot(0, self._fill_viewport)
 
     def _on_filter_changed(self, timeline_filter: TimelineFilter) -> None:
@@ -219,18 +226,16 @@ class IncidentPage(QWidget):
         if generation != self._generation:
             return
         self._fetching_older = False
-        bar = self.timeline_view.verticalScrollBar()
-        value = bar.value()
-        added = self.timeline_model.prepend_older(page.entries, page.has_older)
-        if added:
-            # Keep the rows the reader was looking at in place.
-            self.timeline_view.updateGeometries()
-            step = self.timeline_view.verticalHeader().defaultSectionSize()
-            per_item = (
-                self.timeline_view.verticalScrollMode()
-                == QAbstractItemView.ScrollMode.ScrollPerItem
-            )
-            bar.setValue(value + (added if per_item else added * step))
+        view, model = self.timeline_view, self.timeline_model
+        top_row = view.rowAt(0)
+        top_id = model.entry_at(top_row).id if top_row >= 0 else None
+        added = model.prepend_older(page.entries, page.has_older)
+        if added and top_id is not None:
+            # Keep the row the reader was looking at where it was.
+            # (The scroll range catches up with the new rows only after a layout.)
+            view.updateGeometries()
+            hint = QAbstractItemView.ScrollHint.PositionAtTop
+            view.scrollTo(model.index(model.row_of(top_id), TEXT), hint)
         QTimer.singleShot(0, self._fill_viewport)
 
     def _older_failed(self, error: BaseException) -> None:
@@ -275,10 +280,20 @@ class IncidentPage(QWidget):
         if self.filter_bar.current_filter().active:
             self._apply_filtered([entry], follow=True)
             return
-        row = self.timeline_model.add_entry(entry)
+        model = self.timeline_model
+        is_new = model.row_of(entry.id) < 0
+        row = model.add_entry(entry)
         if row >= 0:
-            self.timeline_view.scrollTo(self.timeline_model.index(row, TEXT))
-        self._after_change([entry])
+            self.timeline_view.scrollTo(model.index(row, TEXT))
+        if is_new:
+            # Just written here: one more entry, no need to ask the store. (A worker
+            # job now would also compete with this handler for the GIL.)
+            model.set_counts(model.total_count + 1, model.shown_count + 1)
+            self._show_counts()
+        else:
+            self._refresh_counts()
+        if self.filter_bar.author_combo.findText(entry.author) < 0:
+            QTimer.singleShot(0, self._load_authors)
 
     def apply_changes(self, entries: list[EntryView]) -> None:
         if self.filter_bar.current_filter().active:
@@ -380,6 +395,9 @@ class IncidentPage(QWidget):
             self.entry_bar.clear()
             self.hint.hide()
             return True
+        if watched is self.timeline_view and key in _EDIT_KEYS:
+            self.edit_selected()
+            return True
         if watched is self.timeline_view and key == Qt.Key.Key_Delete:
             entry = self.selected_entry()
             if entry is not None:
@@ -411,8 +429,27 @@ class IncidentPage(QWidget):
             return
         menu = QMenu(self)
         if entry.deleted_at is None:
+            edit = menu.addAction("Edit entry…", self.edit_selected)
+            edit.setShortcut(QKeySequence(Qt.Key.Key_F2))  # shown; the view handles the key
             menu.addAction("Delete entry", lambda: self.delete_requested.emit(entry.id))
         else:
             menu.addAction("Restore entry", lambda: self.restore_requested.emit(entry.id))
         menu.addAction("Show history…", lambda: self.history_requested.emit(entry.id))
         menu.exec(self.timeline_view.viewport().mapToGlobal(position))
+
+    def edit_selected(self) -> None:
+        """F2 or Enter on a row: edit its text (several lines), time, kind and pin."""
+        from ui.dialogs.entry_dialog import EntryDialog
+
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        if entry.deleted_at is not None:
+            self.show_hint("that entry is deleted: restore it (context menu) before editing")
+            return
+        dialog = EntryDialog(entry, self.timeline_model.local_time, self)
+        if dialog.exec() != EntryDialog.DialogCode.Accepted:
+            return
+        changes = dialog.changes()
+        if changes:  # OK without a change saves nothing (and writes no history)
+            self.entry_edit_submitted.emit(entry.id, changes)
