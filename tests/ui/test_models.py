@@ -11,7 +11,7 @@ from commander.domain import Phase, Severity
 from commander.services.timeline_views import TimelineCounts, TimelinePage
 from commander.services.views import EntryView, IncidentSummary
 from ui.models.incident_list import IncidentListModel
-from ui.models.timeline import TEXT, TIME, TimelineModel
+from ui.models.timeline import KIND, TEXT, TIME, TimelineModel
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
@@ -90,3 +90,10 @@ def test_changes_move_edit_and_filter_rows() -> None:
     model.apply_changes([deleted, entry(3, 20, "c2")], matching=frozenset({2}))
     assert model.rowCount() == 2 and model.row_of(3) == -1
     assert model.index(model.row_of(2), TEXT).data(Qt.ItemDataRole.FontRole).strikeOut()
+
+
+def test_kinds_carry_a_colour_swatch() -> None:
+    model = TimelineModel()
+    model.set_entries([entry(1, 0)])
+    assert model.index(0, KIND).data(Qt.ItemDataRole.DecorationRole).name() == "#9e9e9e"
+    assert model.index(0, TEXT).data(Qt.ItemDataRole.DecorationRole) is None

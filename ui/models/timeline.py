@@ -37,7 +37,19 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_ROLES_ANSWERED = frozenset({_DISPLAY, _FONT, _FOREGROUND, _TOOLTIP, int(EntryRole)})
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ROLES_ANSWERED = frozenset({_DISPLAY, _FONT, _FOREGROUND, _TOOLTIP, _DECORATION, int(EntryRole)})
+# A colour swatch beside each kind, so kinds can be told apart at a glance.
+KIND_COLOURS = {
+    "note": "#9e9e9e",
+    "action": "#1e88e5",
+    "decision": "#8e24aa",
+    "observation": "#43a047",
+    "hypothesis": "#fb8c00",
+    "declared": "#e53935",
+    "severity": "#e53935",
+    "phase": "#546e7a",
+}
 
 
 def _key(entry: EntryView) -> _Key:
@@ -50,6 +62,7 @@ class TimelineModel(QAbstractTableModel):
         self._struck = QFont()
         self._struck.setStrikeOut(True)  # deleted entries stay visible, struck through
         self._greyed = QColor("#9e9e9e")
+        self._kind_colours = {kind: QColor(value) for kind, value in KIND_COLOURS.items()}
         self._rows: list[EntryView] = []  # sorted by (occurred_at, id)
         # id -> when it happened, as held: with the id, where to binary-search for it.
         # (No parallel list of keys: at 100,000 rows every object per row counts.)
@@ -98,6 +111,8 @@ class TimelineModel(QAbstractTableModel):
             return self._struck if entry.deleted_at is not None else None
         if role == _FOREGROUND:
             return self._greyed if entry.deleted_at is not None else None
+        if role == _DECORATION:
+            return self._kind_colours.get(entry.kind) if index.column() == KIND else None
         if role == _TOOLTIP:
             return entry.text[:2_000] if index.column() == TEXT else None
         return entry  # EntryRole
