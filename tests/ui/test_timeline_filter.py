@@ -135,6 +135,21 @@ def test_an_entry_logged_here_while_filtered_shows_only_if_it_matches(
     assert texts(opened)[-1] == "failover done" and "just a note" not in texts(opened)
 
 
+def test_up_says_when_the_last_entry_is_hidden_by_the_filter(
+    qtbot, window: MainWindow, opened: IncidentPage
+) -> None:
+    opened.filter_bar.pinned_button.click()
+    qtbot.waitUntil(lambda: len(texts(opened)) == 2)
+    window.focus_entry_bar()
+    qtbot.keyClicks(opened.entry_bar, "not pinned")
+    with qtbot.waitSignal(window.entry_logged, timeout=10_000):
+        qtbot.keyClick(opened.entry_bar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.worker.busy())
+    qtbot.keyClick(opened.entry_bar, Qt.Key.Key_Up)
+    assert "hidden by the filter" in opened.hint.text()
+    assert opened.entry_bar.text() == ""
+
+
 @SHOWN
 def test_older_entries_are_fetched_when_scrolling_to_the_top(
     qtbot, window: MainWindow, db_path: Path, monkeypatch: pytest.MonkeyPatch

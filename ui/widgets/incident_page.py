@@ -409,7 +409,12 @@ class IncidentPage(QWidget):
         """Up in an empty bar: bring back the last entry logged here, to correct it."""
         row = -1 if self._last_logged is None else self.timeline_model.row_of(self._last_logged)
         if row < 0:
-            self.show_hint("nothing logged from this window yet to correct")
+            filtering = self.filter_bar.current_filter().active
+            self.show_hint(
+                "your last entry is hidden by the filter: clear it to correct the entry"
+                if filtering and self._last_logged is not None
+                else "nothing logged from this window yet to correct"
+            )
             return
         entry = self.timeline_model.entry_at(row)
         if "\n" in entry.text:
