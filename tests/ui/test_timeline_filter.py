@@ -175,3 +175,19 @@ def test_older_entries_are_fetched_when_scrolling_to_the_top(
         assert bar.value() > bar.minimum()  # the rows being read stay in view
     assert texts(page)[1:] == [f"entry {n:02}" for n in range(1, 31)]
     assert not page.timeline_model.has_older()
+
+
+def test_tab_walks_from_the_search_through_the_filters_to_the_timeline(
+    opened: IncidentPage,
+) -> None:
+    bar = opened.filter_bar
+    seen, widget = [], bar.search
+    for _ in range(20):
+        widget = widget.nextInFocusChain()
+        seen.append(widget)
+    assert seen.index(bar.kind_buttons["note"]) < seen.index(bar.pinned_button)
+    assert seen.index(bar.pinned_button) < seen.index(bar.author_combo)
+    # Straight from the last filter to the timeline, then the bar; not via the header.
+    after_clear = seen[seen.index(bar.clear_button) + 1 :]
+    focusable = [w for w in after_clear if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+    assert focusable[:2] == [opened.timeline_view, opened.entry_bar]

@@ -138,6 +138,12 @@ class IncidentPage(QWidget):
         layout.addWidget(self.body, 1)
         layout.addWidget(self.entry_bar)
         layout.addWidget(self.hint)
+        # Tab walks the page top to bottom: filters, then the timeline, then the bar.
+        bar = self.filter_bar
+        chain = [bar.search, *bar.kind_buttons.values(), bar.pinned_button, bar.author_combo]
+        chain += [bar.clear_button, self.timeline_view, self.entry_bar]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def add_side_panel(self, panel: QWidget, title: str) -> None:
         """Show a feature's panel as a tab beside the timeline."""
