@@ -68,6 +68,7 @@ def read_timeline_page(
                 else None
             ),
             latest_version=_latest_version(session, incident_id),
+            timeline_filter=timeline_filter,
         )
 
 

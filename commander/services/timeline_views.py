@@ -45,6 +45,7 @@ class TimelinePage:
     counts: TimelineCounts | None  # None when not asked for (they cost a scan)
     # The incident's highest entry version: where the change feed picks up.
     latest_version: int = 0
+    timeline_filter: TimelineFilter = NO_FILTER  # what it was read with
 
 
 def search_words(query: str) -> list[str]:

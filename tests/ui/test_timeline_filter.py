@@ -191,3 +191,14 @@ def test_tab_walks_from_the_search_through_the_filters_to_the_timeline(
     after_clear = seen[seen.index(bar.clear_button) + 1 :]
     focusable = [w for w in after_clear if w.focusPolicy() & Qt.FocusPolicy.TabFocus]
     assert focusable[:2] == [opened.timeline_view, opened.entry_bar]
+
+
+def test_a_page_read_before_the_filter_changed_is_read_again(
+    qtbot, window: MainWindow, opened: IncidentPage
+) -> None:
+    opened.filter_bar.kind_buttons["action"].click()
+    qtbot.waitUntil(lambda: len(texts(opened)) == 2)
+    unfiltered = ui.core.read_timeline_page(window.store, opened.incident_id)
+    assert window.current is not None
+    opened.show_incident(window.current, unfiltered)  # e.g. a reload asked for earlier
+    qtbot.waitUntil(lambda: texts(opened) == ["paged payments on-call", "rollback started"])

@@ -153,7 +153,7 @@ class IncidentPage(QWidget):
     # -- loading ------------------------------------------------------------------------
     def filter_for(self, ref: str) -> TimelineFilter:
         """The filter in use if ``ref`` is the incident shown (a reopen keeps it)."""
-        return self.filter_bar.current_filter() if ref == self.incident_ref else NO_FILTER
+        return self.filter_bar.applied if ref == self.incident_ref else NO_FILTER
 
     def show_incident(self, incident: IncidentDetail, page: TimelinePage | None = None) -> None:
         """Show the incident with its newest page (or, without one, its whole timeline)."""
@@ -165,6 +165,7 @@ class IncidentPage(QWidget):
         self.incident_ref = incident.ref
         if page is None:
             self._generation += 1
+            self._fetching_older = False
             self.timeline_model.set_entries(incident.timeline)
             self.timeline_view.scrollToBottom()
             self._show_counts()
@@ -184,6 +185,9 @@ class IncidentPage(QWidget):
         else:
             self._show_counts()
         QTimer.singleShot(0, self._fill_viewport)
+        wanted = self.filter_bar.applied
+        if page.timeline_filter != wanted:  # the filter changed while this page was read
+            self._on_filter_changed(wanted)
 
     def _on_filter_changed(self, timeline_filter: TimelineFilter) -> None:
         if self.worker is None or self.incident_id is None:
@@ -215,7 +219,7 @@ class IncidentPage(QWidget):
             return
         self._fetching_older = True
         generation, store, incident_id = self._generation, self.store, self.incident_id
-        timeline_filter = self.filter_bar.current_filter()
+        timeline_filter = self.filter_bar.applied
         self.worker.submit(
             lambda: _core().read_timeline_page(
                 store,
@@ -256,7 +260,7 @@ class IncidentPage(QWidget):
         if self.worker is None or self.incident_id is None:
             return
         generation, store, incident_id = self._generation, self.store, self.incident_id
-        timeline_filter = self.filter_bar.current_filter()
+        timeline_filter = self.filter_bar.applied
         self.worker.submit(
             lambda: _core().timeline_counts(store, incident_id, timeline_filter),
             lambda counts: self._set_counts(counts, generation),
@@ -283,7 +287,7 @@ class IncidentPage(QWidget):
     # -- live changes -------------------------------------------------------------------
     def add_entry(self, entry: EntryView) -> None:
         """An entry this window logged (committed): show it where it belongs."""
-        if self.filter_bar.current_filter().active:
+        if self.filter_bar.applied.active:
             self._apply_filtered([entry], follow=True)
             return
         model = self.timeline_model
@@ -302,7 +306,7 @@ class IncidentPage(QWidget):
             QTimer.singleShot(0, self._load_authors)
 
     def apply_changes(self, entries: list[EntryView]) -> None:
-        if self.filter_bar.current_filter().active:
+        if self.filter_bar.applied.active:
             self._apply_filtered(entries, follow=self._at_bottom())
             return
         at_bottom = self._at_bottom()
@@ -322,7 +326,7 @@ class IncidentPage(QWidget):
         if self.worker is None or self.incident_id is None:
             return
         generation, store, incident_id = self._generation, self.store, self.incident_id
-        timeline_filter = self.filter_bar.current_filter()
+        timeline_filter = self.filter_bar.applied
         ids = [entry.id for entry in entries]
 
         def show(result: Any) -> None:
@@ -415,7 +419,7 @@ class IncidentPage(QWidget):
         """Up in an empty bar: bring back the last entry logged here, to correct it."""
         row = -1 if self._last_logged is None else self.timeline_model.row_of(self._last_logged)
         if row < 0:
-            filtering = self.filter_bar.current_filter().active
+            filtering = self.filter_bar.applied.active
             self.show_hint(
                 "your last entry is hidden by the filter: clear it to correct the entry"
                 if filtering and self._last_logged is not None

@@ -83,6 +83,11 @@ class TimelineFilterBar(QWidget):
         self._emitted = NO_FILTER
         self._quiet = False
 
+    @property
+    def applied(self) -> TimelineFilter:
+        """The filter last asked for: what the rows reflect (typing may be ahead of it)."""
+        return self._emitted
+
     def current_filter(self) -> TimelineFilter:
         author = self.author_combo.currentText()
         return TimelineFilter(
