@@ -1,7 +1,10 @@
-"""Make README's screenshot: a demo incident in the real window.
+"""Make README's screenshots: a demo incident in the real window.
 
 Run under a display, e.g. ``xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python
-scripts/screenshot.py docs/screenshots/main-window.png``. Uses a throwaway store.
+scripts/screenshot.py docs/screenshots/main-window.png`` (``QT_QPA_PLATFORM=offscreen``
+renders the same pixels). ``--timeline docs/screenshots/timeline.png`` shows a busy
+incident instead: many entries of every kind, pinned ones, a deleted one struck through.
+Uses a throwaway store.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 from commander.domain import EntryKind, Phase, Severity
 from commander.domain.when import utc_now
 from commander.services.incidents import change_phase, change_severity, declare_incident
-from commander.services.timeline import log_entry
+from commander.services.timeline import delete_entry, log_entry
 from commander.settings import Settings
 from commander.store.engine import open_store
 
@@ -63,7 +66,66 @@ def make_demo_store(path: Path) -> None:
     store.close()
 
 
-def main(output: str) -> int:
+BUSY_STEPS = [
+    ("bo", EntryKind.OBSERVATION, "Checkout error rate 22% (dashboard: payments / 5xx by route)"),
+    ("ana", EntryKind.ACTION, "Paged payments on-call and the database on-call"),
+    ("cy", EntryKind.NOTE, "Status page: investigating, posted 'degraded checkout'"),
+    ("dee", EntryKind.OBSERVATION, "p99 latency on /pay at 8.4 s; normal is 300 ms"),
+    ("bo", EntryKind.HYPOTHESIS, "Connection pool exhausted since this morning's config push"),
+    ("ana", EntryKind.DECISION, "Freeze all deploys to payments until resolved"),
+    ("cy", EntryKind.ACTION, "Restarted payments-api pods in eu-west-1"),
+    ("dee", EntryKind.OBSERVATION, "Restart did not help: errors back within 2 min"),
+    ("bo", EntryKind.OBSERVATION, "pgbouncer shows 500/500 server connections in use"),
+    ("ana", EntryKind.HYPOTHESIS, "Long-running refund report query holds connections"),
+    ("cy", EntryKind.ACTION, "Killed the refund report job (pid 48121)"),
+    ("dee", EntryKind.OBSERVATION, "Server connections down to 180/500"),
+    ("bo", EntryKind.NOTE, "Customer support: 140 tickets about failed payments so far"),
+    ("ana", EntryKind.DECISION, "Roll back the pool config instead of raising the limit"),
+    ("cy", EntryKind.ACTION, "Rollback of payments-config to r812 started"),
+    ("dee", EntryKind.OBSERVATION, "Error rate 9% and falling"),
+    ("bo", EntryKind.ACTION, "Re-enabled the refund report with a 30 s statement timeout"),
+    ("dee", EntryKind.OBSERVATION, "Error rate 0.4%, p99 420 ms: back to normal"),
+    ("cy", EntryKind.NOTE, "Status page: monitoring"),
+]
+
+
+def make_busy_store(path: Path) -> None:
+    """One long-running incident with many entries, some pinned, one deleted."""
+    store = open_store(str(path))
+    now = utc_now()
+    start = now - timedelta(minutes=96)
+    ref = declare_incident(
+        store,
+        "Checkout payments failing",
+        Severity.P1,
+        author="ana",
+        summary="22% of card payments fail at checkout",
+        now=start,
+    ).ref
+    change_phase(store, ref, Phase.TRIAGE, author="ana", now=start + timedelta(minutes=3))
+    pinned = {5, 13}
+    for n, (author, kind, text) in enumerate(BUSY_STEPS):
+        at = start + timedelta(minutes=4 + n * 5)
+        log_entry(
+            store, ref, text, author=author, kind=kind, occurred_at=at, now=at, pinned=n in pinned
+        )
+        if n == 6:  # wrong region: struck through, kept in the store and its history
+            wrong = log_entry(
+                store,
+                ref,
+                "Restarted payments-api pods in us-east-1",
+                author="cy",
+                kind=EntryKind.ACTION,
+                occurred_at=at,
+                now=at,
+            )
+            delete_entry(store, wrong.id, "cy", now=at + timedelta(seconds=40))
+        if n == 13:
+            change_phase(store, ref, Phase.MITIGATE, author="ana", now=at)
+    store.close()
+
+
+def main(output: str, busy: bool = False) -> int:
     from PySide6.QtCore import QTimer
 
     from ui.app import build_app
@@ -71,7 +133,7 @@ def main(output: str) -> int:
 
     folder = Path(tempfile.mkdtemp())
     db = folder / "demo.sqlite"
-    make_demo_store(db)
+    (make_busy_store if busy else make_demo_store)(db)
     app = build_app()
     window = MainWindow(Settings(author="ana"), str(db))
     window.resize(1280, 760)
@@ -81,9 +143,13 @@ def main(output: str) -> int:
         window.incident_list.setCurrentIndex(window.incident_model.index(0))
 
     def save() -> None:
-        window.page.entry_bar.setText("Rollback complete, error rate back to baseline")
-        window.page.entry_bar.setFocus()
-        QTimer.singleShot(300, lambda: (window.grab().save(output), app.quit()))
+        page = window.page
+        if busy:
+            page.entry_bar.setText("/decision keep the deploy freeze until the postmortem")
+        else:
+            page.entry_bar.setText("Rollback complete, error rate back to baseline")
+        page.entry_bar.setFocus()
+        QTimer.singleShot(700, lambda: (window.grab().save(output), app.quit()))
 
     window.incidents_listed.connect(select_newest)
     window.incident_shown.connect(lambda _ref: QTimer.singleShot(200, save))
@@ -92,4 +158,8 @@ def main(output: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1] if len(sys.argv) > 1 else "main-window.png"))
+    args = sys.argv[1:]
+    timeline = "--timeline" in args
+    paths = [arg for arg in args if arg != "--timeline"]
+    default = "timeline.png" if timeline else "main-window.png"
+    raise SystemExit(main(paths[0] if paths else default, busy=timeline))

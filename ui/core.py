@@ -21,17 +21,38 @@ from commander.services.timeline import (
     edit_entry,
     entry_history,
     log_entry,
-    read_timeline,
     restore_entry,
+)
+from commander.services.timeline_pages import (
+    NO_FILTER,
+    TimelineFilter,
+    TimelinePage,
+    matching_entry_ids,
+    read_timeline_page,
+    timeline_authors,
+    timeline_counts,
 )
 from commander.services.views import EntryView, IncidentDetail, IncidentSummary
 from commander.store.engine import Store, open_store
 
+# Rows read when an incident opens: a few screens, whatever the incident's size.
+FIRST_PAGE_SIZE = 200
 
-def load_incident(store: Store, ref: str) -> IncidentDetail:
-    """The incident with its whole timeline, deleted entries included (shown struck)."""
+
+def load_incident(
+    store: Store, ref: str, timeline_filter: TimelineFilter | None = None
+) -> tuple[IncidentDetail, TimelinePage]:
+    """The incident and the newest page of its timeline, deleted entries included
+    (shown struck); older pages are read as the reader scrolls up."""
     detail = get_incident(store, ref, with_timeline=False)
-    return replace(detail, timeline=read_timeline(store, detail.id, include_deleted=True))
+    page = read_timeline_page(
+        store,
+        detail.id,
+        limit=FIRST_PAGE_SIZE,
+        timeline_filter=timeline_filter or NO_FILTER,
+        with_counts=False,  # the rows paint first; the page asks for the counts next
+    )
+    return replace(detail, timeline=page.entries), page
 
 
 def poll_changes(
@@ -66,5 +87,9 @@ __all__ = [
     "get_incident",
     "list_incidents",
     "log_entry",
+    "matching_entry_ids",
+    "read_timeline_page",
+    "timeline_authors",
+    "timeline_counts",
     "open_store_listing",
 ]

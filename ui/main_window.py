@@ -321,25 +321,33 @@ class MainWindow(QMainWindow):
             self._pending_ref = ref
             return
         store = self.store
-        self.worker.submit(lambda: _core().load_incident(store, ref), self._show_incident)
+        timeline_filter = self._page.filter_for(ref) if self._page is not None else None
+        self.worker.submit(
+            lambda: _core().load_incident(store, ref, timeline_filter),
+            self._show_incident,
+        )
 
     @property
     def page(self) -> IncidentPage:
         if self._page is None:
             from ui.widgets.incident_page import IncidentPage
 
-            self._page = IncidentPage(self.settings.show_local_time)
+            self._page = IncidentPage(
+                self.settings.show_local_time, worker=self.worker, store=self.store
+            )
             self._page.entry_submitted.connect(self.log_entry)
             self._page.edit_submitted.connect(self.correct_entry)
             self._page.delete_requested.connect(self.delete_entry)
             self._page.restore_requested.connect(self.restore_entry)
             self._page.history_requested.connect(self.show_history)
+            self._page.entry_edit_submitted.connect(self.save_entry_edit)
             self.pages.addWidget(self._page)
         return self._page
 
-    def _show_incident(self, incident: IncidentDetail) -> None:
+    def _show_incident(self, loaded: tuple[IncidentDetail, Any]) -> None:
+        incident, timeline_page = loaded  # the newest page of its timeline
         self.current = incident
-        self.page.show_incident(incident)
+        self.page.show_incident(incident, timeline_page)
         self._cursor = self.page.timeline_model.latest_version()
         self.pages.setCurrentWidget(self.page)
         self.setWindowTitle(f"{incident.ref} {incident.title} — Incident Commander")
@@ -397,6 +405,14 @@ class MainWindow(QMainWindow):
             ),
             lambda entry: self._on_entry_changed(entry, typed),
             self._on_entry_failed,
+        )
+
+    def save_entry_edit(self, entry_id: int, changes: dict[str, Any]) -> None:
+        """Save what the edit dialog changed; the old version goes to the entry's history."""
+        store, author = self._require_store(), self.settings.author_or_default()
+        self.worker.submit(
+            lambda: _core().edit_entry(store, entry_id, author, **changes),
+            self._on_entry_changed,
         )
 
     def delete_entry(self, entry_id: int) -> None:

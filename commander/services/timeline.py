@@ -18,6 +18,7 @@ from commander.domain import USER_KINDS, EntryKind
 from commander.domain.kinds import DELETABLE_KINDS
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
+from commander.services.timeline_views import search_words as search_words  # re-exported
 from commander.services.views import EntryView, RevisionView
 from commander.store.engine import Store
 from commander.store.orm import (
@@ -103,6 +104,12 @@ def log_entry(
     if not text.strip():
         raise InvalidInputError("an entry needs some text")
     now = now or utc_now()
+    if store.is_sqlite:
+        from commander.services.timeline_fast import log_entry_sqlite
+
+        return log_entry_sqlite(
+            store, ref, text, author, kind, occurred_at or now, now, pinned=pinned
+        )
     with store.write() as session:
         incident = load_incident(session, ref)
         entry = add_entry(
@@ -314,18 +321,14 @@ def search_entries(
         statement = select(TimelineEntry).where(
             TimelineEntry.incident_id == incident_id, TimelineEntry.deleted_at.is_(None)
         )
-        statement = _fts_match(statement, words) if store.is_sqlite else _like(statement, words)
+        statement = where_words(statement, words, sqlite=store.is_sqlite)
         ordered = statement.order_by(TimelineEntry.occurred_at, TimelineEntry.id).limit(limit)
         return [EntryView.of(row) for row in session.scalars(ordered)]
 
 
-def search_words(query: str) -> list[str]:
-    """Words that can match something: ones with at least one letter or digit.
-
-    Punctuation-only words are dropped because the tokenizer drops them too
-    (they would become empty phrases); NUL is not allowed in PostgreSQL text.
-    """
-    return [word for word in query.replace("\x00", " ").split() if any(map(str.isalnum, word))]
+def where_words(statement: Select[Any], words: list[str], *, sqlite: bool) -> Select[Any]:
+    """Keep the entries containing every word (the last one also as a prefix on SQLite)."""
+    return _fts_match(statement, words) if sqlite else _like(statement, words)
 
 
 def fts5_query(words: list[str]) -> str:

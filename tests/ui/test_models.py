@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from PySide6.QtCore import Qt
+
 from commander.domain import Phase, Severity
+from commander.services.timeline_views import TimelineCounts, TimelinePage
 from commander.services.views import EntryView, IncidentSummary
 from ui.models.incident_list import IncidentListModel
-from ui.models.timeline import TEXT, TIME, TimelineModel
+from ui.models.timeline import KIND, TEXT, TIME, TimelineModel
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
@@ -46,3 +50,50 @@ def test_incident_list_model(qtmodeltester) -> None:
     qtmodeltester.check(model)
     assert model.row_of("INC-1") == 1
     assert model.index(0).data() == "INC-2  P1  T2"
+
+
+def page_of(entries: list[EntryView], has_older: bool, total: int) -> TimelinePage:
+    return TimelinePage(tuple(entries), has_older, TimelineCounts(total, total), 99)
+
+
+def test_a_page_leaves_older_entries_for_later(qtmodeltester) -> None:
+    model = TimelineModel()
+    model.set_page(page_of([entry(5, 50), entry(6, 60)], has_older=True, total=6))
+    qtmodeltester.check(model)
+    assert (model.rowCount(), model.total_count, model.latest_version()) == (2, 6, 99)
+    # Backdated before the oldest row held: it belongs to the part not fetched yet.
+    assert model.add_entry(entry(7, 10)) == -1
+    assert model.rowCount() == 2
+    assert model.add_entry(entry(8, 55)) == 1
+
+
+def test_older_pages_go_on_top_and_rows_are_found_by_id(qtmodeltester) -> None:
+    model = TimelineModel()
+    model.set_page(page_of([entry(5, 50), entry(6, 60)], has_older=True, total=5))
+    assert model.oldest_key() == (T0 + timedelta(minutes=50), 5)
+    added = model.prepend_older((entry(1, 10), entry(2, 20), entry(5, 50)), has_older=False)
+    assert added == 2 and not model.has_older()
+    qtmodeltester.check(model)
+    assert [model.row_of(n) for n in (1, 2, 5, 6, 42)] == [0, 1, 2, 3, -1]
+    # Everything is loaded now: a backdated entry lands at the very top.
+    assert model.add_entry(entry(9, 0)) == 0
+    assert model.row_of(6) == 4
+
+
+def test_changes_move_edit_and_filter_rows() -> None:
+    model = TimelineModel()
+    model.set_entries([entry(1, 0, "a"), entry(2, 10, "b"), entry(3, 20, "c")])
+    model.apply_changes([replace(entry(1, 30, "a moved"), version=7)])
+    assert [model.entry_at(r).text for r in range(3)] == ["b", "c", "a moved"]
+    assert model.row_of(1) == 2 and model.latest_version() == 7
+    deleted = replace(entry(2, 10, "b"), deleted_at=T0)
+    model.apply_changes([deleted, entry(3, 20, "c2")], matching=frozenset({2}))
+    assert model.rowCount() == 2 and model.row_of(3) == -1
+    assert model.index(model.row_of(2), TEXT).data(Qt.ItemDataRole.FontRole).strikeOut()
+
+
+def test_kinds_carry_a_colour_swatch() -> None:
+    model = TimelineModel()
+    model.set_entries([entry(1, 0)])
+    assert model.index(0, KIND).data(Qt.ItemDataRole.DecorationRole).name() == "#9e9e9e"
+    assert model.index(0, TEXT).data(Qt.ItemDataRole.DecorationRole) is None

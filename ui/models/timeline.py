@@ -1,15 +1,27 @@
-"""The timeline table: one row per entry, in the order things happened."""
+"""The timeline table: one row per entry, in the order things happened.
+
+For a long incident the model holds a window of the newest entries and grows
+upwards as older pages arrive (``prepend_older``); the core pages with keyset
+queries, so opening costs the same for 1,000 or 100,000 entries. Rows are
+found by id through an id -> (time, id) map and a binary search, never a scan.
+An entry older than the oldest row held belongs to the part not fetched yet:
+it is left for the page that will bring it.
+"""
 
 from __future__ import annotations
 
 import bisect
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from commander.domain.when import format_clock
 from commander.services.views import EntryView
+
+if TYPE_CHECKING:
+    from commander.services.timeline_pages import TimelinePage
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -20,11 +32,46 @@ EntryRole = Qt.ItemDataRole.UserRole + 1
 _CELL_LIMIT = 500
 
 
+_Key = tuple[datetime, int]
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ROLES_ANSWERED = frozenset({_DISPLAY, _FONT, _FOREGROUND, _TOOLTIP, _DECORATION, int(EntryRole)})
+# A colour swatch beside each kind, so kinds can be told apart at a glance.
+KIND_COLOURS = {
+    "note": "#9e9e9e",
+    "action": "#1e88e5",
+    "decision": "#8e24aa",
+    "observation": "#43a047",
+    "hypothesis": "#fb8c00",
+    "declared": "#e53935",
+    "severity": "#e53935",
+    "phase": "#546e7a",
+}
+
+
+def _key(entry: EntryView) -> _Key:
+    return (entry.occurred_at, entry.id)
+
+
 class TimelineModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[EntryView] = []
+        self._struck = QFont()
+        self._struck.setStrikeOut(True)  # deleted entries stay visible, struck through
+        self._greyed = QColor("#9e9e9e")
+        self._kind_colours = {kind: QColor(value) for kind, value in KIND_COLOURS.items()}
+        self._rows: list[EntryView] = []  # sorted by (occurred_at, id)
+        # id -> when it happened, as held: with the id, where to binary-search for it.
+        # (No parallel list of keys: at 100,000 rows every object per row counts.)
+        self._time_of: dict[int, datetime] = {}
+        self._has_older = False
+        self._latest_version = 0
         self._local_time = False
+        self.total_count = 0  # entries in the incident
+        self.shown_count = 0  # entries the filter lets through (fetched or not)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -41,76 +88,148 @@ class TimelineModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # Called for every role of every visible cell on each repaint: the roles
+        # that mean nothing here are answered first, and cheaply.
+        if role not in _ROLES_ANSWERED or not index.isValid():
             return None
-        entry = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        row = index.row()
+        if not 0 <= row < len(self._rows):
+            return None
+        entry = self._rows[row]
+        if role == _DISPLAY:
+            column = index.column()
             if column == TIME:
                 return format_clock(entry.occurred_at, self._local_time)
             if column == AUTHOR:
                 return entry.author
             if column == KIND:
                 return ("★ " if entry.pinned else "") + entry.kind
-            if column == TEXT:
-                first_line = entry.text.split("\n", 1)[0]
-                return first_line[:_CELL_LIMIT]
-        if role == Qt.ItemDataRole.ToolTipRole and column == TEXT:
-            return entry.text[:2_000]
-        if role == Qt.ItemDataRole.FontRole and entry.deleted_at is not None:
-            font = QFont()
-            font.setStrikeOut(True)  # deleted entries stay visible, struck through
-            return font
-        if role == Qt.ItemDataRole.ForegroundRole and entry.deleted_at is not None:
-            return QColor("#9e9e9e")
-        if role == EntryRole:
-            return entry
-        return None
+            # Slice before splitting: a 1 MB paste is not copied on every repaint.
+            return entry.text[:_CELL_LIMIT].split("\n", 1)[0]
+        if role == _FONT:
+            return self._struck if entry.deleted_at is not None else None
+        if role == _FOREGROUND:
+            return self._greyed if entry.deleted_at is not None else None
+        if role == _DECORATION:
+            return self._kind_colours.get(entry.kind) if index.column() == KIND else None
+        if role == _TOOLTIP:
+            return entry.text[:2_000] if index.column() == TEXT else None
+        return entry  # EntryRole
 
+    # -- loading ------------------------------------------------------------------------
     def set_entries(self, entries: list[EntryView] | tuple[EntryView, ...]) -> None:
+        """Show exactly these entries: the whole timeline, nothing left to fetch."""
+        rows = sorted(entries, key=_key)
+        self._reset(rows, has_older=False, latest=max((r.version for r in rows), default=0))
+        self.total_count = self.shown_count = len(rows)
+
+    def set_page(self, page: TimelinePage) -> None:
+        """Show the newest page of a (maybe filtered) timeline; older pages come later."""
+        self._reset(list(page.entries), has_older=page.has_older, latest=page.latest_version)
+        if page.counts is not None:
+            self.set_counts(page.counts.total, page.counts.shown)
+
+    def _reset(self, rows: list[EntryView], *, has_older: bool, latest: int) -> None:
         self.beginResetModel()
-        self._rows = list(entries)
+        self._rows = rows
+        self._time_of = {row.id: row.occurred_at for row in rows}
+        self._has_older = has_older
+        self._latest_version = max(latest, max((r.version for r in rows), default=0))
         self.endResetModel()
 
+    def set_counts(self, total: int, shown: int) -> None:
+        self.total_count, self.shown_count = total, shown
+
+    def has_older(self) -> bool:
+        return self._has_older
+
+    def oldest_key(self) -> _Key | None:
+        """Where the next older page starts (exclusive)."""
+        return _key(self._rows[0]) if self._rows else None
+
+    def prepend_older(self, entries: tuple[EntryView, ...], has_older: bool) -> int:
+        """Put an older page above the rows held; returns how many rows were added."""
+        boundary = self.oldest_key()
+        fresh = [
+            e
+            for e in entries
+            if e.id not in self._time_of and (boundary is None or _key(e) < boundary)
+        ]
+        self._has_older = has_older
+        if not fresh:
+            return 0
+        fresh.sort(key=_key)
+        self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
+        self._rows[0:0] = fresh
+        self._time_of.update((e.id, e.occurred_at) for e in fresh)
+        self._latest_version = max(self._latest_version, max(e.version for e in fresh))
+        self.endInsertRows()
+        return len(fresh)
+
+    # -- live changes ---------------------------------------------------------------------
     def add_entry(self, entry: EntryView) -> int:
         """Insert where it belongs in time (a backdated entry lands mid-list).
 
-        An entry already shown (our own write echoed back by the feed) is replaced.
+        An entry already shown (our own write echoed back by the feed) is
+        replaced, and moves if its time changed. Returns its row, or -1 when it
+        belongs to the older part not fetched yet.
         """
-        existing = self.row_of(entry.id)
-        if existing >= 0:
-            self._rows[existing] = entry
-            self.dataChanged.emit(self.index(existing, 0), self.index(existing, len(COLUMNS) - 1))
-            return existing
-        position = bisect.bisect_right(
-            self._rows, (entry.occurred_at, entry.id), key=lambda row: (row.occurred_at, row.id)
-        )
+        self._latest_version = max(self._latest_version, entry.version)
+        row = self.row_of(entry.id)
+        if row >= 0:
+            if self._rows[row].occurred_at == entry.occurred_at:
+                self._rows[row] = entry
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                return row
+            self._remove_row(row)  # its time was corrected: it moves
+        key = _key(entry)
+        if self._has_older and self._rows and key < _key(self._rows[0]):
+            return -1
+        position = bisect.bisect_right(self._rows, key, key=_key)
         self.beginInsertRows(QModelIndex(), position, position)
         self._rows.insert(position, entry)
+        self._time_of[entry.id] = entry.occurred_at
         self.endInsertRows()
         return position
 
-    def apply_changes(self, entries: list[EntryView]) -> None:
-        """Merge entries written, edited, deleted or restored elsewhere (or echoed back)."""
+    def apply_changes(
+        self, entries: list[EntryView], matching: frozenset[int] | None = None
+    ) -> None:
+        """Merge entries written, edited, deleted or restored elsewhere (or echoed back).
+
+        With ``matching`` (a filter is on), entries not in it leave the view.
+        """
         for entry in entries:
-            row = self.row_of(entry.id)
-            if row < 0:
-                self.add_entry(entry)
-            elif self._rows[row].occurred_at == entry.occurred_at:
-                self._rows[row] = entry
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-            else:  # its time was corrected: it moves
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._rows[row]
-                self.endRemoveRows()
+            if matching is not None and entry.id not in matching:
+                self.remove_entry(entry.id)
+                self._latest_version = max(self._latest_version, entry.version)
+            else:
                 self.add_entry(entry)
 
+    def remove_entry(self, entry_id: int) -> None:
+        row = self.row_of(entry_id)
+        if row >= 0:
+            self._remove_row(row)
+
+    def _remove_row(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._time_of[self._rows.pop(row).id]
+        self.endRemoveRows()
+
+    # -- lookups --------------------------------------------------------------------------
     def row_of(self, entry_id: int) -> int:
-        return next((i for i, row in enumerate(self._rows) if row.id == entry_id), -1)
+        occurred_at = self._time_of.get(entry_id)
+        if occurred_at is None:
+            return -1
+        return bisect.bisect_left(self._rows, (occurred_at, entry_id), key=_key)
 
     def latest_version(self) -> int:
-        return max((row.version for row in self._rows), default=0)
+        return self._latest_version
+
+    @property
+    def local_time(self) -> bool:
+        return self._local_time
 
     def set_local_time(self, local: bool) -> None:
         self._local_time = local

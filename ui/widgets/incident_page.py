@@ -1,8 +1,17 @@
-"""The open incident: header, timeline and the quick-entry bar."""
+"""The open incident: header, filter bar, timeline and the quick-entry bar.
+
+The timeline is fetched a page at a time through the window's worker: the
+newest page when the incident opens or the filter changes, older pages when
+the reader reaches the top. While a filter is on, live entries are checked
+against it by the core before they are shown.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -19,9 +28,24 @@ from PySide6.QtWidgets import (
 from commander.domain import EntryKind
 from commander.domain.quick_entry import LogEntry, parse_quick_entry
 from commander.errors import InvalidInputError
+from commander.services.timeline_views import NO_FILTER, TimelineFilter, TimelinePage
 from commander.services.views import EntryView, IncidentDetail
 from ui.models.timeline import AUTHOR, KIND, TEXT, TIME, TimelineModel
 from ui.widgets.incident_header import IncidentHeader
+from ui.widgets.timeline_filter import TimelineFilterBar
+
+if TYPE_CHECKING:
+    from ui.workers import Worker
+
+_EDIT_KEYS = (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# Rows fetched each time the reader reaches the top of what is loaded.
+OLDER_PAGE_SIZE = 500
+
+
+def _core() -> Any:
+    from ui import core
+
+    return core
 
 
 def recall_text(entry: EntryView) -> str:
@@ -40,9 +64,24 @@ class IncidentPage(QWidget):
     delete_requested = Signal(int)
     restore_requested = Signal(int)
     history_requested = Signal(int)
+    # (entry id, the changed fields as edit_entry keywords) from the edit dialog
+    entry_edit_submitted = Signal(int, object)
 
-    def __init__(self, local_time: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        local_time: bool,
+        worker: Worker | None = None,
+        store: Any = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.worker = worker
+        self.store = store
+        self.incident_id: int | None = None
+        self.incident_ref: str | None = None
+        # Bumped whenever the rows are replaced: answers for older rows are dropped.
+        self._generation = 0
+        self._fetching_older = False
         self.header = IncidentHeader()
         self.timeline_model = TimelineModel(self)
         self.timeline_model.set_local_time(local_time)
@@ -69,6 +108,13 @@ class IncidentPage(QWidget):
         self.timeline_view.installEventFilter(self)
         self.timeline_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.timeline_view.customContextMenuRequested.connect(self._entry_menu)
+        self.timeline_view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.filter_bar = TimelineFilterBar()
+        self.filter_bar.filter_changed.connect(self._on_filter_changed)
+        find = QAction("Find in timeline", self, shortcut=QKeySequence.StandardKey.Find)
+        find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        find.triggered.connect(self.filter_bar.focus_search)
+        self.addAction(find)
         self._last_logged: int | None = None  # what Up recalls
         self._editing: int | None = None
         self.entry_bar.textEdited.connect(lambda _text: self.hint.hide())
@@ -78,8 +124,13 @@ class IncidentPage(QWidget):
         # the area stays hidden until a feature adds one.
         self.side_tabs = QTabWidget(objectName="sidePanels")
         self.side_tabs.hide()
+        timeline_area = QWidget()
+        timeline_layout = QVBoxLayout(timeline_area)
+        timeline_layout.setContentsMargins(0, 0, 0, 0)
+        timeline_layout.addWidget(self.filter_bar)
+        timeline_layout.addWidget(self.timeline_view, 1)
         self.body = QSplitter()
-        self.body.addWidget(self.timeline_view)
+        self.body.addWidget(timeline_area)
         self.body.addWidget(self.side_tabs)
         self.body.setStretchFactor(0, 1)
         layout = QVBoxLayout(self)
@@ -87,26 +138,212 @@ class IncidentPage(QWidget):
         layout.addWidget(self.body, 1)
         layout.addWidget(self.entry_bar)
         layout.addWidget(self.hint)
+        # Tab walks the page top to bottom: filters, then the timeline, then the bar.
+        bar = self.filter_bar
+        chain = [bar.search, *bar.kind_buttons.values(), bar.pinned_button, bar.author_combo]
+        chain += [bar.clear_button, self.timeline_view, self.entry_bar]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def add_side_panel(self, panel: QWidget, title: str) -> None:
         """Show a feature's panel as a tab beside the timeline."""
         self.side_tabs.addTab(panel, title)
         self.side_tabs.show()
 
-    def show_incident(self, incident: IncidentDetail) -> None:
-        self.header.show_incident(incident)
-        self.timeline_model.set_entries(incident.timeline)
-        self.timeline_view.scrollToBottom()
+    # -- loading ------------------------------------------------------------------------
+    def filter_for(self, ref: str) -> TimelineFilter:
+        """The filter in use if ``ref`` is the incident shown (a reopen keeps it)."""
+        return self.filter_bar.applied if ref == self.incident_ref else NO_FILTER
 
+    def show_incident(self, incident: IncidentDetail, page: TimelinePage | None = None) -> None:
+        """Show the incident with its newest page (or, without one, its whole timeline)."""
+        self.header.show_incident(incident)
+        if incident.id != self.incident_id:
+            self.filter_bar.reset_silently()
+            self.incident_id = incident.id
+            self._load_authors()
+        self.incident_ref = incident.ref
+        if page is None:
+            self._generation += 1
+            self._fetching_older = False
+            self.timeline_model.set_entries(incident.timeline)
+            self.timeline_view.scrollToBottom()
+            self._show_counts()
+        else:
+            self._show_page(page, self._generation + 1)
+
+    def _show_page(self, page: TimelinePage, generation: int) -> None:
+        if generation < self._generation or self.incident_id is None:
+            return  # a newer filter or incident replaced this answer
+        self._generation = generation
+        self._fetching_older = False
+        self.timeline_model.set_page(page)
+        self.timeline_view.scrollToBottom()
+        if page.counts is None:
+            self.filter_bar.shown_label.setText("counting…")
+            self._refresh_counts()
+        else:
+            self._show_counts()
+        QTimer.singleShot(0, self._fill_viewport)
+        wanted = self.filter_bar.applied
+        if page.timeline_filter != wanted:  # the filter changed while this page was read
+            self._on_filter_changed(wanted)
+
+    def _on_filter_changed(self, timeline_filter: TimelineFilter) -> None:
+        if self.worker is None or self.incident_id is None:
+            return
+        self._generation += 1
+        generation, store, incident_id = self._generation, self.store, self.incident_id
+        self.worker.submit(
+            lambda: _core().read_timeline_page(store, incident_id, timeline_filter=timeline_filter),
+            lambda page: self._show_page(page, generation),
+        )
+
+    def _fill_viewport(self) -> None:
+        """Rows that do not fill the view leave no scrolling to ask for more: ask now."""
+        if self.timeline_view.verticalScrollBar().maximum() == 0:
+            self.fetch_older()
+
+    def _on_scrolled(self, value: int) -> None:
+        bar = self.timeline_view.verticalScrollBar()
+        if value == bar.minimum() and bar.maximum() > 0:
+            self.fetch_older()
+
+    def fetch_older(self) -> None:
+        """Bring the next older page above the rows shown (on the worker)."""
+        model = self.timeline_model
+        before = model.oldest_key()
+        if self._fetching_older or not model.has_older() or before is None:
+            return
+        if self.worker is None or self.incident_id is None:
+            return
+        self._fetching_older = True
+        generation, store, incident_id = self._generation, self.store, self.incident_id
+        timeline_filter = self.filter_bar.applied
+        self.worker.submit(
+            lambda: _core().read_timeline_page(
+                store,
+                incident_id,
+                before=before,
+                limit=OLDER_PAGE_SIZE,
+                timeline_filter=timeline_filter,
+            ),
+            lambda page: self._prepend_page(page, generation),
+            self._older_failed,
+        )
+
+    def _prepend_page(self, page: TimelinePage, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._fetching_older = False
+        view, model = self.timeline_view, self.timeline_model
+        top_row = view.rowAt(0)
+        top_id = model.entry_at(top_row).id if top_row >= 0 else None
+        added = model.prepend_older(page.entries, page.has_older)
+        if added and top_id is not None:
+            # Keep the row the reader was looking at where it was.
+            # (The scroll range catches up with the new rows only after a layout.)
+            view.updateGeometries()
+            hint = QAbstractItemView.ScrollHint.PositionAtTop
+            view.scrollTo(model.index(model.row_of(top_id), TEXT), hint)
+        QTimer.singleShot(0, self._fill_viewport)
+
+    def _older_failed(self, error: BaseException) -> None:
+        self._fetching_older = False
+        self.show_hint(f"older entries could not be read: {error}")
+
+    def _show_counts(self) -> None:
+        model = self.timeline_model
+        self.filter_bar.set_counts(model.shown_count, model.total_count)
+
+    def _refresh_counts(self) -> None:
+        if self.worker is None or self.incident_id is None:
+            return
+        generation, store, incident_id = self._generation, self.store, self.incident_id
+        timeline_filter = self.filter_bar.applied
+        self.worker.submit(
+            lambda: _core().timeline_counts(store, incident_id, timeline_filter),
+            lambda counts: self._set_counts(counts, generation),
+        )
+
+    def _set_counts(self, counts: Any, generation: int) -> None:
+        if generation == self._generation:
+            self.timeline_model.set_counts(counts.total, counts.shown)
+            self._show_counts()
+
+    def _load_authors(self) -> None:
+        if self.worker is None or self.incident_id is None:
+            return
+        store, incident_id = self.store, self.incident_id
+        self.worker.submit(
+            lambda: _core().timeline_authors(store, incident_id),
+            lambda authors: self._set_authors(authors, incident_id),
+        )
+
+    def _set_authors(self, authors: tuple[str, ...], incident_id: int) -> None:
+        if incident_id == self.incident_id:
+            self.filter_bar.set_authors(authors)
+
+    # -- live changes -------------------------------------------------------------------
     def add_entry(self, entry: EntryView) -> None:
-        row = self.timeline_model.add_entry(entry)
-        self.timeline_view.scrollTo(self.timeline_model.index(row, TEXT))
+        """An entry this window logged (committed): show it where it belongs."""
+        if self.filter_bar.applied.active:
+            self._apply_filtered([entry], follow=True)
+            return
+        model = self.timeline_model
+        is_new = model.row_of(entry.id) < 0
+        row = model.add_entry(entry)
+        if row >= 0:
+            self.timeline_view.scrollTo(model.index(row, TEXT))
+        if is_new:
+            # Just written here: one more entry, no need to ask the store. (A worker
+            # job now would also compete with this handler for the GIL.)
+            model.set_counts(model.total_count + 1, model.shown_count + 1)
+            self._show_counts()
+        else:
+            self._refresh_counts()
+        if self.filter_bar.author_combo.findText(entry.author) < 0:
+            QTimer.singleShot(0, self._load_authors)
 
     def apply_changes(self, entries: list[EntryView]) -> None:
+        if self.filter_bar.applied.active:
+            self._apply_filtered(entries, follow=self._at_bottom())
+            return
         at_bottom = self._at_bottom()
         self.timeline_model.apply_changes(entries)
         if at_bottom:  # follow the live edge, but never yank a reader scrolled up
             self.timeline_view.scrollToBottom()
+        self._after_change(entries)
+
+    def _after_change(self, entries: list[EntryView]) -> None:
+        self._refresh_counts()
+        combo = self.filter_bar.author_combo
+        if any(combo.findText(entry.author) < 0 for entry in entries):
+            self._load_authors()
+
+    def _apply_filtered(self, entries: list[EntryView], follow: bool) -> None:
+        """Ask the core which entries pass the filter, then show only those."""
+        if self.worker is None or self.incident_id is None:
+            return
+        generation, store, incident_id = self._generation, self.store, self.incident_id
+        timeline_filter = self.filter_bar.applied
+        ids = [entry.id for entry in entries]
+
+        def show(result: Any) -> None:
+            if generation != self._generation:
+                return  # the rows were reloaded since: they already include these
+            matching, counts = result
+            self.timeline_model.apply_changes(entries, matching)
+            self.timeline_model.set_counts(counts.total, counts.shown)
+            self._show_counts()
+            if follow:
+                self.timeline_view.scrollToBottom()
+
+        self.worker.submit(
+            lambda: _core().matching_entry_ids(store, incident_id, timeline_filter, ids), show
+        )
+        if any(self.filter_bar.author_combo.findText(entry.author) < 0 for entry in entries):
+            self._load_authors()
 
     def _at_bottom(self) -> bool:
         bar = self.timeline_view.verticalScrollBar()
@@ -168,6 +405,9 @@ class IncidentPage(QWidget):
             self.entry_bar.clear()
             self.hint.hide()
             return True
+        if watched is self.timeline_view and key in _EDIT_KEYS:
+            self.edit_selected()
+            return True
         if watched is self.timeline_view and key == Qt.Key.Key_Delete:
             entry = self.selected_entry()
             if entry is not None:
@@ -179,7 +419,12 @@ class IncidentPage(QWidget):
         """Up in an empty bar: bring back the last entry logged here, to correct it."""
         row = -1 if self._last_logged is None else self.timeline_model.row_of(self._last_logged)
         if row < 0:
-            self.show_hint("nothing logged from this window yet to correct")
+            filtering = self.filter_bar.applied.active
+            self.show_hint(
+                "your last entry is hidden by the filter: clear it to correct the entry"
+                if filtering and self._last_logged is not None
+                else "nothing logged from this window yet to correct"
+            )
             return
         entry = self.timeline_model.entry_at(row)
         if "\n" in entry.text:
@@ -199,8 +444,27 @@ class IncidentPage(QWidget):
             return
         menu = QMenu(self)
         if entry.deleted_at is None:
+            edit = menu.addAction("Edit entry…", self.edit_selected)
+            edit.setShortcut(QKeySequence(Qt.Key.Key_F2))  # shown; the view handles the key
             menu.addAction("Delete entry", lambda: self.delete_requested.emit(entry.id))
         else:
             menu.addAction("Restore entry", lambda: self.restore_requested.emit(entry.id))
         menu.addAction("Show history…", lambda: self.history_requested.emit(entry.id))
         menu.exec(self.timeline_view.viewport().mapToGlobal(position))
+
+    def edit_selected(self) -> None:
+        """F2 or Enter on a row: edit its text (several lines), time, kind and pin."""
+        from ui.dialogs.entry_dialog import EntryDialog
+
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        if entry.deleted_at is not None:
+            self.show_hint("that entry is deleted: restore it (context menu) before editing")
+            return
+        dialog = EntryDialog(entry, self.timeline_model.local_time, self)
+        if dialog.exec() != EntryDialog.DialogCode.Accepted:
+            return
+        changes = dialog.changes()
+        if changes:  # OK without a change saves nothing (and writes no history)
+            self.entry_edit_submitted.emit(entry.id, changes)
