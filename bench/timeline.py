@@ -85,26 +85,8 @@ def rss_mb() -> float:
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
-def keep_none_alive() -> None:
-    """Work around a PySide6 6.12 bug on Python 3.11 so the bench does not abort.
-
-    Measured here: every call of a C++ method returning nothing (``processEvents()``,
-    ``repaint()``, ``setText()``...) drops one reference to ``None``; this bench calls
-    ``processEvents()`` hundreds of thousands of times, ``None``'s count reaches zero and
-    Python aborts ("none_dealloc"). Python 3.12 made ``None`` immortal. This adds references
-    before anything is measured; it changes no figure.
-    """
-    if sys.version_info < (3, 12):
-        import ctypes
-
-        for _ in range(2_000_000):
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
-
-
 def child(db: str, refs: dict[str, str], runs: int, writes: int) -> dict[str, Any]:
     import gc
-
-    keep_none_alive()
 
     from PySide6.QtCore import QEvent, QObject
 
@@ -118,7 +100,6 @@ def child(db: str, refs: dict[str, str], runs: int, writes: int) -> dict[str, An
     def wait_for(done: Any, timeout: float = 60.0) -> None:
         deadline = time.perf_counter() + timeout
         while not done():
-            # (processEvents with a time limit leaks a reference to None in PySide6 6.12)
             app.processEvents()
             if done():
                 return
