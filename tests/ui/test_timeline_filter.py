@@ -203,3 +203,16 @@ def test_a_page_read_before_the_filter_changed_is_read_again(
     assert window.current is not None
     opened.show_incident(window.current, unfiltered)  # e.g. a reload asked for earlier
     qtbot.waitUntil(lambda: texts(opened) == ["paged payments on-call", "rollback started"])
+
+
+def test_kinds_the_app_writes_filter_from_one_menu(qtbot, opened: IncidentPage) -> None:
+    bar = opened.filter_bar
+    assert set(bar.kind_buttons) == {"note", "action", "decision", "observation", "hypothesis"}
+    assert "severity" in bar.other_kinds and "note" not in bar.other_kinds
+    bar.other_kinds["declared"].setChecked(True)
+    assert bar.current_filter().kinds == frozenset({"declared"})
+    assert bar.other_kinds_button.text() == "Other kinds (1)"
+    qtbot.waitUntil(lambda: texts(opened) == ["Declared INC-1 at P1 (High): Payments 5xx"])
+    bar.clear()
+    assert not bar.other_kinds["declared"].isChecked()
+    assert bar.other_kinds_button.text() == "Other kinds"

@@ -140,15 +140,19 @@ class IncidentPage(QWidget):
         layout.addWidget(self.hint)
         # Tab walks the page top to bottom: filters, then the timeline, then the bar.
         bar = self.filter_bar
-        chain = [bar.search, *bar.kind_buttons.values(), bar.pinned_button, bar.author_combo]
+        chain = [bar.search, *bar.kind_buttons.values(), bar.other_kinds_button, bar.pinned_button]
+        chain += [bar.author_combo]
         chain += [bar.clear_button, self.timeline_view, self.entry_bar]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     def add_side_panel(self, panel: QWidget, title: str) -> None:
         """Show a feature's panel as a tab beside the timeline."""
+        first = self.side_tabs.count() == 0
         self.side_tabs.addTab(panel, title)
         self.side_tabs.show()
+        if first:  # the timeline keeps most of the width; the user can drag the handle
+            self.body.setSizes([720, 300])
 
     # -- loading ------------------------------------------------------------------------
     def filter_for(self, ref: str) -> TimelineFilter:

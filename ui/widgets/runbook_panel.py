@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QGridLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -123,9 +123,12 @@ class RunbookPanel(QWidget):
         split.addWidget(self.list)
         split.addWidget(self.viewer)
         split.setSizes([140, 400])
-        buttons = QHBoxLayout()
-        for button in (self.attach_button, self.new_button, self.draft_button):
-            buttons.addWidget(button)
+        # Attach on its own row: three buttons side by side made the dock too wide for the
+        # timeline on a 1280-pixel screen.
+        buttons = QGridLayout()
+        buttons.addWidget(self.attach_button, 0, 0, 1, 2)
+        buttons.addWidget(self.new_button, 1, 0)
+        buttons.addWidget(self.draft_button, 1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(split, 1)

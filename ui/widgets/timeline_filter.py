@@ -8,18 +8,20 @@ works with Space; Esc in the search box clears it.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from commander.domain import EntryKind
+from commander.domain import USER_KINDS, EntryKind
 from commander.services.timeline_views import NO_FILTER, TimelineFilter
 
 ANY_AUTHOR = "Any author"
@@ -56,13 +58,30 @@ class TimelineFilterBar(QWidget):
         rows.addLayout(search_row)
         rows.addLayout(layout)
         search_row.addWidget(self.search, 1)
-        for kind in EntryKind:
+        for kind in USER_KINDS:
             button = QToolButton(text=kind.value, checkable=True)
             button.setToolTip(f"Show {kind.value} entries (several kinds can be on)")
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             button.toggled.connect(self._emit)
             self.kind_buttons[kind.value] = button
             layout.addWidget(button)
+        # The kinds the app writes (severity, phase, checklist, ...) sit in one menu, so the
+        # bar stays narrow enough for a 1280-pixel screen with the side panels open.
+        self.other_kinds_button = QToolButton(text="Other kinds")
+        self.other_kinds_button.setToolTip("Show entries the app wrote, by kind")
+        self.other_kinds_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.other_kinds_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.other_kinds_button)
+        self.other_kinds: dict[str, QAction] = {}
+        for kind in EntryKind:
+            if kind in USER_KINDS:
+                continue
+            action = menu.addAction(kind.value)
+            action.setCheckable(True)
+            action.toggled.connect(self._emit)
+            self.other_kinds[kind.value] = action
+        self.other_kinds_button.setMenu(menu)
+        layout.addWidget(self.other_kinds_button)
         self.pinned_button = QToolButton(text="★ pinned", checkable=True)
         self.pinned_button.setToolTip("Show pinned entries only")
         self.pinned_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -91,7 +110,10 @@ class TimelineFilterBar(QWidget):
     def current_filter(self) -> TimelineFilter:
         author = self.author_combo.currentText()
         return TimelineFilter(
-            kinds=frozenset(k for k, b in self.kind_buttons.items() if b.isChecked()),
+            kinds=frozenset(
+                [k for k, b in self.kind_buttons.items() if b.isChecked()]
+                + [k for k, a in self.other_kinds.items() if a.isChecked()]
+            ),
             pinned_only=self.pinned_button.isChecked(),
             author=None if self.author_combo.currentIndex() <= 0 else author,
             query=self.search.text().strip(),
@@ -129,6 +151,8 @@ class TimelineFilterBar(QWidget):
             self.search.clear()
             for button in [*self.kind_buttons.values(), self.pinned_button]:
                 button.setChecked(False)
+            for action in self.other_kinds.values():
+                action.setChecked(False)
             self.author_combo.setCurrentIndex(0)
         finally:
             self._quiet = False
@@ -146,6 +170,8 @@ class TimelineFilterBar(QWidget):
             return
         self._emitted = wanted
         self.clear_button.setVisible(wanted.active)
+        others = sum(action.isChecked() for action in self.other_kinds.values())
+        self.other_kinds_button.setText(f"Other kinds ({others})" if others else "Other kinds")
         self.filter_changed.emit(wanted)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
