@@ -21,6 +21,8 @@ class EntryKind(StrEnum):
     DECLARED = "declared"
     SEVERITY = "severity"
     PHASE = "phase"
+    # Postmortem saves and action item changes (commander/services/postmortem.py).
+    POSTMORTEM = "postmortem"
 
     @classmethod
     def parse_user_kind(cls, text: str) -> EntryKind:

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from commander.store import orm_postmortem  # noqa: F401 - registers its tables
 from commander.store.orm import Base, in_orm_schema
 
 connection = context.config.attributes.get("connection")
