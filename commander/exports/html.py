@@ -87,6 +87,9 @@ h3 { font-size: 11.5pt; margin: 1em 0 0.3em; page-break-after: avoid; }
 table { border-collapse: collapse; margin: 0.4em 0 0.8em; width: 100%; }
 th, td { border: 1px solid #c9d1da; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #eef2f6; }
+p { margin: 0.35em 0; }
+td.span { white-space: nowrap; }
+table.severities { width: auto; min-width: 20em; }
 tr { page-break-inside: avoid; }
 ul.events { list-style: none; padding-left: 0; }
 ul.events li { margin: 0.15em 0; }
@@ -203,7 +206,7 @@ def _timeline(doc: IncidentDocument) -> list[str]:
     if timing.anchor_note:
         out.append(f'<p class="note">{_e(timing.anchor_note)}</p>')
     rows = "".join(
-        f"<tr><td>{_e(m.name)}</td><td>{span_text(m.value)}</td>"
+        f'<tr><td>{_e(m.name)}</td><td class="span">{span_text(m.value)}</td>'
         f'<td class="formula">{_e(m.formula)}</td></tr>'
         for m in timing.measures
     )
@@ -214,7 +217,7 @@ def _timeline(doc: IncidentDocument) -> list[str]:
     out.append(f"<p>Time in each severity, {_e(timing.spans_note)}:</p>")
     rows = "".join(
         f'<tr><td class="sev-{s.severity.value}">{s.severity.value} ({_e(s.severity.label)})'
-        f"</td><td>{span_text(s.duration)}</td></tr>"
+        f'</td><td class="span">{span_text(s.duration)}</td></tr>'
         for s in timing.spans
     )
     out.append(
@@ -237,17 +240,16 @@ def _timeline(doc: IncidentDocument) -> list[str]:
         out.append('<p class="note">No entries selected.</p>')
         return out
     # One join over a generator: this loop is the export's hot path at 10,000 entries.
+    # Plain paragraphs with one bold run: Qt lays 10,000 <li> out ten times slower
+    # than <p>, and every styled span costs the PDF a further ~10 %.
     escape = html.escape
     out.append(
-        '<ul class="events">'
-        + "".join(
-            f'<li><span class="when">{stamp(entry.occurred_at)}</span> '
-            f'<span class="kind{" pinned" if entry.pinned else ""}">{escape(entry.kind)}'
-            f"{' (pinned)' if entry.pinned else ''}</span>, {escape(entry.author)}: "
-            f"{escape(entry.text)}</li>"
+        "".join(
+            f"<p>{stamp(entry.occurred_at)} <b>{escape(entry.kind)}"
+            f"{' (pinned)' if entry.pinned else ''}</b>, {escape(entry.author)}: "
+            f"{escape(entry.text)}</p>"
             for entry in doc.timeline
         )
-        + "</ul>"
     )
     return out
 

@@ -7,20 +7,19 @@ the store and is escaped, so an entry reading ``*all* pods`` stays literal.
 
 from __future__ import annotations
 
-import re
-
 from commander.exports.document import IncidentDocument, SectionBlock
 from commander.exports.timing import span_text, stamp
 
 # Characters that could start emphasis, code, a link, raw HTML, an entity, a
 # table cell or a strike-through; "(" and "!" are harmless once "[" is escaped.
-_SPECIAL = re.compile(r"([\\`*_\[\]<>&#|~])")
+# str.translate rather than re.sub: it runs for every entry of a 10,000-entry export.
+_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_[]<>&#|~"})
 EMPTY_SECTION = "_Not written yet._"
 
 
 def inline(text: str) -> str:
     """Plain text as one line of Markdown that reads back as the same text."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return " ".join(text.split()).translate(_ESCAPES)
 
 
 def safe_url(url: str) -> str:

@@ -48,7 +48,9 @@ class Timing:
 
 def stamp(moment: datetime) -> str:
     """A time with its UTC offset spelled out, the one form every export shows."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S+00:00")
+    if moment.tzinfo is not UTC:  # times from the store already are; this is the hot path
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(" ", "seconds")
 
 
 def span_text(span: timedelta | None) -> str:

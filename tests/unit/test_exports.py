@@ -202,3 +202,13 @@ def test_tracker_links_are_the_only_links_and_stay_http(sqlite_store) -> None:
     page = export_incident(sqlite_store, ref, "html", GENERATED_AT).decode()
     assert "see &lt;https://status.example&gt;" in page
     assert re.findall(r'href="([^"]*)"', page) == ["https://tracker.example/PAY-17"]
+
+
+def test_the_documents_entries_are_the_timeline_with_deleted_ones(store) -> None:
+    """The export's fast reader (raw rows on SQLite) gives exactly what the services give."""
+    from commander.services.timeline import read_timeline
+
+    ref = build_sample(store)
+    doc = load_document(store, ref, GENERATED_AT)
+    assert doc.audit.entries == read_timeline(store, ref, include_deleted=True)
+    assert doc.incident.timeline == read_timeline(store, ref)
