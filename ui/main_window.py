@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         incident_menu = self.menuBar().addMenu("&Incident")
         incident_menu.addActions([declare, focus_entry])
+        self._build_postmortem_actions(incident_menu)
         incident_menu.addSeparator()
         incident_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
@@ -164,6 +165,11 @@ class MainWindow(QMainWindow):
         self.declare_action.setEnabled(False)
         self.local_time_action = local_time
         self.addActions([declare, focus_entry, quit_action])
+
+    def _build_postmortem_actions(self, menu: Any) -> None:
+        from ui.postmortem.actions import PostmortemActions
+
+        self.postmortem_actions = PostmortemActions(self, menu)
 
     # -- store ------------------------------------------------------------------------
     def open_store(self) -> None:

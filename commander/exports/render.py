@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol, cast
 
@@ -60,13 +61,28 @@ def pdf_renderer() -> PdfRenderer:
         raise CommanderError(f"PDF export needs the Qt front end (PySide6): {exc}") from None
 
 
+Progress = Callable[[str, float], None]
+
+
 def export_incident(
     store: Store,
     ref: str,
     fmt: str,
     generated_at: datetime | None = None,
     postmortem: PostmortemView | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
+    """Read, build and render; ``progress(step, fraction)`` hears about each step."""
+    report = progress or _quiet
     if fmt not in FORMATS:
         raise InvalidInputError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    return render(load_document(store, ref, generated_at, postmortem), fmt)
+    report(f"Reading {ref.upper()}", 0.05)
+    doc = load_document(store, ref, generated_at, postmortem)
+    report(f"Rendering {fmt.upper()} ({len(doc.timeline):,} timeline entries)", 0.3)
+    data = render(doc, fmt)
+    report("Done", 1.0)
+    return data
+
+
+def _quiet(_step: str, _fraction: float) -> None:
+    pass

@@ -270,6 +270,7 @@ def _checked(draft: PostmortemView) -> PostmortemView:
     entry_ids = tuple(sorted(set(draft.entry_ids))) if draft.entry_ids is not None else None
     return replace(
         draft,
+        status=PostmortemStatus(draft.status),
         authors=authors,
         participants=participants,
         sections=sections,
