@@ -104,7 +104,6 @@ def main() -> int:
     read = statistics.median(reads)
     print(f"\nread + build document (median of {len(reads)}): {read:.3f} s")
     print(f"{'format':<6} {'render':>8} {'total':>8} {'target':>8}  {'size':>10}  result")
-    failed = False
     for fmt, target in TARGETS.items():
         rendered = statistics.median(renders[fmt])
         total = statistics.median(
@@ -114,12 +113,14 @@ def main() -> int:
             )
         )
         verdict = "PASS" if total <= target else "FAIL"
-        failed |= verdict == "FAIL"
         print(
             f"{fmt:<6} {rendered:>7.3f}s {total:>7.3f}s {target:>7.1f}s"
             f"  {sizes[fmt]:>9,}B  {verdict}"
         )
     print("\ntotal = read the store + build the document + render; medians over runs")
+    # The machine may be shared: a busy one makes every figure slower, so say how busy.
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"load average (1, 5, 15 min) at the end: {load} on {os.cpu_count()} CPUs")
     return 0
 
 
