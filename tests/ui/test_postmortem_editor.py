@@ -95,7 +95,7 @@ def test_write_and_save(qtbot, window, editor) -> None:
 def test_action_items_and_exports(qtbot, window, editor, tmp_path: Path) -> None:
     assert editor.items_model.rowCount() == 1
     assert "overdue" in editor.items_model.data(editor.items_model.index(0, 5))
-    with qtbot.waitSignal(window.timeline_changed, timeout=10_000):
+    with qtbot.waitSignal(editor.refreshed, timeout=10_000):
         editor.submit_item(None, ActionItemFields("Runbook for reindexing", "cy", ItemType.PROCESS))
     qtbot.waitUntil(lambda: editor.items_model.rowCount() == 2, timeout=10_000)
     assert [i.description for i in list_action_items(window.store, editor.ref)][

@@ -124,3 +124,19 @@ def test_status_names_parse() -> None:
     assert PostmortemStatus.parse("In review") is PostmortemStatus.IN_REVIEW
     with pytest.raises(InvalidInputError, match="draft, in_review, final"):
         PostmortemStatus.parse("done")
+
+
+def test_key_entries_and_deployed_changes() -> None:
+    from commander.services.postmortem import deployed_change, key_entry
+
+    assert [key_entry(kind, False, None) for kind in ("note", "observation", "decision")] == [
+        False,
+        False,
+        True,
+    ]
+    assert key_entry("note", True, None)  # pinned
+    # Rollback/hotfix entries from the deploy feature: by kind or by a marker in their data.
+    assert deployed_change("rollback", None) == "rollback"
+    assert deployed_change("action", {"hotfix": {"version": "1.2.4"}}) == "hotfix"
+    assert deployed_change("action", {"rollback": False}) is None
+    assert key_entry("note", False, {"rollback": True})

@@ -80,6 +80,8 @@ def participants_text(people: tuple[Participant, ...]) -> str:
 
 class PostmortemEditor(QDialog):
     saved = Signal(object)  # PostmortemView
+    item_changed = Signal(object)  # ActionItemView
+    refreshed = Signal()
     loaded = Signal()
     exported = Signal(str)
 
@@ -307,14 +309,20 @@ class PostmortemEditor(QDialog):
         self.items_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
     def _on_timeline_changed(self, ref: str) -> None:
-        if ref.upper() != self.ref.upper() or self.postmortem is None:
+        """Another seat (or this window) logged something: entries, timing and items may differ."""
+        if ref.upper() == self.ref.upper():
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.postmortem is None:
             return
-        store = self.window_._require_store()
+        store, ref = self.window_._require_store(), self.ref
         self.window_.worker.submit(lambda: _load(store, ref), self._on_refreshed, self._on_failed)
 
     def _on_refreshed(self, result: tuple[IncidentDocument, Any, Any]) -> None:
         self.document = result[0]
         self._show_live_parts(result[0], keep_checks=True)
+        self.refreshed.emit()
 
     def _on_failed(self, error: BaseException) -> None:
         if isinstance(error, CommanderError):
@@ -381,7 +389,6 @@ class PostmortemEditor(QDialog):
         self._dirty = False
         self.save_button.setEnabled(True)
         self.status_label.setText(f"Saved revision {saved.revision} ({saved.status.label})")
-        self.window_.timeline_changed.emit(self.ref)  # the save logged an entry
         self.saved.emit(saved)
 
     def _on_save_failed(self, error: BaseException) -> None:
@@ -443,7 +450,8 @@ class PostmortemEditor(QDialog):
         )
 
     def _on_item_changed(self, _item: Any) -> None:
-        self.window_.timeline_changed.emit(self.ref)  # reloads the list here too
+        self.item_changed.emit(_item)
+        self.refresh()
 
     # -- exports ----------------------------------------------------------------------
     def ask_export(self, fmt: str) -> None:
