@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind
+from commander.domain.action_item_choices import ItemStatus, ItemType, Priority
 from commander.domain.refs import format_ref
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
@@ -26,47 +27,6 @@ from commander.store.orm_postmortem import ActionItem
 
 DESCRIPTION_MAX = 2_000
 URL_MAX = 1_000
-
-
-class _Choice(StrEnum):
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
-
-    @classmethod
-    def parse(cls, text: str) -> Any:
-        cleaned = text.strip().lower().replace(" ", "_").replace("-", "_")
-        try:
-            return cls(cleaned)
-        except ValueError:
-            names = ", ".join(choice.value for choice in cls)
-            raise InvalidInputError(
-                f"unknown {cls.__name__.lower()} {text!r}: use {names}"
-            ) from None
-
-
-class ItemType(_Choice):
-    PREVENT = "prevent"
-    MITIGATE = "mitigate"
-    DETECT = "detect"
-    PROCESS = "process"
-
-
-class Priority(_Choice):
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-
-class ItemStatus(_Choice):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    WONT_DO = "wont_do"
-
-    @property
-    def is_open(self) -> bool:
-        return self in (ItemStatus.OPEN, ItemStatus.IN_PROGRESS)
 
 
 _PRIORITY_ORDER = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}

@@ -193,6 +193,17 @@ def test_no_script_survives_into_html_from_any_field(sqlite_store, payload: str)
     assert "Title" in page and "Entry" in page and "Item" in page
 
 
+def test_a_tracker_link_cannot_break_out_of_its_attribute(sqlite_store) -> None:
+    ref = build_sample(sqlite_store, {"tracker": 'https://x.example/"onmouseover="alert(1)'})
+    page = export_incident(sqlite_store, ref, "html", GENERATED_AT).decode()
+    inspector = _Inspector()
+    inspector.feed(page)
+    assert inspector.problems == []
+    assert 'href="https://x.example/%22onmouseover=%22alert(1)"' in page or (
+        'href="https://x.example/&quot;onmouseover=&quot;alert(1)"' in page
+    )
+
+
 def test_tracker_links_are_the_only_links_and_stay_http(sqlite_store) -> None:
     ref = build_sample(sqlite_store)
     page = export_incident(sqlite_store, ref, "html", GENERATED_AT).decode()
