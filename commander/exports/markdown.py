@@ -81,8 +81,20 @@ def header(doc: IncidentDocument) -> list[str]:
 
 def authored(section: SectionBlock) -> list[str]:
     if section.text.strip():
-        return [section.text.strip(), ""]
+        return [closed_fences(section.text.strip()), ""]
     return [] if section.generated else [EMPTY_SECTION, ""]
+
+
+def closed_fences(text: str) -> str:
+    """Close a code fence left open, so it cannot swallow the sections after it."""
+    fences = [line.strip()[:3] for line in text.splitlines() if line.strip()[:3] in ("```", "~~~")]
+    open_fence: str | None = None
+    for fence in fences:
+        if open_fence is None:
+            open_fence = fence
+        elif fence == open_fence:
+            open_fence = None
+    return text if open_fence is None else f"{text}\n{open_fence}"
 
 
 def timeline(doc: IncidentDocument) -> list[str]:

@@ -344,7 +344,13 @@ def _plain(value: Any) -> Any:
 
 
 def _change_text(name: str, old: Any, new: Any) -> str:
-    label = name.replace("_", " ")
+    label = {"due_on": "due", "tracker_url": "tracker link"}.get(name, name)
     if name == "description":
         return f"description now {new!r}"
-    return f"{label} {_plain(old) or '-'} → {_plain(new) or '-'}"
+    return f"{label} {_shown(old)} → {_shown(new)}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, ItemStatus | ItemType | Priority):
+        return value.label.lower()
+    return str(_plain(value) or "-")

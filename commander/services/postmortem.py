@@ -167,6 +167,7 @@ def save_postmortem(
         changed = _changed_fields(stored, draft)
         if not changed:
             return stored
+        is_new = row is None
         if row is None:
             row = Postmortem(incident_id=incident.id, revision=0)
             session.add(row)
@@ -180,7 +181,10 @@ def save_postmortem(
         row.revision += 1
         row.saved_at = now
         row.saved_by = author
-        session.flush()
+        if is_new:
+            _insert_first(session, incident.ref)
+        else:
+            session.flush()
         saved = _view(row)
         session.add(
             PostmortemRevision(
@@ -202,6 +206,20 @@ def save_postmortem(
             data={"postmortem": {"revision": saved.revision, "changed": changed}},
         )
         return saved
+
+
+def _insert_first(session: Session, ref: str) -> None:
+    """Two seats saving a new postmortem at once (PostgreSQL): one wins, the other is told."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise InvalidInputError(
+            f"someone else saved {ref}'s first postmortem revision just now; "
+            "reopen it and apply your changes again"
+        ) from None
 
 
 def postmortem_content(view: PostmortemView) -> dict[str, Any]:

@@ -223,3 +223,11 @@ def test_the_documents_entries_are_the_timeline_with_deleted_ones(store) -> None
     doc = load_document(store, ref, GENERATED_AT)
     assert doc.audit.entries == read_timeline(store, ref, include_deleted=True)
     assert doc.incident.timeline == read_timeline(store, ref)
+
+
+def test_an_open_code_fence_stays_inside_its_section() -> None:
+    from commander.exports.markdown import closed_fences
+
+    assert closed_fences("```\ncode") == "```\ncode\n```"
+    assert closed_fences("```\ncode\n```") == "```\ncode\n```"
+    assert closed_fences("~~~\n```\nstill code") == "~~~\n```\nstill code\n~~~"
