@@ -140,3 +140,48 @@ def test_key_entries_and_deployed_changes() -> None:
     assert deployed_change("action", {"hotfix": {"version": "1.2.4"}}) == "hotfix"
     assert deployed_change("action", {"rollback": False}) is None
     assert key_entry("note", False, {"rollback": True})
+
+
+def test_two_first_saves_at_once_one_is_told(store) -> None:
+    """Seat A has inserted the first revision but not committed; seat B's save waits, then is
+    refused with a message (PostgreSQL: a unique-key clash; SQLite: the write lock)."""
+    import threading
+    import time
+
+    from commander.store.orm_postmortem import Postmortem
+
+    ref = _declare(store)
+    draft = replace(get_postmortem(store, ref), sections={"summary": "B"})
+    inserted, outcome = threading.Event(), {}
+
+    def seat_b() -> None:
+        inserted.wait(10)
+        try:
+            save_postmortem(store, draft, "bo", now=NOW)
+        except InvalidInputError as exc:
+            outcome["error"] = str(exc)
+
+    thread = threading.Thread(target=seat_b)
+    thread.start()
+    with store.write() as session:
+        session.add(
+            Postmortem(
+                incident_id=draft.incident_id,
+                template="sre",
+                status="draft",
+                authors=[],
+                participants=[],
+                sections={"summary": "A"},
+                revision=1,
+                saved_at=NOW,
+                saved_by="ana",
+            )
+        )
+        session.flush()
+        inserted.set()
+        time.sleep(0.5)  # seat B is now blocked behind this transaction
+    thread.join(20)
+    assert "reopen it and apply your changes again" in outcome["error"]
+    if not store.is_sqlite:  # B did not see A's row, inserted too, and lost on the unique key
+        assert "saved INC-1's first postmortem revision just now" in outcome["error"]
+    assert get_postmortem(store, ref).section("summary") == "A"
