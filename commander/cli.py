@@ -36,6 +36,7 @@ PROG = "commander"
 # the parser is built, which the window path never does.
 FEATURE_COMMANDS: tuple[str, ...] = (
     "commander.commands.response",
+    "commander.commands.postmortem",
     "commander.commands.reports",
 )
 
@@ -96,10 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("ref")
     show.add_argument("--json", action="store_true")
 
-    export = sub.add_parser("export", help="export an incident document")
+    export = sub.add_parser("export", help="export an incident and its postmortem")
     export.add_argument("ref")
-    export.add_argument("--format", choices=["json"], default="json")
+    export.add_argument("--format", choices=["md", "html", "pdf", "json"], default="json")
     export.add_argument("-o", "--output", type=Path, metavar="FILE")
+    export.add_argument(
+        "--generated-at",
+        type=time_type,
+        metavar="TIME",
+        help="the time the document says it was made (default now); fix it for identical files",
+    )
     for name in FEATURE_COMMANDS:
         _FEATURE_HANDLERS.update(importlib.import_module(name).register(sub))
     return parser
@@ -272,15 +279,15 @@ def _show(store: Store, args: argparse.Namespace) -> int:
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
-    from commander.exports.json_doc import dumps, incident_document
-    from commander.services.incidents import get_incident
+    from commander.exports.render import export_incident
 
-    text = dumps(incident_document(get_incident(store, args.ref)))
+    data = export_incident(store, args.ref, args.format, args.generated_at)
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return 0
     try:
-        args.output.write_text(text, encoding="utf-8")
+        args.output.write_bytes(data)
     except OSError as exc:
         raise CommanderError(f"cannot write {args.output}: {exc.strerror}") from None
     return 0

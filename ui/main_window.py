@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         incident_menu = self.menuBar().addMenu("&Incident")
         incident_menu.addActions([declare, focus_entry])
+        self._build_postmortem_actions(incident_menu)
         incident_menu.addSeparator()
         incident_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
@@ -188,6 +189,11 @@ class MainWindow(QMainWindow):
 
         self.response = ResponseController(self)
         self.response.build_actions()
+
+    def _build_postmortem_actions(self, menu: Any) -> None:
+        from ui.postmortem.actions import PostmortemActions
+
+        self.postmortem_actions = PostmortemActions(self, menu)
 
     # -- store ------------------------------------------------------------------------
     def open_store(self) -> None:

@@ -88,8 +88,7 @@ def report_document(report: Report) -> dict[str, Any]:
             for t in report.times
         ],
     }
-    if report.open_action_items is not None:  # absent when the store tracks none
-        document["open_action_items"] = report.open_action_items
+    document["open_action_items"] = report.open_action_items
     return document
 
 
@@ -147,8 +146,7 @@ def _print_report(report: Report) -> None:
         _out("Left out:")
         for note in notes:
             _out(note)
-    if report.open_action_items is not None:
-        _out(f"Open action items: {report.open_action_items}")
+    _out(f"Open action items: {report.open_action_items}")
 
 
 # -- search and similar ---------------------------------------------------------------

@@ -28,6 +28,8 @@ class EntryKind(StrEnum):
     HOTFIX = "hotfix"
     MILESTONE = "milestone"
     RUNBOOK = "runbook"
+    # Postmortem saves and action item changes (commander/services/postmortem.py).
+    POSTMORTEM = "postmortem"
 
     @classmethod
     def parse_user_kind(cls, text: str) -> EntryKind:

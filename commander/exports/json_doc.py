@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from commander import __version__
 from commander.domain.when import iso
-from commander.services.views import EntryView, IncidentDetail
+from commander.services.views import EntryView, IncidentDetail, RevisionView
+
+if TYPE_CHECKING:  # show --json stays light: the full export's modules load on use
+    from commander.exports.document import IncidentDocument
+    from commander.services.action_items import ActionItemView
 
 FORMAT = "incident-commander/incident"
 FORMAT_VERSION = 1
@@ -54,3 +58,116 @@ def incident_document(incident: IncidentDetail) -> dict[str, Any]:
 def dumps(document: Any) -> str:
     # ensure_ascii=False keeps emoji and right-to-left text readable in the file.
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- the full export (``commander export --format json``) ------------------------------
+# The show document above plus the postmortem, action items and an audit section.
+# Keys are only ever added, so readers of format_version 1 keep working.
+
+
+def export_document(doc: IncidentDocument) -> dict[str, Any]:
+    from commander.services.postmortem import postmortem_content
+
+    document = incident_document(doc.incident)
+    document["generated_at"] = iso(doc.generated_at)
+    timing = doc.timing
+    document["postmortem"] = {
+        **postmortem_content(doc.postmortem),
+        "template_name": doc.template.name,
+        "sections": [
+            {"key": s.key, "title": s.title, "text": s.text, "generated": s.generated}
+            for s in doc.sections
+        ],
+        "timeline_entry_ids": [entry.id for entry in doc.timeline],
+        "timing": {
+            "anchor": timing.anchor_name,
+            "anchor_at": iso(timing.anchor_at),
+            "anchor_note": timing.anchor_note,
+            "measures": [
+                {
+                    "name": m.name,
+                    "at": iso(m.at),
+                    "seconds": int(m.value.total_seconds()) if m.value is not None else None,
+                    "formula": m.formula,
+                }
+                for m in timing.measures
+            ],
+            "severity_seconds": {
+                s.severity.value: int(s.duration.total_seconds()) for s in timing.spans
+            },
+            "severity_until": iso(timing.spans_until),
+            "severity_note": timing.spans_note,
+        },
+        "changes_deployed": [
+            {
+                "entry_id": c.entry_id,
+                "occurred_at": iso(c.occurred_at),
+                "change": c.change,
+                "text": c.text,
+            }
+            for c in doc.changes
+        ],
+    }
+    document["action_items"] = [_item(item) for item in doc.action_items]
+    document["audit"] = {
+        "entries": [
+            _audit_entry(entry, doc.audit.revisions.get(entry.id, ()))
+            for entry in doc.audit.entries
+        ],
+        "postmortem_revisions": [
+            {
+                "revision": r.revision,
+                "saved_at": iso(r.saved_at),
+                "saved_by": r.saved_by,
+                "content": r.content,
+            }
+            for r in doc.audit.postmortem_revisions
+        ],
+        "action_items": [_item(item) for item in doc.audit.action_items],
+    }
+    return document
+
+
+def _item(item: ActionItemView) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "description": item.description,
+        "owner": item.owner,
+        "type": item.type.value,
+        "priority": item.priority.value,
+        "due_on": item.due_on.isoformat() if item.due_on else None,
+        "status": item.status.value,
+        "tracker_url": item.tracker_url,
+        "created_at": iso(item.created_at),
+        "created_by": item.created_by,
+        "updated_at": iso(item.updated_at),
+        "updated_by": item.updated_by,
+        "deleted_at": iso(item.deleted_at),
+        "deleted_by": item.deleted_by,
+    }
+
+
+def _audit_entry(entry: EntryView, revisions: tuple[RevisionView, ...]) -> dict[str, Any]:
+    return {
+        **entry_document(entry),
+        "data": entry.data,
+        "deleted_at": iso(entry.deleted_at),
+        "deleted_by": entry.deleted_by,
+        "history": [
+            {
+                "revised_at": iso(r.revised_at),
+                "revised_by": r.revised_by,
+                "occurred_at": iso(r.occurred_at),
+                "kind": r.kind,
+                "text": r.text,
+                "pinned": r.pinned,
+                "deleted_at": iso(r.deleted_at),
+                "deleted_by": r.deleted_by,
+            }
+            for r in revisions
+        ],
+    }
+
+
+def render_json(doc: IncidentDocument) -> str:
+    return dumps(export_document(doc))

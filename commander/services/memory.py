@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Integer, Select, column, func, inspect, or_, select, table
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase, Severity
@@ -33,10 +33,8 @@ from commander.services.incidents import load_incident
 from commander.services.timeline import _fts_match, _like, search_words
 from commander.store.engine import Store
 from commander.store.orm import Incident, TimelineEntry
+from commander.store.orm_postmortem import Postmortem
 
-# The postmortem feature's table (one row per incident's postmortem). Read
-# only when a store has it; this module never creates it.
-POSTMORTEMS_TABLE = "postmortems"
 SNIPPET_WIDTH = 160
 # Entry kinds whose words describe what happened and what was done.
 _TELLING_KINDS = (EntryKind.ACTION, EntryKind.DECISION, EntryKind.OBSERVATION)
@@ -359,19 +357,11 @@ def postmortem_link(ref: str) -> str:
 
 
 def postmortem_links(session: Session, incident_ids: list[int]) -> dict[int, str]:
-    """Links for the incidents that have a postmortem; empty when the store has no
-    postmortems table (the postmortem feature adds it; this never creates it)."""
-    inspector = inspect(session.connection())
-    if not incident_ids or not inspector.has_table(POSTMORTEMS_TABLE):
+    """Links for the incidents that have a postmortem."""
+    if not incident_ids:
         return {}
-    columns = {column["name"] for column in inspector.get_columns(POSTMORTEMS_TABLE)}
-    if "incident_id" not in columns:
-        return {}
-    postmortems = table(POSTMORTEMS_TABLE, column("incident_id", Integer))
     rows = session.scalars(
-        select(postmortems.c.incident_id)
-        .where(postmortems.c.incident_id.in_(incident_ids))
-        .distinct()
+        select(Postmortem.incident_id).where(Postmortem.incident_id.in_(incident_ids))
     )
     return {int(incident_id): postmortem_link(format_ref(incident_id)) for incident_id in rows}
 

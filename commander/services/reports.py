@@ -28,21 +28,15 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import MetaData, String, Table, cast, func, inspect, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commander.domain import Severity
+from commander.domain.action_item_choices import ItemStatus
 from commander.errors import CommanderError, InvalidInputError
 from commander.store.engine import Store
 from commander.store.orm import Incident, TimelineEntry
-
-# The other feature's table of postmortem action items. This module never
-# creates it; it reads it only when a store has it (see open_action_items).
-ACTION_ITEMS_TABLE = "action_items"
-# Statuses that mean an action item needs no more work; anything else is open.
-CLOSED_ACTION_STATUSES = frozenset(
-    {"done", "closed", "completed", "complete", "cancelled", "canceled", "wontfix", "won't fix"}
-)
+from commander.store.orm_postmortem import ActionItem
 
 
 class Metric(StrEnum):
@@ -118,7 +112,7 @@ class Report:
     times: tuple[TimeStats, ...]  # every metric x severity, in Metric then Severity order
     incidents: tuple[IncidentTiming, ...]
     # None when this store has no action items table (the postmortem feature adds it).
-    open_action_items: int | None
+    open_action_items: int
     anchor_rule: str = ANCHOR_RULE
 
     @property
@@ -181,31 +175,12 @@ def month_of(moment: datetime) -> str:
     return f"{moment.year:04d}-{moment.month:02d}"  # stored times are UTC already
 
 
-def open_action_items(session: Session) -> int | None:
-    """Open action items across all incidents, or None when the store has no such table.
-
-    The postmortem feature owns the ``action_items`` table; this only reads it
-    when present (checked with the inspector, so an older store is fine). An
-    item is open unless its ``status`` says it is finished; soft-deleted items
-    (a ``deleted_at`` column, if there is one) do not count.
-    """
-    inspector = inspect(session.connection())
-    if not inspector.has_table(ACTION_ITEMS_TABLE):
-        return None
-    columns = {column["name"] for column in inspector.get_columns(ACTION_ITEMS_TABLE)}
-    if "status" not in columns:
-        return None
-    # A throwaway MetaData: the reflected table never joins the ORM's schema.
-    items = Table(ACTION_ITEMS_TABLE, MetaData(), autoload_with=session.connection())
-    statement = select(func.count()).select_from(items)
-    statement = statement.where(
-        # Cast first: the status may be a native enum on PostgreSQL, which lower() refuses.
-        func.lower(func.coalesce(cast(items.c.status, String), "")).not_in(
-            sorted(CLOSED_ACTION_STATUSES)
-        )
+def open_action_items(session: Session) -> int:
+    """Open action items across all incidents (open or in progress, not deleted)."""
+    open_values = [status.value for status in ItemStatus if status.is_open]
+    statement = select(func.count(ActionItem.id)).where(
+        ActionItem.deleted_at.is_(None), ActionItem.status.in_(open_values)
     )
-    if "deleted_at" in columns:
-        statement = statement.where(items.c.deleted_at.is_(None))
     return int(session.scalar(statement) or 0)
 
 
@@ -350,9 +325,8 @@ def report_csv(report: Report) -> str:
                     "",
                 )
             )
-    if report.open_action_items is not None:
-        count = report.open_action_items
-        writer.writerow(("open_action_items", "", "", count, "count", count, "", "", "", ""))
+    count = report.open_action_items
+    writer.writerow(("open_action_items", "", "", count, "count", count, "", "", "", ""))
     for incident in report.incidents:
         for metric in Metric:
             value = incident.seconds[metric]

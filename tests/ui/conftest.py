@@ -9,6 +9,17 @@ from commander.settings import Settings
 from ui.main_window import MainWindow
 
 
+@pytest.fixture(autouse=True)
+def qt_pdf() -> Iterator[None]:
+    """What ui.launcher does at start: give the core Qt's PDF writer."""
+    from commander.exports.pdf_hook import use_pdf_renderer
+    from ui.exports.pdf import QtPdfRenderer
+
+    use_pdf_renderer(QtPdfRenderer())
+    yield
+    use_pdf_renderer(None)
+
+
 @pytest.fixture
 def window(qtbot, db_path: Path) -> Iterator[MainWindow]:
     """The real main window on a real SQLite file, store opened like at start-up."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
 
 from commander.domain import EntryKind, Phase, Severity
 from commander.errors import NotFoundError
@@ -17,6 +17,7 @@ from commander.services.memory import (
     snippet,
     terms,
 )
+from commander.services.postmortem import get_postmortem, save_postmortem
 from commander.services.timeline import add_entry, delete_entry, log_entry
 
 from .test_search import HOSTILE
@@ -149,12 +150,12 @@ def test_similar_reports_resolution_runbooks_and_no_postmortem_without_table(sto
     assert item.postmortem_link is None
 
 
-def test_similar_links_a_postmortem_when_the_table_exists(store) -> None:
+def test_similar_links_a_saved_postmortem(store) -> None:
     old = declare(store, "Kafka consumer lag")
-    # Stands in for the postmortem feature's table: only the column read here.
-    with store.write() as session:
-        session.execute(text("CREATE TABLE postmortems (id INTEGER PRIMARY KEY, incident_id INT)"))
-        session.execute(text("INSERT INTO postmortems (id, incident_id) VALUES (1, 1)"))
+    (item,) = similar_to_text(store, "consumer lag")
+    assert item.postmortem_link is None  # none written yet
+    draft = get_postmortem(store, old.ref)
+    save_postmortem(store, replace(draft, sections={"summary": "Lag from a slow consumer."}), "ana")
     (item,) = similar_to_text(store, "consumer lag")
     assert item.postmortem_link == f"commander://incident/{old.ref}/postmortem"
 

@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from commander.store import (
-    orm_response,  # noqa: F401 - its tables are part of the schema
     schema,
+    tables,  # noqa: F401 - every feature's tables are part of the schema
 )
 from commander.store.engine import open_store
 from commander.store.migrate import script_revisions

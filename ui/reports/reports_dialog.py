@@ -214,8 +214,7 @@ def summary_text(report: Report, period: str) -> str:
         f"Times run from the impact start, or from the declaration when none was logged "
         f"({fallback} of {report.incident_count}).",
     ]
-    if report.open_action_items is not None:
-        parts.append(f"<b>Open action items: {report.open_action_items}</b>")
+    parts.append(f"<b>Open action items: {report.open_action_items}</b>")
     return " ".join(parts)
 
 

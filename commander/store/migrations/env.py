@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from commander.store import orm_response  # noqa: F401 - registers its tables on Base
+from commander.store import tables  # noqa: F401 - every feature's tables on Base
 from commander.store.orm import Base, in_orm_schema
 
 connection = context.config.attributes.get("connection")

@@ -1,0 +1,261 @@
+"""The one document every export renders: incident, postmortem, timeline, timing,
+action items and the audit trail, read in one transaction.
+
+Renderers (markdown.py, html.py, json_doc.py, and ui/exports/pdf.py through the
+HTML) only format what is here, so the formats cannot disagree. Nothing in it
+depends on the clock except ``generated_at``, which the caller may fix: the
+same incident then renders to the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from commander.domain.when import utc_now
+from commander.exports.timing import Timing, compute_timing
+from commander.services.action_items import ActionItemView, read_action_items
+from commander.services.postmortem import (
+    PostmortemRevisionView,
+    PostmortemView,
+    deployed_change,
+    key_entry,
+    read_postmortem,
+    read_postmortem_history,
+)
+from commander.services.postmortem_templates import GENERATED_SECTIONS, Template, get_template
+from commander.services.views import EntryView, IncidentDetail, RevisionView
+from commander.store.engine import Store
+from commander.store.orm import EntryRevision, TimelineEntry
+
+
+@dataclass(frozen=True, slots=True)
+class SectionBlock:
+    key: str
+    title: str
+    text: str  # what the authors wrote ("" when nothing yet)
+    prompt: str
+    generated: bool  # the document adds content (timeline, action items)
+
+
+@dataclass(frozen=True, slots=True)
+class DeployedChange:
+    entry_id: int
+    occurred_at: datetime
+    change: str  # "rollback" or "hotfix"
+    text: str
+    details: tuple[tuple[str, str], ...]  # the entry's other plain data, sorted by key
+
+
+@dataclass(frozen=True, slots=True)
+class Audit:
+    entries: tuple[EntryView, ...]  # every entry, deleted ones too, in time order
+    revisions: dict[int, tuple[RevisionView, ...]]  # entry id -> earlier states
+    postmortem_revisions: tuple[PostmortemRevisionView, ...]
+    action_items: tuple[ActionItemView, ...]  # deleted ones too
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentDocument:
+    incident: IncidentDetail  # its timeline: live entries only
+    generated_at: datetime
+    postmortem: PostmortemView
+    template: Template
+    sections: tuple[SectionBlock, ...]
+    timeline: tuple[EntryView, ...]  # the entries the Timeline section shows
+    timing: Timing
+    changes: tuple[DeployedChange, ...]
+    action_items: tuple[ActionItemView, ...]  # live ones
+    audit: Audit
+
+    @property
+    def title(self) -> str:
+        return f"{self.incident.ref}: {self.incident.title}"
+
+
+def load_document(
+    store: Store,
+    ref: str,
+    generated_at: datetime | None = None,
+    postmortem: PostmortemView | None = None,
+) -> IncidentDocument:
+    """Read everything in one transaction; ``postmortem`` lets the editor preview unsaved text."""
+    from commander.services.incidents import load_incident
+
+    with store.read() as session:
+        row = load_incident(session, ref)
+        entries = _entries(session, row.id)
+        revisions = _revisions(session, row.id)
+        stored = read_postmortem(session, row.id)
+        history = tuple(read_postmortem_history(session, row.id))
+        items = tuple(read_action_items(session, row.id, include_deleted=True))
+        incident = IncidentDetail.of(row)
+    return build_document(
+        incident,
+        entries,
+        revisions,
+        postmortem or stored,
+        get_template(postmortem.template if postmortem else stored.template),
+        items,
+        history,
+        generated_at or utc_now(),
+    )
+
+
+def build_document(
+    incident: IncidentDetail,
+    entries: tuple[EntryView, ...],
+    revisions: dict[int, tuple[RevisionView, ...]],
+    postmortem: PostmortemView,
+    template: Template,
+    items: tuple[ActionItemView, ...],
+    history: tuple[PostmortemRevisionView, ...],
+    generated_at: datetime,
+) -> IncidentDocument:
+    """Pure: the document from what the store holds (``entries`` in time order)."""
+    live = tuple(entry for entry in entries if entry.deleted_at is None)
+    return IncidentDocument(
+        incident=replace(incident, timeline=live),
+        generated_at=generated_at,
+        postmortem=postmortem,
+        template=template,
+        sections=tuple(
+            SectionBlock(
+                spec.key,
+                spec.title,
+                postmortem.section(spec.key),
+                spec.prompt,
+                spec.key in GENERATED_SECTIONS,
+            )
+            for spec in template.sections
+        ),
+        timeline=selected_entries(live, postmortem.entry_ids),
+        timing=compute_timing(incident, live, generated_at),
+        changes=deployed_changes(live),
+        action_items=tuple(item for item in items if item.deleted_at is None),
+        audit=Audit(entries, revisions, history, items),
+    )
+
+
+def selected_entries(
+    live: tuple[EntryView, ...], entry_ids: tuple[int, ...] | None
+) -> tuple[EntryView, ...]:
+    """The key entries, or the ones the authors picked; deleted entries never show."""
+    if entry_ids is None:
+        return tuple(entry for entry in live if key_entry(entry.kind, entry.pinned, entry.data))
+    wanted = set(entry_ids)
+    return tuple(entry for entry in live if entry.id in wanted)
+
+
+def deployed_changes(live: tuple[EntryView, ...]) -> tuple[DeployedChange, ...]:
+    changes = []
+    for entry in live:
+        change = deployed_change(entry.kind, entry.data)
+        if change is None:
+            continue
+        details = tuple(
+            (str(key), _plain(value))
+            for key, value in sorted((entry.data or {}).items())
+            if key not in ("rollback", "hotfix") and _plain(value)
+        )
+        changes.append(DeployedChange(entry.id, entry.occurred_at, change, entry.text, details))
+    return tuple(changes)
+
+
+def _plain(value: Any) -> str:
+    """Scalars as text; nested structures are left to the JSON export."""
+    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+        return ""
+    return str(value)
+
+
+def _entries(session: Any, incident_id: int) -> tuple[EntryView, ...]:
+    """Every entry, deleted ones too, in time order, as plain rows.
+
+    An export reads every entry of the incident, 10,000 or more. On SQLite the
+    rows come straight from the driver and the stored naive-UTC text is read
+    with ``datetime.fromisoformat``: loading ORM objects, or even SQLAlchemy's
+    per-value type processing, took most of an export's time budget.
+    """
+    table = TimelineEntry.__table__
+    statement = (
+        select(*table.c)
+        .where(table.c.incident_id == incident_id)
+        .order_by(table.c.occurred_at, table.c.id)
+    )
+    if session.get_bind().dialect.name != "sqlite":
+        return tuple(_entry_view(row) for row in session.execute(statement).mappings())
+    cursor = session.connection().exec_driver_sql(_SQLITE_ENTRIES, (incident_id,))
+    return tuple(_sqlite_entry_view(*row) for row in cursor)
+
+
+_SQLITE_ENTRIES = (
+    "SELECT id, incident_id, occurred_at, recorded_at, author, kind, text, pinned, data, "
+    "deleted_at, deleted_by, version FROM timeline_entries WHERE incident_id = ? "
+    "ORDER BY occurred_at, id"
+)
+
+
+def _entry_view(row: Any) -> EntryView:
+    return EntryView(
+        row["id"],
+        row["incident_id"],
+        row["occurred_at"],
+        row["recorded_at"],
+        row["author"],
+        row["kind"],
+        row["text"],
+        bool(row["pinned"]),
+        dict(row["data"]) if row["data"] else None,
+        row["deleted_at"],
+        row["deleted_by"],
+        row["version"],
+    )
+
+
+def _sqlite_entry_view(
+    entry_id: int,
+    incident_id: int,
+    occurred_at: str,
+    recorded_at: str,
+    author: str,
+    kind: str,
+    text: str,
+    pinned: int,
+    data: str | None,
+    deleted_at: str | None,
+    deleted_by: str | None,
+    version: int,
+) -> EntryView:
+    return EntryView(
+        entry_id,
+        incident_id,
+        datetime.fromisoformat(occurred_at + "+00:00"),
+        datetime.fromisoformat(recorded_at + "+00:00"),
+        author,
+        kind,
+        text,
+        bool(pinned),
+        json.loads(data) if data is not None and data != "null" else None,
+        datetime.fromisoformat(deleted_at + "+00:00") if deleted_at is not None else None,
+        deleted_by,
+        version,
+    )
+
+
+def _revisions(session: Any, incident_id: int) -> dict[int, tuple[RevisionView, ...]]:
+    """Every entry's earlier states in one query (a query per entry is slow at 10,000)."""
+    rows = session.scalars(
+        select(EntryRevision)
+        .join(TimelineEntry, TimelineEntry.id == EntryRevision.entry_id)
+        .where(TimelineEntry.incident_id == incident_id)
+        .order_by(EntryRevision.entry_id, EntryRevision.id)
+    )
+    found: dict[int, list[RevisionView]] = {}
+    for row in rows:
+        found.setdefault(row.entry_id, []).append(RevisionView.of(row))
+    return {entry_id: tuple(views) for entry_id, views in found.items()}

@@ -1,0 +1,145 @@
+"""The timing block of a postmortem: how long each milestone took, and time per severity.
+
+Pure functions over the incident's stamps and its severity entries. Each
+measure keeps the formula it was computed with, so a reader can check it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from commander.domain import Severity
+from commander.services.views import EntryView, IncidentDetail
+
+# (measure, stamp attribute, how the stamp is named in formulas)
+_MEASURES = (
+    ("Time to detect", "detected_at", "detected"),
+    ("Time to acknowledge", "acknowledged_at", "acknowledged"),
+    ("Time to mitigate", "mitigated_at", "mitigated"),
+    ("Time to resolve", "resolved_at", "resolved"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    name: str
+    at: datetime | None
+    value: timedelta | None  # None: the milestone was not reached
+    formula: str
+
+
+@dataclass(frozen=True, slots=True)
+class SeveritySpan:
+    severity: Severity
+    duration: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    anchor_name: str  # "impact start" or "declared"
+    anchor_at: datetime
+    anchor_note: str  # says so when impact start is unknown
+    measures: tuple[Measure, ...]
+    spans: tuple[SeveritySpan, ...]  # most severe first
+    spans_until: datetime
+    spans_note: str
+
+
+def stamp(moment: datetime) -> str:
+    """A time with its UTC offset spelled out, the one form every export shows."""
+    if moment.tzinfo is not UTC:  # times from the store already are; this is the hot path
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(" ", "seconds")
+
+
+def span_text(span: timedelta | None) -> str:
+    """``1h 02m 03s``; days when it runs that long; a minus sign when negative."""
+    if span is None:
+        return "not reached"
+    seconds = int(span.total_seconds())
+    sign, seconds = ("−", -seconds) if seconds < 0 else ("", seconds)
+    days, seconds = divmod(seconds, 86_400)
+    hours, seconds = divmod(seconds, 3_600)
+    minutes, seconds = divmod(seconds, 60)
+    if days:
+        return f"{sign}{days}d {hours:02d}h {minutes:02d}m"
+    if hours:
+        return f"{sign}{hours}h {minutes:02d}m {seconds:02d}s"
+    return f"{sign}{minutes}m {seconds:02d}s"
+
+
+def compute_timing(
+    incident: IncidentDetail, entries: tuple[EntryView, ...], generated_at: datetime
+) -> Timing:
+    if incident.impact_started_at is not None:
+        anchor_name, anchor_at, note = "impact start", incident.impact_started_at, ""
+    else:
+        anchor_name, anchor_at = "declared", incident.declared_at
+        note = (
+            "Impact start was not recorded, so every time is measured from when the "
+            "incident was declared."
+        )
+    measures = []
+    for name, attribute, label in _MEASURES:
+        at: datetime | None = getattr(incident, attribute)
+        if at is None:
+            formula = f"{label} − {anchor_name}: {label} not recorded yet"
+            measures.append(Measure(name, None, None, formula))
+            continue
+        formula = f"{label} − {anchor_name} = {stamp(at)} − {stamp(anchor_at)}"
+        measures.append(Measure(name, at, at - anchor_at, formula))
+    spans, until, spans_note = severity_spans(incident, entries, generated_at)
+    return Timing(anchor_name, anchor_at, note, tuple(measures), spans, until, spans_note)
+
+
+def severity_spans(
+    incident: IncidentDetail, entries: tuple[EntryView, ...], generated_at: datetime
+) -> tuple[tuple[SeveritySpan, ...], datetime, str]:
+    """Time at each severity from declared until resolved (or until the document was made)."""
+    if incident.resolved_at is not None:
+        until, note = (
+            incident.resolved_at,
+            f"from declared until resolved ({stamp(incident.resolved_at)})",
+        )
+    else:
+        until = generated_at
+        note = (
+            f"from declared until this document was generated ({stamp(generated_at)}); "
+            "not resolved yet"
+        )
+    changes = sorted(
+        (e for e in entries if e.kind == "severity" and e.deleted_at is None and e.data),
+        key=lambda e: (e.occurred_at, e.id),
+    )
+    current = _initial_severity(incident, entries, changes)
+    since = incident.declared_at
+    totals: dict[Severity, timedelta] = {}
+    for change in changes:
+        moment = max(min(change.occurred_at, until), since)  # clipped: never negative
+        totals[current] = totals.get(current, timedelta()) + (moment - since)
+        current, since = _severity(change.data, "to", current), moment
+    totals[current] = totals.get(current, timedelta()) + max(until - since, timedelta())
+    spans = tuple(
+        SeveritySpan(level, totals[level]) for level in sorted(totals, key=lambda s: s.rank)
+    )
+    return spans, until, note
+
+
+def _initial_severity(
+    incident: IncidentDetail, entries: tuple[EntryView, ...], changes: list[EntryView]
+) -> Severity:
+    for entry in entries:
+        if entry.kind == "declared" and entry.data and "severity" in entry.data:
+            return _severity(entry.data, "severity", incident.severity)
+    if changes:
+        return _severity(changes[0].data, "from", incident.severity)
+    return incident.severity
+
+
+def _severity(data: dict[str, object] | None, key: str, fallback: Severity) -> Severity:
+    value = (data or {}).get(key)
+    try:
+        return Severity(str(value))
+    except ValueError:
+        return fallback
