@@ -11,6 +11,7 @@ never removed when the severity drops; mark them not applicable instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,6 +32,11 @@ from commander.store.orm_response import ChecklistItem
 
 # Hand-added and runbook items sort after the template's, in the order added.
 _ADDED_POSITION_BASE = 10_000
+# Ids are 32-bit integers on PostgreSQL; a bigger number typed at the CLI names no item
+# (rather than overflowing SQLite's driver or failing PostgreSQL's query).
+_ITEM_ID_MAX = 2**31 - 1
+# An item number: ASCII digits only ("²" is a digit to str.isdigit but not to int).
+_ITEM_NUMBER = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,8 +321,9 @@ def _item_for_change(session: Session, ref: str, item: int | str) -> tuple[Incid
 
 def find_item(session: Session, incident: Incident, item: int | str) -> ChecklistItem:
     """By id, or by a piece of its text that names one item of the incident."""
-    if isinstance(item, int) or item.strip().isdigit():
-        row = session.get(ChecklistItem, int(item))
+    if isinstance(item, int) or _ITEM_NUMBER.fullmatch(item.strip()):
+        number = int(item)
+        row = session.get(ChecklistItem, number) if 0 < number <= _ITEM_ID_MAX else None
         if row is None or row.incident_id != incident.id:
             raise NotFoundError(f"{incident.ref} has no checklist item {item}")
         return row

@@ -117,6 +117,17 @@ def test_item_names_must_be_unambiguous_and_belong_to_the_incident(store) -> Non
         check_item(store, ref, "gong", author="ana")
 
 
+@pytest.mark.parametrize("number", ["99999999999999999999", "2147483648", "0", "²"])
+def test_an_item_number_out_of_range_is_not_found_and_changes_nothing(store, number) -> None:
+    # Typed at the CLI: SQLite overflowed, PostgreSQL said "integer out of range",
+    # and "²" (a digit to str.isdigit, not to int) crashed on both.
+    ref = declare(store)
+    before = checklist(store, ref)
+    with pytest.raises(NotFoundError, match="has no checklist item"):
+        check_item(store, ref, number, author="ana")
+    assert checklist(store, ref).items == before.items
+
+
 def test_phase_warnings_list_open_items_but_moving_on_still_works(store) -> None:
     ref = declare(store)
     check_item(store, ref, "user reports", author="ana")
