@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase, Severity
-from commander.domain.checklists import ChecklistTemplate, check_item_text
+from commander.domain.checklists import ChecklistTemplate, check_item_text, refuse_nul
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.checklist_templates import load_template
@@ -166,7 +166,7 @@ def uncheck_item(
 def mark_not_applicable(
     store: Store, ref: str, item: int | str, reason: str, author: str, now: datetime | None = None
 ) -> ChecklistItemView:
-    reason = " ".join(reason.split())
+    reason = " ".join(refuse_nul(reason, "the reason").split())
     if not reason:
         raise InvalidInputError("say why the item does not apply")
     now = now or utc_now()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase, Severity
+from commander.domain.checklists import refuse_nul
 from commander.domain.timing import SeverityPeriod, severity_periods, time_per_phase
 from commander.domain.when import FUTURE_TOLERANCE, format_clock, iso, utc_now
 from commander.errors import InvalidInputError
@@ -75,6 +76,7 @@ def edit_milestone(
         raise InvalidInputError(
             f"unknown milestone {milestone!r}: use one of {', '.join(MILESTONES)}"
         )
+    refuse_nul(reason, "the reason")
     now = now or utc_now()
     if moment is not None and moment - now > FUTURE_TOLERANCE:
         raise InvalidInputError("a milestone cannot be in the future")

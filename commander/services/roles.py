@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind
+from commander.domain.checklists import refuse_nul
 from commander.domain.roles import Role
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError
@@ -172,7 +173,7 @@ def _unique_names(people: list[str]) -> list[str]:
 
 
 def _clean_name(person: str) -> str:
-    cleaned = " ".join(person.split())
+    cleaned = " ".join(refuse_nul(person, "the name").split())
     if not cleaned:
         raise InvalidInputError("a role needs a person's name")
     if len(cleaned) > NAME_MAX:
