@@ -223,3 +223,26 @@ def test_the_panel_follows_the_phase_but_keeps_a_phase_picked_by_hand(
     shown.response.reload()
     qtbot.waitUntil(lambda: shown.response.state is not before, timeout=10_000)
     assert panel.shown_phase() is Phase.POSTMORTEM
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_a_long_item_wraps_instead_of_being_cut_off(qtbot) -> None:
+    # Runbook steps become items ("Investigation: Follow the application log for
+    # errors or retry storms ..."): in the side panel they were cut at its edge.
+    from commander.services.checklist import ChecklistItemView, ChecklistView
+    from ui.widgets.checklist_panel import ChecklistPanel
+
+    long_text = "Investigation: follow the application log for errors or retry storms " * 3
+    item = ChecklistItemView(
+        1, Phase.DETECT, 1, long_text.strip(), "runbook", None, None, None, None, None
+    )
+    view = ChecklistView("INC-1", Phase.DETECT, Severity.P2, (item,))
+    panel = ChecklistPanel()
+    qtbot.addWidget(panel)
+    panel.resize(320, 400)
+    panel.show()
+    panel.show_checklist(view)
+    qtbot.waitExposed(panel)
+    line = panel.list.fontMetrics().height()
+    qtbot.waitUntil(lambda: panel.list.visualRect(panel.model.index(0)).height() >= 3 * line)
+    assert panel.list.horizontalScrollBar().maximum() == 0
