@@ -246,3 +246,20 @@ def test_a_long_item_wraps_instead_of_being_cut_off(qtbot) -> None:
     line = panel.list.fontMetrics().height()
     qtbot.waitUntil(lambda: panel.list.visualRect(panel.model.index(0)).height() >= 3 * line)
     assert panel.list.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_the_roles_dialog_shows_its_whole_explanation(qtbot) -> None:
+    # The wrapped explanation above the form had its first line cut off.
+    from PySide6.QtWidgets import QLabel
+
+    from commander.services.roles import RolesView
+
+    dialog = RolesDialog(RolesView(()))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    label = next(w for w in dialog.findChildren(QLabel) if w.wordWrap())
+    assert label.geometry().top() >= 0
+    assert label.height() >= label.heightForWidth(label.width())
+    assert dialog.layout().geometry().bottom() <= dialog.height()
