@@ -235,7 +235,9 @@ class ResponseController(QObject):
     def ask_roles(self) -> None:
         from ui.dialogs.roles_dialog import RolesDialog
 
-        if self.state is None:
+        current = self.window.current
+        # Until the open incident's roles are loaded, the state is another incident's.
+        if self.state is None or current is None or self.state.ref != current.ref:
             return
         dialog = RolesDialog(self.state.roles, self.window)
         if dialog.exec() == RolesDialog.DialogCode.Accepted and dialog.wanted():

@@ -263,3 +263,18 @@ def test_the_roles_dialog_shows_its_whole_explanation(qtbot) -> None:
     assert label.geometry().top() >= 0
     assert label.height() >= label.heightForWidth(label.width())
     assert dialog.layout().geometry().bottom() <= dialog.height()
+
+
+def test_the_roles_dialog_waits_for_the_open_incidents_roles(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Right after switching incidents the controller still held the previous
+    # incident's roles: the dialog showed (and diffed against) the wrong people.
+    from dataclasses import replace
+
+    opened: list[RolesDialog] = []
+    monkeypatch.setattr(RolesDialog, "exec", lambda self: opened.append(self) or 0)
+    qtbot.waitUntil(lambda: shown.response.state is not None, timeout=10_000)
+    shown.response.state = replace(shown.response.state, ref="INC-99")
+    shown.response.ask_roles()
+    assert opened == []
