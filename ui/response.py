@@ -56,6 +56,9 @@ class ResponseController(QObject):
         self.runbook_panel: RunbookPanel | None = None
         self._loading = False
         self._reload_again = False
+        # Items with a check/uncheck on its way (id -> wanted state): a second press
+        # before the store's answer is shown would ask for the same change again.
+        self._toggling: dict[int, bool] = {}
         window.incident_shown.connect(self._on_incident_shown)
         window.timeline_changed.connect(self.reload)
 
@@ -122,6 +125,10 @@ class ResponseController(QObject):
         current = self.window.current
         if current is not None and state.ref == current.ref:
             self.state = state
+            shown = {item.id: item.checked for item in state.checklist.items}
+            for item_id, wanted in list(self._toggling.items()):
+                if shown.get(item_id, wanted) == wanted:
+                    del self._toggling[item_id]
             header = self.window.page.header
             header.show_roles(state.roles.summary())
             header.phase_bar.show_phase(state.checklist.phase)
@@ -182,10 +189,19 @@ class ResponseController(QObject):
 
     # -- checklist ----------------------------------------------------------------------
     def toggle_item(self, item: ChecklistItemView, checked: bool) -> None:
+        if item.id in self._toggling:
+            return
+        self._toggling[item.id] = checked
+
+        def failed(error: BaseException) -> None:
+            self._toggling.pop(item.id, None)
+            self.window.report_error(error)
+
         self.write(
             lambda s, store, ref, author: (s.check_item if checked else s.uncheck_item)(
                 store, ref, item.id, author=author
-            )
+            ),
+            on_error=failed,
         )
 
     def add_item(self, phase: Phase, text: str) -> None:
@@ -252,6 +268,7 @@ class ResponseController(QObject):
         call: Callable[[Any, Any, str, str], Any],
         reopen: bool = False,
         on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         """Run ``call(services, store, ref, author)`` on the worker, then show the result.
 
@@ -273,4 +290,4 @@ class ResponseController(QObject):
             else:
                 self.reload(ref)
 
-        self.window.worker.submit(lambda: call(_services(), store, ref, author), done)
+        self.window.worker.submit(lambda: call(_services(), store, ref, author), done, on_error)

@@ -265,6 +265,27 @@ def test_the_roles_dialog_shows_its_whole_explanation(qtbot) -> None:
     assert dialog.layout().geometry().bottom() <= dialog.height()
 
 
+def test_pressing_space_twice_quickly_checks_once_without_an_error(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second press still saw the item unchecked, asked to check it again and
+    # got "already checked" in an error dialog while the first write was in flight.
+    from PySide6.QtWidgets import QMessageBox
+
+    errors: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: errors.append(text))
+    panel = shown.response.checklist_panel
+    panel.list.setFocus()
+    panel.list.setCurrentIndex(panel.model.index(0))
+    qtbot.keyClick(panel.list, Qt.Key.Key_Space)
+    qtbot.keyClick(panel.list, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: panel.model.item_at(0).checked, timeout=10_000)
+    wait_for_entry(qtbot, shown, "Checked “Monitoring alerts reviewed” (Detect)")
+    qtbot.waitUntil(lambda: not shown.worker.busy(), timeout=10_000)
+    assert errors == []
+    assert entry_texts(shown).count("Checked “Monitoring alerts reviewed” (Detect)") == 1
+
+
 def test_the_roles_dialog_waits_for_the_open_incidents_roles(
     qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
