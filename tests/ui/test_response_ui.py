@@ -299,3 +299,29 @@ def test_the_roles_dialog_waits_for_the_open_incidents_roles(
     shown.response.state = replace(shown.response.state, ref="INC-99")
     shown.response.ask_roles()
     assert opened == []
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_ok_with_no_time_typed_does_not_clear_the_milestone(qtbot, shown: MainWindow) -> None:
+    # "empty to unset" sat at the end of a placeholder cut off by the field's
+    # width: pressing Enter on the dialog quietly erased the mitigated time.
+    from dataclasses import replace
+
+    from commander.domain.when import utc_now
+    from ui.dialogs.milestone_dialog import MilestoneDialog
+
+    incident = replace(shown.current, mitigated_at=utc_now())
+    dialog = MilestoneDialog(incident, False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog._check_and_accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.problem.text() == "Type the new time, or tick “Unset this time”."
+    qtbot.waitUntil(
+        lambda: dialog.problem.height() >= dialog.problem.heightForWidth(dialog.problem.width())
+    )
+    dialog.unset_box.setChecked(True)
+    assert not dialog.time_edit.isEnabled()
+    dialog._check_and_accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.moment is None
