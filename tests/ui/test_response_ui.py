@@ -325,3 +325,25 @@ def test_ok_with_no_time_typed_does_not_clear_the_milestone(qtbot, shown: MainWi
     assert not dialog.time_edit.isEnabled()
     dialog._check_and_accept()
     assert dialog.result() == QDialog.DialogCode.Accepted and dialog.moment is None
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_many_experts_do_not_widen_the_window_past_the_screen(qtbot) -> None:
+    # The roles line set the header's minimum width: a dozen experts made it
+    # 2,500 px, wider than a laptop screen. Now it is cut short, whole in the tooltip.
+    from ui.widgets.incident_header import IncidentHeader
+
+    header = IncidentHeader()
+    qtbot.addWidget(header)
+    narrow = header.minimumSizeHint().width()
+    experts = ", ".join(f"Expert Number {i} Longname" for i in range(12))
+    header.show_roles(f"IC: Ana · SME: {experts}")
+    assert header.minimumSizeHint().width() <= narrow
+    header.resize(900, 200)
+    header.show()
+    qtbot.waitExposed(header)
+    qtbot.waitUntil(lambda: header.roles_button.text().endswith("…"))
+    assert header.roles_button.width() <= header.width()
+    assert experts in header.roles_button.toolTip()
+    header.show_roles("IC: Ana")
+    assert header.roles_button.text() == "Roles: IC: Ana"
