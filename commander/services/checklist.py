@@ -5,8 +5,11 @@ checklist is read or changed, rather than when the incident is declared: that
 way incidents declared before this feature (or by an older copy of the app)
 get theirs too, and raising the severity to P0/P1 adds that level's extra
 items at the next look. Filling is idempotent (one row per template key and
-incident) and writes no timeline entry: it records no decision. Items are
-never removed when the severity drops; mark them not applicable instead.
+incident) and writes no timeline entry: it records no decision. The extras of
+every level the incident has reached are filled (read from its severity log),
+so what a checklist holds does not depend on whether a seat happened to look
+at it before the severity was lowered. Items are never removed when the
+severity drops; mark them not applicable instead.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
 from commander.services.timeline import add_entry
 from commander.store.engine import Store
-from commander.store.orm import Incident
+from commander.store.orm import Incident, TimelineEntry
 from commander.store.orm_response import ChecklistItem
 
 # Hand-added and runbook items sort after the template's, in the order added.
@@ -268,13 +271,34 @@ def _rows(session: Session, incident_id: int) -> list[ChecklistItem]:
     return sorted(rows, key=lambda row: order.get(row.phase, len(order)))
 
 
-def _wanted(incident: Incident, template: ChecklistTemplate) -> list[tuple[int, str, Phase, str]]:
-    severity = Severity(incident.severity)
-    return [
-        (position, item.key, phase, item.text)
-        for phase in Phase
-        for position, item in enumerate(template.items_for(phase, severity))
-    ]
+def _wanted(
+    session: Session, incident: Incident, template: ChecklistTemplate
+) -> list[tuple[int, str, Phase, str]]:
+    """The template's items for the current level, then the extras of earlier levels."""
+    current = Severity(incident.severity)
+    reached = [current, *sorted(_levels_reached(session, incident) - {current})]
+    wanted: dict[str, tuple[int, str, Phase, str]] = {}
+    for severity in reached:
+        for phase in Phase:
+            for position, item in enumerate(template.items_for(phase, severity)):
+                wanted.setdefault(item.key, (position, item.key, phase, item.text))
+    return list(wanted.values())
+
+
+def _levels_reached(session: Session, incident: Incident) -> set[Severity]:
+    rows = session.scalars(
+        select(TimelineEntry.data).where(
+            TimelineEntry.incident_id == incident.id,
+            TimelineEntry.kind.in_([EntryKind.DECLARED.value, EntryKind.SEVERITY.value]),
+        )
+    )
+    levels = {Severity(incident.severity)}
+    for data in rows:
+        if isinstance(data, dict):
+            for key in ("severity", "from", "to"):
+                if data.get(key) in Severity.__members__:
+                    levels.add(Severity(data[key]))
+    return levels
 
 
 def _existing_keys(session: Session, incident_id: int) -> set[str]:
@@ -290,12 +314,12 @@ def _missing_template_items(
     session: Session, incident: Incident, template: ChecklistTemplate
 ) -> bool:
     existing = _existing_keys(session, incident.id)
-    return any(key not in existing for _, key, _, _ in _wanted(incident, template))
+    return any(key not in existing for _, key, _, _ in _wanted(session, incident, template))
 
 
 def _fill_from_template(session: Session, incident: Incident, template: ChecklistTemplate) -> None:
     existing = _existing_keys(session, incident.id)
-    for position, key, phase, text in _wanted(incident, template):
+    for position, key, phase, text in _wanted(session, incident, template):
         if key in existing:
             continue
         session.add(

@@ -47,6 +47,19 @@ def test_raising_severity_to_p0_adds_its_extra_items_once(store) -> None:
     assert len(checklist(store, ref).of_phase(Phase.TRIAGE)) == len(after)
 
 
+def test_the_checklist_does_not_depend_on_whether_someone_looked_at_it_in_time(store) -> None:
+    # Items were filled on first look at the severity of that moment: a P0 lowered
+    # to P3 kept its P0 items if a seat happened to show the checklist in between,
+    # and never had them otherwise. Every level the incident reached now counts.
+    looked, unseen = declare(store, Severity.P0), declare(store, Severity.P0)
+    checklist(store, looked)
+    for ref in (looked, unseen):
+        change_severity(store, ref, Severity.P3, author="ana")
+    texts = [[item.text for item in checklist(store, ref).items] for ref in (looked, unseen)]
+    assert texts[0] == texts[1]
+    assert any("bridge call" in text for text in texts[1])
+
+
 def test_check_records_who_and_when_and_logs_it(store) -> None:
     ref = declare(store)
     item = check_item(store, ref, "user reports", author="bo", now=T0 + timedelta(minutes=3))
