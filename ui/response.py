@@ -142,6 +142,10 @@ class ResponseController(QObject):
     def _on_load_failed(self, error: BaseException) -> None:
         self._loading = False
         self.window.report_error(error)
+        # A change that arrived meanwhile still needs showing; the next try may work.
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
 
     # -- severity and phase -----------------------------------------------------------
     def ask_severity(self) -> None:

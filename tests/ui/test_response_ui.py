@@ -347,3 +347,34 @@ def test_many_experts_do_not_widen_the_window_past_the_screen(qtbot) -> None:
     assert experts in header.roles_button.toolTip()
     header.show_roles("IC: Ana")
     assert header.roles_button.text() == "Roles: IC: Ana"
+
+
+def test_a_failed_load_still_runs_the_reload_queued_behind_it(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A change that arrived while a load was failing (the store busy, say) was
+    # dropped with it: the panels stayed stale until the next change.
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QMessageBox
+
+    import ui.response
+    from commander.errors import CommanderError
+    from commander.services.response import response_state
+
+    monkeypatch.setattr(QMessageBox, "warning", lambda *_args: None)
+    calls: list[str] = []
+
+    def flaky(store, ref):
+        calls.append(ref)
+        if len(calls) == 1:
+            raise CommanderError("database is locked")
+        return response_state(store, ref)
+
+    monkeypatch.setattr(ui.response, "_services", lambda: SimpleNamespace(response_state=flaky))
+    controller = shown.response
+    qtbot.waitUntil(lambda: not controller._loading, timeout=10_000)
+    controller.reload()
+    controller.reload()  # queued behind the first
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller._loading, timeout=10_000)
