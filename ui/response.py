@@ -56,9 +56,11 @@ class ResponseController(QObject):
         self.runbook_panel: RunbookPanel | None = None
         self._loading = False
         self._reload_again = False
-        # Items with a check/uncheck on its way (id -> wanted state): a second press
-        # before the store's answer is shown would ask for the same change again.
-        self._toggling: dict[int, bool] = {}
+        # Items with a check/uncheck on its way: a second press before the store's
+        # answer is shown would ask for the same change again. An item is free once
+        # its write failed, or a load that began after its write has been shown.
+        self._toggling: set[int] = set()
+        self._toggled: set[int] = set()
         window.incident_shown.connect(self._on_incident_shown)
         window.timeline_changed.connect(self.reload)
 
@@ -125,10 +127,8 @@ class ResponseController(QObject):
         current = self.window.current
         if current is not None and state.ref == current.ref:
             self.state = state
-            shown = {item.id: item.checked for item in state.checklist.items}
-            for item_id, wanted in list(self._toggling.items()):
-                if shown.get(item_id, wanted) == wanted:
-                    del self._toggling[item_id]
+            self._toggling -= self._toggled
+            self._toggled.clear()
             header = self.window.page.header
             header.show_roles(state.roles.summary())
             header.phase_bar.show_phase(state.checklist.phase)
@@ -195,16 +195,18 @@ class ResponseController(QObject):
     def toggle_item(self, item: ChecklistItemView, checked: bool) -> None:
         if item.id in self._toggling:
             return
-        self._toggling[item.id] = checked
+        self._toggling.add(item.id)
 
         def failed(error: BaseException) -> None:
-            self._toggling.pop(item.id, None)
+            self._toggling.discard(item.id)
             self.window.report_error(error)
 
         self.write(
             lambda s, store, ref, author: (s.check_item if checked else s.uncheck_item)(
                 store, ref, item.id, author=author
             ),
+            # Runs before the reload the write asks for, which then frees the item.
+            on_done=lambda _view: self._toggled.add(item.id),
             on_error=failed,
         )
 

@@ -378,3 +378,29 @@ def test_a_failed_load_still_runs_the_reload_queued_behind_it(
     controller.reload()  # queued behind the first
     qtbot.waitUntil(lambda: len(calls) == 2, timeout=10_000)
     qtbot.waitUntil(lambda: not controller._loading, timeout=10_000)
+
+
+def test_an_item_undone_by_another_seat_right_after_can_be_checked_again(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The guard against double presses waited to see the item checked; when
+    # another seat unchecked it first, the item stayed "on its way" for good.
+    from types import SimpleNamespace
+
+    import ui.response
+    from commander.services.response import response_state
+
+    writes: list[int] = []
+
+    def check_then_undone(store, ref, item, author):
+        writes.append(item)  # written, and at once undone by another seat
+
+    services = SimpleNamespace(response_state=response_state, check_item=check_then_undone)
+    monkeypatch.setattr(ui.response, "_services", lambda: services)
+    controller = shown.response
+    item = shown.response.checklist_panel.model.item_at(0)
+    controller.toggle_item(item, True)
+    qtbot.waitUntil(lambda: writes == [item.id], timeout=10_000)
+    qtbot.waitUntil(lambda: not shown.worker.busy() and not controller._loading, timeout=10_000)
+    controller.toggle_item(item, True)
+    qtbot.waitUntil(lambda: writes == [item.id, item.id], timeout=10_000)
