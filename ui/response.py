@@ -56,6 +56,11 @@ class ResponseController(QObject):
         self.runbook_panel: RunbookPanel | None = None
         self._loading = False
         self._reload_again = False
+        # Items with a check/uncheck on its way: a second press before the store's
+        # answer is shown would ask for the same change again. An item is free once
+        # its write failed, or a load that began after its write has been shown.
+        self._toggling: set[int] = set()
+        self._toggled: set[int] = set()
         window.incident_shown.connect(self._on_incident_shown)
         window.timeline_changed.connect(self.reload)
 
@@ -122,6 +127,8 @@ class ResponseController(QObject):
         current = self.window.current
         if current is not None and state.ref == current.ref:
             self.state = state
+            self._toggling -= self._toggled
+            self._toggled.clear()
             header = self.window.page.header
             header.show_roles(state.roles.summary())
             header.phase_bar.show_phase(state.checklist.phase)
@@ -135,6 +142,10 @@ class ResponseController(QObject):
     def _on_load_failed(self, error: BaseException) -> None:
         self._loading = False
         self.window.report_error(error)
+        # A change that arrived meanwhile still needs showing; the next try may work.
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
 
     # -- severity and phase -----------------------------------------------------------
     def ask_severity(self) -> None:
@@ -182,10 +193,21 @@ class ResponseController(QObject):
 
     # -- checklist ----------------------------------------------------------------------
     def toggle_item(self, item: ChecklistItemView, checked: bool) -> None:
+        if item.id in self._toggling:
+            return
+        self._toggling.add(item.id)
+
+        def failed(error: BaseException) -> None:
+            self._toggling.discard(item.id)
+            self.window.report_error(error)
+
         self.write(
             lambda s, store, ref, author: (s.check_item if checked else s.uncheck_item)(
                 store, ref, item.id, author=author
-            )
+            ),
+            # Runs before the reload the write asks for, which then frees the item.
+            on_done=lambda _view: self._toggled.add(item.id),
+            on_error=failed,
         )
 
     def add_item(self, phase: Phase, text: str) -> None:
@@ -235,7 +257,9 @@ class ResponseController(QObject):
     def ask_roles(self) -> None:
         from ui.dialogs.roles_dialog import RolesDialog
 
-        if self.state is None:
+        current = self.window.current
+        # Until the open incident's roles are loaded, the state is another incident's.
+        if self.state is None or current is None or self.state.ref != current.ref:
             return
         dialog = RolesDialog(self.state.roles, self.window)
         if dialog.exec() == RolesDialog.DialogCode.Accepted and dialog.wanted():
@@ -250,6 +274,7 @@ class ResponseController(QObject):
         call: Callable[[Any, Any, str, str], Any],
         reopen: bool = False,
         on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         """Run ``call(services, store, ref, author)`` on the worker, then show the result.
 
@@ -271,4 +296,4 @@ class ResponseController(QObject):
             else:
                 self.reload(ref)
 
-        self.window.worker.submit(lambda: call(_services(), store, ref, author), done)
+        self.window.worker.submit(lambda: call(_services(), store, ref, author), done, on_error)

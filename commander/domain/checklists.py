@@ -95,8 +95,18 @@ def _phase_lists(data: Any, where: str) -> dict[Phase, tuple[str, ...]]:
     return result
 
 
+def refuse_nul(text: str, what: str) -> str:
+    """``text`` unchanged, or a plain error: PostgreSQL cannot store NUL and SQLite would.
+
+    Refusing it here keeps a command working (or failing) the same on both backends.
+    """
+    if "\x00" in text:
+        raise InvalidInputError(f"{what} contains a NUL character; remove it and try again")
+    return text
+
+
 def check_item_text(text: str, where: str = "checklist item") -> str:
-    cleaned = " ".join(text.split())
+    cleaned = " ".join(refuse_nul(text, where).split())
     if not cleaned:
         raise InvalidInputError(f"{where}: an item needs some text")
     if len(cleaned) > ITEM_MAX:

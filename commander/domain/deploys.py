@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from commander.domain.checklists import refuse_nul
 from commander.errors import InvalidInputError
 
 VERSION_MAX = 200
@@ -50,6 +51,9 @@ class DeployChange:
 def make_change(
     kind: DeployKind, to_version: str, from_version: str = "", what: str = "", note: str = ""
 ) -> DeployChange:
+    fields = {"the version": to_version + from_version, "what changed": what, "the note": note}
+    for name, text in fields.items():
+        refuse_nul(text, name)
     to_version, from_version = to_version.strip(), from_version.strip()
     if not to_version:
         verb = "rolled back to" if kind is DeployKind.ROLLBACK else "deployed"

@@ -5,12 +5,16 @@ checklist is read or changed, rather than when the incident is declared: that
 way incidents declared before this feature (or by an older copy of the app)
 get theirs too, and raising the severity to P0/P1 adds that level's extra
 items at the next look. Filling is idempotent (one row per template key and
-incident) and writes no timeline entry: it records no decision. Items are
-never removed when the severity drops; mark them not applicable instead.
+incident) and writes no timeline entry: it records no decision. The extras of
+every level the incident has reached are filled (read from its severity log),
+so what a checklist holds does not depend on whether a seat happened to look
+at it before the severity was lowered. Items are never removed when the
+severity drops; mark them not applicable instead.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase, Severity
-from commander.domain.checklists import ChecklistTemplate, check_item_text
+from commander.domain.checklists import ChecklistTemplate, check_item_text, refuse_nul
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.checklist_templates import load_template
@@ -26,11 +30,16 @@ from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
 from commander.services.timeline import add_entry
 from commander.store.engine import Store
-from commander.store.orm import Incident
+from commander.store.orm import Incident, TimelineEntry
 from commander.store.orm_response import ChecklistItem
 
 # Hand-added and runbook items sort after the template's, in the order added.
 _ADDED_POSITION_BASE = 10_000
+# Ids are 32-bit integers on PostgreSQL; a bigger number typed at the CLI names no item
+# (rather than overflowing SQLite's driver or failing PostgreSQL's query).
+_ITEM_ID_MAX = 2**31 - 1
+# An item number: ASCII digits only ("²" is a digit to str.isdigit but not to int).
+_ITEM_NUMBER = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +169,7 @@ def uncheck_item(
 def mark_not_applicable(
     store: Store, ref: str, item: int | str, reason: str, author: str, now: datetime | None = None
 ) -> ChecklistItemView:
-    reason = " ".join(reason.split())
+    reason = " ".join(refuse_nul(reason, "the reason").split())
     if not reason:
         raise InvalidInputError("say why the item does not apply")
     now = now or utc_now()
@@ -262,13 +271,34 @@ def _rows(session: Session, incident_id: int) -> list[ChecklistItem]:
     return sorted(rows, key=lambda row: order.get(row.phase, len(order)))
 
 
-def _wanted(incident: Incident, template: ChecklistTemplate) -> list[tuple[int, str, Phase, str]]:
-    severity = Severity(incident.severity)
-    return [
-        (position, item.key, phase, item.text)
-        for phase in Phase
-        for position, item in enumerate(template.items_for(phase, severity))
-    ]
+def _wanted(
+    session: Session, incident: Incident, template: ChecklistTemplate
+) -> list[tuple[int, str, Phase, str]]:
+    """The template's items for the current level, then the extras of earlier levels."""
+    current = Severity(incident.severity)
+    reached = [current, *sorted(_levels_reached(session, incident) - {current})]
+    wanted: dict[str, tuple[int, str, Phase, str]] = {}
+    for severity in reached:
+        for phase in Phase:
+            for position, item in enumerate(template.items_for(phase, severity)):
+                wanted.setdefault(item.key, (position, item.key, phase, item.text))
+    return list(wanted.values())
+
+
+def _levels_reached(session: Session, incident: Incident) -> set[Severity]:
+    rows = session.scalars(
+        select(TimelineEntry.data).where(
+            TimelineEntry.incident_id == incident.id,
+            TimelineEntry.kind.in_([EntryKind.DECLARED.value, EntryKind.SEVERITY.value]),
+        )
+    )
+    levels = {Severity(incident.severity)}
+    for data in rows:
+        if isinstance(data, dict):
+            for key in ("severity", "from", "to"):
+                if data.get(key) in Severity.__members__:
+                    levels.add(Severity(data[key]))
+    return levels
 
 
 def _existing_keys(session: Session, incident_id: int) -> set[str]:
@@ -284,12 +314,12 @@ def _missing_template_items(
     session: Session, incident: Incident, template: ChecklistTemplate
 ) -> bool:
     existing = _existing_keys(session, incident.id)
-    return any(key not in existing for _, key, _, _ in _wanted(incident, template))
+    return any(key not in existing for _, key, _, _ in _wanted(session, incident, template))
 
 
 def _fill_from_template(session: Session, incident: Incident, template: ChecklistTemplate) -> None:
     existing = _existing_keys(session, incident.id)
-    for position, key, phase, text in _wanted(incident, template):
+    for position, key, phase, text in _wanted(session, incident, template):
         if key in existing:
             continue
         session.add(
@@ -315,8 +345,9 @@ def _item_for_change(session: Session, ref: str, item: int | str) -> tuple[Incid
 
 def find_item(session: Session, incident: Incident, item: int | str) -> ChecklistItem:
     """By id, or by a piece of its text that names one item of the incident."""
-    if isinstance(item, int) or item.strip().isdigit():
-        row = session.get(ChecklistItem, int(item))
+    if isinstance(item, int) or _ITEM_NUMBER.fullmatch(item.strip()):
+        number = int(item)
+        row = session.get(ChecklistItem, number) if 0 < number <= _ITEM_ID_MAX else None
         if row is None or row.incident_id != incident.id:
             raise NotFoundError(f"{incident.ref} has no checklist item {item}")
         return row

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase, Severity
+from commander.domain.checklists import refuse_nul
 from commander.domain.timing import SeverityPeriod, severity_periods, time_per_phase
 from commander.domain.when import FUTURE_TOLERANCE, format_clock, iso, utc_now
 from commander.errors import InvalidInputError
@@ -47,7 +48,12 @@ def severity_history(store: Store, ref: str) -> list[SeverityPeriod]:
 
 
 def phase_times(store: Store, ref: str, now: datetime | None = None) -> dict[Phase, timedelta]:
-    """Time spent in each phase so far (repeated visits add up)."""
+    """Time spent in each phase so far (repeated visits add up).
+
+    The incident row has the last word on where it is now: when its phase
+    entries do not end there (a store whose phase entries carry no data), the
+    time since ``phase_since`` still counts under the current phase.
+    """
     now = now or utc_now()
     with store.read() as session:
         incident = load_incident(session, ref)
@@ -56,6 +62,10 @@ def phase_times(store: Store, ref: str, now: datetime | None = None) -> dict[Pha
             for entry in _entries(session, incident.id, EntryKind.PHASE)
             if entry.data and entry.data.get("to") in {p.value for p in Phase}
         ]
+        current = Phase(incident.phase)
+        logged = max(moves, key=lambda move: move[0])[1] if moves else Phase.DETECT
+        if logged is not current:
+            moves.append((incident.phase_since, current))
         return time_per_phase(incident.declared_at, moves, now)
 
 
@@ -75,6 +85,7 @@ def edit_milestone(
         raise InvalidInputError(
             f"unknown milestone {milestone!r}: use one of {', '.join(MILESTONES)}"
         )
+    refuse_nul(reason, "the reason")
     now = now or utc_now()
     if moment is not None and moment - now > FUTURE_TOLERANCE:
         raise InvalidInputError("a milestone cannot be in the future")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind
+from commander.domain.checklists import refuse_nul
 from commander.domain.roles import Role
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError
@@ -59,7 +61,7 @@ def assign_role(
     with store.write() as session:
         incident = locked_incident(session, ref)
         held = _open_rows(session, incident.id, role)
-        if any(row.person.casefold() == person.casefold() for row in held):
+        if any(_key(row.person) == _key(person) for row in held):
             raise InvalidInputError(f"{person} is already {role.short} on {incident.ref}")
         previous = None if role.several or not held else held[0]
         if previous is not None:
@@ -95,7 +97,7 @@ def release_role(
         incident = locked_incident(session, ref)
         held = _open_rows(session, incident.id, role)
         if person is not None:
-            held = [row for row in held if row.person.casefold() == person.strip().casefold()]
+            held = [row for row in held if _key(row.person) == _key(person)]
         if not held:
             who = f"{person.strip()} is not" if person else "nobody is"
             raise InvalidInputError(f"{who} {role.short} on {incident.ref}")
@@ -129,16 +131,16 @@ def set_roles(
             if len(names) > 1 and not role.several:
                 raise InvalidInputError(f"{role.short} has one holder, not {', '.join(names)}")
             held = _open_rows(session, incident.id, role)
-            kept = {row.person.casefold() for row in held}
-            wanted_keys = {name.casefold() for name in names}
+            kept = {_key(row.person) for row in held}
+            wanted_keys = {_key(name) for name in names}
             handover = not role.several and held and names
             for row in held:
-                if row.person.casefold() not in wanted_keys and not handover:
+                if _key(row.person) not in wanted_keys and not handover:
                     row.ended_at, row.ended_by = now, author
                     text = f"{row.person} is no longer {role.short}"
                     _log(session, incident, text, author, now, role, row.person, None)
             for name in names:
-                if name.casefold() in kept:
+                if _key(name) in kept:
                     continue
                 previous = held[0] if handover else None
                 if previous is not None:
@@ -166,18 +168,23 @@ def _unique_names(people: list[str]) -> list[str]:
         if not person.strip():
             continue
         name = _clean_name(person)
-        if name.casefold() not in {n.casefold() for n in names}:
+        if _key(name) not in {_key(n) for n in names}:
             names.append(name)
     return names
 
 
 def _clean_name(person: str) -> str:
-    cleaned = " ".join(person.split())
+    cleaned = unicodedata.normalize("NFC", " ".join(refuse_nul(person, "the name").split()))
     if not cleaned:
         raise InvalidInputError("a role needs a person's name")
     if len(cleaned) > NAME_MAX:
         raise InvalidInputError(f"a name is at most {NAME_MAX} characters")
     return cleaned
+
+
+def _key(person: str) -> str:
+    """One person however the name was typed: case, spacing, composed or combining accents."""
+    return unicodedata.normalize("NFC", " ".join(person.split())).casefold()
 
 
 def _open_rows(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase
-from commander.domain.checklists import ITEM_MAX
+from commander.domain.checklists import ITEM_MAX, refuse_nul
 from commander.domain.runbooks import Runbook, new_runbook_text, parse_runbook, runbook_name
 from commander.domain.when import utc_now
 from commander.errors import CommanderError, InvalidInputError, NotFoundError
@@ -83,11 +83,14 @@ def _read(path: Path) -> str:
     try:
         if path.stat().st_size > RUNBOOK_SIZE_MAX:
             raise InvalidInputError(f"{path} is over {RUNBOOK_SIZE_MAX // 1000} kB; not a runbook")
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidInputError(f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise InvalidInputError(f"{path} is not UTF-8 text") from None
+    # Its steps would attach on SQLite and fail on PostgreSQL, which stores no NUL.
+    refuse_nul(text, str(path))
+    return text
 
 
 def attach_runbook(
@@ -146,6 +149,7 @@ def _clip(text: str) -> str:
 
 def save_runbook(text: str, folder: Path | None = None, overwrite: bool = False) -> Path:
     """Write a runbook to the user's folder, named after its title; returns the file."""
+    refuse_nul(text, "the runbook")
     runbook = parse_runbook("draft", text)
     if not text.lstrip().startswith("# "):
         raise InvalidInputError("a runbook starts with its title: a line like '# Disk full'")

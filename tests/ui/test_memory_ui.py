@@ -113,3 +113,24 @@ def test_declaring_suggests_similar_past_incidents(
     assert opened.args == ["INC-1"]
     qtbot.waitUntil(lambda: panel.ref == "INC-1" and panel.banner.isHidden(), timeout=10_000)
     assert panel.model.rowCount() == 0 and panel.empty.isVisibleTo(panel)  # nothing before INC-1
+
+
+def test_search_says_when_more_incidents_match_than_it_shows(
+    qtbot, db_path: Path, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the 50 incidents with most matches are listed; the status line said
+    # "N matching entries in 50 incidents" as if that were all of them.
+    from ui.memory import search_dialog
+
+    monkeypatch.setattr(search_dialog, "SHOWN_INCIDENTS", 2)
+    for name in ("alpha", "beta", "gamma"):
+        declare_incident(window.store, f"Kafka lag {name}", Severity.P3, "ana")
+    dialog = show_search(window)
+    with qtbot.waitSignal(dialog.results_shown, timeout=10_000) as shown:
+        dialog.query_edit.setText("kafka")
+    assert shown.args == [2]
+    assert dialog.model.rowCount() == 2
+    assert dialog.status.text().startswith("The 2 incidents with most matches are shown")
+    with qtbot.waitSignal(dialog.results_shown, timeout=10_000):
+        dialog.query_edit.setText("kafka gamma")
+    assert dialog.status.text().startswith("1 matching entry in 1 incident.")

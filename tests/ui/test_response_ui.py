@@ -223,3 +223,184 @@ def test_the_panel_follows_the_phase_but_keeps_a_phase_picked_by_hand(
     shown.response.reload()
     qtbot.waitUntil(lambda: shown.response.state is not before, timeout=10_000)
     assert panel.shown_phase() is Phase.POSTMORTEM
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_a_long_item_wraps_instead_of_being_cut_off(qtbot) -> None:
+    # Runbook steps become items ("Investigation: Follow the application log for
+    # errors or retry storms ..."): in the side panel they were cut at its edge.
+    from commander.services.checklist import ChecklistItemView, ChecklistView
+    from ui.widgets.checklist_panel import ChecklistPanel
+
+    long_text = "Investigation: follow the application log for errors or retry storms " * 3
+    item = ChecklistItemView(
+        1, Phase.DETECT, 1, long_text.strip(), "runbook", None, None, None, None, None
+    )
+    view = ChecklistView("INC-1", Phase.DETECT, Severity.P2, (item,))
+    panel = ChecklistPanel()
+    qtbot.addWidget(panel)
+    panel.resize(320, 400)
+    panel.show()
+    panel.show_checklist(view)
+    qtbot.waitExposed(panel)
+    line = panel.list.fontMetrics().height()
+    qtbot.waitUntil(lambda: panel.list.visualRect(panel.model.index(0)).height() >= 3 * line)
+    assert panel.list.horizontalScrollBar().maximum() == 0
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_the_roles_dialog_shows_its_whole_explanation(qtbot) -> None:
+    # The wrapped explanation above the form had its first line cut off.
+    from PySide6.QtWidgets import QLabel
+
+    from commander.services.roles import RolesView
+
+    dialog = RolesDialog(RolesView(()))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    label = next(w for w in dialog.findChildren(QLabel) if w.wordWrap())
+    assert label.geometry().top() >= 0
+    assert label.height() >= label.heightForWidth(label.width())
+    assert dialog.layout().geometry().bottom() <= dialog.height()
+
+
+def test_pressing_space_twice_quickly_checks_once_without_an_error(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second press still saw the item unchecked, asked to check it again and
+    # got "already checked" in an error dialog while the first write was in flight.
+    from PySide6.QtWidgets import QMessageBox
+
+    errors: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: errors.append(text))
+    panel = shown.response.checklist_panel
+    panel.list.setFocus()
+    panel.list.setCurrentIndex(panel.model.index(0))
+    qtbot.keyClick(panel.list, Qt.Key.Key_Space)
+    qtbot.keyClick(panel.list, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: panel.model.item_at(0).checked, timeout=10_000)
+    wait_for_entry(qtbot, shown, "Checked “Monitoring alerts reviewed” (Detect)")
+    qtbot.waitUntil(lambda: not shown.worker.busy(), timeout=10_000)
+    assert errors == []
+    assert entry_texts(shown).count("Checked “Monitoring alerts reviewed” (Detect)") == 1
+
+
+def test_the_roles_dialog_waits_for_the_open_incidents_roles(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Right after switching incidents the controller still held the previous
+    # incident's roles: the dialog showed (and diffed against) the wrong people.
+    from dataclasses import replace
+
+    opened: list[RolesDialog] = []
+    monkeypatch.setattr(RolesDialog, "exec", lambda self: opened.append(self) or 0)
+    qtbot.waitUntil(lambda: shown.response.state is not None, timeout=10_000)
+    shown.response.state = replace(shown.response.state, ref="INC-99")
+    shown.response.ask_roles()
+    assert opened == []
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_ok_with_no_time_typed_does_not_clear_the_milestone(qtbot, shown: MainWindow) -> None:
+    # "empty to unset" sat at the end of a placeholder cut off by the field's
+    # width: pressing Enter on the dialog quietly erased the mitigated time.
+    from dataclasses import replace
+
+    from commander.domain.when import utc_now
+    from ui.dialogs.milestone_dialog import MilestoneDialog
+
+    incident = replace(shown.current, mitigated_at=utc_now())
+    dialog = MilestoneDialog(incident, False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog._check_and_accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.problem.text() == "Type the new time, or tick “Unset this time”."
+    qtbot.waitUntil(
+        lambda: dialog.problem.height() >= dialog.problem.heightForWidth(dialog.problem.width())
+    )
+    dialog.unset_box.setChecked(True)
+    assert not dialog.time_edit.isEnabled()
+    dialog._check_and_accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.moment is None
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+def test_many_experts_do_not_widen_the_window_past_the_screen(qtbot) -> None:
+    # The roles line set the header's minimum width: a dozen experts made it
+    # 2,500 px, wider than a laptop screen. Now it is cut short, whole in the tooltip.
+    from ui.widgets.incident_header import IncidentHeader
+
+    header = IncidentHeader()
+    qtbot.addWidget(header)
+    narrow = header.minimumSizeHint().width()
+    experts = ", ".join(f"Expert Number {i} Longname" for i in range(12))
+    header.show_roles(f"IC: Ana · SME: {experts}")
+    assert header.minimumSizeHint().width() <= narrow
+    header.resize(900, 200)
+    header.show()
+    qtbot.waitExposed(header)
+    qtbot.waitUntil(lambda: header.roles_button.text().endswith("…"))
+    assert header.roles_button.width() <= header.width()
+    assert experts in header.roles_button.toolTip()
+    header.show_roles("IC: Ana")
+    assert header.roles_button.text() == "Roles: IC: Ana"
+
+
+def test_a_failed_load_still_runs_the_reload_queued_behind_it(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A change that arrived while a load was failing (the store busy, say) was
+    # dropped with it: the panels stayed stale until the next change.
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QMessageBox
+
+    import ui.response
+    from commander.errors import CommanderError
+    from commander.services.response import response_state
+
+    monkeypatch.setattr(QMessageBox, "warning", lambda *_args: None)
+    calls: list[str] = []
+
+    def flaky(store, ref):
+        calls.append(ref)
+        if len(calls) == 1:
+            raise CommanderError("database is locked")
+        return response_state(store, ref)
+
+    monkeypatch.setattr(ui.response, "_services", lambda: SimpleNamespace(response_state=flaky))
+    controller = shown.response
+    qtbot.waitUntil(lambda: not controller._loading, timeout=10_000)
+    controller.reload()
+    controller.reload()  # queued behind the first
+    qtbot.waitUntil(lambda: len(calls) == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller._loading, timeout=10_000)
+
+
+def test_an_item_undone_by_another_seat_right_after_can_be_checked_again(
+    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The guard against double presses waited to see the item checked; when
+    # another seat unchecked it first, the item stayed "on its way" for good.
+    from types import SimpleNamespace
+
+    import ui.response
+    from commander.services.response import response_state
+
+    writes: list[int] = []
+
+    def check_then_undone(store, ref, item, author):
+        writes.append(item)  # written, and at once undone by another seat
+
+    services = SimpleNamespace(response_state=response_state, check_item=check_then_undone)
+    monkeypatch.setattr(ui.response, "_services", lambda: services)
+    controller = shown.response
+    item = shown.response.checklist_panel.model.item_at(0)
+    controller.toggle_item(item, True)
+    qtbot.waitUntil(lambda: writes == [item.id], timeout=10_000)
+    qtbot.waitUntil(lambda: not shown.worker.busy() and not controller._loading, timeout=10_000)
+    controller.toggle_item(item, True)
+    qtbot.waitUntil(lambda: writes == [item.id, item.id], timeout=10_000)

@@ -107,3 +107,41 @@ def test_draft_from_incident_opens_the_editor_with_its_actions(
     panel.draft_button.click()
     qtbot.waitUntil(lambda: bool(drafts), timeout=10_000)
     assert "## Mitigation\n1. Restarted the API pods" in drafts[0]
+
+
+HOSTILE = (
+    "# Hostile\n\n<script>alert(1)</script>\n\n"
+    'Raw <a href="copy:0">ls</a> <img src="x" onerror="alert(1)"> <b>bold</b>\n\n'
+    "[js](javascript:alert(1)) [forged](copy:0) [file](file:///etc/passwd) "
+    "[web](https://example.com/status) `rm -rf /tmp/cache`\n"
+)
+
+
+def test_raw_html_and_unsafe_links_in_a_runbook_are_inert() -> None:
+    # A runbook is a file anyone can drop in the user folder: its HTML is shown as
+    # text, and only our own code-span links may copy (a forged copy: link could
+    # put a different command on the clipboard than the one shown).
+    body, commands = render_runbook(HOSTILE)
+    assert commands == ["rm -rf /tmp/cache"]
+    assert "<script" not in body and "&lt;script&gt;" in body
+    assert "<img" not in body and "<b>" not in body
+    assert 'href="javascript:' not in body and 'href="file:' not in body
+    assert body.count('<a href="copy:') == 1
+    assert '<a href="https://example.com/status">web</a>' in body
+
+
+def test_only_web_links_open_and_bad_copy_links_do_nothing(
+    qtbot, panel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    panel.select("high-cpu-usage")
+    QGuiApplication.clipboard().setText("unchanged")
+    for link in ("javascript:alert(1)", "file:///etc/passwd", "copy:99", "copy:x", "copy:-1"):
+        panel.viewer.anchorClicked.emit(QUrl(link))
+    assert opened == []
+    assert QGuiApplication.clipboard().text() == "unchanged"
+    panel.viewer.anchorClicked.emit(QUrl("https://example.com/status"))
+    assert opened == ["https://example.com/status"]

@@ -47,6 +47,19 @@ def test_raising_severity_to_p0_adds_its_extra_items_once(store) -> None:
     assert len(checklist(store, ref).of_phase(Phase.TRIAGE)) == len(after)
 
 
+def test_the_checklist_does_not_depend_on_whether_someone_looked_at_it_in_time(store) -> None:
+    # Items were filled on first look at the severity of that moment: a P0 lowered
+    # to P3 kept its P0 items if a seat happened to show the checklist in between,
+    # and never had them otherwise. Every level the incident reached now counts.
+    looked, unseen = declare(store, Severity.P0), declare(store, Severity.P0)
+    checklist(store, looked)
+    for ref in (looked, unseen):
+        change_severity(store, ref, Severity.P3, author="ana")
+    texts = [[item.text for item in checklist(store, ref).items] for ref in (looked, unseen)]
+    assert texts[0] == texts[1]
+    assert any("bridge call" in text for text in texts[1])
+
+
 def test_check_records_who_and_when_and_logs_it(store) -> None:
     ref = declare(store)
     item = check_item(store, ref, "user reports", author="bo", now=T0 + timedelta(minutes=3))
@@ -115,6 +128,17 @@ def test_item_names_must_be_unambiguous_and_belong_to_the_incident(store) -> Non
         check_item(store, ref, foreign, author="ana")
     with pytest.raises(NotFoundError):
         check_item(store, ref, "gong", author="ana")
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "2147483648", "0", "²"])
+def test_an_item_number_out_of_range_is_not_found_and_changes_nothing(store, number) -> None:
+    # Typed at the CLI: SQLite overflowed, PostgreSQL said "integer out of range",
+    # and "²" (a digit to str.isdigit, not to int) crashed on both.
+    ref = declare(store)
+    before = checklist(store, ref)
+    with pytest.raises(NotFoundError, match="has no checklist item"):
+        check_item(store, ref, number, author="ana")
+    assert checklist(store, ref).items == before.items
 
 
 def test_phase_warnings_list_open_items_but_moving_on_still_works(store) -> None:

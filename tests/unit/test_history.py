@@ -58,6 +58,24 @@ def test_phase_times_add_up_visits(store) -> None:
     assert times[Phase.RESOLVE] == timedelta(0)
 
 
+def test_phase_times_agree_with_the_current_phase_when_the_log_lacks_the_move(store) -> None:
+    # A store written before phase entries carried data (or an imported one):
+    # the bar highlighted Mitigate while every minute was counted under Detect.
+    from sqlalchemy import update
+
+    from commander.store.orm import TimelineEntry
+
+    ref = declare(store)
+    change_phase(store, ref, Phase.MITIGATE, author="ana", now=T0 + 10 * M)
+    with store.write() as session:
+        session.execute(
+            update(TimelineEntry).where(TimelineEntry.kind == "phase").values(data=None)
+        )
+    times = phase_times(store, ref, now=T0 + 30 * M)
+    assert times[Phase.DETECT] == 10 * M
+    assert times[Phase.MITIGATE] == 20 * M
+
+
 def test_time_per_phase_ignores_order_of_moves() -> None:
     moves = [(T0 + 9 * M, Phase.MITIGATE), (T0 + 3 * M, Phase.TRIAGE)]
     totals = time_per_phase(T0, moves, T0 + 10 * M)

@@ -108,3 +108,14 @@ def test_set_roles_refuses_two_commanders_and_changes_nothing(store, ref: str) -
     with pytest.raises(InvalidInputError, match="one holder"):
         set_roles(store, ref, {Role.SCRIBE: ["Bo"], Role.COMMANDER: ["Bo", "Cy"]}, author="ana")
     assert current_roles(store, ref).summary() == "IC: Ana"
+
+
+def test_the_same_name_typed_with_a_combining_accent_is_the_same_person(store, ref: str) -> None:
+    # "Zoë" from one keyboard is one character, from another "e" + a combining
+    # diaeresis: handing IC "to" the same person logged a handover to herself.
+    assign_role(store, ref, Role.COMMANDER, "Zo\u00eb", author="ana")
+    count = len(read_timeline(store, ref))
+    set_roles(store, ref, {Role.COMMANDER: ["Zoe\u0308"]}, author="ana")
+    assert len(read_timeline(store, ref)) == count
+    with pytest.raises(InvalidInputError, match="already IC"):
+        assign_role(store, ref, Role.COMMANDER, "ZOE\u0308", author="ana")

@@ -87,6 +87,20 @@ def test_user_folder_adds_and_overrides_and_skips_broken_files() -> None:
         library.get("broken")
 
 
+def test_a_runbook_with_nul_is_skipped_with_a_reason_and_cannot_be_saved(tmp_path: Path) -> None:
+    # Its steps would attach on SQLite and fail on PostgreSQL with a driver error.
+    folder = user_folder()
+    folder.mkdir(parents=True)
+    (folder / "binary.md").write_text("# Binary\n## Mitigation\n1. Run \x00 this\n")
+    library = load_library()
+    assert len(library.problems) == 1 and "binary.md contains a NUL" in library.problems[0]
+    with pytest.raises(NotFoundError):
+        library.get("binary")
+    with pytest.raises(InvalidInputError, match="NUL"):
+        save_runbook("# Junk\n1. a\x00b\n", folder=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_attach_turns_steps_into_items_of_the_current_phase(store) -> None:
     ref = declare_incident(store, "CPU pegged", Severity.P2, author="ana", now=T0).ref
     change_phase(store, ref, Phase.MITIGATE, author="ana")

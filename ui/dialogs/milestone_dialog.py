@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -40,7 +42,12 @@ class MilestoneDialog(QDialog):
             self.milestone_combo.addItem(label, name)
         self.milestone_combo.setCurrentIndex(3)  # mitigated: the one most often corrected
         self.current_label = QLabel()
-        self.time_edit = QLineEdit(placeholderText=f"{HELP}; empty to unset")
+        self.time_edit = QLineEdit(placeholderText=HELP)
+        self.time_edit.setToolTip(HELP)
+        # Unsetting is said out loud: an empty field used to mean "unset", so an
+        # OK pressed before typing erased the time.
+        self.unset_box = QCheckBox("Unset this time (it never happened)")
+        self.unset_box.toggled.connect(lambda on: self.time_edit.setEnabled(not on))
         self.reason_edit = QLineEdit(placeholderText="Why (optional): logged with the change")
         self.problem = QLabel(objectName="entryHint", wordWrap=True)
         self.problem.hide()
@@ -49,16 +56,20 @@ class MilestoneDialog(QDialog):
         )
         self.buttons.accepted.connect(self._check_and_accept)
         self.buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
         form.addRow("&Time of", self.milestone_combo)
-        form.addRow("Now", self.current_label)
+        form.addRow("Currently", self.current_label)
         form.addRow("&New time", self.time_edit)
+        form.addRow("", self.unset_box)
         form.addRow("&Reason", self.reason_edit)
-        form.addRow(self.problem)
-        form.addRow(self.buttons)
+        # Below the form, not in a form row, where a wrapped label was cut off.
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
         self.milestone_combo.currentIndexChanged.connect(lambda _i: self._show_current())
         self._show_current()
-        self.resize(520, 0)
+        self.setMinimumWidth(640)
 
     @property
     def milestone(self) -> str:
@@ -75,9 +86,17 @@ class MilestoneDialog(QDialog):
         )
 
     def _check_and_accept(self) -> None:
+        if self.unset_box.isChecked():
+            self.moment = None
+            self.accept()
+            return
         text = self.time_edit.text().strip()
+        if not text:
+            self.problem.setText("Type the new time, or tick “Unset this time”.")
+            self.problem.show()
+            return
         try:
-            self.moment = parse_when(text) if text else None
+            self.moment = parse_when(text)
         except InvalidInputError as error:
             self.problem.setText(str(error))
             self.problem.show()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -21,14 +22,18 @@ class RolesDialog(QDialog):
         self.setWindowTitle("Roles")
         self._before = {role: roles.people(role) for role in Role}
         self.edits: dict[Role, QLineEdit] = {}
-        form = QFormLayout(self)
-        form.addRow(
+        # The explanation sits above the form, not in a form row: a wrapped label in
+        # a QFormLayout row got one line's height and its first line was cut off.
+        layout = QVBoxLayout(self)
+        layout.addWidget(
             QLabel(
                 "Type a new name to hand a role over; clear it to release the role. "
                 "Each change is logged.",
                 wordWrap=True,
             )
         )
+        form = QFormLayout()
+        layout.addLayout(form)
         for role in Role:
             edit = QLineEdit(", ".join(self._before[role]))
             edit.setObjectName(f"role_{role.value}")
@@ -41,8 +46,8 @@ class RolesDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
-        self.resize(460, 0)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
 
     def wanted(self) -> dict[Role, list[str]]:
         """Only the roles whose names were changed."""

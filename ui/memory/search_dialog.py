@@ -17,12 +17,13 @@ if TYPE_CHECKING:
 
 Submit = Callable[..., None]  # Worker.submit(call, on_done, on_error=None)
 TYPING_PAUSE_MS = 250  # search once the typing pauses, not on every key
+SHOWN_INCIDENTS = 50  # the incidents with most matches; one more is asked to know of more
 
 
 def _search(store: Store, text: str) -> list[IncidentHits]:
     from commander.services.memory import search_all
 
-    return search_all(store, text)
+    return search_all(store, text, incident_limit=SHOWN_INCIDENTS + 1)
 
 
 class SearchDialog(QDialog):
@@ -79,14 +80,23 @@ class SearchDialog(QDialog):
     def _show(self, generation: int, groups: list[IncidentHits]) -> None:
         if generation != self._generation:
             return
+        more = len(groups) > SHOWN_INCIDENTS
+        groups = groups[:SHOWN_INCIDENTS]
         self.model.set_rows(groups)
         if groups:
             self.results.setCurrentIndex(self.model.index(0))
             entries = sum(group.matches for group in groups)
-            self.status.setText(
-                f"{entries} matching entries in {len(groups)} incidents. Enter or double-click "
-                "opens one."
-            )
+            if more:
+                found = (
+                    f"The {len(groups)} incidents with most matches are shown; more match: "
+                    "add a word to narrow the search."
+                )
+            else:
+                found = (
+                    f"{_count(entries, 'matching entry', 'matching entries')} in "
+                    f"{_count(len(groups), 'incident', 'incidents')}."
+                )
+            self.status.setText(f"{found} Enter or double-click opens one.")
         else:
             self.status.setText("No entry matches.")
         self.results_shown.emit(len(groups))
@@ -113,3 +123,7 @@ class SearchDialog(QDialog):
             self.results.setFocus()
             return
         super().keyPressEvent(event)  # type: ignore[arg-type]
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"

@@ -132,8 +132,12 @@ class ChecklistPanel(QWidget):
         self.model.toggle_requested.connect(self.toggle_requested)
         self.list = QListView(objectName="checklist")
         self.list.setModel(self.model)
-        self.list.setUniformItemSizes(True)
-        self.list.setWordWrap(False)
+        # Items wrap to the panel's width (runbook steps run long); a phase holds a
+        # few dozen items at most, so rows of their own height cost nothing.
+        self.list.setWordWrap(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
         self.add_button = QPushButton("Add item…")

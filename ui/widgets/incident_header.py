@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from commander.domain.when import format_duration, utc_now
@@ -38,8 +39,11 @@ class IncidentHeader(QWidget):
         self.phase_bar = PhaseBar()
         self.roles_button = QToolButton(objectName="rolesLine")
         self.roles_button.setAutoRaise(True)
-        self.roles_button.setText("Roles: nobody assigned yet (click to assign)")
-        self.roles_button.setToolTip("Assign roles or hand one over")
+        # A dozen experts must not set the window's minimum width: the line is cut
+        # short to the header's width (see _fit_roles) and whole in the tooltip.
+        self.roles_button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._roles_text = ""
+        self.show_roles("")
         self.roles_button.clicked.connect(self.roles_requested)
         self.clock_label = QLabel(objectName="incidentClocks")
         layout = QGridLayout(self)
@@ -72,9 +76,22 @@ class IncidentHeader(QWidget):
         self.refresh_clocks()
 
     def show_roles(self, summary: str) -> None:
-        self.roles_button.setText(
+        self._roles_text = (
             f"Roles: {summary}" if summary else "Roles: nobody assigned yet (click to assign)"
         )
+        self.roles_button.setToolTip(f"{self._roles_text}\nClick to assign roles or hand one over")
+        self._fit_roles()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_roles()
+
+    def _fit_roles(self) -> None:
+        margins = self.layout().contentsMargins() if self.layout() else None
+        room = self.width() - (margins.left() + margins.right() if margins else 0) - 16
+        metrics = self.roles_button.fontMetrics()
+        text = metrics.elidedText(self._roles_text, Qt.TextElideMode.ElideRight, max(room, 80))
+        self.roles_button.setText(text)
 
     def refresh_clocks(self, now: datetime | None = None) -> None:
         incident = self._incident
