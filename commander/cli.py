@@ -34,7 +34,7 @@ PROG = "commander"
 
 # Modules that add subcommand groups (see commander.commands); imported when
 # the parser is built, which the window path never does.
-FEATURE_COMMANDS: tuple[str, ...] = ()
+FEATURE_COMMANDS: tuple[str, ...] = ("commander.commands.comms",)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,6 +21,10 @@ class EntryKind(StrEnum):
     DECLARED = "declared"
     SEVERITY = "severity"
     PHASE = "phase"
+    # Written by the outbox: a message queued for its targets, and each outcome.
+    MESSAGE = "message"
+    DELIVERY = "delivery"
+    CADENCE = "cadence"
 
     @classmethod
     def parse_user_kind(cls, text: str) -> EntryKind:

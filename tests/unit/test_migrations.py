@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+import commander.store.orm_comms  # noqa: F401 - the comms tables are part of the schema
 from commander.store import schema
 from commander.store.engine import open_store
 from commander.store.migrate import script_revisions

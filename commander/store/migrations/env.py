@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import commander.store.orm_comms  # noqa: F401 - registers the comms tables
 from commander.store.orm import Base, in_orm_schema
 
 connection = context.config.attributes.get("connection")
