@@ -20,6 +20,7 @@ from commander.connectors.base import Delivery, Message, Outcome, Rendered, Targ
 
 # The kind the double stands in for (any known kind will do; tests override it).
 KIND = "mattermost"
+LIMIT = 100  # the double's "provider limit", so previews have something to warn about
 
 
 @dataclass
@@ -117,8 +118,8 @@ class JsonWebhookConnector:
 
     def render(self, message: Message, target: Target) -> Rendered:
         text = f"**{message.headline}**\n{message.body}"
-        warnings = ("text cut at 200 characters",) if len(text) > 200 else ()
-        return Rendered(preview=text[:200], payload={"text": text[:200]}, warnings=warnings)
+        warnings = (f"text cut at {LIMIT} characters",) if len(text) > LIMIT else ()
+        return Rendered(preview=text[:LIMIT], payload={"text": text[:LIMIT]}, warnings=warnings)
 
     def deliver(
         self,

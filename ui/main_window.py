@@ -164,6 +164,12 @@ class MainWindow(QMainWindow):
         self.declare_action.setEnabled(False)
         self.local_time_action = local_time
         self.addActions([declare, focus_entry, quit_action])
+        self._install_comms()
+
+    def _install_comms(self) -> None:
+        from ui.comms.install import install_comms
+
+        self.comms = install_comms(self)
 
     # -- store ------------------------------------------------------------------------
     def open_store(self) -> None:
