@@ -23,6 +23,7 @@ import logging
 import os
 import random
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
 
 from commander import secrets
 from commander.connectors.base import Delivery, Message, Outcome, Target, connector_for
@@ -68,6 +70,10 @@ RETRY_AFTER_CAP = 60 * 60.0
 MAX_ATTEMPTS = 10
 CLAIM_BATCH = 20
 AUTHOR = "outbox"
+# Outbox threads of one process take turns to write. SQLite would serialise them
+# anyway, but by sleeping in its busy handler (up to 100 ms a turn); a lock hands
+# over at once. Other processes and seats still rely on the database's locking.
+_WRITE_TURN = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -105,8 +111,7 @@ def claim_due(
         and_(CommsDelivery.state == PENDING, CommsDelivery.next_attempt_at <= now),
         and_(CommsDelivery.state == SENDING, CommsDelivery.lease_until < now),
     )
-    claimed: list[Claim] = []
-    with store.write() as session:
+    with _WRITE_TURN, store.write() as session:
         candidates = (
             select(CommsDelivery.id)
             .where(claimable, CommsDelivery.target_id.is_not(None))
@@ -118,45 +123,65 @@ def claim_due(
         if not store.is_sqlite:
             # Another seat claiming right now skips these rows instead of waiting.
             candidates = candidates.with_for_update(skip_locked=True)
-        for delivery_id in session.scalars(candidates).all():
-            # The condition again, in the UPDATE itself: it is what makes the claim safe.
-            result = session.execute(
-                update(CommsDelivery)
-                .where(CommsDelivery.id == delivery_id, claimable)
-                .values(
-                    state=SENDING,
-                    lease_owner=owner,
-                    lease_until=now + lease,
-                    attempts=CommsDelivery.attempts + 1,
-                    updated_at=now,
-                )
-                .execution_options(synchronize_session=False)
+        ids = list(session.scalars(candidates))
+        if not ids:
+            return []
+        # The condition again, in the UPDATE itself: it is what makes the claim safe.
+        claimed = session.scalars(
+            update(CommsDelivery)
+            .where(CommsDelivery.id.in_(ids), claimable)
+            .values(
+                state=SENDING,
+                lease_owner=owner,
+                lease_until=now + lease,
+                attempts=CommsDelivery.attempts + 1,
+                updated_at=now,
             )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
-                claimed.append(_claim(session, delivery_id, owner))
-    return claimed
+            .returning(CommsDelivery.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        return _claims(session, list(claimed), owner)
 
 
-def _claim(session: object, delivery_id: int, owner: str) -> Claim:
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
-    row = session.get_one(CommsDelivery, delivery_id, populate_existing=True)
-    message = session.get_one(CommsMessage, row.message_id)
-    incident = session.get_one(Incident, message.incident_id)
-    assert row.target_id is not None
-    target = session.get_one(CommsTarget, row.target_id)
-    state = session.get(ConnectorState, (incident.id, target.id))
-    return Claim(
-        delivery_id=row.id,
-        owner=owner,
-        attempt=row.attempts,
-        message=message_of(message, incident.ref),
-        target=Target(target.name, target.kind, target.base_url, dict(target.options or {})),
-        incident_id=incident.id,
-        target_id=target.id,
-        state={str(k): str(v) for k, v in (state.state if state else {}).items()},
-    )
+def _claims(session: Session, delivery_ids: list[int], owner: str) -> list[Claim]:
+    """Everything needed to send these deliveries, read in two queries."""
+    rows = session.execute(
+        select(CommsDelivery, CommsMessage, Incident, CommsTarget)
+        .join(CommsMessage, CommsMessage.id == CommsDelivery.message_id)
+        .join(Incident, Incident.id == CommsMessage.incident_id)
+        .join(CommsTarget, CommsTarget.id == CommsDelivery.target_id)
+        .where(CommsDelivery.id.in_(delivery_ids))
+        .order_by(CommsDelivery.next_attempt_at, CommsDelivery.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    pairs = {(incident.id, target.id) for _d, _m, incident, target in rows}
+    states = {
+        (row.incident_id, row.target_id): row.state
+        for row in session.scalars(
+            select(ConnectorState).where(
+                ConnectorState.incident_id.in_({i for i, _t in pairs}),
+                ConnectorState.target_id.in_({t for _i, t in pairs}),
+            )
+        )
+    }
+    claims = []
+    for delivery, message, incident, target in rows:
+        state = states.get((incident.id, target.id)) or {}
+        claims.append(
+            Claim(
+                delivery_id=delivery.id,
+                owner=owner,
+                attempt=delivery.attempts,
+                message=message_of(message, incident.ref),
+                target=Target(
+                    target.name, target.kind, target.base_url, dict(target.options or {})
+                ),
+                incident_id=incident.id,
+                target_id=target.id,
+                state={str(k): str(v) for k, v in state.items()},
+            )
+        )
+    return claims
 
 
 def deliver_claimed(
@@ -231,7 +256,7 @@ def backoff(attempt: int, rng: random.Random | None = None) -> float:
 
 def record_outcome(store: Store, claim: Claim, outcome: Outcome, now: datetime) -> DeliveryView:
     """The delivery's new state and its timeline entry, in one transaction."""
-    with store.write() as session:
+    with _WRITE_TURN, store.write() as session:
         row = session.get_one(CommsDelivery, claim.delivery_id, with_for_update=True)
         # Sent is final. Otherwise only the lease holder decides, except that a
         # provider's acknowledgement always counts (it was delivered, whoever holds it).
@@ -290,10 +315,7 @@ def record_outcome(store: Store, claim: Claim, outcome: Outcome, now: datetime) 
         return DeliveryView.of(row)
 
 
-def _remember(session: object, claim: Claim, state: dict[str, str], now: datetime) -> None:
-    from sqlalchemy.orm import Session
-
-    assert isinstance(session, Session)
+def _remember(session: Session, claim: Claim, state: dict[str, str], now: datetime) -> None:
     row = session.get(ConnectorState, (claim.incident_id, claim.target_id), with_for_update=True)
     if row is None:
         session.add(
