@@ -104,3 +104,26 @@ def test_targets_dialog_adds_a_target_with_its_secret_and_shows_the_warning(
     dialog.base_url_edit.setText("http://status.example.com")
     dialog.save()
     qtbot.waitUntil(lambda: "https" in dialog.problem.text(), timeout=10_000)
+
+
+def test_an_overdue_update_is_highlighted_and_announced(
+    qtbot: Any, window: MainWindow, db_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from commander.domain.when import utc_now
+    from commander.services.incidents import declare_incident
+    from commander.store.engine import open_store
+
+    store = open_store(str(db_path))
+    ref = declare_incident(
+        store, "Database down", Severity.P0, author="bo", now=utc_now() - timedelta(minutes=20)
+    ).ref
+    store.close()
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        window.open_incident(ref)
+    cadence = window.comms.cadence
+    assert cadence is not None
+    qtbot.waitUntil(lambda: cadence.is_due, timeout=10_000)
+    assert cadence.text().startswith("Update due 5:")  # P0: every 15 min, declared 20 min ago
+    qtbot.waitUntil(lambda: "was due" in window.statusBar().currentMessage(), timeout=5_000)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QInputDialog, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QInputDialog, QStyle, QSystemTrayIcon
 
 from ui.comms.cadence_widget import CadenceWidget
 from ui.comms.messages_panel import MessagesPanel
@@ -169,7 +169,12 @@ class CommsFeature(QObject):
         text = f"{self._ref}: the next update was due at {due_at:%H:%M} UTC"
         if QSystemTrayIcon.isSystemTrayAvailable():
             if self.tray is None:
-                self.tray = QSystemTrayIcon(self.window.windowIcon(), self)
+                icon = self.window.windowIcon()
+                if icon.isNull():  # Qt refuses to show a tray icon without one
+                    icon = self.window.style().standardIcon(
+                        QStyle.StandardPixmap.SP_MessageBoxInformation
+                    )
+                self.tray = QSystemTrayIcon(icon, self)
                 self.tray.show()
             self.tray.showMessage("Update due", text)
         self.window.statusBar().showMessage(text, 60_000)
