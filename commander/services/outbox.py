@@ -33,7 +33,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
 
 from commander import secrets
 from commander.connectors.base import Delivery, Message, Outcome, Target, connector_for
@@ -111,10 +112,26 @@ def claim_due(
         and_(CommsDelivery.state == PENDING, CommsDelivery.next_attempt_at <= now),
         and_(CommsDelivery.state == SENDING, CommsDelivery.lease_until < now),
     )
+    # One incident's updates reach a target in order, one at a time: the first
+    # status page update creates the incident the next one updates, the first
+    # Slack message starts the thread the next one joins.
+    earlier, earlier_message = aliased(CommsDelivery), aliased(CommsMessage)
+    waits_for_earlier = (
+        select(earlier.id)
+        .join(earlier_message, earlier_message.id == earlier.message_id)
+        .where(
+            earlier.target_id == CommsDelivery.target_id,
+            earlier.id < CommsDelivery.id,
+            earlier.state.in_((PENDING, SENDING)),
+            earlier_message.incident_id == CommsMessage.incident_id,
+        )
+        .exists()
+    )
     with _WRITE_TURN, store.write() as session:
         candidates = (
             select(CommsDelivery.id)
-            .where(claimable, CommsDelivery.target_id.is_not(None))
+            .join(CommsMessage, CommsMessage.id == CommsDelivery.message_id)
+            .where(claimable, CommsDelivery.target_id.is_not(None), ~waits_for_earlier)
             .order_by(CommsDelivery.next_attempt_at, CommsDelivery.id)
             .limit(limit)
         )
@@ -122,7 +139,7 @@ def claim_due(
             candidates = candidates.where(CommsDelivery.message_id.in_(message_ids))
         if not store.is_sqlite:
             # Another seat claiming right now skips these rows instead of waiting.
-            candidates = candidates.with_for_update(skip_locked=True)
+            candidates = candidates.with_for_update(skip_locked=True, of=CommsDelivery)
         ids = list(session.scalars(candidates))
         if not ids:
             return []
@@ -316,19 +333,24 @@ def record_outcome(store: Store, claim: Claim, outcome: Outcome, now: datetime) 
 
 
 def _remember(session: Session, claim: Claim, state: dict[str, str], now: datetime) -> None:
-    row = session.get(ConnectorState, (claim.incident_id, claim.target_id), with_for_update=True)
+    key = (claim.incident_id, claim.target_id)
+    row = session.get(ConnectorState, key, with_for_update=True)
     if row is None:
-        session.add(
-            ConnectorState(
-                incident_id=claim.incident_id,
-                target_id=claim.target_id,
-                state=dict(state),
-                updated_at=now,
-            )
-        )
-    else:
-        row.state = {**(row.state or {}), **state}  # a new dict, so the JSON change is seen
-        row.updated_at = now
+        try:
+            with session.begin_nested():
+                session.add(
+                    ConnectorState(
+                        incident_id=claim.incident_id,
+                        target_id=claim.target_id,
+                        state=dict(state),
+                        updated_at=now,
+                    )
+                )
+            return
+        except IntegrityError:  # another seat stored this pair's first state just now
+            row = session.get_one(ConnectorState, key, with_for_update=True, populate_existing=True)
+    row.state = {**(row.state or {}), **state}  # a new dict, so the JSON change is seen
+    row.updated_at = now
 
 
 def _seconds(delay: float) -> str:
@@ -378,7 +400,9 @@ def drain(
     failed for good, or until ``deadline`` (a ``time.monotonic()`` value). Returns
     those still unfinished."""
     while True:
-        deliver_due(store, parallel=parallel, timeout=timeout, message_ids=message_ids)
+        # Everything due, not only these messages: an older update to the same target
+        # goes first and would otherwise hold them up.
+        deliver_due(store, parallel=parallel, timeout=timeout)
         left = outstanding(store, message_ids)
         if not left:
             return []

@@ -152,9 +152,16 @@ def test_a_missing_connector_module_fails_clearly(store: Any, incident: str) -> 
         pytest.skip("the real discord connector is installed; this checks the gap before it was")
 
 
-def test_two_workers_never_claim_the_same_delivery(store: Any, incident: str, target: str) -> None:
-    for _ in range(3):
-        _send(store, incident)
+def _more_targets(store: Any, server: WebhookServer, count: int) -> None:
+    for number in range(count):
+        save_target(store, f"extra-{number}", KIND, base_url=server.url, secret=SECRET)
+
+
+def test_two_workers_never_claim_the_same_delivery(
+    store: Any, incident: str, target: str, server: WebhookServer
+) -> None:
+    _more_targets(store, server, 2)
+    _send(store, incident)
     first = outbox.claim_due(store, owner="a", limit=2)
     second = outbox.claim_due(store, owner="b", limit=5)
     assert len(first) == 2 and len(second) == 1
@@ -162,9 +169,11 @@ def test_two_workers_never_claim_the_same_delivery(store: Any, incident: str, ta
     assert outbox.claim_due(store, owner="c") == []
 
 
-def test_racing_claimers_split_the_work(store: Any, incident: str, target: str) -> None:
-    for _ in range(12):
-        _send(store, incident)
+def test_racing_claimers_split_the_work(
+    store: Any, incident: str, target: str, server: WebhookServer
+) -> None:
+    _more_targets(store, server, 11)
+    _send(store, incident)
     results: list[list[int]] = []
     start = threading.Barrier(4)
 
@@ -252,9 +261,8 @@ def test_processes_delivering_at_once_post_each_delivery_once(
     from commander.services.incidents import declare_incident
 
     ref = declare_incident(sqlite_store, "Fan-out", Severity.P1, author="ana").ref
-    save_target(sqlite_store, "ops-chat", KIND, base_url=server.url, secret=SECRET)
-    for _ in range(10):
-        _send(sqlite_store, ref)
+    _more_targets(sqlite_store, server, 10)
+    _send(sqlite_store, ref)
     location = sqlite_store.location
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(3, mp_context=context) as pool:
@@ -277,3 +285,45 @@ def _deliver_in_a_process(location: str) -> int:
         return delivered
     finally:
         store.close()
+
+
+def test_updates_reach_a_target_in_order_one_at_a_time(
+    store: Any, incident: str, target: str, server: WebhookServer
+) -> None:
+    first, second = _send(store, incident), _send(store, incident)
+    [claim] = outbox.claim_due(store, owner="a")  # the second waits for the first
+    assert claim.message.headline and _delivery(store, first).state == "sending"
+    assert outbox.claim_due(store, owner="b") == []
+    outbox.deliver_claimed(store, claim)
+    [result] = outbox.deliver_due(store)
+    assert result.message_id == second
+    assert [p.body["thread"] for p in server.posts()] == [None, "post-1"]
+
+
+def test_a_failed_update_does_not_block_the_next_one(
+    store: Any, incident: str, target: str, server: WebhookServer
+) -> None:
+    server.queue(Reply(400, {"error": "bad"}))
+    _send(store, incident)
+    second = _send(store, incident)
+    [failed] = outbox.deliver_due(store)
+    assert failed.state == "failed"
+    [sent] = outbox.deliver_due(store)
+    assert sent.message_id == second and sent.state == "sent"
+
+
+def test_other_incidents_are_not_held_up_by_a_retrying_one(
+    store: Any, incident: str, target: str, server: WebhookServer
+) -> None:
+    from commander.domain import Severity
+    from commander.services.incidents import declare_incident
+
+    server.queue(Reply(503))
+    _send(store, incident)
+    other = declare_incident(store, "Search slow", Severity.P2, author="ana").ref
+    [retrying] = outbox.deliver_due(store)
+    assert retrying.state == "pending"
+    _send(store, incident)  # waits behind the retrying one
+    other_message = _send(store, other)
+    [sent] = outbox.deliver_due(store)
+    assert sent.message_id == other_message and sent.state == "sent"
