@@ -61,6 +61,9 @@ if TYPE_CHECKING:
     import requests
 
 log = logging.getLogger(__name__)
+# urllib3 logs each request line at DEBUG, and a webhook URL's path is its secret:
+# keep it quiet even when the app runs with --debug.
+logging.getLogger("urllib3").setLevel(logging.INFO)
 
 HTTP_TIMEOUT = 15.0  # seconds, per request
 # A claim outlives the longest send; after that another worker may take it.
@@ -236,7 +239,14 @@ def attempt_delivery(
     except CommanderError as exc:
         outcome = Outcome("failed", error=str(exc))
     except Exception as exc:
-        log.exception("connector %s raised for delivery %s", claim.target.kind, claim.delivery_id)
+        # No traceback in the log: its frames' text could quote the secret.
+        log.error(
+            "connector %s raised %s for delivery %s: %s",
+            claim.target.kind,
+            type(exc).__name__,
+            claim.delivery_id,
+            secrets.scrub(str(exc), [secret]),
+        )
         outcome = Outcome("failed", error=f"connector error: {type(exc).__name__}: {exc}")
     finally:
         if own_session:

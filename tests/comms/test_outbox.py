@@ -327,3 +327,37 @@ def test_other_incidents_are_not_held_up_by_a_retrying_one(
     other_message = _send(store, other)
     [sent] = outbox.deliver_due(store)
     assert sent.message_id == other_message and sent.state == "sent"
+
+
+class _Exploding:
+    kind = KIND
+
+    def render(self, message: Any, target: Any) -> Any:
+        raise AssertionError("not used")
+
+    def deliver(self, message: Any, target: Any, secret: str, *args: Any) -> Any:
+        raise RuntimeError(f"bug while posting to /hooks/{secret}")
+
+
+def test_secrets_stay_out_of_logs_and_errors_even_with_debug_logging(
+    store: Any, incident: str, target: str, server: WebhookServer, caplog: Any
+) -> None:
+    from commander.connectors.base import override_connector
+
+    caplog.set_level("DEBUG")
+    server.queue(Reply(404, {"error": f"unknown hook {SECRET}"}))
+    _send(store, incident)
+    outbox.deliver_due(store)
+    save_target(store, "down", KIND, base_url="http://127.0.0.1:9", secret=SECRET)
+    _send(store, incident, ["down"])
+    outbox.deliver_due(store, timeout=2)
+    override_connector(KIND, _Exploding())
+    _send(store, incident, ["ops-chat"])
+    [exploded] = outbox.deliver_due(store)
+    assert exploded.state == "failed" and "RuntimeError" in (exploded.last_error or "")
+    assert caplog.text and SECRET not in caplog.text
+    texts = " ".join(e.text for e in get_incident(store, incident).timeline)
+    errors = " ".join(
+        d.last_error or "" for m in messages.list_messages(store, incident) for d in m.deliveries
+    )
+    assert SECRET not in texts and SECRET not in errors
