@@ -127,3 +127,34 @@ def test_an_overdue_update_is_highlighted_and_announced(
     qtbot.waitUntil(lambda: cadence.is_due, timeout=10_000)
     assert cadence.text().startswith("Update due 5:")  # P0: every 15 min, declared 20 min ago
     qtbot.waitUntil(lambda: "was due" in window.statusBar().currentMessage(), timeout=5_000)
+
+
+def test_deliveries_left_by_a_closed_app_go_out_when_the_window_opens(
+    qtbot: Any, db_path: Path, server: WebhookServer
+) -> None:
+    from datetime import timedelta
+
+    from commander.services import outbox
+    from commander.services.incidents import declare_incident
+    from commander.services.messages import compose, get_message, send_message
+    from commander.settings import Settings
+    from commander.store.engine import open_store
+
+    _add_target(db_path, "chat", KIND, server.url)
+    store = open_store(str(db_path))
+    ref = declare_incident(store, "Checkout errors", Severity.P1, author="bo").ref
+    half_sent = send_message(store, compose(store, ref), "bo")
+    # The last app claimed it and closed before recording anything; its lease has run out.
+    outbox.claim_due(store, owner="closed-app", lease=timedelta(seconds=-1))
+    queued = send_message(store, compose(store, ref), "bo")  # never attempted
+    main = MainWindow(Settings(author="ana"), str(db_path))
+    qtbot.addWidget(main)
+    main.open_store()
+
+    def states() -> set[str]:
+        return {d.state for m in (half_sent, queued) for d in get_message(store, m.id).deliveries}
+
+    qtbot.waitUntil(lambda: states() == {"sent"}, timeout=15_000)
+    assert len(server.posts()) == 2
+    main.close()
+    store.close()
