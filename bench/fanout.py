@@ -18,6 +18,7 @@ Run: ``.venv/bin/python bench/fanout.py``. Exits 1 if a delivery did not succeed
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -97,6 +98,7 @@ def main() -> int:
     from commander.services.timeline import log_entry
     from commander.store.engine import open_store
     from ui.comms.outbox_runner import OutboxRunner
+    from ui.memory import settle_after_startup
     from ui.workers import Worker
 
     app = QApplication(sys.argv[:1])
@@ -116,6 +118,7 @@ def main() -> int:
     clock = QElapsedTimer()
     finished: dict[str, tuple[float, str]] = {}
     gaps: list[float] = []
+    stall_at: list[float] = []  # when each gap ended, ms since start
     last_beat = [0.0]
     log_latencies: list[float] = []
     writes = Worker(on_error=lambda error: print(f"log failed: {error}"), max_threads=1)
@@ -124,6 +127,7 @@ def main() -> int:
         now = clock.nsecsElapsed() / 1e6
         if last_beat[0]:
             gaps.append(now - last_beat[0] - HEARTBEAT_MS)
+            stall_at.append(now)
         last_beat[0] = now
 
     def scribe() -> None:
@@ -145,6 +149,18 @@ def main() -> int:
     logger.timeout.connect(scribe)
     QTimer.singleShot(30_000, app.quit)  # a safety net, never reached when all goes well
 
+    settle_after_startup()  # as the window does once its store is open
+    collections: list[tuple[int, float, float]] = []  # (generation, start ms, duration ms)
+    gc_started = [0.0]
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        now = clock.nsecsElapsed() / 1e6
+        if phase == "start":
+            gc_started[0] = now
+        elif info["generation"] == 2:
+            collections.append((info["generation"], gc_started[0], now - gc_started[0]))
+
+    gc.callbacks.append(on_gc)
     clock.start()
     heartbeat.start()
     logger.start()
@@ -171,6 +187,15 @@ def main() -> int:
         f"{worst_gap:.1f} ms (target: under {STALL_TARGET_MS} ms) "
         f"{'PASS' if worst_gap < STALL_TARGET_MS else 'FAIL'}"
     )
+    worst = sorted(range(len(gaps)), key=gaps.__getitem__, reverse=True)[:3]
+    print(
+        "longest stalls: "
+        + ", ".join(f"{gaps[i]:.0f} ms ending at {stall_at[i]:.0f} ms" for i in worst)
+    )
+    for _generation, start, took in collections:
+        print(f"full garbage collection at {start:.0f} ms took {took:.0f} ms")
+    if not collections:
+        print("no full garbage collection during the fan-out")
     if log_latencies:
         print(
             f"timeline writes during the fan-out: {len(log_latencies)}, slowest "

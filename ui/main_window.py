@@ -222,6 +222,9 @@ class MainWindow(QMainWindow):
         log.warning("live update failed: %s", error)  # tried again at the next tick
 
     def _on_store_opened(self, result: tuple[Store, list[IncidentSummary]]) -> None:
+        from ui.memory import settle_after_startup
+
+        settle_after_startup()  # no 100 ms garbage-collection stalls from here on
         self.store, incidents = result
         store = self.store
         self.worker.submit(lambda: _core().ChangeFeed(store), self._on_feed_opened)

@@ -195,7 +195,15 @@ def list_messages(store: Store, ref: str) -> list[MessageView]:
             .where(CommsMessage.incident_id == incident.id)
             .order_by(CommsMessage.created_at, CommsMessage.id)
         ).all()
-        return [_view(session, row) for row in rows]
+        deliveries: dict[int, list[DeliveryView]] = {row.id: [] for row in rows}
+        for delivery in session.scalars(
+            select(CommsDelivery)
+            .join(CommsMessage, CommsMessage.id == CommsDelivery.message_id)
+            .where(CommsMessage.incident_id == incident.id)
+            .order_by(CommsDelivery.target_name, CommsDelivery.id)
+        ):
+            deliveries[delivery.message_id].append(DeliveryView.of(delivery))
+        return [MessageView.of(row, tuple(deliveries[row.id])) for row in rows]
 
 
 def get_message(store: Store, message_id: int) -> MessageView:
