@@ -43,6 +43,9 @@ from commander.domain.when import utc_now
 from commander.errors import CommanderError
 from commander.services.comms_views import DeliveryView
 from commander.services.messages import message_of
+
+# A person sends a failed delivery again; it lives with the messages, named here too.
+from commander.services.messages import retry_delivery as retry_delivery
 from commander.services.timeline import add_entry
 from commander.store.engine import Store
 from commander.store.orm import Incident

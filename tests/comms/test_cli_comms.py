@@ -114,7 +114,7 @@ def test_send_wait_exits_1_naming_the_failed_target(db_path: Path, incident: str
         WebhookServer().start(),
         WebhookServer(Reply(403, {"error": "invalid_token"})).start(),
     )
-    bad.queue(Reply(503))  # a retry first, then the permanent failure
+    bad.queue(Reply(503, headers={"Retry-After": "0.2"}))  # a retry first, then a failure
     try:
         ok("target", "add", "good", KIND, "--base-url", good.url, db=db_path)
         ok("target", "add", "bad", KIND, "--base-url", bad.url, db=db_path)

@@ -223,7 +223,8 @@ def test_drain_returns_when_everything_is_final(
     store: Any, incident: str, target: str, server: WebhookServer, connector: Any
 ) -> None:
     save_target(store, "broken", KIND, base_url=server.url, secret="other-secret")
-    server.queue(Reply(500), Reply(400, {"error": "bad channel"}))
+    # A quick Retry-After keeps the test short; the backoff itself is tested above.
+    server.queue(Reply(500, headers={"Retry-After": "0.2"}), Reply(400, {"error": "bad channel"}))
     message_id = _send(store, incident)
     left = outbox.drain(store, time.monotonic() + 30, [message_id])
     assert left == []
