@@ -100,6 +100,10 @@ class CommsFeature(QObject):
     def _on_delivery(self, delivery: DeliveryView) -> None:
         if self.panel is not None:
             self.panel.update_delivery(delivery)
+        if delivery.state == "failed":
+            self.window.statusBar().showMessage(
+                f"Not delivered to {delivery.target_name}: {delivery.last_error}", 30_000
+            )
 
     # -- actions -----------------------------------------------------------------------
     def compose(self) -> ComposerDialog | None:

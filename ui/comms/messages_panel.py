@@ -22,8 +22,9 @@ from commander.services.comms_views import DeliveryView, MessageView
 
 _Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Sent", "Message", "Target", "State", "Detail")
-SENT, MESSAGE, TARGET, STATE, DETAIL = range(len(COLUMNS))
+# Where and how first: the side panel is narrow, and that is what the commander scans for.
+COLUMNS = ("Target", "State", "Sent", "Message", "Detail")
+TARGET, STATE, SENT, MESSAGE, DETAIL = range(len(COLUMNS))
 DeliveryRole = Qt.ItemDataRole.UserRole + 1
 _STATE_COLOURS = {
     "sent": QColor("#2e7d32"),
@@ -94,7 +95,7 @@ class DeliveriesModel(QAbstractTableModel):
         if column == MESSAGE:
             return f"{message.template}: {message.headline}"
         if column == TARGET:
-            return f"{delivery.target_name} ({delivery.target_kind})"
+            return delivery.target_name
         if column == STATE:
             attempts = f" ×{delivery.attempts}" if delivery.attempts > 1 else ""
             return delivery.state + attempts
@@ -122,7 +123,7 @@ class MessagesPanel(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.horizontalHeader().setSectionResizeMode(DETAIL, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((SENT, 75), (MESSAGE, 170), (TARGET, 120), (STATE, 75)):
+        for column, width in ((TARGET, 110), (STATE, 75), (SENT, 75), (MESSAGE, 170)):
             self.view.setColumnWidth(column, width)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
