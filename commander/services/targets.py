@@ -69,6 +69,15 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def check_secret(secret: str) -> str:
+    """A webhook URL given as the secret follows the base URL rule; the error never quotes it."""
+    clean = secret.strip()
+    parts = urlsplit(clean)
+    if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+        raise InvalidInputError("the webhook URL must use https (http only to this machine)")
+    return clean
+
+
 def check_options(options: Mapping[str, str]) -> dict[str, str]:
     clean: dict[str, str] = {}
     for key, value in options.items():
@@ -92,6 +101,8 @@ def save_target(
     """Add a target (or change one with ``replace``); a given secret is stored with it."""
     name, kind = check_name(name), check_kind(kind)
     base_url, clean_options = check_base_url(base_url), check_options(options or {})
+    if secret is not None:
+        secret = check_secret(secret)
     now = now or utc_now()
     with store.write() as session:
         row = session.scalar(select(CommsTarget).where(CommsTarget.name == name).with_for_update())

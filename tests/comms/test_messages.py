@@ -228,3 +228,12 @@ def test_removing_a_target_fails_its_pending_deliveries_and_forgets_the_secret(
     delivery = messages.get_message(store, sent.id).deliveries[0]
     assert delivery.state == "failed" and "removed" in (delivery.last_error or "")
     assert get_incident(store, incident).timeline[-1].kind == EntryKind.DELIVERY
+
+
+def test_a_plain_http_webhook_url_secret_is_refused_without_quoting_it(store: Any) -> None:
+    hook = "http://hooks.example.com/services/T0/B0/sekrit"
+    with pytest.raises(InvalidInputError) as caught:
+        save_target(store, "chat", KIND, secret=hook)
+    assert "https" in str(caught.value) and "sekrit" not in str(caught.value)
+    assert list_targets(store) == [] and secrets.get_secret("chat") is None
+    save_target(store, "local", KIND, secret="http://127.0.0.1:8080/hook")
