@@ -13,15 +13,14 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QInputDialog, QStyle, QSystemTrayIcon
 
-from ui.comms.cadence_widget import CadenceWidget
-from ui.comms.messages_panel import MessagesPanel
-from ui.comms.outbox_runner import OutboxRunner
-
 CLOSE_WAIT_MS = 20_000
 
 if TYPE_CHECKING:
     from commander.services.comms_views import DeliveryView
+    from ui.comms.cadence_widget import CadenceWidget
     from ui.comms.composer import ComposerDialog
+    from ui.comms.messages_panel import MessagesPanel
+    from ui.comms.outbox_runner import OutboxRunner
     from ui.comms.targets_dialog import TargetsDialog
     from ui.main_window import MainWindow
 
@@ -36,17 +35,18 @@ class CommsFeature(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.runner = OutboxRunner(parent=self)
+        # The widgets and the runner are built once the store is open, after the first
+        # paint, so the feature costs start-up nothing but its menu.
+        self.runner: OutboxRunner | None = None
         # Built with the incident page, which then owns them: a widget without a parent
         # could be garbage-collected on a worker thread, which Qt does not survive.
         self.panel: MessagesPanel | None = None
         self.cadence: CadenceWidget | None = None
         self.tray: QSystemTrayIcon | None = None
         self._ref: str | None = None
-        window.store_opened.connect(lambda: self.runner.start(window._require_store()))
+        window.store_opened.connect(self._on_store_opened)
         window.incident_shown.connect(self._on_incident_shown)
         window.timeline_changed.connect(self.reload)
-        self.runner.delivery_finished.connect(self._on_delivery)
         window.installEventFilter(self)
         self._build_menu()
 
@@ -66,8 +66,24 @@ class CommsFeature(QObject):
         menu.addAction(self.targets_action)
         window.addAction(self.compose_action)
 
+    def _on_store_opened(self) -> None:
+        """Deliver what is due, starting with anything a previous run left unsent."""
+        from ui.comms.outbox_runner import OutboxRunner
+
+        if self.runner is None:
+            self.runner = OutboxRunner(parent=self)
+            self.runner.delivery_finished.connect(self._on_delivery)
+        self.runner.start(self.window._require_store())
+
+    def _kick_runner(self) -> None:
+        if self.runner is not None:
+            self.runner.kick()
+
     # -- following the open incident ---------------------------------------------------
     def _on_incident_shown(self, ref: str) -> None:
+        from ui.comms.cadence_widget import CadenceWidget
+        from ui.comms.messages_panel import MessagesPanel
+
         if self.panel is None or self.cadence is None:
             page = self.window.page
             self.panel = MessagesPanel(page)
@@ -119,7 +135,7 @@ class CommsFeature(QObject):
         return dialog
 
     def _after_send(self) -> None:
-        self.runner.kick()
+        self._kick_runner()
         self.reload()
         if self._ref is not None:
             self.window.open_incident(self._ref)  # the new timeline entry
@@ -136,7 +152,7 @@ class CommsFeature(QObject):
 
     def _on_retried(self, delivery: DeliveryView) -> None:
         self._on_delivery(delivery)
-        self.runner.kick()
+        self._kick_runner()
 
     def edit_targets(self) -> TargetsDialog | None:
         from ui.comms.targets_dialog import TargetsDialog
@@ -185,9 +201,10 @@ class CommsFeature(QObject):
         QApplication.alert(self.window)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            # Unsent deliveries stay pending and resume at the next start; a send in
-            # progress is let finish (at most the HTTP timeout) so it is recorded.
+        # Unsent deliveries stay pending and resume at the next start; a send in
+        # progress is let finish (at most the HTTP timeout) so it is recorded.
+        closing = watched is self.window and event.type() == QEvent.Type.Close
+        if closing and self.runner is not None:
             self.runner.stop()
             self.runner.wait(CLOSE_WAIT_MS)
         return False

@@ -9,9 +9,6 @@ delays logging, and one stalled target never holds up the others.
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -48,8 +45,7 @@ class OutboxRunner(QObject):
         self.worker = Worker(on_error=self._on_error, max_threads=parallel + 1, parent=self)
         self._parallel = parallel
         self._store: Store | None = None
-        # Leases name their holder: host, process and this runner.
-        self._owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._owner = ""  # named in start(): socket and uuid are not worth loading before paint
         self._claiming = False
         self._again = False
         self._more_due = False
@@ -63,6 +59,12 @@ class OutboxRunner(QObject):
 
     def start(self, store: Store) -> None:
         """Begin delivering; anything left pending or half-sent last time goes first."""
+        import os
+        import socket
+        import uuid
+
+        # Leases name their holder: host, process and this runner.
+        self._owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._store = store
         self._timer.start()
         self.run_pass()
