@@ -37,6 +37,7 @@ PROG = "commander"
 FEATURE_COMMANDS: tuple[str, ...] = (
     "commander.commands.response",
     "commander.commands.postmortem",
+    "commander.commands.comms",
     "commander.commands.reports",
 )
 

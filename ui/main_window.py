@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         self.addActions([declare, focus_entry, quit_action])
         self._build_response_actions()
         self._build_history_actions()
+        self._install_comms()
 
     def _build_history_actions(self) -> None:
         """Reports and memory across incidents (ui/reports, ui/memory)."""
@@ -194,6 +195,11 @@ class MainWindow(QMainWindow):
         from ui.postmortem.actions import PostmortemActions
 
         self.postmortem_actions = PostmortemActions(self, menu)
+
+    def _install_comms(self) -> None:
+        from ui.comms.install import install_comms
+
+        self.comms = install_comms(self)
 
     # -- store ------------------------------------------------------------------------
     def open_store(self) -> None:
@@ -246,6 +252,9 @@ class MainWindow(QMainWindow):
         log.warning("live update failed: %s", error)  # tried again at the next tick
 
     def _on_store_opened(self, result: tuple[Store, list[IncidentSummary]]) -> None:
+        from ui.gc_settle import settle_after_startup
+
+        settle_after_startup()  # no 100 ms garbage-collection stalls from here on
         self.store, incidents = result
         store = self.store
         self.worker.submit(lambda: _core().ChangeFeed(store), self._on_feed_opened)

@@ -30,6 +30,10 @@ class EntryKind(StrEnum):
     RUNBOOK = "runbook"
     # Postmortem saves and action item changes (commander/services/postmortem.py).
     POSTMORTEM = "postmortem"
+    # Written by the outbox: a message queued for its targets, and each outcome.
+    MESSAGE = "message"
+    DELIVERY = "delivery"
+    CADENCE = "cadence"
 
     @classmethod
     def parse_user_kind(cls, text: str) -> EntryKind:

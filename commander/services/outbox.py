@@ -1,0 +1,432 @@
+"""The durable outbox: deliver pending messages, safely from any number of workers.
+
+A delivery is *claimed* by one conditional UPDATE (pending and due, or sending
+with an expired lease -> sending, with a lease owned by this worker), so two
+workers, processes or seats never send the same delivery at once. The network
+call runs outside any transaction. Its ``Outcome`` is then recorded together
+with a timeline entry in one transaction:
+
+- sent: final, never sent again (a late duplicate outcome is ignored);
+- retry: back to pending after an exponential, jittered backoff, or after the
+  provider's Retry-After; permanent after ``MAX_ATTEMPTS``;
+- failed: final, with the provider's error text; a person may retry it.
+
+A delivery left ``sending`` by a process that died is claimed again once its
+lease runs out, so nothing is lost when the app closes mid-send; connectors
+derive idempotency keys from the stable delivery id so a resend after such a
+crash does not post twice where the provider supports it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from commander import secrets
+from commander.connectors.base import Delivery, Message, Outcome, Target, connector_for
+from commander.domain import EntryKind
+from commander.domain.when import utc_now
+from commander.errors import CommanderError
+from commander.services.comms_views import DeliveryView
+from commander.services.messages import message_of
+
+# A person sends a failed delivery again; it lives with the messages, named here too.
+from commander.services.messages import retry_delivery as retry_delivery
+from commander.services.timeline import add_entry
+from commander.store.engine import Store
+from commander.store.orm import Incident
+from commander.store.orm_comms import (
+    FAILED,
+    PENDING,
+    SENDING,
+    SENT,
+    CommsDelivery,
+    CommsMessage,
+    CommsTarget,
+    ConnectorState,
+)
+
+if TYPE_CHECKING:
+    import requests
+
+log = logging.getLogger(__name__)
+# urllib3 logs each request line at DEBUG, and a webhook URL's path is its secret:
+# keep it quiet even when the app runs with --debug.
+logging.getLogger("urllib3").setLevel(logging.INFO)
+
+HTTP_TIMEOUT = 15.0  # seconds, per request
+# A claim outlives the longest send; after that another worker may take it.
+LEASE = timedelta(seconds=HTTP_TIMEOUT * 4 + 30)
+BACKOFF_BASE = 5.0  # seconds before the second attempt
+BACKOFF_CAP = 15 * 60.0
+RETRY_AFTER_CAP = 60 * 60.0
+MAX_ATTEMPTS = 10
+CLAIM_BATCH = 20
+AUTHOR = "outbox"
+# Outbox threads of one process take turns to write. SQLite would serialise them
+# anyway, but by sleeping in its busy handler (up to 100 ms a turn); a lock hands
+# over at once. Other processes and seats still rely on the database's locking.
+_WRITE_TURN = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery this worker holds the lease on, with everything needed to send it."""
+
+    delivery_id: int
+    owner: str
+    attempt: int
+    message: Message
+    target: Target
+    incident_id: int
+    target_id: int
+    state: dict[str, str]
+
+
+def worker_id() -> str:
+    """Unique per worker: host, process and a random part (threads share a process)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def claim_due(
+    store: Store,
+    now: datetime | None = None,
+    *,
+    owner: str | None = None,
+    limit: int = CLAIM_BATCH,
+    lease: timedelta = LEASE,
+    message_ids: Sequence[int] | None = None,
+) -> list[Claim]:
+    """Take the lease on up to ``limit`` due deliveries, oldest due first."""
+    now = now or utc_now()
+    owner = owner or worker_id()
+    claimable = or_(
+        and_(CommsDelivery.state == PENDING, CommsDelivery.next_attempt_at <= now),
+        and_(CommsDelivery.state == SENDING, CommsDelivery.lease_until < now),
+    )
+    # One incident's updates reach a target in order, one at a time: the first
+    # status page update creates the incident the next one updates, the first
+    # Slack message starts the thread the next one joins.
+    earlier, earlier_message = aliased(CommsDelivery), aliased(CommsMessage)
+    waits_for_earlier = (
+        select(earlier.id)
+        .join(earlier_message, earlier_message.id == earlier.message_id)
+        .where(
+            earlier.target_id == CommsDelivery.target_id,
+            earlier.id < CommsDelivery.id,
+            earlier.state.in_((PENDING, SENDING)),
+            earlier_message.incident_id == CommsMessage.incident_id,
+        )
+        .exists()
+    )
+    candidates = (
+        select(CommsDelivery.id)
+        .join(CommsMessage, CommsMessage.id == CommsDelivery.message_id)
+        .where(claimable, CommsDelivery.target_id.is_not(None), ~waits_for_earlier)
+        .order_by(CommsDelivery.next_attempt_at, CommsDelivery.id)
+        .limit(limit)
+    )
+    if message_ids is not None:
+        candidates = candidates.where(CommsDelivery.message_id.in_(message_ids))
+    # Most passes find nothing: ask in a read first, so idle windows on every seat
+    # do not take the write lock every few seconds.
+    with store.read() as session:
+        if session.scalars(candidates.limit(1)).first() is None:
+            return []
+    with _WRITE_TURN, store.write() as session:
+        if not store.is_sqlite:
+            # Another seat claiming right now skips these rows instead of waiting.
+            candidates = candidates.with_for_update(skip_locked=True, of=CommsDelivery)
+        ids = list(session.scalars(candidates))
+        if not ids:
+            return []
+        # The condition again, in the UPDATE itself: it is what makes the claim safe.
+        claimed = session.scalars(
+            update(CommsDelivery)
+            .where(CommsDelivery.id.in_(ids), claimable)
+            .values(
+                state=SENDING,
+                lease_owner=owner,
+                lease_until=now + lease,
+                attempts=CommsDelivery.attempts + 1,
+                updated_at=now,
+            )
+            .returning(CommsDelivery.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        return _claims(session, list(claimed), owner)
+
+
+def _claims(session: Session, delivery_ids: list[int], owner: str) -> list[Claim]:
+    """Everything needed to send these deliveries, read in two queries."""
+    rows = session.execute(
+        select(CommsDelivery, CommsMessage, Incident, CommsTarget)
+        .join(CommsMessage, CommsMessage.id == CommsDelivery.message_id)
+        .join(Incident, Incident.id == CommsMessage.incident_id)
+        .join(CommsTarget, CommsTarget.id == CommsDelivery.target_id)
+        .where(CommsDelivery.id.in_(delivery_ids))
+        .order_by(CommsDelivery.next_attempt_at, CommsDelivery.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    pairs = {(incident.id, target.id) for _d, _m, incident, target in rows}
+    states = {
+        (row.incident_id, row.target_id): row.state
+        for row in session.scalars(
+            select(ConnectorState).where(
+                ConnectorState.incident_id.in_({i for i, _t in pairs}),
+                ConnectorState.target_id.in_({t for _i, t in pairs}),
+            )
+        )
+    }
+    claims = []
+    for delivery, message, incident, target in rows:
+        state = states.get((incident.id, target.id)) or {}
+        claims.append(
+            Claim(
+                delivery_id=delivery.id,
+                owner=owner,
+                attempt=delivery.attempts,
+                message=message_of(message, incident.ref),
+                target=Target(
+                    target.name, target.kind, target.base_url, dict(target.options or {})
+                ),
+                incident_id=incident.id,
+                target_id=target.id,
+                state={str(k): str(v) for k, v in state.items()},
+            )
+        )
+    return claims
+
+
+def deliver_claimed(
+    store: Store,
+    claim: Claim,
+    *,
+    http: requests.Session | None = None,
+    timeout: float = HTTP_TIMEOUT,
+    now: Callable[[], datetime] = utc_now,
+) -> DeliveryView:
+    """Send one claimed delivery and record what happened."""
+    outcome = attempt_delivery(claim, http=http, timeout=timeout)
+    return record_outcome(store, claim, outcome, now())
+
+
+def attempt_delivery(
+    claim: Claim, *, http: requests.Session | None = None, timeout: float = HTTP_TIMEOUT
+) -> Outcome:
+    """Call the connector; network trouble is a retry, anything else unexpected a failure."""
+    import requests
+
+    secret: str | None = None
+    own_session = http is None
+    session = http or requests.Session()
+    try:
+        secret = secrets.get_secret(claim.target.name) or ""
+        connector = connector_for(claim.target.kind)
+        delivery = Delivery(claim.delivery_id, claim.attempt, dict(claim.state))
+        outcome = connector.deliver(claim.message, claim.target, secret, delivery, session, timeout)
+    except requests.RequestException as exc:
+        outcome = Outcome("retry", error=_describe(exc))
+    except ImportError as exc:
+        log.warning("no connector for %s: %s", claim.target.kind, exc)
+        outcome = Outcome("failed", error=f"no {claim.target.kind} connector in this build")
+    except CommanderError as exc:
+        outcome = Outcome("failed", error=str(exc))
+    except Exception as exc:
+        # No traceback in the log: its frames' text could quote the secret.
+        log.error(
+            "connector %s raised %s for delivery %s: %s",
+            claim.target.kind,
+            type(exc).__name__,
+            claim.delivery_id,
+            secrets.scrub(str(exc), [secret]),
+        )
+        outcome = Outcome("failed", error=f"connector error: {type(exc).__name__}: {exc}")
+    finally:
+        if own_session:
+            session.close()
+    if outcome.error:
+        # The provider's text may quote the URL we called, which can hold the secret.
+        outcome = Outcome(
+            outcome.status,
+            outcome.provider_id,
+            outcome.state,
+            secrets.scrub(outcome.error, [secret]),
+            outcome.retry_after,
+        )
+    return outcome
+
+
+def _describe(exc: Exception) -> str:
+    import requests
+
+    if isinstance(exc, requests.Timeout):
+        return "no answer in time (timeout)"
+    if isinstance(exc, requests.ConnectionError):
+        return "cannot connect"
+    return f"network error: {type(exc).__name__}"
+
+
+def backoff(attempt: int, rng: random.Random | None = None) -> float:
+    """Seconds to wait after failed attempt number ``attempt``: exponential, full jitter
+    over its upper half so retries from many deliveries do not arrive together."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** max(0, attempt - 1))
+    draw: float = (rng or random).random()
+    return ceiling * (0.5 + 0.5 * draw)
+
+
+def record_outcome(store: Store, claim: Claim, outcome: Outcome, now: datetime) -> DeliveryView:
+    """The delivery's new state and its timeline entry, in one transaction."""
+    with _WRITE_TURN, store.write() as session:
+        row = session.get_one(CommsDelivery, claim.delivery_id, with_for_update=True)
+        # Sent is final. Otherwise only the lease holder decides, except that a
+        # provider's acknowledgement always counts (it was delivered, whoever holds it).
+        if row.state == SENT or (row.lease_owner != claim.owner and outcome.status != "sent"):
+            log.info("delivery %s is %s elsewhere; ignoring a late outcome", row.id, row.state)
+            return DeliveryView.of(row)
+        message = session.get_one(CommsMessage, row.message_id)
+        incident = session.get_one(Incident, message.incident_id)
+        status, delay = outcome.status, 0.0
+        if status == "retry":
+            if row.attempts >= MAX_ATTEMPTS:
+                status = "failed"
+            else:
+                delay = (
+                    min(outcome.retry_after, RETRY_AFTER_CAP)
+                    if outcome.retry_after is not None and outcome.retry_after >= 0
+                    else backoff(row.attempts)
+                )
+        row.updated_at = now
+        row.lease_owner = row.lease_until = None
+        if status == "sent":
+            row.state, row.acknowledged_at, row.last_error = SENT, now, None
+            row.provider_id = outcome.provider_id
+            text = f"Delivered “{message.headline}” to {row.target_name}"
+        elif status == "retry":
+            row.state, row.last_error = PENDING, outcome.error or "temporary failure"
+            row.next_attempt_at = now + timedelta(seconds=delay)
+            text = (
+                f"Delivery to {row.target_name} failed (attempt {row.attempts}): {row.last_error};"
+                f" retrying in {_seconds(delay)}"
+            )
+        else:
+            row.state = FAILED
+            row.last_error = outcome.error or "failed"
+            if outcome.status == "retry":
+                row.last_error = f"gave up after {row.attempts} attempts: {row.last_error}"
+            text = f"Delivery to {row.target_name} failed: {row.last_error}"
+        if outcome.state:
+            _remember(session, claim, outcome.state, now)
+        add_entry(
+            session,
+            incident,
+            kind=EntryKind.DELIVERY,
+            text=text,
+            author=AUTHOR,
+            occurred_at=now,
+            recorded_at=now,
+            data={
+                "delivery_id": row.id,
+                "message_id": message.id,
+                "target": row.target_name,
+                "state": row.state,
+                "attempt": row.attempts,
+            },
+        )
+        return DeliveryView.of(row)
+
+
+def _remember(session: Session, claim: Claim, state: dict[str, str], now: datetime) -> None:
+    key = (claim.incident_id, claim.target_id)
+    row = session.get(ConnectorState, key, with_for_update=True)
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(
+                    ConnectorState(
+                        incident_id=claim.incident_id,
+                        target_id=claim.target_id,
+                        state=dict(state),
+                        updated_at=now,
+                    )
+                )
+            return
+        except IntegrityError:  # another seat stored this pair's first state just now
+            row = session.get_one(ConnectorState, key, with_for_update=True, populate_existing=True)
+    row.state = {**(row.state or {}), **state}  # a new dict, so the JSON change is seen
+    row.updated_at = now
+
+
+def _seconds(delay: float) -> str:
+    return f"{delay:.0f} s" if delay < 120 else f"{delay / 60:.0f} min"
+
+
+def deliver_due(
+    store: Store,
+    now: datetime | None = None,
+    *,
+    parallel: int = 4,
+    timeout: float = HTTP_TIMEOUT,
+    limit: int = CLAIM_BATCH,
+    message_ids: Sequence[int] | None = None,
+) -> list[DeliveryView]:
+    """One pass: claim what is due and send it, ``parallel`` at a time."""
+    claims = claim_due(store, now, limit=limit, message_ids=message_ids)
+    if not claims:
+        return []
+    if parallel <= 1 or len(claims) == 1:
+        return [deliver_claimed(store, claim, timeout=timeout) for claim in claims]
+    with ThreadPoolExecutor(min(parallel, len(claims))) as pool:
+        return list(pool.map(lambda c: deliver_claimed(store, c, timeout=timeout), claims))
+
+
+def outstanding(store: Store, message_ids: Sequence[int] | None = None) -> list[DeliveryView]:
+    """Deliveries (of these messages, or all) that are not final yet."""
+    with store.read() as session:
+        statement = select(CommsDelivery).where(
+            CommsDelivery.state.in_((PENDING, SENDING)), CommsDelivery.target_id.is_not(None)
+        )
+        if message_ids is not None:
+            statement = statement.where(CommsDelivery.message_id.in_(message_ids))
+        return [DeliveryView.of(row) for row in session.scalars(statement)]
+
+
+def drain(
+    store: Store,
+    deadline: float,
+    message_ids: Sequence[int] | None = None,
+    *,
+    parallel: int = 4,
+    timeout: float = HTTP_TIMEOUT,
+    poll: float = 0.25,
+) -> list[DeliveryView]:
+    """Deliver until every delivery of ``message_ids`` (None: every message) is sent or
+    failed for good, or until ``deadline`` (a ``time.monotonic()`` value). Returns
+    those still unfinished."""
+    while True:
+        # Everything due, not only these messages: an older update to the same target
+        # goes first and would otherwise hold them up.
+        deliver_due(store, parallel=parallel, timeout=timeout)
+        left = outstanding(store, message_ids)
+        if not left:
+            return []
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return left
+        soonest = min(d.next_attempt_at for d in left)
+        wait = (soonest - utc_now()).total_seconds()
+        time.sleep(min(max(wait, poll), remaining))

@@ -1,0 +1,167 @@
+"""Configured destinations for messages. The secret goes to commander.secrets,
+never to the database."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from commander import secrets
+from commander.connectors.base import KINDS, Target
+from commander.domain import EntryKind
+from commander.domain.when import utc_now
+from commander.errors import InvalidInputError, NotFoundError
+from commander.services.comms_views import TargetView
+from commander.services.timeline import add_entry
+from commander.store.engine import Store
+from commander.store.orm import Incident
+from commander.store.orm_comms import (
+    FAILED,
+    PENDING,
+    SENDING,
+    CommsDelivery,
+    CommsMessage,
+    CommsTarget,
+)
+
+NAME_MAX = 100
+
+
+def check_name(name: str) -> str:
+    clean = name.strip()
+    if not clean or len(clean) > NAME_MAX or any(c.isspace() for c in clean):
+        raise InvalidInputError(f"target name {name!r}: 1 to {NAME_MAX} characters, no spaces")
+    return clean
+
+
+def check_kind(kind: str) -> str:
+    clean = kind.strip().lower()
+    if clean not in KINDS:
+        raise InvalidInputError(f"unknown target kind {kind!r}; one of {', '.join(KINDS)}")
+    return clean
+
+
+def check_base_url(url: str | None) -> str | None:
+    """HTTPS, except to this machine (self-hosted test servers, local relays)."""
+    if url is None or not url.strip():
+        return None
+    clean = url.strip().rstrip("/")
+    parts = urlsplit(clean)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise InvalidInputError(f"base URL {url!r} is not an http(s) URL")
+    if parts.username or parts.password:
+        raise InvalidInputError("put credentials in the secret, not in the base URL")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise InvalidInputError(f"base URL {url!r} must use https (http only to this machine)")
+    return clean
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_secret(secret: str) -> str:
+    """A webhook URL given as the secret follows the base URL rule; the error never quotes it."""
+    clean = secret.strip()
+    parts = urlsplit(clean)
+    if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+        raise InvalidInputError("the webhook URL must use https (http only to this machine)")
+    return clean
+
+
+def check_options(options: Mapping[str, str]) -> dict[str, str]:
+    clean: dict[str, str] = {}
+    for key, value in options.items():
+        if not key.strip():
+            raise InvalidInputError("an option needs a name: use KEY=VALUE")
+        clean[key.strip()] = value.strip()
+    return clean
+
+
+def save_target(
+    store: Store,
+    name: str,
+    kind: str,
+    base_url: str | None = None,
+    options: Mapping[str, str] | None = None,
+    secret: str | None = None,
+    *,
+    replace: bool = False,
+    now: datetime | None = None,
+) -> TargetView:
+    """Add a target (or change one with ``replace``); a given secret is stored with it."""
+    name, kind = check_name(name), check_kind(kind)
+    base_url, clean_options = check_base_url(base_url), check_options(options or {})
+    if secret is not None:
+        secret = check_secret(secret)
+    now = now or utc_now()
+    with store.write() as session:
+        row = session.scalar(select(CommsTarget).where(CommsTarget.name == name).with_for_update())
+        if row is not None and not replace:
+            raise InvalidInputError(f"a target named {name} exists; remove it first or edit it")
+        if row is None:
+            row = CommsTarget(
+                name=name, kind=kind, base_url=base_url, options=clean_options, created_at=now
+            )
+            session.add(row)
+        else:
+            row.kind, row.base_url, row.options = kind, base_url, clean_options
+        session.flush()
+        # Inside the transaction: if the secret cannot be stored, no target is added.
+        if secret:
+            secrets.set_secret(name, secret)
+        return TargetView.of(row)
+
+
+def list_targets(store: Store) -> list[TargetView]:
+    with store.read() as session:
+        rows = session.scalars(select(CommsTarget).order_by(CommsTarget.name))
+        return [TargetView.of(row) for row in rows]
+
+
+def target_of(view: TargetView) -> Target:
+    return Target(
+        name=view.name, kind=view.kind, base_url=view.base_url, options=dict(view.options)
+    )
+
+
+def remove_target(store: Store, name: str, author: str, now: datetime | None = None) -> None:
+    """Forget a target and its secret. Its unsent deliveries fail, each with an
+    entry on its incident's timeline."""
+    now = now or utc_now()
+    with store.write() as session:
+        row = session.scalar(select(CommsTarget).where(CommsTarget.name == name.strip()))
+        if row is None:
+            raise NotFoundError(f"no target {name.strip()}")
+        unsent = session.scalars(
+            select(CommsDelivery).where(
+                CommsDelivery.target_id == row.id, CommsDelivery.state.in_((PENDING, SENDING))
+            )
+        ).all()
+        for delivery in unsent:
+            delivery.state, delivery.updated_at = FAILED, now
+            delivery.last_error = "target removed before delivery"
+            delivery.lease_owner = delivery.lease_until = None
+            message = session.get_one(CommsMessage, delivery.message_id)
+            add_entry(
+                session,
+                session.get_one(Incident, message.incident_id),
+                kind=EntryKind.DELIVERY,
+                text=f"Not delivered to {row.name}: the target was removed",
+                author=author,
+                occurred_at=now,
+                recorded_at=now,
+                data={"delivery_id": delivery.id, "state": FAILED},
+            )
+        session.delete(row)
+        session.flush()
+        secrets.delete_secret(row.name)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from commander.connectors.base import override_connector
+from commander.domain import Severity
+from tests.comms_support import KIND, JsonWebhookConnector, WebhookServer
+
+SECRET = "s3cret-token-XYZ"
+
+
+@pytest.fixture
+def server() -> Iterator[WebhookServer]:
+    running = WebhookServer().start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def connector() -> Iterator[JsonWebhookConnector]:
+    double = JsonWebhookConnector()
+    override_connector(KIND, double)
+    yield double
+    override_connector(KIND, None)
+
+
+@pytest.fixture
+def incident(store: Any) -> str:
+    from commander.services.incidents import declare_incident
+
+    return declare_incident(
+        store, "Checkout errors", Severity.P1, author="ana", summary="Card payments fail"
+    ).ref
+
+
+@pytest.fixture
+def target(store: Any, server: WebhookServer, connector: JsonWebhookConnector) -> str:
+    from commander.services.targets import save_target
+
+    save_target(store, "ops-chat", KIND, base_url=server.url, secret=SECRET)
+    return "ops-chat"

@@ -1,0 +1,108 @@
+"""Comms widgets on their own: deliveries model, countdown, outbox runner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from commander.connectors.base import override_connector
+from commander.domain import Severity
+from commander.services.cadence import CadenceStatus
+from commander.services.comms_views import DeliveryView, MessageView
+from tests.comms_support import KIND, JsonWebhookConnector, Reply, WebhookServer
+from ui.comms.cadence_widget import CadenceWidget, countdown
+from ui.comms.messages_panel import DeliveriesModel, MessagesPanel
+from ui.comms.outbox_runner import OutboxRunner
+
+NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+
+
+def _delivery(id_: int, state: str, error: str | None = None) -> DeliveryView:
+    return DeliveryView(id_, 1, f"t{id_}", KIND, state, 1, NOW, error, None, None)
+
+
+def _message(*deliveries: DeliveryView) -> MessageView:
+    return MessageView(
+        1, 1, "update", "[INCIDENT] x", "body", "investigating", "ana", NOW, deliveries
+    )
+
+
+def test_deliveries_model_passes_the_model_tester(qtmodeltester: Any) -> None:
+    model = DeliveriesModel()
+    model.set_messages([_message(_delivery(1, "sent"), _delivery(2, "failed", "HTTP 403"))])
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2
+
+
+def test_panel_offers_retry_only_for_failed_deliveries(qtbot: Any) -> None:
+    panel = MessagesPanel()
+    qtbot.addWidget(panel)
+    panel.show_messages([_message(_delivery(1, "sent"), _delivery(2, "failed", "HTTP 403: bad"))])
+    panel.view.selectRow(0)
+    assert not panel.retry_button.isEnabled()
+    panel.view.selectRow(1)
+    assert panel.retry_button.isEnabled()
+    with qtbot.waitSignal(panel.retry_requested) as asked:
+        panel.retry_button.click()
+    assert asked.args == [2]
+    panel.update_delivery(_delivery(2, "sent"))
+    assert panel.summary.text() == "2 sent"
+
+
+def test_countdown_text_and_due() -> None:
+    status = CadenceStatus(30, True, None, NOW + timedelta(minutes=12, seconds=30))
+    assert countdown(status, NOW) == ("Next update in 12:30", False)
+    assert countdown(status, NOW + timedelta(minutes=13)) == ("Update due 0:30 ago", True)
+    assert countdown(CadenceStatus(None, True, None, None), NOW)[0] == "No scheduled updates"
+
+
+def test_cadence_widget_highlights_and_announces_once(qtbot: Any) -> None:
+    widget = CadenceWidget()
+    qtbot.addWidget(widget)
+    widget.show_status(CadenceStatus(15, True, None, NOW))
+    with qtbot.waitSignal(widget.became_due):
+        widget.refresh(NOW + timedelta(seconds=5))
+    assert widget.is_due and widget.text().startswith("Update due")
+    with qtbot.assertNotEmitted(widget.became_due):
+        widget.refresh(NOW + timedelta(seconds=6))
+    widget.show_status(CadenceStatus(15, True, NOW, NOW + timedelta(minutes=15)))
+    widget.refresh(NOW)
+    assert not widget.is_due
+
+
+@pytest.fixture
+def outbox_setup(store: Any) -> Iterator[tuple[Any, str, WebhookServer, WebhookServer]]:
+    from commander.services.incidents import declare_incident
+    from commander.services.targets import save_target
+
+    fast, slow = WebhookServer().start(), WebhookServer(Reply(200, delay=2.0)).start()
+    override_connector(KIND, JsonWebhookConnector())
+    save_target(store, "fast", KIND, base_url=fast.url, secret="tok-fast")
+    save_target(store, "slow", KIND, base_url=slow.url, secret="tok-slow")
+    ref = declare_incident(store, "Checkout errors", Severity.P1, author="ana").ref
+    yield store, ref, fast, slow
+    override_connector(KIND, None)
+    fast.stop()
+    slow.stop()
+
+
+def test_runner_delivers_in_parallel_so_a_slow_target_does_not_hold_up_others(
+    qtbot: Any, outbox_setup: Any
+) -> None:
+    from commander.services.messages import compose, get_message, send_message
+
+    store, ref, fast, slow = outbox_setup
+    runner = OutboxRunner(interval_ms=200)
+    finished: list[DeliveryView] = []
+    runner.delivery_finished.connect(finished.append)
+    message = send_message(store, compose(store, ref), "ana")
+    runner.start(store)
+    qtbot.waitUntil(lambda: len(finished) == 2, timeout=15_000)
+    runner.stop()
+    assert runner.wait(5_000)
+    assert [d.target_name for d in finished] == ["fast", "slow"]
+    assert {d.state for d in get_message(store, message.id).deliveries} == {"sent"}
+    assert len(fast.posts()) == 1 and len(slow.posts()) == 1

@@ -1,0 +1,1 @@
+"""The comms feature in the window: composer, messages panel, targets, outbox runner, cadence."""

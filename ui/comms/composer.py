@@ -1,0 +1,287 @@
+"""Write one update, see it as each target will show it, send it to all of them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commander.connectors.base import Message
+from commander.errors import CommanderError
+from commander.services.comms_views import TargetView
+
+if TYPE_CHECKING:
+    from commander.store.engine import Store
+    from ui.workers import Worker
+
+FIELDS = ("Status", "Impact", "ETA", "Next update")
+STATUSES = ("investigating", "identified", "monitoring", "resolved")
+COMPONENT_HELP = (
+    "component=status, … (operational, degraded_performance, partial_outage, major_outage)"
+)
+RECOMPOSE_DELAY_MS = 300
+
+
+def _core() -> Any:
+    from ui.comms import core
+
+    return core
+
+
+def parse_components(text: str) -> dict[str, str]:
+    components: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, equals, status = part.partition("=")
+        if not equals or not name.strip():
+            raise CommanderError(f"components: {part!r} is not name=status")
+        components[name.strip()] = status.strip()
+    return components
+
+
+class ComposerDialog(QDialog):
+    sent = Signal(object)  # the MessageView just queued
+
+    def __init__(
+        self, worker: Worker, store: Store, ref: str, author: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Compose update — {ref}")
+        self.resize(1000, 680)
+        self._worker, self._store, self._ref, self._author = worker, store, ref, author
+        self._message: Message | None = None
+        self._targets: list[TargetView] = []
+        self._touched: set[str] = set()
+        self._body_edited = False
+        self._generation = 0  # answers to older compose requests are dropped
+
+        self.template_box = QComboBox(objectName="templateBox")
+        self.template_box.currentIndexChanged.connect(self._template_changed)
+        self.status_box = QComboBox(objectName="statusBox")
+        self.status_box.addItem("From the phase", None)
+        for status in STATUSES:
+            self.status_box.addItem(status.capitalize(), status)
+        self.status_box.currentIndexChanged.connect(self._schedule_compose)
+        self.field_edits: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        form.addRow("Template", self.template_box)
+        form.addRow("Status page wording", self.status_box)
+        for name in FIELDS:
+            edit = QLineEdit(objectName=f"field_{name.replace(' ', '_')}")
+            edit.textEdited.connect(lambda _text, n=name: self._field_edited(n))
+            self.field_edits[name] = edit
+            form.addRow(name, edit)
+        self.components_edit = QLineEdit(objectName="components")
+        self.components_edit.setPlaceholderText(COMPONENT_HELP)
+        self.components_edit.textEdited.connect(self._schedule_compose)
+        form.addRow("Components", self.components_edit)
+        self.headline_edit = QLineEdit(objectName="headline")
+        form.addRow("Headline", self.headline_edit)
+        self.body_edit = QPlainTextEdit(objectName="body")
+        self.body_edit.textChanged.connect(self._body_changed)
+        self.target_list = QListWidget(objectName="composerTargets")
+        self.target_list.itemChanged.connect(lambda _item: self._refresh_previews())
+        self.target_list.setMaximumHeight(110)
+        self.previews = QTabWidget(objectName="previews")
+        self.problem = QLabel(objectName="composerProblem", wordWrap=True)
+        self.problem.setStyleSheet("color: #b71c1c;")
+        self.problem.hide()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(form)
+        left_layout.addWidget(QLabel("Message (Markdown)"))
+        left_layout.addWidget(self.body_edit, 1)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(QLabel("Send to"))
+        right_layout.addWidget(self.target_list)
+        right_layout.addWidget(QLabel("Preview per target"))
+        right_layout.addWidget(self.previews, 1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([520, 480])
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Cancel, objectName="composerButtons"
+        )
+        self.send_button = self.buttons.addButton("Send", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.send_button.setEnabled(False)
+        self.buttons.accepted.connect(self.send)
+        self.buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.problem, 1)
+        bottom.addWidget(self.buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+        self._compose_timer = QTimer(self, singleShot=True, interval=RECOMPOSE_DELAY_MS)
+        self._compose_timer.timeout.connect(self.recompose)
+        self._load()
+
+    # -- loading and composing ----------------------------------------------------------
+    def _load(self) -> None:
+        store, ref = self._store, self._ref
+        self._worker.submit(lambda: _core().composer_start(store, ref), self._on_loaded, self._fail)
+
+    def _on_loaded(self, result: tuple[list[tuple[str, str]], list[TargetView]]) -> None:
+        templates, self._targets = result
+        with QSignalBlocker(self.template_box):
+            for name, description in templates:
+                self.template_box.addItem(f"{name} — {description}", name)
+        with QSignalBlocker(self.target_list):
+            for target in self._targets:
+                item = QListWidgetItem(f"{target.name} ({target.kind})")
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked)
+                self.target_list.addItem(item)
+        if not self._targets:
+            self.show_problem("No targets yet: add some in Comms → Targets… before sending.")
+        self.recompose()
+
+    def _template_changed(self) -> None:
+        self._body_edited = False  # a new template means a new body
+        self.recompose()
+
+    def _field_edited(self, name: str) -> None:
+        self._touched.add(name)
+        self._schedule_compose()
+
+    def _schedule_compose(self, *_args: Any) -> None:
+        self._compose_timer.start()
+
+    def _body_changed(self) -> None:
+        if self._message is not None and self.body_edit.toPlainText() != self._message.body:
+            self._body_edited = True
+
+    def recompose(self) -> None:
+        template = self.template_box.currentData() or "update"
+        overrides = {n: self.field_edits[n].text() for n in self._touched}
+        status = self.status_box.currentData()
+        try:
+            components = parse_components(self.components_edit.text())
+        except CommanderError as error:
+            self.show_problem(str(error))
+            return
+        store, ref = self._store, self._ref
+        self._generation += 1
+        generation = self._generation
+        self._worker.submit(
+            lambda: _core().compose(
+                store, ref, template, overrides, status=status, components=components
+            ),
+            lambda message: self._on_composed(message, generation),
+            self._fail,
+        )
+
+    def _on_composed(self, message: Message, generation: int) -> None:
+        if generation != self._generation:
+            return
+        keep_body = self._body_edited
+        self._message = message
+        self.problem.hide()
+        for name, edit in self.field_edits.items():
+            if name not in self._touched:
+                edit.setText(message.fields.get(name, ""))
+        self.headline_edit.setText(message.headline)
+        if keep_body:
+            self.show_problem(
+                "The message was edited by hand, so field changes no longer rewrite it."
+            )
+        else:
+            with QSignalBlocker(self.body_edit):
+                self.body_edit.setPlainText(message.body)
+        self.send_button.setEnabled(bool(self._targets))
+        self._refresh_previews()
+
+    # -- previews -----------------------------------------------------------------------
+    def current_message(self) -> Message | None:
+        if self._message is None:
+            return None
+        return replace(
+            self._message,
+            headline=self.headline_edit.text().strip(),
+            body=self.body_edit.toPlainText().strip(),
+        )
+
+    def chosen_targets(self) -> list[TargetView]:
+        return [
+            target
+            for row, target in enumerate(self._targets)
+            if self.target_list.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _refresh_previews(self) -> None:
+        message, targets = self.current_message(), self.chosen_targets()
+        if message is None:
+            return
+        self._worker.submit(
+            lambda: _core().previews(message, targets), self._show_previews, self._fail
+        )
+
+    def _show_previews(self, previews: list[Any]) -> None:
+        self.previews.clear()
+        for preview in previews:
+            page = QWidget()
+            layout = QVBoxLayout(page)
+            notes = preview.rendered.warnings if preview.rendered else (preview.problem,)
+            if notes:
+                warning = QLabel("\n".join(f"⚠ {n}" for n in notes), wordWrap=True)
+                warning.setObjectName("previewWarning")
+                warning.setStyleSheet("color: #b71c1c; font-weight: bold;")
+                layout.addWidget(warning)
+            text = QPlainTextEdit(readOnly=True)
+            text.setPlainText(preview.rendered.preview if preview.rendered else "")
+            layout.addWidget(text, 1)
+            title = preview.target.name + (" ⚠" if notes else "")
+            self.previews.addTab(page, title)
+
+    # -- sending ------------------------------------------------------------------------
+    def send(self) -> None:
+        message, targets = self.current_message(), self.chosen_targets()
+        if message is None:
+            return
+        if not targets:
+            self.show_problem("Choose at least one target.")
+            return
+        names = [t.name for t in targets]
+        store, author = self._store, self._author
+        self.send_button.setEnabled(False)
+        self._worker.submit(
+            lambda: _core().send_message(store, message, author, names), self._on_sent, self._fail
+        )
+
+    def _on_sent(self, view: Any) -> None:
+        self.sent.emit(view)
+        self.accept()
+
+    def show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.show()
+
+    def _fail(self, error: BaseException) -> None:
+        self.send_button.setEnabled(self._message is not None and bool(self._targets))
+        if isinstance(error, CommanderError):
+            self.show_problem(str(error))
+            return
+        from ui.crash import report_crash
+
+        report_crash(type(error), error, error.__traceback__)

@@ -1,0 +1,202 @@
+"""Settings → Targets: add, edit and remove where messages go, and their secrets."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commander.connectors.base import KINDS
+from commander.errors import CommanderError
+from commander.services.comms_views import TargetView
+
+if TYPE_CHECKING:
+    from commander.store.engine import Store
+    from ui.workers import Worker
+
+NEW = "(new target)"
+
+
+def _core() -> Any:
+    from ui.comms import core
+
+    return core
+
+
+def parse_options(text: str) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        key, equals, value = line.partition("=")
+        if not equals or not key.strip():
+            raise CommanderError(f"options, line {number}: write KEY=VALUE")
+        options[key.strip()] = value.strip()
+    return options
+
+
+class TargetsDialog(QDialog):
+    def __init__(
+        self, worker: Worker, store: Store, author: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Targets")
+        self.resize(760, 460)
+        self._worker, self._store, self._author = worker, store, author
+        self._targets: list[TargetView] = []
+        self.warning = QLabel(objectName="secretWarning", wordWrap=True)
+        self.warning.setStyleSheet(
+            "background: #fff3e0; color: #e65100; padding: 6px; border: 1px solid #ffb74d;"
+        )
+        self.warning.hide()
+        self.target_list = QListWidget(objectName="targetList")
+        self.target_list.currentRowChanged.connect(self._show_target)
+        self.name_edit = QLineEdit(objectName="targetName")
+        self.kind_box = QComboBox(objectName="targetKind")
+        self.kind_box.addItems(list(KINDS))
+        self.base_url_edit = QLineEdit(objectName="targetBaseUrl")
+        self.base_url_edit.setPlaceholderText("empty: the provider's public API")
+        self.options_edit = QPlainTextEdit(objectName="targetOptions")
+        self.options_edit.setPlaceholderText("one KEY=VALUE per line: page_id=…, channel=…, to=…")
+        self.options_edit.setMaximumHeight(90)
+        self.secret_edit = QLineEdit(objectName="targetSecret")
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret_state = QLabel(objectName="secretState")
+        form = QFormLayout()
+        form.addRow("Name", self.name_edit)
+        form.addRow("Kind", self.kind_box)
+        form.addRow("Base URL", self.base_url_edit)
+        form.addRow("Options", self.options_edit)
+        form.addRow("Token or webhook URL", self.secret_edit)
+        form.addRow("", self.secret_state)
+        self.save_button = QPushButton("Save target")
+        self.save_button.clicked.connect(self.save)
+        self.remove_button = QPushButton("Remove target")
+        self.remove_button.clicked.connect(self.remove)
+        self.problem = QLabel(objectName="targetProblem", wordWrap=True)
+        self.problem.setStyleSheet("color: #b71c1c;")
+        editor = QWidget()
+        editor_layout = QVBoxLayout(editor)
+        editor_layout.addLayout(form)
+        row = QHBoxLayout()
+        row.addWidget(self.save_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        editor_layout.addLayout(row)
+        editor_layout.addWidget(self.problem)
+        editor_layout.addStretch(1)
+        body = QHBoxLayout()
+        body.addWidget(self.target_list, 1)
+        body.addWidget(editor, 2)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.warning)
+        layout.addLayout(body, 1)
+        layout.addWidget(close)
+        self.reload()
+        self._worker.submit(lambda: _core().storage_warning(), self._show_warning, self._fail)
+
+    def _show_warning(self, warning: str | None) -> None:
+        self.warning.setText(f"⚠ {warning}" if warning else "")
+        self.warning.setVisible(bool(warning))
+
+    def reload(self, select: str | None = None) -> None:
+        store = self._store
+        self._worker.submit(
+            lambda: _core().list_targets(store), lambda t: self._show_targets(t, select), self._fail
+        )
+
+    def _show_targets(self, targets: list[TargetView], select: str | None) -> None:
+        self._targets = targets
+        self.target_list.clear()
+        self.target_list.addItems([f"{t.name} ({t.kind})" for t in targets] + [NEW])
+        names = [t.name for t in targets]
+        self.target_list.setCurrentRow(names.index(select) if select in names else len(names))
+
+    def _selected(self) -> TargetView | None:
+        row = self.target_list.currentRow()
+        return self._targets[row] if 0 <= row < len(self._targets) else None
+
+    def _show_target(self, _row: int) -> None:
+        target = self._selected()
+        self.problem.clear()
+        self.secret_edit.clear()
+        self.name_edit.setText(target.name if target else "")
+        self.name_edit.setReadOnly(target is not None)  # the secret is stored under the name
+        self.kind_box.setCurrentText(target.kind if target else KINDS[0])
+        self.base_url_edit.setText(target.base_url or "" if target else "")
+        options = target.options if target else {}
+        self.options_edit.setPlainText("\n".join(f"{k}={v}" for k, v in sorted(options.items())))
+        self.remove_button.setEnabled(target is not None)
+        if target is None:
+            self.secret_state.setText("")
+            self.secret_edit.setPlaceholderText("stored in the keyring, never shown again")
+            return
+        self.secret_edit.setPlaceholderText("leave empty to keep the stored one")
+        name = target.name
+        self._worker.submit(
+            lambda: _core().has_secret(name),
+            lambda has: self.secret_state.setText(
+                "A secret is stored." if has else "No secret stored."
+            ),
+            self._fail,
+        )
+
+    def save(self) -> None:
+        try:
+            options = parse_options(self.options_edit.toPlainText())
+        except CommanderError as error:
+            self.problem.setText(str(error))
+            return
+        existing = self._selected()
+        name, kind = self.name_edit.text().strip(), self.kind_box.currentText()
+        base_url = self.base_url_edit.text().strip() or None
+        secret = self.secret_edit.text().strip() or None
+        store = self._store
+        self.secret_edit.clear()  # do not keep it in a widget longer than needed
+        self._worker.submit(
+            lambda: _core().save_target(
+                store, name, kind, base_url, options, secret, replace=existing is not None
+            ),
+            lambda target: self.reload(select=target.name),
+            self._fail,
+        )
+
+    def remove(self) -> None:
+        target = self._selected()
+        if target is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Remove target",
+            f"Remove {target.name} and its stored secret? Messages not yet delivered to it fail.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        store, author, name = self._store, self._author, target.name
+        self._worker.submit(
+            lambda: _core().remove_target(store, name, author), lambda _r: self.reload(), self._fail
+        )
+
+    def _fail(self, error: BaseException) -> None:
+        if isinstance(error, CommanderError):
+            self.problem.setText(str(error))
+            return
+        from ui.crash import report_crash
+
+        report_crash(type(error), error, error.__traceback__)
