@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
+import ui.memory.actions
 from commander.domain import EntryKind, Severity
 from commander.services.incidents import declare_incident
 from commander.services.memory import search_all
@@ -113,6 +114,31 @@ def test_declaring_suggests_similar_past_incidents(
     assert opened.args == ["INC-1"]
     qtbot.waitUntil(lambda: panel.ref == "INC-1" and panel.banner.isHidden(), timeout=10_000)
     assert panel.model.rowCount() == 0 and panel.empty.isVisibleTo(panel)  # nothing before INC-1
+
+
+def test_similar_incidents_are_ranked_only_when_someone_looks(
+    qtbot, seeded: Path, window: MainWindow
+) -> None:
+    calls: list[str] = []
+    original = ui.memory.actions._similar
+
+    def counting(store, ref):  # type: ignore[no-untyped-def]
+        calls.append(ref)
+        return original(store, ref)
+
+    ui.memory.actions._similar = counting
+    try:
+        with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+            window.open_incident("INC-2")
+        tabs = window.page.side_tabs
+        panel = window.similar_suggestions.panel
+        assert panel is not None and tabs.currentWidget() is not panel
+        qtbot.wait(200)
+        assert calls == []  # opening an incident does not pay for the ranking
+        tabs.setCurrentWidget(panel)
+        qtbot.waitUntil(lambda: calls == ["INC-2"] and panel.ref == "INC-2", timeout=10_000)
+    finally:
+        ui.memory.actions._similar = original
 
 
 def test_search_says_when_more_incidents_match_than_it_shows(

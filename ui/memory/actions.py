@@ -81,6 +81,7 @@ class SimilarSuggestions(QObject):
         self.panel: SimilarPanel | None = None
         self._declared: str | None = None
         self._loaded_ref: str | None = None
+        self._shown_ref: str | None = None  # the incident open now (maybe not loaded yet)
         window.incident_declared.connect(self._on_declared)
         window.incident_shown.connect(self._on_shown)
 
@@ -94,6 +95,7 @@ class SimilarSuggestions(QObject):
             self.panel = SimilarPanel()
             self.panel.open_requested.connect(lambda ref: open_in_window(self._window, ref))
             self._window.page.add_side_panel(self.panel, "Similar")
+            self._window.page.side_tabs.currentChanged.connect(self._on_tab_changed)
         return self.panel
 
     def _on_shown(self, ref: str) -> None:
@@ -101,8 +103,22 @@ class SimilarSuggestions(QObject):
         if ref == self._loaded_ref and not just_declared:
             return  # the same incident reloaded (severity, phase): its past did not change
         self._declared = None if just_declared else self._declared
+        panel = self._ensure_panel()
+        self._shown_ref = ref
+        # Ranking reads every past incident's key entries: worth it right after a
+        # declaration (the suggestion), otherwise only once someone looks at the tab.
+        if not just_declared and self._window.page.side_tabs.currentWidget() is not panel:
+            return
+        self._load(ref, just_declared)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        panel, tabs = self.panel, self._window.page.side_tabs
+        showing = panel is not None and tabs.currentWidget() is panel
+        if showing and self._shown_ref is not None and self._shown_ref != self._loaded_ref:
+            self._load(self._shown_ref, just_declared=False)
+
+    def _load(self, ref: str, just_declared: bool) -> None:
         self._loaded_ref = ref
-        self._ensure_panel()
         store = self._window.store
         if store is None:
             return
