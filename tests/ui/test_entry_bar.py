@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta, timezone
 
 import pytest
 from PySide6.QtCore import Qt
 
 from commander.domain import Severity
+from commander.domain.when import utc_now
 from ui.main_window import MainWindow
 
 
@@ -34,6 +35,22 @@ def test_time_prefix_backdates_the_entry(qtbot, open_incident: MainWindow) -> No
     assert entry.recorded_at - entry.occurred_at >= timedelta(minutes=4, seconds=59)
     model = window.page.timeline_model
     assert model.entry_at(0).text == "rolled back to v1.4.2"  # before the declaration
+
+
+@pytest.mark.parametrize("local", [False, True])
+def test_a_clock_time_is_read_on_the_clock_the_timeline_shows(
+    qtbot, open_incident: MainWindow, monkeypatch: pytest.MonkeyPatch, local: bool
+) -> None:
+    # The scribe reads "10:05" off the timeline and types it: UTC unless local is shown.
+    zone = timezone(timedelta(hours=5))
+    monkeypatch.setattr("commander.domain.when.local_zone", lambda: zone)
+    window = open_incident
+    window.set_local_time(local)
+    shown = (utc_now() - timedelta(minutes=10)).astimezone(zone if local else UTC)
+    with qtbot.waitSignal(window.entry_logged, timeout=10_000) as logged:
+        type_and_enter(qtbot, window, f"{shown:%H:%M} paged on-call")
+    occurred = logged.args[0].occurred_at.astimezone(zone if local else UTC)
+    assert (occurred.hour, occurred.minute) == (shown.hour, shown.minute)
 
 
 def test_pin_and_kind_commands(qtbot, open_incident: MainWindow) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commander.domain.when import HELP, format_clock, parse_when
+from commander.domain.when import format_clock, parse_when
 from commander.errors import InvalidInputError
 from commander.services.views import IncidentDetail
 
@@ -42,8 +42,10 @@ class MilestoneDialog(QDialog):
             self.milestone_combo.addItem(label, name)
         self.milestone_combo.setCurrentIndex(3)  # mitigated: the one most often corrected
         self.current_label = QLabel()
-        self.time_edit = QLineEdit(placeholderText=HELP)
-        self.time_edit.setToolTip(HELP)
+        clock = "local time" if local else "UTC"
+        hint = f"ISO 8601 (2026-11-27T10:05Z), HH:MM (today, {clock}) or relative like -5m"
+        self.time_edit = QLineEdit(placeholderText=hint)
+        self.time_edit.setToolTip(hint)
         # Unsetting is said out loud: an empty field used to mean "unset", so an
         # OK pressed before typing erased the time.
         self.unset_box = QCheckBox("Unset this time (it never happened)")
@@ -96,7 +98,8 @@ class MilestoneDialog(QDialog):
             self.problem.show()
             return
         try:
-            self.moment = parse_when(text)
+            # A clock time is read on the clock the window shows (UTC unless local is on).
+            self.moment = parse_when(text, zone=None if self._local else UTC)
         except InvalidInputError as error:
             self.problem.setText(str(error))
             self.problem.show()

@@ -8,6 +8,7 @@ against it by the core before they are shown.
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -382,7 +383,9 @@ class IncidentPage(QWidget):
         if not text.strip():
             return
         try:
-            parsed = parse_quick_entry(text)
+            # "10:05" means 10:05 on the clock the timeline shows: UTC unless local is on.
+            zone = None if self.timeline_model.local_time else UTC
+            parsed = parse_quick_entry(text, zone=zone)
         except InvalidInputError as error:
             self.show_hint(str(error))  # nothing is written; the text stays to be fixed
             return
