@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 from commander.domain import EntryKind, Phase, Severity
 from commander.domain.limits import TITLE_MAX
 from commander.domain.refs import parse_ref
-from commander.domain.when import utc_now
+from commander.domain.when import iso, utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.timeline import add_entry, timeline_of
 from commander.services.views import IncidentDetail, IncidentSummary
@@ -24,6 +25,11 @@ _PHASE_MILESTONES: dict[Phase, tuple[str, ...]] = {
     Phase.RESOLVE: ("acknowledged_at", "mitigated_at", "resolved_at"),
     Phase.POSTMORTEM: ("acknowledged_at", "mitigated_at", "resolved_at", "closed_at"),
 }
+# Stamps that moving back before the phase that set them takes away (a reopen).
+_REOPENED_MILESTONES: tuple[tuple[str, Phase], ...] = (
+    ("resolved_at", Phase.RESOLVE),
+    ("closed_at", Phase.POSTMORTEM),
+)
 
 
 def load_incident(session: Session, ref: str) -> Incident:
@@ -124,16 +130,31 @@ def change_phase(
         for milestone in _PHASE_MILESTONES.get(phase, ()):
             if getattr(incident, milestone) is None:
                 setattr(incident, milestone, now)
+        # Moving back before Resolve reopens the incident: it was not resolved (or
+        # closed) after all, and MTTR must count from the resolution that holds. The
+        # cleared times stay in the entry. Acknowledged and first mitigation stand.
+        reopened: dict[str, str | None] = {}
+        for milestone, stamped_by in _REOPENED_MILESTONES:
+            cleared = getattr(incident, milestone)
+            if phase.order < stamped_by.order and cleared is not None:
+                reopened[milestone] = iso(cleared)
+                setattr(incident, milestone, None)
         verb = "Moved on" if phase.order > previous.order else "Moved back"
+        text = f"{verb} from {previous.label} to {phase.label}"
+        if "resolved_at" in reopened:
+            text += " (reopened: no longer resolved)"
+        data: dict[str, Any] = {"from": previous.value, "to": phase.value}
+        if reopened:
+            data["cleared"] = reopened
         add_entry(
             session,
             incident,
             kind=EntryKind.PHASE,
-            text=f"{verb} from {previous.label} to {phase.label}",
+            text=text,
             author=author,
             occurred_at=now,
             recorded_at=now,
-            data={"from": previous.value, "to": phase.value},
+            data=data,
         )
         return IncidentDetail.of(incident)
 

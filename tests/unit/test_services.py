@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from commander.domain import EntryKind, Phase, Severity
+from commander.domain.when import iso
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.incidents import (
     change_phase,
@@ -111,6 +112,27 @@ def test_phase_change_stamps_milestones_once(store) -> None:
         "Moved back from Mitigate to Triage",
         "Moved on from Triage to Resolve",
     ]
+
+
+def test_moving_back_before_resolve_reopens_the_incident(store) -> None:
+    incident = declare_incident(store, "Login", Severity.P1, author="ana", now=T0)
+    at = [T0 + timedelta(minutes=m) for m in (5, 10, 20, 30, 40)]
+    change_phase(store, incident.ref, Phase.MITIGATE, author="ana", now=at[0])
+    change_phase(store, incident.ref, Phase.POSTMORTEM, author="ana", now=at[1])
+    reopened = change_phase(store, incident.ref, Phase.MITIGATE, author="ana", now=at[2])
+    assert (reopened.resolved_at, reopened.closed_at) == (None, None)
+    assert reopened.mitigated_at == at[0]  # the first mitigation stands
+    entry = get_incident(store, incident.ref).timeline[-1]
+    assert entry.text == "Moved back from Postmortem to Mitigate (reopened: no longer resolved)"
+    assert entry.data is not None and entry.data["cleared"] == {
+        "resolved_at": iso(at[1]),
+        "closed_at": iso(at[1]),
+    }
+    resolved = change_phase(store, incident.ref, Phase.RESOLVE, author="ana", now=at[3])
+    assert resolved.resolved_at == at[3]  # MTTR counts from the resolution that held
+    back = change_phase(store, incident.ref, Phase.POSTMORTEM, author="ana", now=at[4])
+    moved = change_phase(store, incident.ref, Phase.RESOLVE, author="ana", now=at[4])
+    assert (back.closed_at, moved.closed_at, moved.resolved_at) == (at[4], None, at[3])
 
 
 def test_failed_change_writes_nothing(store) -> None:
