@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from commander.domain.limits import refuse_nul
 from commander.domain.phase import Phase
 from commander.domain.severity import Severity
 from commander.errors import InvalidInputError
@@ -93,16 +94,6 @@ def _phase_lists(data: Any, where: str) -> dict[Phase, tuple[str, ...]]:
         texts = tuple(check_item_text(i, f"{where}.{phase.value}") for i in items)
         result[phase] = texts
     return result
-
-
-def refuse_nul(text: str, what: str) -> str:
-    """``text`` unchanged, or a plain error: PostgreSQL cannot store NUL and SQLite would.
-
-    Refusing it here keeps a command working (or failing) the same on both backends.
-    """
-    if "\x00" in text:
-        raise InvalidInputError(f"{what} contains a NUL character; remove it and try again")
-    return text
 
 
 def check_item_text(text: str, where: str = "checklist item") -> str:

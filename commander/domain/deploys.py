@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from commander.domain.checklists import refuse_nul
+from commander.domain.limits import refuse_nul
 from commander.errors import InvalidInputError
 
 VERSION_MAX = 200

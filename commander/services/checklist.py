@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase, Severity
-from commander.domain.checklists import ChecklistTemplate, check_item_text, refuse_nul
+from commander.domain.checklists import ChecklistTemplate, check_item_text
+from commander.domain.limits import refuse_nul
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.checklist_templates import load_template

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase, Severity
-from commander.domain.checklists import refuse_nul
+from commander.domain.limits import refuse_nul
 from commander.domain.timing import SeverityPeriod, severity_periods, time_per_phase
 from commander.domain.when import FUTURE_TOLERANCE, format_clock, iso, utc_now
 from commander.errors import InvalidInputError

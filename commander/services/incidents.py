@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase, Severity
-from commander.domain.limits import TITLE_MAX
+from commander.domain.limits import TITLE_MAX, refuse_nul
 from commander.domain.refs import parse_ref
 from commander.domain.when import iso, utc_now
 from commander.errors import InvalidInputError, NotFoundError
@@ -54,6 +54,8 @@ def declare_incident(
         raise InvalidInputError("an incident needs a title")
     if len(title) > TITLE_MAX:
         raise InvalidInputError(f"title is {len(title)} characters; keep it under {TITLE_MAX}")
+    refuse_nul(title, "the title")
+    refuse_nul(summary, "the summary")
     now = now or utc_now()
     with store.write() as session:
         incident = Incident(
@@ -91,6 +93,7 @@ def change_severity(
     reason: str = "",
     now: datetime | None = None,
 ) -> IncidentDetail:
+    refuse_nul(reason, "the reason")
     now = now or utc_now()
     with store.write() as session:
         incident = load_incident(session, ref)

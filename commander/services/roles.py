@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind
-from commander.domain.checklists import refuse_nul
+from commander.domain.limits import refuse_nul
 from commander.domain.roles import Role
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError

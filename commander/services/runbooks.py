@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase
-from commander.domain.checklists import ITEM_MAX, refuse_nul
+from commander.domain.checklists import ITEM_MAX
+from commander.domain.limits import refuse_nul
 from commander.domain.runbooks import Runbook, new_runbook_text, parse_runbook, runbook_name
 from commander.domain.when import utc_now
 from commander.errors import CommanderError, InvalidInputError, NotFoundError

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from commander.domain import USER_KINDS, EntryKind
 from commander.domain.kinds import DELETABLE_KINDS
+from commander.domain.limits import refuse_nul
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.timeline_views import search_words as search_words  # re-exported
@@ -103,6 +104,7 @@ def log_entry(
 
     if not text.strip():
         raise InvalidInputError("an entry needs some text")
+    refuse_nul(text, "the entry")
     now = now or utc_now()
     if store.is_sqlite:
         from commander.services.timeline_fast import log_entry_sqlite
@@ -166,6 +168,8 @@ def edit_entry(
     """
     if text is not None and not text.strip():
         raise InvalidInputError("an entry needs some text")
+    if text is not None:
+        refuse_nul(text, "the entry")
     if occurred_at is not None:
         occurred_at = _aware(occurred_at)
     now = now or utc_now()

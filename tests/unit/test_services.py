@@ -16,7 +16,7 @@ from commander.services.incidents import (
     get_incident,
     list_incidents,
 )
-from commander.services.timeline import log_entry
+from commander.services.timeline import edit_entry, log_entry
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
@@ -133,6 +133,22 @@ def test_moving_back_before_resolve_reopens_the_incident(store) -> None:
     back = change_phase(store, incident.ref, Phase.POSTMORTEM, author="ana", now=at[4])
     moved = change_phase(store, incident.ref, Phase.RESOLVE, author="ana", now=at[4])
     assert (back.closed_at, moved.closed_at, moved.resolved_at) == (at[4], None, at[3])
+
+
+def test_nul_is_refused_the_same_on_both_backends(store) -> None:
+    # SQLite would store it and PostgreSQL fail with a driver error: both refuse plainly.
+    with pytest.raises(InvalidInputError, match="NUL"):
+        declare_incident(store, "Login\x00", Severity.P1, author="ana")
+    incident = declare_incident(store, "Login", Severity.P1, author="ana")
+    with pytest.raises(InvalidInputError, match="NUL"):
+        log_entry(store, incident.ref, "paged\x00on-call", author="ana")
+    with pytest.raises(InvalidInputError, match="NUL"):
+        change_severity(store, incident.ref, Severity.P0, author="ana", reason="a\x00b")
+    entry = log_entry(store, incident.ref, "paged on-call", author="ana")
+    with pytest.raises(InvalidInputError, match="NUL"):
+        edit_entry(store, entry.id, "ana", text="paged\x00")
+    assert [e.text for e in get_incident(store, incident.ref).timeline][-1] == "paged on-call"
+    assert list_incidents(store)[0].severity == Severity.P1
 
 
 def test_failed_change_writes_nothing(store) -> None:
