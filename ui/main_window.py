@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         self.addActions([declare, focus_entry, quit_action])
         self._build_response_actions()
         self._build_history_actions()
-        self._install_comms()
+        self.comms: Any = None  # installed when the store opens, after the first paint
 
     def _build_history_actions(self) -> None:
         """Reports and memory across incidents (ui/reports, ui/memory)."""
@@ -204,6 +204,8 @@ class MainWindow(QMainWindow):
     # -- store ------------------------------------------------------------------------
     def open_store(self) -> None:
         """Show the list from a quick read-only peek, then open the store for real."""
+        if self.comms is None:
+            self._install_comms()  # its menus and runner are not needed for the first paint
         db_arg = self._db_arg
         self.worker.submit(lambda: _peek(db_arg), self._on_peeked)
         self.worker.submit(
