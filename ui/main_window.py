@@ -119,6 +119,9 @@ class MainWindow(QMainWindow):
         self.incident_list = QListView(objectName="incidentList")
         self.incident_list.setModel(self.incident_model)
         self.incident_list.setUniformItemSizes(True)
+        # A long title ends in "…" (full text in the tooltip) rather than a sideways scroll.
+        self.incident_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.incident_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.incident_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.incident_list.selectionModel().selectionChanged.connect(self._on_incident_selected)
         self.declare_button = QPushButton("+ Declare incident")

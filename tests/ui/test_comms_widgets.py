@@ -55,7 +55,7 @@ def test_panel_offers_retry_only_for_failed_deliveries(qtbot: Any) -> None:
 def test_countdown_text_and_due() -> None:
     status = CadenceStatus(30, True, None, NOW + timedelta(minutes=12, seconds=30))
     assert countdown(status, NOW) == ("Next update in 12:30", False)
-    assert countdown(status, NOW + timedelta(minutes=13)) == ("Update due 0:30 ago", True)
+    assert countdown(status, NOW + timedelta(minutes=13)) == ("Update overdue by 0:30", True)
     assert countdown(CadenceStatus(None, True, None, None), NOW)[0] == "No scheduled updates"
 
 
@@ -65,7 +65,7 @@ def test_cadence_widget_highlights_and_announces_once(qtbot: Any) -> None:
     widget.show_status(CadenceStatus(15, True, None, NOW))
     with qtbot.waitSignal(widget.became_due):
         widget.refresh(NOW + timedelta(seconds=5))
-    assert widget.is_due and widget.text().startswith("Update due")
+    assert widget.is_due and widget.text().startswith("Update overdue by")
     with qtbot.assertNotEmitted(widget.became_due):
         widget.refresh(NOW + timedelta(seconds=6))
     widget.show_status(CadenceStatus(15, True, NOW, NOW + timedelta(minutes=15)))

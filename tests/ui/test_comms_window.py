@@ -120,7 +120,8 @@ def test_an_overdue_update_is_highlighted_and_announced(
     cadence = window.comms.cadence
     assert cadence is not None
     qtbot.waitUntil(lambda: cadence.is_due, timeout=10_000)
-    assert cadence.text().startswith("Update due 5:")  # P0: every 15 min, declared 20 min ago
+    # P0: an update every 15 min, declared 20 min ago.
+    assert cadence.text().startswith("Update overdue by 5:")
     qtbot.waitUntil(lambda: "was due" in window.statusBar().currentMessage(), timeout=5_000)
 
 

@@ -28,7 +28,7 @@ def countdown(status: CadenceStatus | None, now: datetime) -> tuple[str, bool]:
     seconds = int((status.due_at - now).total_seconds())
     if seconds > 0:
         return f"Next update in {_clock(seconds)}", False
-    return f"Update due {_clock(-seconds)} ago", True
+    return f"Update overdue by {_clock(-seconds)}", True
 
 
 def _clock(seconds: int) -> str:

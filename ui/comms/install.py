@@ -89,7 +89,7 @@ class CommsFeature(QObject):
             self.panel = MessagesPanel(page)
             self.panel.retry_requested.connect(self.retry)
             self.panel.compose_requested.connect(self.compose)
-            page.add_side_panel(self.panel, "Messages")
+            page.add_side_panel(self.panel, "Comms")
             self.cadence = CadenceWidget(page.header)
             self.cadence.became_due.connect(self._notify_due)
             page.header.layout().addWidget(self.cadence, 0, 4)  # beside the phase
