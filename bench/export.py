@@ -73,11 +73,14 @@ def main() -> int:
     from PySide6.QtGui import QGuiApplication
 
     from commander.exports.document import load_document
+    from commander.exports.pdf_hook import use_pdf_renderer
     from commander.exports.render import render
     from commander.store.engine import open_store
     from tests.postmortem_sample import GENERATED_AT
+    from ui.exports.pdf import QtPdfRenderer
 
     app = QGuiApplication(["bench"])  # noqa: F841 - the PDF renderer needs one
+    use_pdf_renderer(QtPdfRenderer())  # what ui.launcher does at start
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(str(Path(folder) / "bench.sqlite"))
         started = time.perf_counter()

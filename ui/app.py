@@ -46,7 +46,16 @@ def build_app(argv: list[str] | None = None) -> QApplication:
     style = resource_path("styles", "app.qss")
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
+    _use_qt_pdf()
     return app
+
+
+def _use_qt_pdf() -> None:
+    """The window's exports draw PDFs with Qt (the core only knows the renderer's shape)."""
+    from commander.exports.pdf_hook import use_pdf_renderer
+    from ui.exports.pdf import QtPdfRenderer
+
+    use_pdf_renderer(QtPdfRenderer())
 
 
 def run_window(db_arg: str | None, debug: bool = False) -> int:
