@@ -48,6 +48,18 @@ def test_up_recalls_the_last_entry_and_enter_corrects_it(
     assert "rolled back to v1.4.1" in history_text(history, local=False)
 
 
+def test_up_after_a_rollback_record_says_how_to_correct_it(
+    qtbot, window: MainWindow, logged: IncidentPage
+) -> None:
+    qtbot.keyClicks(logged.entry_bar, "/rollback payments v1.4.3 -> v1.4.2 pool size")
+    with qtbot.waitSignal(window.entry_logged, timeout=10_000):
+        qtbot.keyClick(logged.entry_bar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: logged.entry_bar.text() == "", timeout=10_000)
+    qtbot.keyClick(logged.entry_bar, Qt.Key.Key_Up)
+    assert logged.entry_bar.text() == ""  # nothing to press Enter on that would be refused
+    assert "rollback record" in logged.hint.text() and not logged.hint.isHidden()
+
+
 def test_escape_cancels_a_correction(qtbot, logged: IncidentPage) -> None:
     qtbot.keyClick(logged.entry_bar, Qt.Key.Key_Up)
     qtbot.keyClick(logged.entry_bar, Qt.Key.Key_Escape)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commander.domain import EntryKind
+from commander.domain import USER_KINDS, EntryKind
 from commander.domain.quick_entry import LogEntry, parse_quick_entry
 from commander.errors import InvalidInputError
 from commander.services.timeline_views import NO_FILTER, TimelineFilter, TimelinePage
@@ -436,6 +436,13 @@ class IncidentPage(QWidget):
         entry = self.timeline_model.entry_at(row)
         if "\n" in entry.text:
             self.show_hint("that entry has several lines; the bar corrects one-line entries")
+            return
+        if entry.kind not in {kind.value for kind in USER_KINDS}:
+            # A rollback or hotfix is a structured record (what, from, to): the bar cannot
+            # rewrite it as text. Deleting and logging it again keeps both in the history.
+            self.show_hint(
+                f"your last entry is a {entry.kind} record: delete it (Delete) and log it again"
+            )
             return
         self._editing = entry.id
         self.entry_bar.setText(recall_text(entry))
