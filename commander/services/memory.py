@@ -15,7 +15,9 @@ PostgreSQL, (2) it needs no schema change, and (3) each incident's words are
 few (title, summary, the pinned entries and the actions, decisions and
 observations), so scoring a few thousand past incidents takes milliseconds
 (bench/memory.py prints the figure). Title words weigh three times, summary
-words twice, entry words once.
+words and the postmortem's summary and root causes twice, entry words once: a
+past incident with a written postmortem is the one worth finding, and its
+postmortem says best what the incident was about.
 """
 
 from __future__ import annotations
@@ -370,11 +372,17 @@ def terms(text: str) -> list[str]:
     return [t for t in map(_term, _WORD.findall(_fold_fast(text))) if t is not None]
 
 
-def incident_terms(title: str, summary: str, entry_texts: Iterable[str]) -> Counter[str]:
+# Postmortem sections that say what the incident was and why it happened.
+POSTMORTEM_TELLING_SECTIONS = ("summary", "root_causes")
+
+
+def incident_terms(
+    title: str, summary: str, entry_texts: Iterable[str], postmortem_texts: Iterable[str] = ()
+) -> Counter[str]:
     bag = term_counts("\n".join(entry_texts))
     for word, count in term_counts(title).items():
         bag[word] += 3 * count
-    for word, count in term_counts(summary).items():
+    for word, count in term_counts("\n".join([summary, *postmortem_texts])).items():
         bag[word] += 2 * count
     return bag
 
@@ -411,11 +419,22 @@ def _bags(session: Session, before_id: int | None) -> dict[int, Counter[str]]:
     if before_id is not None:
         incidents = incidents.where(Incident.id < before_id)
         entries = entries.where(TimelineEntry.incident_id < before_id)
+    postmortems = select(Postmortem.incident_id, Postmortem.sections)
+    if before_id is not None:
+        postmortems = postmortems.where(Postmortem.incident_id < before_id)
     texts: dict[int, list[str]] = defaultdict(list)
     for incident_id, text in session.execute(entries):
         texts[incident_id].append(text)
+    written: dict[int, list[str]] = defaultdict(list)
+    for incident_id, sections in session.execute(postmortems):
+        for key in POSTMORTEM_TELLING_SECTIONS:
+            section = (sections or {}).get(key)
+            if isinstance(section, str) and section.strip():
+                written[incident_id].append(section)
     return {
-        row.id: incident_terms(row.title, row.summary, texts.get(row.id, ()))
+        row.id: incident_terms(
+            row.title, row.summary, texts.get(row.id, ()), written.get(row.id, ())
+        )
         for row in session.execute(incidents)
     }
 

@@ -239,6 +239,26 @@ def test_similar_links_a_saved_postmortem(store) -> None:
     assert item.postmortem_link == f"commander://incident/{old.ref}/postmortem"
 
 
+def test_similar_weighs_the_past_postmortem_summary_and_root_causes(store) -> None:
+    plain = declare(store, "Checkout errors", entries=[(EntryKind.ACTION, "restarted pods")])
+    written = declare(store, "Checkout errors", minutes=60)
+    assert [i.ref for i in similar_to_text(store, "certificate expired")] == []
+    write_postmortem(
+        store,
+        written.ref,
+        summary="Checkout failed for an hour.",
+        root_causes="The payment provider's TLS certificate expired.",
+        went_wrong="Nobody owned the certificate renewal calendar.",
+    )
+    (item,) = similar_to_text(store, "certificate expired")
+    assert item.ref == written.ref and "certificate" in item.shared_terms
+    # Only the summary and root causes count: other sections are not weighed.
+    assert similar_to_text(store, "renewal calendar") == []
+    # With the same title, the incident whose postmortem says more of it ranks first.
+    now = declare(store, "Checkout errors: TLS certificate expired", minutes=120)
+    assert [i.ref for i in similar_incidents(store, now.ref)][:2] == [written.ref, plain.ref]
+
+
 def test_similar_of_unknown_incident_is_not_found(store) -> None:
     with pytest.raises(NotFoundError):
         similar_incidents(store, "INC-9")
