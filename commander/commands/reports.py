@@ -31,7 +31,7 @@ def register(sub: Any) -> dict[str, Handler]:
     report.add_argument("--csv", type=Path, metavar="FILE", help="also write the numbers as CSV")
     report.add_argument("--json", action="store_true")
 
-    search = sub.add_parser("search", help="search every incident's timeline")
+    search = sub.add_parser("search", help="search every incident's timeline and postmortem")
     search.add_argument("text")
     search.add_argument("--json", action="store_true")
 
@@ -163,9 +163,14 @@ def _search(store: Store, args: argparse.Namespace) -> int:
     if not groups:
         _out("no entry matches")
     for group in groups:
-        _out(f"{group.ref:<8} {group.severity.value}  {group.title}  ({group.matches} matching)")
+        found = f"{group.matches} matching"
+        if group.postmortem_matches:
+            found += f", {group.postmortem_matches} in postmortem"
+        _out(f"{group.ref:<8} {group.severity.value}  {group.title}  ({found})")
         for hit in group.hits:
             _out(f"    {hit.occurred_at:%Y-%m-%d %H:%MZ}  {hit.snippet}")
+        for pm_hit in group.postmortem_hits:
+            _out(f"    postmortem · {pm_hit.section_title}: {pm_hit.snippet}")
     return 0
 
 
@@ -188,6 +193,16 @@ def _hits_document(group: IncidentHits) -> dict[str, Any]:
                 "snippet": hit.snippet,
             }
             for hit in group.hits
+        ],
+        "postmortem_matches": group.postmortem_matches,
+        "postmortem_hits": [
+            {
+                "section": hit.section,
+                "section_title": hit.section_title,
+                "action_item_id": hit.action_item_id,
+                "snippet": hit.snippet,
+            }
+            for hit in group.postmortem_hits
         ],
     }
 

@@ -1,5 +1,6 @@
 """The one document every export renders: incident, postmortem, timeline, timing,
-action items and the audit trail, read in one transaction.
+action items and the audit trail, and for the JSON export the response record
+(checklist, roles, rollbacks and hotfixes, communications), read in one transaction.
 
 Renderers (markdown.py, html.py, json_doc.py, and ui/exports/pdf.py through the
 HTML) only format what is here, so the formats cannot disagree. Nothing in it
@@ -16,9 +17,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from commander.domain import EntryKind
 from commander.domain.when import utc_now
 from commander.exports.timing import Timing, compute_timing
 from commander.services.action_items import ActionItemView, read_action_items
+from commander.services.checklist import ChecklistItemView, stored_items
+from commander.services.comms_views import MessageView, TargetView
+from commander.services.deploys import DeployRecord, deploy_record
+from commander.services.messages import read_incident_targets, read_messages
 from commander.services.postmortem import (
     PostmortemRevisionView,
     PostmortemView,
@@ -28,6 +34,7 @@ from commander.services.postmortem import (
     read_postmortem_history,
 )
 from commander.services.postmortem_templates import GENERATED_SECTIONS, Template, get_template
+from commander.services.roles import RoleSpell, role_history
 from commander.services.views import EntryView, IncidentDetail, RevisionView
 from commander.store.engine import Store
 from commander.store.orm import EntryRevision, TimelineEntry
@@ -60,6 +67,31 @@ class Audit:
 
 
 @dataclass(frozen=True, slots=True)
+class Handover:
+    """A role passed from one person to another, as its timeline entry recorded it."""
+
+    entry_id: int
+    occurred_at: datetime
+    role: str
+    from_person: str
+    to_person: str
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """What the team did besides writing the timeline (the JSON export has it all)."""
+
+    checklist: tuple[ChecklistItemView, ...] = ()  # by phase, then position
+    roles: tuple[RoleSpell, ...] = ()  # every assignment, in the order made
+    handovers: tuple[Handover, ...] = ()  # in time order, deleted entries left out
+    deploys: tuple[DeployRecord, ...] = ()  # rollbacks and hotfixes, in time order
+    messages: tuple[MessageView, ...] = ()  # oldest first, deliveries by target name
+    # Targets its messages went to, with what each connector remembers of it.
+    targets: tuple[tuple[TargetView, dict[str, Any] | None], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentDocument:
     incident: IncidentDetail  # its timeline: live entries only
     generated_at: datetime
@@ -71,6 +103,7 @@ class IncidentDocument:
     changes: tuple[DeployedChange, ...]
     action_items: tuple[ActionItemView, ...]  # live ones
     audit: Audit
+    response: Response = Response()
 
     @property
     def title(self) -> str:
@@ -93,8 +126,14 @@ def load_document(
         stored = read_postmortem(session, row.id)
         history = tuple(read_postmortem_history(session, row.id))
         items = tuple(read_action_items(session, row.id, include_deleted=True))
+        response = Response(
+            checklist=tuple(stored_items(session, row.id)),
+            roles=tuple(role_history(session, row.id)),
+            messages=tuple(read_messages(session, row.id)),
+            targets=tuple(read_incident_targets(session, row.id)),
+        )
         incident = IncidentDetail.of(row)
-    return build_document(
+    document = build_document(
         incident,
         entries,
         revisions,
@@ -104,6 +143,34 @@ def load_document(
         history,
         generated_at or utc_now(),
     )
+    live = document.incident.timeline
+    return replace(
+        document,
+        response=replace(response, handovers=handovers(live), deploys=deploys(live)),
+    )
+
+
+def handovers(live: tuple[EntryView, ...]) -> tuple[Handover, ...]:
+    """Role entries that name both the person before and the one after."""
+    found = []
+    for entry in live:
+        data = entry.data or {}
+        if entry.kind == EntryKind.ROLE.value and data.get("from") and data.get("to"):
+            found.append(
+                Handover(
+                    entry.id,
+                    entry.occurred_at,
+                    str(data.get("role", "")),
+                    str(data["from"]),
+                    str(data["to"]),
+                    entry.author,
+                )
+            )
+    return tuple(found)
+
+
+def deploys(live: tuple[EntryView, ...]) -> tuple[DeployRecord, ...]:
+    return tuple(record for record in map(deploy_record, live) if record is not None)
 
 
 def build_document(

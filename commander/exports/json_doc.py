@@ -10,8 +10,9 @@ from commander.domain.when import iso
 from commander.services.views import EntryView, IncidentDetail, RevisionView
 
 if TYPE_CHECKING:  # show --json stays light: the full export's modules load on use
-    from commander.exports.document import IncidentDocument
+    from commander.exports.document import IncidentDocument, Response
     from commander.services.action_items import ActionItemView
+    from commander.services.comms_views import MessageView
 
 FORMAT = "incident-commander/incident"
 FORMAT_VERSION = 1
@@ -125,7 +126,114 @@ def export_document(doc: IncidentDocument) -> dict[str, Any]:
         ],
         "action_items": [_item(item) for item in doc.audit.action_items],
     }
+    document.update(response_document(doc.response))
     return document
+
+
+def response_document(response: Response) -> dict[str, Any]:
+    """Checklist, roles, rollbacks and hotfixes and communications: new keys only.
+
+    Targets are named with their base URL and what the connector remembers;
+    their secrets live in commander.secrets and are never read here.
+    """
+    return {
+        "checklist": [
+            {
+                "id": item.id,
+                "phase": item.phase.value,
+                "position": item.position,
+                "text": item.text,
+                "origin": item.origin,
+                "checked_at": iso(item.checked_at),
+                "checked_by": item.checked_by,
+                "not_applicable_reason": item.not_applicable_reason,
+                "not_applicable_at": iso(item.not_applicable_at),
+                "not_applicable_by": item.not_applicable_by,
+            }
+            for item in response.checklist
+        ],
+        "roles": {
+            "assignments": [
+                {
+                    "id": spell.id,
+                    "role": spell.role.value,
+                    "person": spell.person,
+                    "assigned_at": iso(spell.assigned_at),
+                    "assigned_by": spell.assigned_by,
+                    "ended_at": iso(spell.ended_at),
+                    "ended_by": spell.ended_by,
+                }
+                for spell in response.roles
+            ],
+            "handovers": [
+                {
+                    "entry_id": h.entry_id,
+                    "occurred_at": iso(h.occurred_at),
+                    "role": h.role,
+                    "from": h.from_person,
+                    "to": h.to_person,
+                    "by": h.by,
+                }
+                for h in response.handovers
+            ],
+        },
+        "rollbacks_and_hotfixes": [
+            {
+                "entry_id": record.entry_id,
+                "occurred_at": iso(record.occurred_at),
+                "kind": record.change.kind.value,
+                "what": record.change.what,
+                "from_version": record.change.from_version,
+                "to_version": record.change.to_version,
+                "note": record.change.note,
+                "by": record.by,
+            }
+            for record in response.deploys
+        ],
+        "communications": {
+            "messages": [_message(message) for message in response.messages],
+            "targets": [
+                {
+                    "name": target.name,
+                    "kind": target.kind,
+                    "base_url": target.base_url,
+                    "connector_state": dict(sorted(state.items())) if state else state,
+                }
+                for target, state in response.targets
+            ],
+        },
+    }
+
+
+def _message(message: MessageView) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "created_at": iso(message.created_at),
+        "author": message.author,
+        "template": message.template,
+        "severity": message.severity,
+        "phase": message.phase,
+        "status": message.status,
+        "page_action": message.page_action,
+        "headline": message.headline,
+        "body": message.body,
+        "fields": dict(sorted(message.fields.items())),
+        "components": dict(sorted(message.components.items())),
+        "deliveries": [
+            {
+                "id": d.id,
+                "target": d.target_name,
+                "target_kind": d.target_kind,
+                "state": d.state,
+                "attempts": d.attempts,
+                "next_attempt_at": iso(d.next_attempt_at),
+                "last_error": d.last_error,
+                "provider_id": d.provider_id,
+                "acknowledged_at": iso(d.acknowledged_at),
+            }
+            for d in message.deliveries
+        ],
+    }
 
 
 def _item(item: ActionItemView) -> dict[str, Any]:

@@ -125,6 +125,12 @@ def checklist(store: Store, ref: str, template: ChecklistTemplate | None = None)
         )
 
 
+def stored_items(session: Session, incident_id: int) -> list[ChecklistItemView]:
+    """The items the incident has so far, without filling any from the template
+    (a reader such as the export must not write)."""
+    return [ChecklistItemView.of(row) for row in _rows(session, incident_id)]
+
+
 def phase_warnings(store: Store, ref: str, phase: Phase | None = None) -> list[ChecklistItemView]:
     """Open items of ``phase`` (default: the current one): what leaving it would skip.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -67,6 +67,13 @@ class MessageView:
     author: str
     created_at: datetime
     deliveries: tuple[DeliveryView, ...] = ()
+    # The incident as the message described it, and what it asked of a status
+    # page or pager (for the JSON export).
+    severity: str = ""
+    phase: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+    components: dict[str, str] = field(default_factory=dict)
+    page_action: str = ""
 
     @classmethod
     def of(cls, row: CommsMessage, deliveries: tuple[DeliveryView, ...] = ()) -> MessageView:
@@ -80,4 +87,9 @@ class MessageView:
             author=row.author,
             created_at=row.created_at,
             deliveries=deliveries,
+            severity=row.severity,
+            phase=row.phase,
+            fields=dict(row.fields or {}),
+            components=dict(row.components or {}),
+            page_action=row.page_action,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -77,12 +78,25 @@ def rollbacks_and_hotfixes(store: Store, ref: str) -> list[DeployRecord]:
 
 
 def _record(row: TimelineEntry) -> DeployRecord:
-    data = row.data or {}
+    return _from_entry(row.kind, row.data, row.author, row.occurred_at, row.id)
+
+
+def deploy_record(entry: EntryView) -> DeployRecord | None:
+    """The rollback or hotfix a timeline entry records; None for any other entry."""
+    if entry.kind not in {kind.value for kind in _KINDS.values()}:
+        return None
+    return _from_entry(entry.kind, entry.data, entry.author, entry.occurred_at, entry.id)
+
+
+def _from_entry(
+    kind: str, data: dict[str, Any] | None, author: str, occurred_at: datetime, entry_id: int
+) -> DeployRecord:
+    data = data or {}
     change = DeployChange(
-        kind=DeployKind(row.kind),
+        kind=DeployKind(kind),
         to_version=str(data.get("to", "")),
         from_version=str(data.get("from", "")),
         what=str(data.get("what", "")),
         note=str(data.get("note", "")),
     )
-    return DeployRecord(change, row.occurred_at, str(data.get("by", row.author)), row.id)
+    return DeployRecord(change, occurred_at, str(data.get("by", author)), entry_id)

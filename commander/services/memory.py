@@ -1,8 +1,13 @@
-"""Memory across incidents: search every timeline, find similar past incidents.
+"""Memory across incidents: search every timeline and postmortem, find similar
+past incidents.
 
 Search uses the same word rules as one incident's search (services/timeline):
 every word must match, the last one also as a prefix; SQLite's FTS5 index
-ignores case and accents, PostgreSQL matches substrings with ILIKE.
+ignores case and accents, PostgreSQL matches substrings with ILIKE. Postmortem
+sections and action items follow the same rules, matched here in Python
+(``text_matches``): there is no FTS table for them, and an organisation writes
+a postmortem for few incidents, so reading them all is cheap and needs no
+schema change.
 
 Similarity is TF-IDF cosine over words, computed here in Python rather than
 with an FTS5 index, because (1) it gives the same answer on SQLite and
@@ -10,7 +15,9 @@ PostgreSQL, (2) it needs no schema change, and (3) each incident's words are
 few (title, summary, the pinned entries and the actions, decisions and
 observations), so scoring a few thousand past incidents takes milliseconds
 (bench/memory.py prints the figure). Title words weigh three times, summary
-words twice, entry words once.
+words and the postmortem's summary and root causes twice, entry words once: a
+past incident with a written postmortem is the one worth finding, and its
+postmortem says best what the incident was about.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from commander.services.incidents import load_incident
 from commander.services.timeline import _fts_match, _like, search_words
 from commander.store.engine import Store
 from commander.store.orm import Incident, TimelineEntry
-from commander.store.orm_postmortem import Postmortem
+from commander.store.orm_postmortem import ActionItem, Postmortem
 
 SNIPPET_WIDTH = 160
 # Entry kinds whose words describe what happened and what was done.
@@ -56,6 +63,20 @@ class SearchHit:
 
 
 @dataclass(frozen=True, slots=True)
+class PostmortemHit:
+    """A postmortem section, or one action item, that matches."""
+
+    section: str  # the section key, or "action_item"
+    section_title: str  # as the postmortem's template names it
+    snippet: str
+    marks: tuple[tuple[int, int], ...]
+    action_item_id: int | None = None
+
+
+ACTION_ITEM_SECTION = "action_item"
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentHits:
     incident_id: int
     ref: str
@@ -65,16 +86,25 @@ class IncidentHits:
     declared_at: datetime
     matches: int  # live entries of this incident that match
     hits: tuple[SearchHit, ...]  # the first few, in time order
+    # Matching postmortem sections and live action items, and the first few of
+    # them (sections in template order, then items).
+    postmortem_matches: int = 0
+    postmortem_hits: tuple[PostmortemHit, ...] = ()
+
+    @property
+    def total_matches(self) -> int:
+        return self.matches + self.postmortem_matches
 
 
 def search_all(
     store: Store, query: str, incident_limit: int = 50, hits_per_incident: int = 3
 ) -> list[IncidentHits]:
-    """Every incident whose timeline matches, most matching entries first, then newest."""
+    """Every incident whose timeline or postmortem matches, most matches first, then newest."""
     words = search_words(query)
     if not words:
         return []
     with store.read() as session:
+        postmortem = _postmortem_hits(session, words, store.is_sqlite)
         matching = cast(
             "Select[Any]",
             select(TimelineEntry.id, TimelineEntry.incident_id).where(
@@ -84,32 +114,125 @@ def search_all(
         matching = _fts_match(matching, words) if store.is_sqlite else _like(matching, words)
         found = matching.subquery()
         count = func.count().label("matches")
-        per_incident = session.execute(
-            select(found.c.incident_id, count)
-            .group_by(found.c.incident_id)
-            .order_by(count.desc(), found.c.incident_id.desc())
-            .limit(incident_limit)
-        ).all()
-        if not per_incident:
+        per_incident = select(found.c.incident_id, count).group_by(found.c.incident_id)
+        # The top ``incident_limit`` by timeline matches, plus the counts of the
+        # incidents whose postmortem matches: an incident without postmortem hits
+        # can only rank where its timeline count puts it, so nothing is missed.
+        timeline_counts = {
+            int(row.incident_id): int(row.matches)
+            for row in session.execute(
+                per_incident.order_by(count.desc(), found.c.incident_id.desc()).limit(
+                    incident_limit
+                )
+            )
+        }
+        if postmortem:
+            timeline_counts |= {
+                int(row.incident_id): int(row.matches)
+                for row in session.execute(
+                    per_incident.where(found.c.incident_id.in_(list(postmortem)))
+                )
+            }
+        totals = {
+            incident_id: timeline_counts.get(incident_id, 0) + len(postmortem.get(incident_id, ()))
+            for incident_id in timeline_counts.keys() | postmortem.keys()
+        }
+        ids = sorted(totals, key=lambda incident_id: (-totals[incident_id], -incident_id))
+        ids = ids[:incident_limit]
+        if not ids:
             return []
-        ids = [row.incident_id for row in per_incident]
         hits = _first_hits(session, found, ids, hits_per_incident, words)
         incidents = {
             row.id: row for row in session.scalars(select(Incident).where(Incident.id.in_(ids)))
         }
         return [
             IncidentHits(
-                incident_id=row.incident_id,
-                ref=incidents[row.incident_id].ref,
-                title=incidents[row.incident_id].title,
-                severity=Severity(incidents[row.incident_id].severity),
-                phase=Phase(incidents[row.incident_id].phase),
-                declared_at=incidents[row.incident_id].declared_at,
-                matches=int(row.matches),
-                hits=tuple(hits.get(row.incident_id, ())),
+                incident_id=incident_id,
+                ref=incidents[incident_id].ref,
+                title=incidents[incident_id].title,
+                severity=Severity(incidents[incident_id].severity),
+                phase=Phase(incidents[incident_id].phase),
+                declared_at=incidents[incident_id].declared_at,
+                matches=timeline_counts.get(incident_id, 0),
+                hits=tuple(hits.get(incident_id, ())),
+                postmortem_matches=len(postmortem.get(incident_id, ())),
+                postmortem_hits=tuple(postmortem.get(incident_id, ())[:hits_per_incident]),
             )
-            for row in per_incident
+            for incident_id in ids
         ]
+
+
+def text_matches(text: str, words: list[str], whole_words: bool) -> bool:
+    """The timeline search's rules applied to any text.
+
+    ``whole_words`` (SQLite, like its FTS5 unicode61 index): each word's tokens
+    appear one after another in the text's tokens, case and accents ignored,
+    the very last token as a prefix. Otherwise (PostgreSQL, like ILIKE): each
+    word appears anywhere in the text, case ignored.
+    """
+    if not whole_words:
+        haystack = text.casefold()
+        return all(word.casefold() in haystack for word in words)
+    tokens = _WORD.findall(_fold_fast(text))
+    for number, word in enumerate(words):
+        phrase = _WORD.findall(_fold_fast(word))
+        prefix = number == len(words) - 1
+        if not phrase or not _has_phrase(tokens, phrase, prefix):
+            return False
+    return True
+
+
+def _has_phrase(tokens: list[str], phrase: list[str], last_is_prefix: bool) -> bool:
+    width = len(phrase)
+    for start in range(len(tokens) - width + 1):
+        window = tokens[start : start + width]
+        if window[:-1] != phrase[:-1]:
+            continue
+        if window[-1] == phrase[-1] or (last_is_prefix and window[-1].startswith(phrase[-1])):
+            return True
+    return False
+
+
+def _postmortem_hits(
+    session: Session, words: list[str], whole_words: bool
+) -> dict[int, list[PostmortemHit]]:
+    """Every incident's matching postmortem sections and live action items."""
+    from commander.errors import CommanderError
+    from commander.services.postmortem_templates import get_template
+
+    found: dict[int, list[PostmortemHit]] = defaultdict(list)
+    titles: dict[str, dict[str, str]] = {}
+    for postmortem in session.scalars(select(Postmortem).order_by(Postmortem.incident_id)):
+        if postmortem.template not in titles:
+            try:
+                specs = get_template(postmortem.template).sections
+                titles[postmortem.template] = {spec.key: spec.title for spec in specs}
+            except CommanderError:  # a user template since removed: show the keys
+                titles[postmortem.template] = {}
+        named = titles[postmortem.template]
+        order = list(named)
+        sections = sorted(
+            (postmortem.sections or {}).items(),
+            key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0]),
+        )
+        for key, text in sections:
+            if isinstance(text, str) and text_matches(text, words, whole_words):
+                shown, marks = snippet(text, words)
+                found[postmortem.incident_id].append(
+                    PostmortemHit(key, named.get(key, key), shown, marks)
+                )
+    items = session.execute(
+        select(ActionItem.id, ActionItem.incident_id, ActionItem.description)
+        .where(ActionItem.deleted_at.is_(None))
+        .order_by(ActionItem.incident_id, ActionItem.id)
+    )
+    for item_id, incident_id, description in items:
+        if text_matches(description, words, whole_words):
+            shown, marks = snippet(description, words)
+            found[incident_id].append(
+                PostmortemHit(ACTION_ITEM_SECTION, "Action item", shown, marks, item_id)
+            )
+    return dict(found)
 
 
 def _first_hits(
@@ -249,11 +372,17 @@ def terms(text: str) -> list[str]:
     return [t for t in map(_term, _WORD.findall(_fold_fast(text))) if t is not None]
 
 
-def incident_terms(title: str, summary: str, entry_texts: Iterable[str]) -> Counter[str]:
+# Postmortem sections that say what the incident was and why it happened.
+POSTMORTEM_TELLING_SECTIONS = ("summary", "root_causes")
+
+
+def incident_terms(
+    title: str, summary: str, entry_texts: Iterable[str], postmortem_texts: Iterable[str] = ()
+) -> Counter[str]:
     bag = term_counts("\n".join(entry_texts))
     for word, count in term_counts(title).items():
         bag[word] += 3 * count
-    for word, count in term_counts(summary).items():
+    for word, count in term_counts("\n".join([summary, *postmortem_texts])).items():
         bag[word] += 2 * count
     return bag
 
@@ -290,11 +419,22 @@ def _bags(session: Session, before_id: int | None) -> dict[int, Counter[str]]:
     if before_id is not None:
         incidents = incidents.where(Incident.id < before_id)
         entries = entries.where(TimelineEntry.incident_id < before_id)
+    postmortems = select(Postmortem.incident_id, Postmortem.sections)
+    if before_id is not None:
+        postmortems = postmortems.where(Postmortem.incident_id < before_id)
     texts: dict[int, list[str]] = defaultdict(list)
     for incident_id, text in session.execute(entries):
         texts[incident_id].append(text)
+    written: dict[int, list[str]] = defaultdict(list)
+    for incident_id, sections in session.execute(postmortems):
+        for key in POSTMORTEM_TELLING_SECTIONS:
+            section = (sections or {}).get(key)
+            if isinstance(section, str) and section.strip():
+                written[incident_id].append(section)
     return {
-        row.id: incident_terms(row.title, row.summary, texts.get(row.id, ()))
+        row.id: incident_terms(
+            row.title, row.summary, texts.get(row.id, ()), written.get(row.id, ())
+        )
         for row in session.execute(incidents)
     }
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from commander.connectors.base import Message
@@ -19,7 +20,7 @@ from commander.domain import EntryKind, Phase, Severity
 from commander.domain.when import format_duration, utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.cadence import status_of as cadence_of
-from commander.services.comms_views import DeliveryView, MessageView
+from commander.services.comms_views import DeliveryView, MessageView, TargetView
 from commander.services.incidents import load_incident
 from commander.services.templates import DEFAULT_TEMPLATE, load_template
 from commander.services.timeline import add_entry
@@ -31,6 +32,7 @@ from commander.store.orm_comms import (
     CommsDelivery,
     CommsMessage,
     CommsTarget,
+    ConnectorState,
 )
 
 # Status page wording per phase, unless the user picks another.
@@ -189,21 +191,49 @@ def send_message(
 def list_messages(store: Store, ref: str) -> list[MessageView]:
     """Every message of an incident, oldest first, with its deliveries."""
     with store.read() as session:
-        incident = load_incident(session, ref)
-        rows = session.scalars(
-            select(CommsMessage)
-            .where(CommsMessage.incident_id == incident.id)
-            .order_by(CommsMessage.created_at, CommsMessage.id)
-        ).all()
-        deliveries: dict[int, list[DeliveryView]] = {row.id: [] for row in rows}
-        for delivery in session.scalars(
-            select(CommsDelivery)
-            .join(CommsMessage, CommsMessage.id == CommsDelivery.message_id)
-            .where(CommsMessage.incident_id == incident.id)
-            .order_by(CommsDelivery.target_name, CommsDelivery.id)
-        ):
-            deliveries[delivery.message_id].append(DeliveryView.of(delivery))
-        return [MessageView.of(row, tuple(deliveries[row.id])) for row in rows]
+        return read_messages(session, load_incident(session, ref).id)
+
+
+def read_messages(session: Session, incident_id: int) -> list[MessageView]:
+    """``list_messages`` inside the caller's transaction (the export reads everything in one)."""
+    rows = session.scalars(
+        select(CommsMessage)
+        .where(CommsMessage.incident_id == incident_id)
+        .order_by(CommsMessage.created_at, CommsMessage.id)
+    ).all()
+    deliveries: dict[int, list[DeliveryView]] = {row.id: [] for row in rows}
+    for delivery in session.scalars(
+        select(CommsDelivery)
+        .join(CommsMessage, CommsMessage.id == CommsDelivery.message_id)
+        .where(CommsMessage.incident_id == incident_id)
+        .order_by(CommsDelivery.target_name, CommsDelivery.id)
+    ):
+        deliveries[delivery.message_id].append(DeliveryView.of(delivery))
+    return [MessageView.of(row, tuple(deliveries[row.id])) for row in rows]
+
+
+def read_incident_targets(
+    session: Session, incident_id: int
+) -> list[tuple[TargetView, dict[str, Any] | None]]:
+    """The targets this incident's messages went to or whose connector remembers it,
+    by name, each with that connector state (no secret: those live in commander.secrets)."""
+    states = {
+        row.target_id: dict(row.state or {})
+        for row in session.scalars(
+            select(ConnectorState).where(ConnectorState.incident_id == incident_id)
+        )
+    }
+    used = (
+        select(CommsDelivery.target_id)
+        .join(CommsMessage, CommsMessage.id == CommsDelivery.message_id)
+        .where(CommsMessage.incident_id == incident_id)
+    )
+    rows = session.scalars(
+        select(CommsTarget)
+        .where(or_(CommsTarget.id.in_(used), CommsTarget.id.in_(list(states))))
+        .order_by(CommsTarget.name, CommsTarget.id)
+    )
+    return [(TargetView.of(row), states.get(row.id)) for row in rows]
 
 
 def get_message(store: Store, message_id: int) -> MessageView:

@@ -47,6 +47,40 @@ class RolesView:
         return " · ".join(parts)
 
 
+@dataclass(frozen=True, slots=True)
+class RoleSpell:
+    """One person holding one role from ``assigned_at`` until ``ended_at`` (None: still)."""
+
+    id: int
+    role: Role
+    person: str
+    assigned_at: datetime
+    assigned_by: str
+    ended_at: datetime | None
+    ended_by: str | None
+
+
+def role_history(session: Session, incident_id: int) -> list[RoleSpell]:
+    """Every assignment, ended ones too, in the order they were made."""
+    rows = session.scalars(
+        select(RoleAssignment)
+        .where(RoleAssignment.incident_id == incident_id)
+        .order_by(RoleAssignment.assigned_at, RoleAssignment.id)
+    )
+    return [
+        RoleSpell(
+            row.id,
+            Role(row.role),
+            row.person,
+            row.assigned_at,
+            row.assigned_by,
+            row.ended_at,
+            row.ended_by,
+        )
+        for row in rows
+    ]
+
+
 def current_roles(store: Store, ref: str) -> RolesView:
     with store.read() as session:
         return _roles_of(session, load_incident(session, ref))

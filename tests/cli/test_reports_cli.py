@@ -79,6 +79,36 @@ def test_search_across_incidents(db_path: Path) -> None:
     assert ok("search", "nothing-like-this", db=db_path) == "no entry matches\n"
 
 
+def test_search_shows_postmortem_matches(db_path: Path) -> None:
+    from dataclasses import replace
+
+    from commander.services.postmortem import get_postmortem, save_postmortem
+    from commander.store.engine import open_store
+
+    seed(db_path)
+    store = open_store(str(db_path))
+    try:
+        draft = get_postmortem(store, "INC-2")
+        sections = {"summary": "A cold CDN cache after the purge."}
+        save_postmortem(store, replace(draft, template="sre", sections=sections), "ana")
+    finally:
+        store.close()
+    (group,) = json.loads(ok("search", "cdn purge", "--json", db=db_path))
+    assert (group["ref"], group["matches"], group["hits"]) == ("INC-2", 0, [])
+    assert group["postmortem_matches"] == 1
+    assert group["postmortem_hits"] == [
+        {
+            "section": "summary",
+            "section_title": "Summary",
+            "action_item_id": None,
+            "snippet": "A cold CDN cache after the purge.",
+        }
+    ]
+    text = ok("search", "cdn purge", db=db_path)
+    assert "(0 matching, 1 in postmortem)" in text
+    assert "    postmortem · Summary: A cold CDN cache after the purge." in text
+
+
 def test_similar_suggests_the_past_incident(db_path: Path) -> None:
     seed(db_path)
     (found,) = json.loads(ok("similar", "INC-3", "--json", db=db_path))

@@ -88,6 +88,36 @@ def test_search_model_escapes_entry_text_and_bolds_matches(qtbot, seeded, qtmode
     assert marked("a<b", ((2, 3),)) == "a&lt;<b>b</b>"
 
 
+def test_search_shows_postmortem_matches_marked_as_such(
+    qtbot, seeded: Path, window: MainWindow
+) -> None:
+    from dataclasses import replace
+
+    from commander.services.postmortem import get_postmortem, save_postmortem
+
+    store = open_store(str(seeded))
+    try:
+        draft = get_postmortem(store, "INC-2")
+        sections = {"root_causes": "Stale <script> cache in the login pool"}
+        save_postmortem(store, replace(draft, template="sre", sections=sections), "ana")
+    finally:
+        store.close()
+    dialog = show_search(window)
+    dialog.query_edit.setText("pool")
+    with qtbot.waitSignal(dialog.results_shown, timeout=10_000) as shown:
+        dialog.run_search()
+    assert shown.args == [2]
+    refs = [dialog.model.row_at(n).ref for n in range(2)]
+    assert refs == ["INC-2", "INC-1"]  # equal counts: the newer first
+    rich = dialog.model.index(0).data(RichTextRole)
+    assert "Postmortem · Root cause(s) and contributing factors" in rich
+    assert "Stale &lt;script&gt; cache in the login <b>pool</b>" in rich
+    assert "(0 matching entries, 1 in the postmortem)" in dialog.model.index(0).data()
+    assert dialog.status.text().startswith(
+        "1 matching entry and 1 postmortem match in 2 incidents."
+    )
+
+
 def test_declaring_suggests_similar_past_incidents(
     qtbot, seeded: Path, window: MainWindow, monkeypatch
 ) -> None:

@@ -9,8 +9,10 @@ import pytest
 
 from commander.domain import EntryKind, Phase, Severity
 from commander.errors import NotFoundError
+from commander.services.action_items import ActionItemFields, add_action_item, delete_action_item
 from commander.services.incidents import change_phase, declare_incident
 from commander.services.memory import (
+    ACTION_ITEM_SECTION,
     search_all,
     similar_incidents,
     similar_to_text,
@@ -78,6 +80,83 @@ def test_search_caps_hits_per_incident_but_counts_them_all(store) -> None:
 def test_hostile_queries_never_fail(store, query: str) -> None:
     declare(store, "Anything", entries=[(EntryKind.NOTE, "x " + query.replace("\x00", ""))])
     assert isinstance(search_all(store, query), list)
+
+
+def write_postmortem(store, ref, **sections):
+    draft = get_postmortem(store, ref)
+    save_postmortem(store, replace(draft, template="sre", sections=sections), "ana")
+
+
+def test_search_finds_postmortem_sections_and_action_items_with_the_incident(store) -> None:
+    logged = declare(store, "Checkout slow", entries=[(EntryKind.NOTE, "pgbouncer pool full")])
+    quiet = declare(store, "Login errors", minutes=60)
+    declare(store, "Disk full", minutes=120, entries=[(EntryKind.NOTE, "nothing to see")])
+    write_postmortem(
+        store, logged.ref, summary="The PgBouncer pool was exhausted.", impact="Slow pages."
+    )
+    write_postmortem(store, quiet.ref, root_causes="A pgbouncer restart dropped sessions.")
+    add_action_item(store, quiet.ref, ActionItemFields("Alert on pgbouncer waiting clients"), "bo")
+    gone = add_action_item(store, quiet.ref, ActionItemFields("pgbouncer old idea"), "bo")
+    delete_action_item(store, gone.id, "bo")
+
+    groups = search_all(store, "pgbounc")
+
+    assert [(g.ref, g.matches, g.postmortem_matches) for g in groups] == [
+        # Adding and deleting items logs entries that quote them; the deleted
+        # item itself is no postmortem match.
+        (quiet.ref, 3, 2),
+        (logged.ref, 1, 1),
+    ]
+    by_ref = {g.ref: g for g in groups}
+    assert [h.snippet for h in by_ref[logged.ref].hits] == ["pgbouncer pool full"]
+    (summary,) = by_ref[logged.ref].postmortem_hits
+    assert (summary.section, summary.section_title) == ("summary", "Summary")
+    assert summary.snippet == "The PgBouncer pool was exhausted."
+    assert summary.snippet[summary.marks[0][0] : summary.marks[0][1]] == "PgBounc"
+    cause, item = by_ref[quiet.ref].postmortem_hits
+    assert cause.section == "root_causes" and cause.section_title.startswith("Root cause")
+    assert item.section == ACTION_ITEM_SECTION and item.action_item_id is not None
+    assert item.snippet == "Alert on pgbouncer waiting clients"
+    # Every word must appear in the same section; the last one may be a prefix.
+    assert [g.ref for g in search_all(store, "restart dropp")] == [quiet.ref]
+    assert search_all(store, "restart exhausted") == []
+    # Like timeline search: SQLite's index wants whole words before the last one,
+    # PostgreSQL's ILIKE finds any substring.
+    assert bool(search_all(store, "dropp restart")) is not store.is_sqlite
+
+
+def test_search_ranks_postmortem_matches_with_timeline_matches(store) -> None:
+    logged = declare(
+        store,
+        "Checkout slow",
+        entries=[(EntryKind.NOTE, "etcd leader lost"), (EntryKind.NOTE, "etcd back")],
+    )
+    written = declare(store, "Login errors", minutes=60)
+    write_postmortem(
+        store, written.ref, summary="etcd quorum", trigger="etcd upgrade", detection="etcd alarm"
+    )
+    groups = search_all(store, "etcd", incident_limit=1)
+    assert [(g.ref, g.matches, g.postmortem_matches) for g in groups] == [(written.ref, 0, 3)]
+    assert [g.ref for g in search_all(store, "etcd")] == [written.ref, logged.ref]
+    (group,) = search_all(store, "etcd", incident_limit=1, hits_per_incident=2)
+    assert group.postmortem_matches == 3 and len(group.postmortem_hits) == 2
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_in_postmortems_never_fail(store, query: str) -> None:
+    made = declare(store, "Anything")
+    text = "x " + query.replace("\x00", "")
+    write_postmortem(store, made.ref, summary=text)
+    add_action_item(store, made.ref, ActionItemFields(text[:500]), "bo")
+    assert isinstance(search_all(store, query), list)
+
+
+def test_postmortem_text_is_searched_as_text_not_markup(store) -> None:
+    made = declare(store, "Anything")
+    write_postmortem(store, made.ref, summary='Saw <script>alert("x")</script> in a form')
+    (group,) = search_all(store, "<script>")
+    (hit,) = group.postmortem_hits
+    assert "<script>" in hit.snippet and not search_all(store, "scripted")
 
 
 def test_snippet_windows_long_text_and_marks_words_ignoring_accents() -> None:
@@ -158,6 +237,26 @@ def test_similar_links_a_saved_postmortem(store) -> None:
     save_postmortem(store, replace(draft, sections={"summary": "Lag from a slow consumer."}), "ana")
     (item,) = similar_to_text(store, "consumer lag")
     assert item.postmortem_link == f"commander://incident/{old.ref}/postmortem"
+
+
+def test_similar_weighs_the_past_postmortem_summary_and_root_causes(store) -> None:
+    plain = declare(store, "Checkout errors", entries=[(EntryKind.ACTION, "restarted pods")])
+    written = declare(store, "Checkout errors", minutes=60)
+    assert [i.ref for i in similar_to_text(store, "certificate expired")] == []
+    write_postmortem(
+        store,
+        written.ref,
+        summary="Checkout failed for an hour.",
+        root_causes="The payment provider's TLS certificate expired.",
+        went_wrong="Nobody owned the certificate renewal calendar.",
+    )
+    (item,) = similar_to_text(store, "certificate expired")
+    assert item.ref == written.ref and "certificate" in item.shared_terms
+    # Only the summary and root causes count: other sections are not weighed.
+    assert similar_to_text(store, "renewal calendar") == []
+    # With the same title, the incident whose postmortem says more of it ranks first.
+    now = declare(store, "Checkout errors: TLS certificate expired", minutes=120)
+    assert [i.ref for i in similar_incidents(store, now.ref)][:2] == [written.ref, plain.ref]
 
 
 def test_similar_of_unknown_incident_is_not_found(store) -> None:

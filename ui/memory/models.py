@@ -70,14 +70,24 @@ class SearchResultsModel(_RowsModel[IncidentHits]):
     def _data(self, row: IncidentHits, role: int) -> Any:
         heading = f"{row.ref}  {row.severity.value}  {row.title}"
         count = f"{row.matches} matching entr{'y' if row.matches == 1 else 'ies'}"
+        if row.postmortem_matches:
+            count += f", {row.postmortem_matches} in the postmortem"
         if role == Qt.ItemDataRole.DisplayRole:
             lines = [f"{hit.occurred_at:%Y-%m-%d %H:%MZ}  {hit.snippet}" for hit in row.hits]
+            lines += [
+                f"Postmortem · {hit.section_title}  {hit.snippet}" for hit in row.postmortem_hits
+            ]
             return "\n".join([f"{heading}  ({count})", *lines])
         if role == RichTextRole:
             lines = [
                 f"<span class='dim'>{hit.occurred_at:%Y-%m-%d %H:%MZ}</span>"
                 f"&nbsp;&nbsp;{marked(hit.snippet, hit.marks)}"
                 for hit in row.hits
+            ]
+            lines += [
+                f"<span class='dim'>Postmortem · {_escape(hit.section_title)}</span>"
+                f"&nbsp;&nbsp;{marked(hit.snippet, hit.marks)}"
+                for hit in row.postmortem_hits
             ]
             head = f"<b>{_escape(heading)}</b> <span class='dim'>({count})</span>"
             return "<br>".join([head, *lines])

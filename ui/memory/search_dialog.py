@@ -1,4 +1,4 @@
-"""Search every incident's timeline; activating a result opens that incident."""
+"""Search every incident's timeline and postmortem; activating a result opens that incident."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ class SearchDialog(QDialog):
         self._generation = 0  # answers to an older query are dropped
         self.query_edit = QLineEdit(objectName="searchAllQuery")
         self.query_edit.setPlaceholderText(
-            "Words from any incident's timeline (all must appear; the last may be a prefix)"
+            "Words from any incident's timeline or postmortem "
+            "(all must appear; the last may be a prefix)"
         )
         self.query_edit.setClearButtonEnabled(True)
         self.query_edit.textChanged.connect(self._schedule)
@@ -86,16 +87,17 @@ class SearchDialog(QDialog):
         if groups:
             self.results.setCurrentIndex(self.model.index(0))
             entries = sum(group.matches for group in groups)
+            sections = sum(group.postmortem_matches for group in groups)
             if more:
                 found = (
                     f"The {len(groups)} incidents with most matches are shown; more match: "
                     "add a word to narrow the search."
                 )
             else:
-                found = (
-                    f"{_count(entries, 'matching entry', 'matching entries')} in "
-                    f"{_count(len(groups), 'incident', 'incidents')}."
-                )
+                found = _count(entries, "matching entry", "matching entries")
+                if sections:
+                    found += f" and {_count(sections, 'postmortem match', 'postmortem matches')}"
+                found += f" in {_count(len(groups), 'incident', 'incidents')}."
             self.status.setText(f"{found} Enter or double-click opens one.")
         else:
             self.status.setText("No entry matches.")
