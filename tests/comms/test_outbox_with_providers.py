@@ -369,3 +369,28 @@ def test_failures_do_not_leak_the_secret_either(
         for part in _secret_parts(secret):
             assert part not in stored, part
             assert part not in logged, part
+
+
+def test_email_refused_for_one_recipient_says_so_on_the_delivery_and_timeline(
+    store: Any, incident: str, smtp_server: SmtpServer
+) -> None:
+    """The mail went out to the others, so it is sent; who did not get it is not lost."""
+    smtp_server.refuse["gone@example.com"] = "550 5.1.1 No such user"
+    options = {
+        "host": smtp_server.host,
+        "port": str(smtp_server.port),
+        "starttls": "false",
+        "from": "ic@example.com",
+        "to": "ops@example.com, gone@example.com",
+    }
+    save_target(store, "mail", "email", options=options, secret=SMTP_PASSWORD)
+    message_id = _send(store, incident, ["mail"])
+    _drain(store, message_id)
+
+    [mail] = smtp_server.received
+    assert mail.recipients == ["ops@example.com"]
+    view = _deliveries(store, message_id)["mail"]
+    assert view.state == "sent"
+    assert "gone@example.com (550 5.1.1 No such user)" in (view.last_error or "")
+    [entry] = _delivery_entries(store, incident, "mail")
+    assert entry.startswith("Delivered") and "not accepted for: gone@example.com" in entry
