@@ -203,6 +203,16 @@ def test_timeout_then_retry_statuspage_finds_the_incident_it_created(
     assert view.state == "sent" and view.attempts == 2
     [created] = server.incidents.values()
     assert view.provider_id == created["id"]
+    # The create landed: the retry recognises its own update instead of posting it again.
+    assert len(created["incident_updates"]) == 1
+    assert [r.method for r in server.requests] == ["POST", "GET"]
+
+    # The same for an update to that incident whose answer was lost.
+    server.reset()
+    again = _hang_then_retry(store, incident, server, "status")
+    assert again.state == "sent" and again.provider_id == created["id"]
+    assert len(created["incident_updates"]) == 2
+    assert [r.method for r in server.requests] == ["PATCH", "GET"]
 
 
 # (e) a 4xx is permanent and shows the provider's own text -------------------------------
