@@ -215,6 +215,23 @@ def test_timeout_then_retry_statuspage_finds_the_incident_it_created(
     assert [r.method for r in server.requests] == ["PATCH", "GET"]
 
 
+def test_timeout_then_retry_cachet_finds_what_it_posted(
+    store: Any, incident: str, cachet_server: CachetServer
+) -> None:
+    server = cachet_server
+    save_target(store, "cachet", "cachet", base_url=server.url, secret=server.token)
+    view = _hang_then_retry(store, incident, server, "cachet")
+    assert view.state == "sent" and view.attempts == 2
+    [created] = server.incidents.values()
+    assert view.provider_id == str(created["id"]) and created["updates"] == []
+
+    server.reset()
+    again = _hang_then_retry(store, incident, server, "cachet")
+    assert again.state == "sent" and again.provider_id == str(created["id"])
+    assert len(server.incidents) == 1 and len(created["updates"]) == 1
+    assert [r.method for r in server.requests] == ["POST", "GET"]
+
+
 # (e) a 4xx is permanent and shows the provider's own text -------------------------------
 
 
