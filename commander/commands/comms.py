@@ -217,7 +217,7 @@ def _line(delivery: DeliveryView) -> str:
     text = f"  {delivery.target_name:<20} {delivery.state}"
     if delivery.state == "sent" and delivery.provider_id:
         text += f" ({delivery.provider_id})"
-    elif delivery.last_error:
+    if delivery.last_error:  # on a sent delivery, a note (mail refused for some recipients)
         text += f": {delivery.last_error}"
     if delivery.state == "pending" and delivery.attempts:
         text += f"; next try {delivery.next_attempt_at:%H:%M:%SZ}"

@@ -103,9 +103,15 @@ def request(
     *,
     secrets: Iterable[str],
     timeout: float,
+    idempotent: bool = True,
     **kwargs: Any,
 ) -> requests.Response | Outcome:
-    """Send one request; a refused URL or a network failure comes back as an Outcome."""
+    """Send one request; a refused URL or a network failure comes back as an Outcome.
+
+    ``idempotent=False`` for a post the provider cannot recognise when it comes again
+    (webhooks without an idempotency key): if the request went out and no answer came,
+    the provider may have posted it, and a blind resend would post it twice.
+    """
     import requests
 
     refused = insecure_reason(url)
@@ -114,7 +120,11 @@ def request(
     try:
         # Redirects are not followed: they could carry the secret to another host.
         return session.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
-    except requests.Timeout:
+    except requests.ReadTimeout:
+        if not idempotent:
+            return Outcome("failed", error=unknown_after_timeout(timeout))
+        return Outcome("retry", error=f"no answer within {timeout:g} s")
+    except requests.Timeout:  # could not connect in time: nothing was sent
         return Outcome("retry", error=f"no answer within {timeout:g} s")
     except requests.exceptions.InvalidHeader:
         # Its text quotes the header, which holds the secret: say what is wrong instead.
@@ -132,6 +142,14 @@ def request(
     except requests.RequestException as exc:
         text = f"network error: {type(exc).__name__}: {exc}"
         return Outcome("retry", error=short(scrub(text, secrets)))
+
+
+def unknown_after_timeout(timeout: float) -> str:
+    return (
+        f"no answer within {timeout:g} s: the update may have been posted; not sent again "
+        "automatically because this provider cannot recognise a repeat, so check and retry "
+        "if it is missing"
+    )
 
 
 def classify(

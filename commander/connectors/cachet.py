@@ -1,6 +1,10 @@
 """Cachet 2.x (self-hosted status page), API under ``{base_url}/api/v1``.
 
 The first update creates an incident; later ones add incident updates to it.
+A retry first looks at the incident (by name if the create's answer was lost):
+if it already shows this text (the incident's own message, or its newest
+update where Cachet lists updates), the earlier attempt landed and nothing is
+posted again.
 Component statuses are set first with ``PUT /components/{id}`` (repeatable
 without harm), so a failure there never leaves a half-posted update. Cachet
 renders Markdown to HTML, so &, < and > in the text are sent as entities.
@@ -104,11 +108,17 @@ class CachetConnector:
                 return done
         incident = _incident(message, Fitter("Cachet"))
         incident_id = delivery.state.get("incident_id")
-        if not incident_id and delivery.attempt > 1:
-            found = api.open_incident_named(incident["name"])
+        if delivery.attempt > 1:
+            # The last attempt may have landed before its answer was lost: find the
+            # incident (by name if it was a create) and see whether it shows this text.
+            found = api.open_incident(incident_id, incident["name"])
             if isinstance(found, Outcome):
                 return found
-            incident_id = found
+            if found is not None:
+                landed = _landed(found, incident, create=not incident_id)
+                incident_id = str(found.get("id"))
+                if landed is not None:
+                    return landed
         if incident_id:
             body = {"status": incident["status"], "message": incident["message"]}
             answer = api.call("POST", f"/incidents/{quote(incident_id, safe='')}/updates", body)
@@ -186,11 +196,31 @@ class _Api:
             resolved[component_id] = status
         return resolved
 
-    def open_incident_named(self, name: str) -> str | None | Outcome:
+    def open_incident(self, incident_id: str | None, name: str) -> dict[str, Any] | None | Outcome:
+        """The incident with this id, or without one, the open incident of this name."""
         listed = self._list("/incidents?sort=id&order=desc&per_page=50")
         if isinstance(listed, Outcome):
             return listed
         for item in listed:
-            if item.get("name") == name and item.get("status") != INCIDENT_STATUS["resolved"]:
-                return str(item.get("id"))
+            if item.get("id") is None:
+                continue
+            if incident_id:
+                if str(item["id"]) == incident_id:
+                    return item
+            elif item.get("name") == name and item.get("status") != INCIDENT_STATUS["resolved"]:
+                return item
         return None
+
+
+def _landed(found: dict[str, Any], incident: dict[str, Any], *, create: bool) -> Outcome | None:
+    """The sent Outcome if ``found`` already shows this text, else None (send it)."""
+    mine = (incident["message"], incident["status"])
+    updates = found.get("updates")
+    newest = updates[-1] if isinstance(updates, list) and updates else None
+    incident_id = str(found["id"])
+    if create and not updates and (found.get("message"), found.get("status")) == mine:
+        return Outcome("sent", provider_id=incident_id, state={"incident_id": incident_id})
+    if isinstance(newest, dict) and (newest.get("message"), newest.get("status")) == mine:
+        state = {"incident_id": incident_id, "update_id": str(newest.get("id"))}
+        return Outcome("sent", provider_id=incident_id, state=state)
+    return None

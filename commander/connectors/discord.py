@@ -81,6 +81,7 @@ class DiscordConnector:
             rebase(secret, target.base_url),
             secrets=[secret],
             timeout=timeout,
+            idempotent=False,
             json=payload,
             params=params,
         )

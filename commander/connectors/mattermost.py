@@ -75,6 +75,7 @@ class MattermostConnector:
             rebase(secret, target.base_url),
             secrets=[secret],
             timeout=timeout,
+            idempotent=False,
             json=self.render(message, target).payload,
         )
         if isinstance(answer, Outcome):

@@ -45,6 +45,8 @@ def _call(
     secret: str,
     session: requests.Session,
     timeout: float,
+    *,
+    idempotent: bool = True,
 ) -> dict[str, Any] | Outcome:
     """One Web API call: the ``ok: true`` answer, or the Outcome that classifies it."""
     answer = request(
@@ -53,6 +55,7 @@ def _call(
         _api_url(target, method),
         secrets=[secret],
         timeout=timeout,
+        idempotent=idempotent,
         json=body,
         headers={"Authorization": f"Bearer {secret}"},
     )
@@ -115,7 +118,10 @@ class SlackConnector:
             payload["reply_broadcast"] = message.status == "resolved"
         if not payload["channel"]:
             return Outcome("failed", error="Slack target has no channel option")
-        data = _call(target, "chat.postMessage", payload, secret, session, timeout)
+        # chat.postMessage has no idempotency key: a repeat is a second message.
+        data = _call(
+            target, "chat.postMessage", payload, secret, session, timeout, idempotent=False
+        )
         if isinstance(data, Outcome):
             return data
         channel, ts = str(data.get("channel", "")), str(data.get("ts", ""))

@@ -38,6 +38,7 @@ class SlackWebhookConnector:
             rebase(secret, target.base_url),
             secrets=[secret],
             timeout=timeout,
+            idempotent=False,
             json=rendered.payload,
         )
         if isinstance(answer, Outcome):

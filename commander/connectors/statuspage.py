@@ -1,9 +1,11 @@
 """Atlassian Statuspage: the first update creates the incident, later ones update it.
 
 The incident id comes back in the Outcome's state. Statuspage has no
-idempotency key, so a retry that has no incident id yet (the create may have
-landed before a timeout) first looks for an unresolved incident of the same
-name and updates that instead of opening a second one.
+idempotency key, so a retry first looks at the open incidents: without an
+incident id yet (the create may have landed before a timeout) it takes the one
+of the same name instead of opening a second one, and if that incident's newest
+update is already this one, the earlier attempt landed and nothing is posted
+again. (A retry of an update identical to the previous one is taken as landed.)
 """
 
 from __future__ import annotations
@@ -111,12 +113,19 @@ class StatuspageConnector:
             return resolved
         message = _with_components(message, resolved)
         incident_id = delivery.state.get("incident_id")
-        if not incident_id and delivery.attempt > 1:
-            found = api.unresolved_named(single_line(message.incident_title)[:NAME_LIMIT])
+        fitter = Fitter("Statuspage")
+        if delivery.attempt > 1:
+            # The last attempt may have landed before its answer was lost: find the
+            # incident (by name if it was a create) and see whether it shows our update.
+            name = single_line(message.incident_title)[:NAME_LIMIT]
+            found = api.unresolved(incident_id, name)
             if isinstance(found, Outcome):
                 return found
-            incident_id = found
-        fitter = Fitter("Statuspage")
+            if found is not None:
+                incident_id = str(found["id"])
+                mine = _incident(message, Fitter("Statuspage"), create=False)
+                if _shows_update(found, mine):
+                    return _sent(found)
         if incident_id:
             body = {"incident": _incident(message, fitter, create=False)}
             answer = api.call("PATCH", f"/incidents/{quote(incident_id, safe='')}", body)
@@ -128,10 +137,7 @@ class StatuspageConnector:
             return answer
         if not isinstance(answer, dict) or not answer.get("id"):
             return Outcome("failed", error="Statuspage answered without an incident id")
-        state = {"incident_id": str(answer["id"])}
-        if answer.get("shortlink"):
-            state["shortlink"] = str(answer["shortlink"])
-        return Outcome("sent", provider_id=state["incident_id"], state=state)
+        return _sent(answer)
 
 
 def _with_components(message: Message, ids: dict[str, str]) -> Message:
@@ -182,11 +188,31 @@ class _Api:
             resolved[component_id] = status
         return resolved
 
-    def unresolved_named(self, name: str) -> str | None | Outcome:
+    def unresolved(self, incident_id: str | None, name: str) -> dict[str, Any] | None | Outcome:
+        """The open incident with this id, or without one, the open incident of this name."""
         listed = self.call("GET", "/incidents/unresolved")
         if isinstance(listed, Outcome):
             return listed
         for item in listed if isinstance(listed, list) else []:
-            if item.get("name") == name and item.get("id"):
-                return str(item["id"])
+            if not isinstance(item, dict) or not item.get("id"):
+                continue
+            if str(item["id"]) == incident_id or (not incident_id and item.get("name") == name):
+                return item
         return None
+
+
+def _shows_update(incident: dict[str, Any], update: dict[str, Any]) -> bool:
+    """Whether the incident's newest update (Statuspage lists them newest first) is ours."""
+    updates = incident.get("incident_updates") or []
+    newest = updates[0] if updates and isinstance(updates[0], dict) else {}
+    return bool(newest) and (newest.get("body"), newest.get("status")) == (
+        update["body"],
+        update["status"],
+    )
+
+
+def _sent(incident: dict[str, Any]) -> Outcome:
+    state = {"incident_id": str(incident["id"])}
+    if incident.get("shortlink"):
+        state["shortlink"] = str(incident["shortlink"])
+    return Outcome("sent", provider_id=state["incident_id"], state=state)

@@ -117,6 +117,7 @@ class TeamsConnector:
             rebase(secret, target.base_url),
             secrets=[secret],
             timeout=timeout,
+            idempotent=False,
             data=encoded(_fitted(message, Fitter("Teams"))),
             headers={"Content-Type": "application/json"},
         )

@@ -313,9 +313,12 @@ def record_outcome(store: Store, claim: Claim, outcome: Outcome, now: datetime) 
         row.updated_at = now
         row.lease_owner = row.lease_until = None
         if status == "sent":
-            row.state, row.acknowledged_at, row.last_error = SENT, now, None
+            # A sent outcome may carry a note (mail refused for some recipients): keep it.
+            row.state, row.acknowledged_at, row.last_error = SENT, now, outcome.error
             row.provider_id = outcome.provider_id
             text = f"Delivered “{message.headline}” to {row.target_name}"
+            if outcome.error:
+                text += f"; {outcome.error}"
         elif status == "retry":
             row.state, row.last_error = PENDING, outcome.error or "temporary failure"
             row.next_attempt_at = now + timedelta(seconds=delay)

@@ -8,6 +8,18 @@ import pytest
 from commander.connectors.base import override_connector
 from commander.domain import Severity
 from tests.comms_support import KIND, JsonWebhookConnector, WebhookServer
+from tests.contracts.fixtures import (  # noqa: F401
+    cachet_server,
+    discord_server,
+    matrix_server,
+    mattermost_server,
+    pagerduty_server,
+    slack_api_server,
+    slack_webhook_server,
+    smtp_server,
+    statuspage_server,
+    teams_server,
+)
 
 SECRET = "s3cret-token-XYZ"
 

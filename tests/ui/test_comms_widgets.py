@@ -106,3 +106,15 @@ def test_runner_delivers_in_parallel_so_a_slow_target_does_not_hold_up_others(
     assert [d.target_name for d in finished] == ["fast", "slow"]
     assert {d.state for d in get_message(store, message.id).deliveries} == {"sent"}
     assert len(fast.posts()) == 1 and len(slow.posts()) == 1
+
+
+def test_a_sent_delivery_shows_the_providers_note_in_the_panel_and_the_cli() -> None:
+    from commander.commands.comms import _line
+    from ui.comms.messages_panel import DETAIL
+
+    note = "not accepted for: gone@example.com (550 5.1.1 No such user)"
+    sent = DeliveryView(1, 1, "mail", "email", "sent", 1, NOW, note, "<id@example.com>", NOW)
+    model = DeliveriesModel()
+    model.set_messages([_message(sent)])
+    assert model.index(0, DETAIL).data() == f"<id@example.com> · {note}"
+    assert _line(sent).endswith(f"sent (<id@example.com>): {note}")

@@ -93,6 +93,7 @@ class ComposerDialog(QDialog):
         form.addRow("Components", self.components_edit)
         self.headline_edit = QLineEdit(objectName="headline")
         form.addRow("Headline", self.headline_edit)
+        self.headline_edit.textEdited.connect(self._schedule_previews)
         self.body_edit = QPlainTextEdit(objectName="body")
         self.body_edit.textChanged.connect(self._body_changed)
         self.target_list = QListWidget(objectName="composerTargets")
@@ -135,6 +136,9 @@ class ComposerDialog(QDialog):
         layout.addLayout(bottom)
         self._compose_timer = QTimer(self, singleShot=True, interval=RECOMPOSE_DELAY_MS)
         self._compose_timer.timeout.connect(self.recompose)
+        # Text typed by hand reaches the previews too, once typing pauses.
+        self._preview_timer = QTimer(self, singleShot=True, interval=RECOMPOSE_DELAY_MS)
+        self._preview_timer.timeout.connect(self._refresh_previews)
         self._load()
 
     # -- loading and composing ----------------------------------------------------------
@@ -171,6 +175,10 @@ class ComposerDialog(QDialog):
     def _body_changed(self) -> None:
         if self._message is not None and self.body_edit.toPlainText() != self._message.body:
             self._body_edited = True
+            self._schedule_previews()
+
+    def _schedule_previews(self, *_args: Any) -> None:
+        self._preview_timer.start()
 
     def recompose(self) -> None:
         template = self.template_box.currentData() or "update"

@@ -99,8 +99,8 @@ class DeliveriesModel(QAbstractTableModel):
         if column == STATE:
             attempts = f" ×{delivery.attempts}" if delivery.attempts > 1 else ""
             return delivery.state + attempts
-        if delivery.state == "sent":
-            return delivery.provider_id or ""
+        if delivery.state == "sent":  # with a note where the provider gave one
+            return " · ".join(filter(None, (delivery.provider_id, delivery.last_error)))
         if delivery.state == "pending" and delivery.attempts:
             when = format_clock(delivery.next_attempt_at, local=False)
             return f"{delivery.last_error or ''} · next try {when}"
