@@ -1,6 +1,6 @@
 """Wires the comms feature into the main window with one call: ``install_comms(window)``.
 
-It adds a Comms menu, a Messages tab beside the timeline, the update countdown
+It adds a Comms menu, a Comms tab beside the timeline, the update countdown
 in the incident header, and runs the outbox while a store is open.
 """
 
