@@ -53,9 +53,9 @@ def build_app(argv: list[str] | None = None) -> QApplication:
 def _use_qt_pdf() -> None:
     """The window's exports draw PDFs with Qt (the core only knows the renderer's shape)."""
     from commander.exports.pdf_hook import use_pdf_renderer
-    from ui.exports.pdf import QtPdfRenderer
+    from ui.exports.lazy_pdf import LazyQtPdf
 
-    use_pdf_renderer(QtPdfRenderer())
+    use_pdf_renderer(LazyQtPdf())
 
 
 def run_window(db_arg: str | None, debug: bool = False) -> int:

@@ -11,10 +11,6 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from datetime import datetime
 
 PROG = "commander"
 
@@ -44,27 +40,12 @@ def window_args(argv: Sequence[str]) -> WindowArgs | None:
     return WindowArgs(db, debug)
 
 
-class _LazyQtPdf:
-    """The core's PDF renderer, importing Qt's PDF writer only when a PDF is asked for."""
-
-    def render_pdf(self, html: str, title: str, generated_at: datetime) -> bytes:
-        # Without a screen (the CLI on a server), draw offscreen.
-        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        # Qt embeds fonts in QHash order, seeded randomly per process; a fixed seed makes
-        # two CLI runs write identical files. It only counts before Qt starts, so a PDF
-        # made in the window may order its fonts differently.
-        os.environ.setdefault("QT_HASH_SEED", "0")
-        from ui.exports.pdf import render_pdf
-
-        return render_pdf(html, title, generated_at)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from commander.exports.pdf_hook import use_pdf_renderer
+    from ui.exports.lazy_pdf import LazyQtPdf
 
-    use_pdf_renderer(_LazyQtPdf())
+    use_pdf_renderer(LazyQtPdf())
     wanted = window_args(argv)
     if wanted is None:
         from commander.cli import parse_args, run
