@@ -1,4 +1,5 @@
-"""``commander target ...``, ``commander send``, ``commander deliver``, ``commander cadence``.
+"""``commander target ...``, ``commander send``, ``commander deliver``, ``commander cadence``,
+``commander channel``.
 
 Secrets are read from standard input only (``--secret-stdin``), never from the
 command line, where other users could see them in the process list.
@@ -122,7 +123,17 @@ def register(sub: Any) -> dict[str, Handler]:
     )
     cadence.add_argument("--default", action="store_true", help="back to the severity default")
     cadence.add_argument("--author")
-    return {"target": _target, "send": _send, "deliver": _deliver, "cadence": _show_cadence}
+    channel = sub.add_parser("channel", help="create the incident's Slack channel")
+    channel.add_argument("ref")
+    channel.add_argument("--target", required=True, metavar="NAME", help="a slack target")
+    channel.add_argument("--author")
+    return {
+        "target": _target,
+        "send": _send,
+        "deliver": _deliver,
+        "cadence": _show_cadence,
+        "channel": _channel,
+    }
 
 
 def _out(line: str) -> None:
@@ -222,6 +233,14 @@ def _line(delivery: DeliveryView) -> str:
     if delivery.state == "pending" and delivery.attempts:
         text += f"; next try {delivery.next_attempt_at:%H:%M:%SZ}"
     return text
+
+
+def _channel(store: Store, args: argparse.Namespace) -> int:
+    from commander.services.channels import create_incident_channel
+
+    created = create_incident_channel(store, args.ref, args.target, author_of(args))
+    _out(f"#{created.channel_name}")
+    return 0
 
 
 def _show_cadence(store: Store, args: argparse.Namespace) -> int:

@@ -110,9 +110,11 @@ class SlackConnector:
     ) -> Outcome:
         """The secret is a bot token (xoxb-…) with chat:write."""
         payload, _ = _post_body(message, target, Fitter("Slack"))
+        # The incident's own channel (created for it, or where its thread began) wins
+        # over the target's configured one.
+        payload["channel"] = delivery.state.get("channel") or payload["channel"]
         thread_ts = delivery.state.get("thread_ts")
         if thread_ts:
-            payload["channel"] = delivery.state.get("channel") or payload["channel"]
             payload["thread_ts"] = thread_ts
             # The resolution is news for the whole channel, not only the thread.
             payload["reply_broadcast"] = message.status == "resolved"

@@ -210,6 +210,24 @@ def mark_applicable(
         return ChecklistItemView.of(row)
 
 
+def check_open_item_named(
+    session: Session, incident: Incident, phase: Phase, text: str, author: str, now: datetime
+) -> ChecklistItemView | None:
+    """Check the open ``phase`` item whose text is ``text`` (any case) inside the caller's
+    transaction, with its timeline entry; None if there is no such open item. For actions
+    that do what an item asks (creating the incident channel)."""
+    _fill_from_template(session, incident, load_template().template)
+    wanted = text.strip().lower()
+    for row in _rows(session, incident.id):
+        if row.phase != phase.value or row.text.strip().lower() != wanted:
+            continue
+        if row.checked_at is None and row.not_applicable_at is None:
+            row.checked_at, row.checked_by = now, author
+            _log(session, incident, row, "check", f"Checked “{row.text}”", author, now)
+            return ChecklistItemView.of(row)
+    return None
+
+
 def add_item(
     store: Store,
     ref: str,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from commander.connectors.base import Message, Rendered, connector_for
 from commander.services.cadence import CadenceStatus, cadence_status, set_cadence
+from commander.services.channels import create_incident_channel, slack_targets
 from commander.services.comms_views import TargetView
 from commander.services.messages import (
     compose,
@@ -82,6 +83,7 @@ __all__ = [
     "claim_due",
     "compose",
     "composer_start",
+    "create_incident_channel",
     "deliver_claimed",
     "get_message",
     "has_secret",
@@ -93,6 +95,7 @@ __all__ = [
     "save_target",
     "send_message",
     "set_cadence",
+    "slack_targets",
     "storage_warning",
     "worker_id",
 ]

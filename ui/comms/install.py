@@ -60,8 +60,10 @@ class CommsFeature(QObject):
         self.targets_action.triggered.connect(self.edit_targets)
         self.cadence_action = QAction("Update &cadence…", window)
         self.cadence_action.triggered.connect(self.edit_cadence)
+        self.channel_action = QAction("Create incident c&hannel…", window)
+        self.channel_action.triggered.connect(self.create_channel)
         menu = window.menuBar().addMenu("&Comms")
-        menu.addActions([self.compose_action, self.cadence_action])
+        menu.addActions([self.compose_action, self.cadence_action, self.channel_action])
         menu.addSeparator()
         menu.addAction(self.targets_action)
         window.addAction(self.compose_action)
@@ -183,6 +185,61 @@ class CommsFeature(QObject):
         self.window.worker.submit(
             lambda: _core().set_cadence(store, ref, minutes, author), lambda _s: self.reload()
         )
+
+    # -- the incident's Slack channel -------------------------------------------------
+    def create_channel(self) -> None:
+        store, ref = self.window.store, self._ref
+        if store is None or ref is None:
+            return
+        self.window.worker.submit(
+            lambda: _core().slack_targets(store), lambda names: self._channel_with(ref, names)
+        )
+
+    def _channel_with(self, ref: str, names: list[str]) -> None:
+        from ui.dialogs import error_dialog
+
+        store = self.window.store
+        if store is None or ref != self._ref:
+            return  # the store or the incident changed while the targets were read
+        if not names:
+            error_dialog.show_problem(
+                self.window,
+                "Create incident channel",
+                "No Slack target: add one (kind slack, a bot token with channels:manage) "
+                "in Comms → Targets…",
+            )
+            return
+        name = names[0]
+        if len(names) > 1:
+            name, ok = QInputDialog.getItem(
+                self.window, "Create incident channel", f"Slack target for {ref}:", names, 0, False
+            )
+            if not ok:
+                return
+        author = self.window.settings.author_or_default()
+        self.window.statusBar().showMessage(f"Creating the Slack channel for {ref}…")
+        self.window.worker.submit(
+            lambda: _core().create_incident_channel(store, ref, name, author),
+            self._on_channel_created,
+            self._on_channel_failed,
+        )
+
+    def _on_channel_created(self, created: Any) -> None:
+        self.window.statusBar().showMessage(
+            f"Created Slack channel #{created.channel_name}", 30_000
+        )
+        if self._ref is not None:
+            self.window.open_incident(self._ref)  # the new entry and the checked item
+
+    def _on_channel_failed(self, error: BaseException) -> None:
+        from commander.errors import CommanderError
+        from ui.dialogs import error_dialog
+
+        self.window.statusBar().clearMessage()
+        if isinstance(error, CommanderError):
+            error_dialog.show_problem(self.window, "Create incident channel", str(error))
+        else:
+            self.window.report_error(error)
 
     # -- notifications -----------------------------------------------------------------
     def _notify_due(self, due_at: datetime) -> None:
