@@ -98,22 +98,7 @@ def assign_role(
         if any(_key(row.person) == _key(person) for row in held):
             raise InvalidInputError(f"{person} is already {role.short} on {incident.ref}")
         previous = None if role.several or not held else held[0]
-        if previous is not None:
-            previous.ended_at, previous.ended_by = now, author
-            text = f"{role.short} handed from {previous.person} to {person}"
-        else:
-            text = f"{person} is {role.short} ({role.label})"
-        session.add(
-            RoleAssignment(
-                incident_id=incident.id,
-                role=role.value,
-                person=person,
-                assigned_at=now,
-                assigned_by=author,
-            )
-        )
-        from_person = previous.person if previous is not None else None
-        _log(session, incident, text, author, now, role, from_person, person)
+        _assign(session, incident, role, person, previous, author, now)
         return _roles_of(session, incident)
 
 
@@ -177,23 +162,36 @@ def set_roles(
                 if _key(name) in kept:
                     continue
                 previous = held[0] if handover else None
-                if previous is not None:
-                    previous.ended_at, previous.ended_by = now, author
-                    text = f"{role.short} handed from {previous.person} to {name}"
-                else:
-                    text = f"{name} is {role.short} ({role.label})"
-                session.add(
-                    RoleAssignment(
-                        incident_id=incident.id,
-                        role=role.value,
-                        person=name,
-                        assigned_at=now,
-                        assigned_by=author,
-                    )
-                )
-                from_person = previous.person if previous is not None else None
-                _log(session, incident, text, author, now, role, from_person, name)
+                _assign(session, incident, role, name, previous, author, now)
         return _roles_of(session, incident)
+
+
+def _assign(
+    session: Session,
+    incident: Incident,
+    role: Role,
+    person: str,
+    previous: RoleAssignment | None,
+    author: str,
+    now: datetime,
+) -> None:
+    """Give ``person`` the role, ending ``previous``'s spell (a handover), and log it."""
+    if previous is not None:
+        previous.ended_at, previous.ended_by = now, author
+        text = f"{role.short} handed from {previous.person} to {person}"
+    else:
+        text = f"{person} is {role.short} ({role.label})"
+    session.add(
+        RoleAssignment(
+            incident_id=incident.id,
+            role=role.value,
+            person=person,
+            assigned_at=now,
+            assigned_by=author,
+        )
+    )
+    from_person = previous.person if previous is not None else None
+    _log(session, incident, text, author, now, role, from_person, person)
 
 
 def _unique_names(people: list[str]) -> list[str]:
