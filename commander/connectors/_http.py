@@ -192,3 +192,42 @@ def rebase(url: str, base_url: str | None) -> str:
     parts = urlsplit(url)
     rest = parts.path + (f"?{parts.query}" if parts.query else "")
     return base_url.rstrip("/") + rest
+
+
+class JsonApi:
+    """A JSON API under one root URL whose auth headers carry the secret.
+
+    ``call`` answers the parsed body of a 2xx, or the ``Outcome`` (retry or
+    failed, secret scrubbed) for anything else.
+    """
+
+    def __init__(
+        self,
+        root: str,
+        secret: str,
+        headers: dict[str, str],
+        session: requests.Session,
+        timeout: float,
+        error_text: Callable[[requests.Response], str],
+    ) -> None:
+        self.root = root
+        self.secret = secret
+        self.headers = headers
+        self.session = session
+        self.timeout = timeout
+        self.error_text = error_text
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        answer = request(
+            self.session,
+            method,
+            self.root + path,
+            secrets=[self.secret],
+            timeout=self.timeout,
+            json=body,
+            headers=self.headers,
+        )
+        if isinstance(answer, Outcome):
+            return answer
+        problem = classify(answer, secrets=[self.secret], error_text=self.error_text)
+        return problem or json_body(answer)

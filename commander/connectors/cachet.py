@@ -16,7 +16,7 @@ import html
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
-from commander.connectors._http import classify, json_body, request, text_of
+from commander.connectors._http import JsonApi, json_body, text_of
 from commander.connectors._text import Fitter, single_line
 from commander.connectors.base import Delivery, Message, Outcome, Rendered, Target
 
@@ -149,27 +149,10 @@ def _incident(message: Message, fitter: Fitter) -> dict[str, Any]:
     }
 
 
-class _Api:
+class _Api(JsonApi):
     def __init__(self, root: str, secret: str, session: requests.Session, timeout: float):
-        self.root = root
-        self.secret = secret
-        self.session = session
-        self.timeout = timeout
-
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        answer = request(
-            self.session,
-            method,
-            self.root + path,
-            secrets=[self.secret],
-            timeout=self.timeout,
-            json=body,
-            headers={"X-Cachet-Token": self.secret, "Accept": "application/json"},
-        )
-        if isinstance(answer, Outcome):
-            return answer
-        problem = classify(answer, secrets=[self.secret], error_text=_error_text)
-        return problem or json_body(answer)
+        headers = {"X-Cachet-Token": secret, "Accept": "application/json"}
+        super().__init__(root, secret, headers, session, timeout, _error_text)
 
     def _list(self, path: str) -> list[dict[str, Any]] | Outcome:
         answer = self.call("GET", path)

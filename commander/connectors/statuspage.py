@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
-from commander.connectors._http import classify, json_body, request, text_of
+from commander.connectors._http import JsonApi, json_body, text_of
 from commander.connectors._markup import markdown_to_plain
 from commander.connectors._text import Fitter, single_line
 from commander.connectors.base import Delivery, Message, Outcome, Rendered, Target
@@ -144,30 +144,14 @@ def _with_components(message: Message, ids: dict[str, str]) -> Message:
     return replace(message, components=ids)
 
 
-class _Api:
+class _Api(JsonApi):
     """Calls under /pages/{page_id} with the API key."""
 
     def __init__(self, target: Target, secret: str, session: requests.Session, timeout: float):
         base = (target.base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.root = f"{base}/pages/{quote(target.options['page_id'], safe='')}"
-        self.secret = secret
-        self.session = session
-        self.timeout = timeout
-
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        answer = request(
-            self.session,
-            method,
-            self.root + path,
-            secrets=[self.secret],
-            timeout=self.timeout,
-            json=body,
-            headers={"Authorization": f"OAuth {self.secret}"},
-        )
-        if isinstance(answer, Outcome):
-            return answer
-        problem = classify(answer, secrets=[self.secret], error_text=_error_text)
-        return problem or json_body(answer)
+        root = f"{base}/pages/{quote(target.options['page_id'], safe='')}"
+        headers = {"Authorization": f"OAuth {secret}"}
+        super().__init__(root, secret, headers, session, timeout, _error_text)
 
     def component_ids(self, components: dict[str, str]) -> dict[str, str] | Outcome:
         """Component statuses keyed by id, whether the user named them by id or by name."""
