@@ -32,8 +32,8 @@ from commander.services.timeline_pages import (
     timeline_authors,
     timeline_counts,
 )
-from commander.services.views import EntryView, IncidentDetail, IncidentSummary
 from commander.store.engine import Store, open_store
+from commander.views.incidents import EntryView, IncidentDetail, IncidentSummary
 
 # Rows read when an incident opens: a few screens, whatever the incident's size.
 FIRST_PAGE_SIZE = 200

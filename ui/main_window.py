@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from commander.domain.quick_entry import DeployEntry, LogEntry, QuickEntry, SeverityChange
 from commander.errors import CommanderError
-from commander.services.views import EntryView, IncidentDetail, IncidentSummary
 from commander.settings import Settings, save_settings
+from commander.views.incidents import EntryView, IncidentDetail, IncidentSummary
 from ui.dialogs.error_dialog import show_problem
 from ui.models.incident_list import IncidentListModel
 from ui.workers import Worker

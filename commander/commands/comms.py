@@ -18,8 +18,8 @@ from commander.connectors.base import KINDS
 from commander.errors import CommanderError, InvalidInputError
 
 if TYPE_CHECKING:
-    from commander.services.comms_views import DeliveryView
     from commander.store.engine import Store
+    from commander.views.comms import DeliveryView
 
 DEFAULT_WAIT = 300.0  # seconds --wait keeps trying before giving up on retries
 

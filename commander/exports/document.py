@@ -22,7 +22,6 @@ from commander.domain.when import utc_now
 from commander.exports.timing import Timing, compute_timing
 from commander.services.action_items import ActionItemView, read_action_items
 from commander.services.checklist import ChecklistItemView, stored_items
-from commander.services.comms_views import MessageView, TargetView
 from commander.services.deploys import DeployRecord, deploy_record
 from commander.services.messages import read_incident_targets, read_messages
 from commander.services.postmortem import (
@@ -35,9 +34,10 @@ from commander.services.postmortem import (
 )
 from commander.services.postmortem_templates import GENERATED_SECTIONS, Template, get_template
 from commander.services.roles import RoleSpell, role_history
-from commander.services.views import EntryView, IncidentDetail, RevisionView
 from commander.store.engine import Store
 from commander.store.orm import EntryRevision, TimelineEntry
+from commander.views.comms import MessageView, TargetView
+from commander.views.incidents import EntryView, IncidentDetail, RevisionView
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from commander import __version__
 from commander.domain.when import iso
-from commander.services.views import EntryView, IncidentDetail, RevisionView
+from commander.views.incidents import EntryView, IncidentDetail, RevisionView
 
 if TYPE_CHECKING:  # show --json stays light: the full export's modules load on use
     from commander.exports.document import IncidentDocument, Response
     from commander.services.action_items import ActionItemView
-    from commander.services.comms_views import MessageView
+    from commander.views.comms import MessageView
 
 FORMAT = "incident-commander/incident"
 FORMAT_VERSION = 1

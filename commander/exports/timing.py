@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from commander.domain import Severity
-from commander.services.views import EntryView, IncidentDetail
+from commander.views.incidents import EntryView, IncidentDetail
 
 # (measure, stamp attribute, how the stamp is named in formulas)
 _MEASURES = (

@@ -13,9 +13,9 @@ from commander.domain.deploys import DeployChange, DeployKind
 from commander.domain.when import utc_now
 from commander.services.incidents import load_incident
 from commander.services.timeline import add_entry
-from commander.services.views import EntryView
 from commander.store.engine import Store
 from commander.store.orm import TimelineEntry
+from commander.views.incidents import EntryView
 
 _KINDS = {DeployKind.ROLLBACK: EntryKind.ROLLBACK, DeployKind.HOTFIX: EntryKind.HOTFIX}
 

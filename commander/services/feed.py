@@ -23,9 +23,9 @@ from types import TracebackType
 
 from sqlalchemy import select
 
-from commander.services.views import EntryView
 from commander.store.engine import Store
 from commander.store.orm import TimelineEntry
+from commander.views.incidents import EntryView
 
 log = logging.getLogger(__name__)
 

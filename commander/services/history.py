@@ -15,9 +15,9 @@ from commander.errors import InvalidInputError
 from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
 from commander.services.timeline import add_entry
-from commander.services.views import EntryView
 from commander.store.engine import Store
 from commander.store.orm import TimelineEntry
+from commander.views.incidents import EntryView
 
 # The incident's times a person may correct after the fact.
 MILESTONES: dict[str, str] = {

@@ -14,9 +14,9 @@ from commander.domain.refs import parse_ref
 from commander.domain.when import iso, utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.timeline import add_entry, timeline_of
-from commander.services.views import IncidentDetail, IncidentSummary
 from commander.store.engine import Store
 from commander.store.orm import Incident
+from commander.views.incidents import IncidentDetail, IncidentSummary
 
 # Entering a phase stamps the milestone it stands for, unless already set.
 _PHASE_MILESTONES: dict[Phase, tuple[str, ...]] = {

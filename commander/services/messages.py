@@ -20,7 +20,6 @@ from commander.domain import EntryKind, Phase, Severity
 from commander.domain.when import format_duration, utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.cadence import status_of as cadence_of
-from commander.services.comms_views import DeliveryView, MessageView, TargetView
 from commander.services.incidents import load_incident
 from commander.services.templates import DEFAULT_TEMPLATE, load_template
 from commander.services.timeline import add_entry
@@ -34,6 +33,7 @@ from commander.store.orm_comms import (
     CommsTarget,
     ConnectorState,
 )
+from commander.views.comms import DeliveryView, MessageView, TargetView
 
 # Status page wording per phase, unless the user picks another.
 STATUS_BY_PHASE: dict[Phase, str] = {

@@ -41,7 +41,6 @@ from commander.connectors.base import Delivery, Message, Outcome, Target, connec
 from commander.domain import EntryKind
 from commander.domain.when import utc_now
 from commander.errors import CommanderError
-from commander.services.comms_views import DeliveryView
 from commander.services.messages import message_of
 
 # A person sends a failed delivery again; it lives with the messages, named here too.
@@ -59,6 +58,7 @@ from commander.store.orm_comms import (
     CommsTarget,
     ConnectorState,
 )
+from commander.views.comms import DeliveryView
 
 if TYPE_CHECKING:
     import requests

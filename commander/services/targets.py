@@ -15,7 +15,6 @@ from commander.connectors.base import KINDS, Target
 from commander.domain import EntryKind
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
-from commander.services.comms_views import TargetView
 from commander.services.timeline import add_entry
 from commander.store.engine import Store
 from commander.store.orm import Incident
@@ -27,6 +26,7 @@ from commander.store.orm_comms import (
     CommsMessage,
     CommsTarget,
 )
+from commander.views.comms import TargetView
 
 NAME_MAX = 100
 

@@ -19,8 +19,6 @@ from commander.domain.kinds import DELETABLE_KINDS
 from commander.domain.limits import refuse_nul
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
-from commander.services.timeline_views import search_words as search_words  # re-exported
-from commander.services.views import EntryView, RevisionView
 from commander.store.engine import Store
 from commander.store.orm import (
     ENTRY_VERSION_SEQUENCE,
@@ -29,6 +27,8 @@ from commander.store.orm import (
     Incident,
     TimelineEntry,
 )
+from commander.views.incidents import EntryView, RevisionView
+from commander.views.timeline import search_words as search_words  # re-exported
 
 # Key of the PostgreSQL advisory lock that orders version numbers (any fixed
 # 64-bit number; it only has to be the same in every copy of the app).

@@ -23,9 +23,9 @@ from sqlalchemy.engine import Dialect
 from commander.domain import EntryKind
 from commander.domain.refs import parse_ref
 from commander.errors import NotFoundError, StoreError
-from commander.services.views import EntryView
 from commander.store.engine import Store
 from commander.store.orm import UTCDateTime
+from commander.views.incidents import EntryView
 
 _INSERT_ENTRY = """
 INSERT INTO timeline_entries

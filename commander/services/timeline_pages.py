@@ -17,7 +17,10 @@ from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from commander.services.timeline import _incident_id, where_words
-from commander.services.timeline_views import (
+from commander.store.engine import Store
+from commander.store.orm import TimelineEntry
+from commander.views.incidents import EntryView
+from commander.views.timeline import (
     NO_FILTER,
     PageKey,
     TimelineCounts,
@@ -25,9 +28,6 @@ from commander.services.timeline_views import (
     TimelinePage,
     search_words,
 )
-from commander.services.views import EntryView
-from commander.store.engine import Store
-from commander.store.orm import TimelineEntry
 
 PAGE_SIZE = 200
 

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 from commander.domain import Phase, Severity
 from commander.domain.refs import format_ref
-from commander.services.views import IncidentSummary
 from commander.store import schema
 from commander.store.location import raw_location, sqlite_file
+from commander.views.incidents import IncidentSummary
 
 
 def peek_incidents(db_arg: str | None) -> list[IncidentSummary] | None:

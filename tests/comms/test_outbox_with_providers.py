@@ -17,10 +17,10 @@ from sqlalchemy import select
 
 from commander.domain.when import utc_now
 from commander.services import messages, outbox
-from commander.services.comms_views import DeliveryView
 from commander.services.incidents import get_incident
 from commander.services.targets import save_target
 from commander.store.orm import Base
+from commander.views.comms import DeliveryView
 from tests.contracts.cachet import CachetServer
 from tests.contracts.discord import DiscordServer
 from tests.contracts.matrix import MatrixServer

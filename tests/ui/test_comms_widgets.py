@@ -11,7 +11,7 @@ import pytest
 from commander.connectors.base import override_connector
 from commander.domain import Severity
 from commander.services.cadence import CadenceStatus
-from commander.services.comms_views import DeliveryView, MessageView
+from commander.views.comms import DeliveryView, MessageView
 from tests.comms_support import KIND, JsonWebhookConnector, Reply, WebhookServer
 from ui.comms.cadence_widget import CadenceWidget, countdown
 from ui.comms.messages_panel import DeliveriesModel, MessagesPanel

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QDialog
 
 from commander.domain import EntryKind, Severity
 from commander.services.timeline import entry_history, read_timeline
-from commander.services.views import EntryView
 from commander.store.engine import open_store
+from commander.views.incidents import EntryView
 from ui.dialogs.entry_dialog import EntryDialog, to_qdatetime
 from ui.main_window import MainWindow
 

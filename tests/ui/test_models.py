@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import Qt
 
 from commander.domain import Phase, Severity
-from commander.services.timeline_views import TimelineCounts, TimelinePage
-from commander.services.views import EntryView, IncidentSummary
+from commander.views.incidents import EntryView, IncidentSummary
+from commander.views.timeline import TimelineCounts, TimelinePage
 from ui.models.incident_list import IncidentListModel
 from ui.models.timeline import KIND, TEXT, TIME, TimelineModel
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from commander.connectors.base import Message, Rendered, connector_for
 from commander.services.cadence import CadenceStatus, cadence_status, set_cadence
 from commander.services.channels import create_incident_channel, slack_targets
-from commander.services.comms_views import TargetView
 from commander.services.messages import (
     compose,
     get_message,
@@ -19,6 +18,7 @@ from commander.services.outbox import claim_due, deliver_claimed, worker_id
 from commander.services.targets import list_targets, remove_target, save_target, target_of
 from commander.services.templates import load_template, template_names
 from commander.store.engine import Store
+from commander.views.comms import TargetView
 
 
 @dataclass(frozen=True)

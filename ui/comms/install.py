@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QStyle, QSystemTrayIco
 CLOSE_WAIT_MS = 20_000
 
 if TYPE_CHECKING:
-    from commander.services.comms_views import DeliveryView
+    from commander.views.comms import DeliveryView
     from ui.comms.cadence_widget import CadenceWidget
     from ui.comms.composer import ComposerDialog
     from ui.comms.messages_panel import MessagesPanel

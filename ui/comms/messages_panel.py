@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from commander.domain.when import format_clock
-from commander.services.comms_views import DeliveryView, MessageView
+from commander.views.comms import DeliveryView, MessageView
 
 _Index = QModelIndex | QPersistentModelIndex
 

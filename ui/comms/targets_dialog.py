@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from commander.connectors.base import KINDS
 from commander.errors import CommanderError
-from commander.services.comms_views import TargetView
+from commander.views.comms import TargetView
 
 if TYPE_CHECKING:
     from commander.store.engine import Store

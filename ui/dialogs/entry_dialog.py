@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from commander.domain import USER_KINDS
-from commander.services.views import EntryView
+from commander.views.incidents import EntryView
 
 TIME_FORMAT = "yyyy-MM-dd HH:mm:ss"
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from commander.domain.when import format_clock
-from commander.services.views import RevisionView
+from commander.views.incidents import RevisionView
 
 
 def history_text(revisions: list[RevisionView], local: bool) -> str:

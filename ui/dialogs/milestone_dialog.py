@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from commander.domain.when import format_clock, parse_when
 from commander.errors import InvalidInputError
-from commander.services.views import IncidentDetail
+from commander.views.incidents import IncidentDetail
 
 # (milestone name for the core, label)
 MILESTONE_LABELS = (

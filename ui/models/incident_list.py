@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
-from commander.services.views import IncidentSummary
+from commander.views.incidents import IncidentSummary
 
 RefRole = Qt.ItemDataRole.UserRole + 1
 SeverityRole = Qt.ItemDataRole.UserRole + 2

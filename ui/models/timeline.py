@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from commander.domain.when import format_clock
-from commander.services.views import EntryView
+from commander.views.incidents import EntryView
 
 if TYPE_CHECKING:
     from commander.services.timeline_pages import TimelinePage

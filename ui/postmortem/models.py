@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QFont
 from commander.domain.when import format_clock
 from commander.services.action_items import ActionItemView
 from commander.services.postmortem import key_entry
-from commander.services.views import EntryView
+from commander.views.incidents import EntryView
 
 _Index = QModelIndex | QPersistentModelIndex
 ObjectRole = Qt.ItemDataRole.UserRole + 1

@@ -13,7 +13,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QToolButton, QWidget
 
 from commander.domain.when import format_duration, utc_now
-from commander.services.views import IncidentDetail
+from commander.views.incidents import IncidentDetail
 from ui.widgets.phase_bar import PhaseBar
 
 

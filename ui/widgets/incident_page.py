@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from commander.domain import USER_KINDS, EntryKind
 from commander.domain.quick_entry import LogEntry, parse_quick_entry
 from commander.errors import InvalidInputError
-from commander.services.timeline_views import NO_FILTER, TimelineFilter, TimelinePage
-from commander.services.views import EntryView, IncidentDetail
+from commander.views.incidents import EntryView, IncidentDetail
+from commander.views.timeline import NO_FILTER, TimelineFilter, TimelinePage
 from ui.models.timeline import AUTHOR, KIND, TEXT, TIME, TimelineModel
 from ui.widgets.incident_header import IncidentHeader
 from ui.widgets.timeline_filter import TimelineFilterBar

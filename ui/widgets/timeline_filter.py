@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from commander.domain import USER_KINDS, EntryKind
-from commander.services.timeline_views import NO_FILTER, TimelineFilter
+from commander.views.timeline import NO_FILTER, TimelineFilter
 
 ANY_AUTHOR = "Any author"
 # Typing pauses this long before the search runs: one query per burst of keys.

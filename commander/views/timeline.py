@@ -1,6 +1,6 @@
 """What a window asks of a timeline page and gets back: plain frozen values.
 
-Kept apart from the queries (timeline_pages.py) so the window can hold a filter
+Kept apart from the queries (services/timeline_pages.py) so the window can hold a filter
 without importing SQLAlchemy.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from commander.services.views import EntryView
+from commander.views.incidents import EntryView
 
 # Where a page ends: the (occurred_at, id) of its oldest entry.
 PageKey = tuple[datetime, int]
