@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 from commander.domain import USER_KINDS, EntryKind
 from commander.domain.kinds import DELETABLE_KINDS
 from commander.domain.limits import refuse_nul
+from commander.domain.refs import parse_ref
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
+from commander.store import raw_sql
 from commander.store.engine import Store
 from commander.store.orm import (
     ENTRY_VERSION_SEQUENCE,
@@ -106,12 +108,13 @@ def log_entry(
         raise InvalidInputError("an entry needs some text")
     refuse_nul(text, "the entry")
     now = now or utc_now()
-    if store.is_sqlite:
-        from commander.services.timeline_fast import log_entry_sqlite
-
-        return log_entry_sqlite(
-            store, ref, text, author, kind, occurred_at or now, now, pinned=pinned
+    if store.is_sqlite:  # the hot path: one driver-level INSERT (see store/raw_sql.py)
+        written = raw_sql.insert_entry(
+            store, parse_ref(ref), text, author, kind, occurred_at or now, now, pinned=pinned
         )
+        if written is None:
+            raise NotFoundError(f"no incident {ref.strip().upper()}")
+        return written
     with store.write() as session:
         incident = load_incident(session, ref)
         entry = add_entry(

@@ -9,7 +9,6 @@ the incident's size. Deleted entries are included: the window strikes them out.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -112,26 +111,8 @@ _ENTRY_COLUMNS = tuple(TimelineEntry.__table__.c)
 
 
 def _entry_view(row: Any) -> EntryView:
-    """An entry from a plain row (no ORM object), sharing what repeats.
-
-    A window may hold 100,000 of these: authors and kinds are interned, and
-    an entry recorded when it happened keeps one datetime for both.
-    """
-    recorded_at = row.recorded_at
-    return EntryView(
-        id=row.id,
-        incident_id=row.incident_id,
-        occurred_at=row.occurred_at,
-        recorded_at=row.occurred_at if recorded_at == row.occurred_at else recorded_at,
-        author=sys.intern(row.author),
-        kind=sys.intern(row.kind),
-        text=row.text,
-        pinned=bool(row.pinned),
-        data=dict(row.data) if row.data else None,
-        deleted_at=row.deleted_at,
-        deleted_by=row.deleted_by,
-        version=row.version,
-    )
+    """An entry from a plain row (no ORM object: a page reads up to 200 at a time)."""
+    return EntryView.from_columns(**row._mapping)
 
 
 def _filtered(

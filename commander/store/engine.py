@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from commander.errors import StoreError
-from commander.store import schema
+from commander.store import raw_sql, schema
 from commander.store.location import raw_location
 
 log = logging.getLogger(__name__)
@@ -119,20 +119,12 @@ def _create_engine(url: URL) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" event issue BEGIN, so writers can take the
-        # write lock up front (BEGIN IMMEDIATE) instead of failing to upgrade.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.close()
+        raw_sql.prepare_sqlite_connection(dbapi_connection, BUSY_TIMEOUT_MS)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
+    def _on_begin(connection: Connection) -> None:
         immediate = connection.get_execution_options().get(_WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        raw_sql.begin(connection, immediate=immediate)
 
     return engine
 
@@ -164,25 +156,14 @@ def _check_sqlite_file(path: Path) -> None:
 def _check_existing_revision(path: Path) -> None:
     """Look inside read-only: refuse foreign, corrupt or newer databases untouched."""
     try:
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {
-                row[0]
-                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            revision = None
-            if "alembic_version" in tables:
-                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-        finally:
-            connection.close()
+        found = raw_sql.sqlite_file_schema(path)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is damaged or not a database ({exc})") from None
-    if tables and "alembic_version" not in tables:
+    if found.tables and "alembic_version" not in found.tables:
         raise StoreError(f"{path} is a SQLite database but not an Incident Commander one")
-    if revision is not None and revision not in schema.KNOWN_REVISIONS:
+    if found.revision is not None and found.revision not in schema.KNOWN_REVISIONS:
         raise StoreError(
-            f"{path} was written by a newer Incident Commander (schema {revision}); "
+            f"{path} was written by a newer Incident Commander (schema {found.revision}); "
             "update the app to open it"
         )
 
@@ -190,16 +171,9 @@ def _check_existing_revision(path: Path) -> None:
 def _current_revision(store: Store) -> str | None:
     try:
         with store.engine.connect() as connection:
-            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return raw_sql.stored_revision(connection)
     except DBAPIError as exc:
-        if _is_missing_table(exc):
-            return None
         raise StoreError(f"cannot open database {store.location}: {_reason(exc)}") from None
-
-
-def _is_missing_table(exc: DBAPIError) -> bool:
-    message = str(exc.orig).lower()
-    return "no such table" in message or "does not exist" in message
 
 
 def _reason(exc: SQLAlchemyError) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from commander.domain import Phase, Severity
+from commander.domain.refs import format_ref
 
 if TYPE_CHECKING:  # the window imports these views before SQLAlchemy is loaded
     from commander.store.orm import EntryRevision, Incident, TimelineEntry
@@ -23,14 +26,14 @@ class IncidentSummary:
 
     @classmethod
     def of(cls, row: Incident) -> IncidentSummary:
-        return cls(
-            id=row.id,
-            ref=row.ref,
-            title=row.title,
-            severity=Severity(row.severity),
-            phase=Phase(row.phase),
-            declared_at=row.declared_at,
-        )
+        return cls.from_columns(row.id, row.title, row.severity, row.phase, row.declared_at)
+
+    @classmethod
+    def from_columns(
+        cls, id: int, title: str, severity: str, phase: str, declared_at: datetime
+    ) -> IncidentSummary:
+        """The one way a summary is built from stored values (ORM row or the start-up peek)."""
+        return cls(id, format_ref(id), title, Severity(severity), Phase(phase), declared_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,7 @@ class EntryView:
 
     @classmethod
     def of(cls, row: TimelineEntry) -> EntryView:
-        return cls(
+        return cls.from_columns(
             id=row.id,
             incident_id=row.incident_id,
             occurred_at=row.occurred_at,
@@ -60,10 +63,48 @@ class EntryView:
             kind=row.kind,
             text=row.text,
             pinned=row.pinned,
-            data=dict(row.data) if row.data else None,
+            data=row.data,
             deleted_at=row.deleted_at,
             deleted_by=row.deleted_by,
             version=row.version,
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        id: int,
+        incident_id: int,
+        occurred_at: datetime,
+        recorded_at: datetime,
+        author: str,
+        kind: str,
+        text: str,
+        pinned: bool | int,
+        data: Mapping[str, Any] | None,
+        deleted_at: datetime | None,
+        deleted_by: str | None,
+        version: int,
+    ) -> EntryView:
+        """The one way an entry is built from its stored values, whoever read them: an ORM
+        row (``of``), a Core row (timeline pages) or a driver row (store/raw_sql.py).
+
+        Parameters are the table's columns in its order, times already aware UTC. A window
+        may hold 100,000 entries, so authors and kinds are interned and an entry recorded
+        when it happened keeps one datetime for both.
+        """
+        return cls(
+            id=id,
+            incident_id=incident_id,
+            occurred_at=occurred_at,
+            recorded_at=occurred_at if recorded_at == occurred_at else recorded_at,
+            author=sys.intern(author),
+            kind=sys.intern(kind),
+            text=text,
+            pinned=bool(pinned),
+            data=dict(data) if data else None,
+            deleted_at=deleted_at,
+            deleted_by=deleted_by,
+            version=version,
         )
 
 
