@@ -23,6 +23,7 @@ from types import TracebackType
 
 from sqlalchemy import select
 
+from commander.store import raw_sql
 from commander.store.engine import Store
 from commander.store.orm import TimelineEntry
 from commander.views.incidents import EntryView
@@ -70,11 +71,10 @@ class ChangeFeed:
         if self._connection is None:
             return None
         try:
-            row = self._connection.execute("PRAGMA data_version").fetchone()
+            return raw_sql.data_version(self._connection)
         except sqlite3.Error as exc:
             log.warning("cannot read data_version: %s", exc)
             return None
-        return int(row[0])
 
     def poll(self) -> bool:
         """True if something may have changed since the last poll (or creation)."""
@@ -106,7 +106,4 @@ def _watch_connection(store: Store) -> sqlite3.Connection | None:
     database = store.url.database
     if not store.is_sqlite or not database or database == ":memory:":
         return None
-    # mode=rw: never create a file; it only reads a pragma, never writes.
-    # Autocommit (isolation_level=None), so it never holds a transaction open.
-    uri = f"{Path(database).as_uri()}?mode=rw"
-    return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    return raw_sql.watch_data_version(Path(database))
