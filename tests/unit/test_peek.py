@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from commander.domain import Phase, Severity
@@ -35,3 +38,27 @@ def test_peek_steps_aside_for_missing_foreign_or_other_versions(
         connection.execute("UPDATE alembic_version SET version_num = '9999'")
     connection.close()
     assert peek_incidents(str(db_path)) is None
+
+
+def test_peek_reads_without_loading_sqlalchemy(db_path: Path) -> None:
+    """The peek shares store/raw_sql.py with paths that need SQLAlchemy; it must not load it."""
+    store = open_store(str(db_path))
+    declare_incident(store, "Peeked", Severity.P2, author="ana")
+    store.close()
+    code = (
+        "import sys\n"
+        "from commander.store.peek import peek_incidents\n"
+        "assert [i.title for i in peek_incidents(sys.argv[1])] == ['Peeked']\n"
+        "print(sorted(m for m in sys.modules if m.partition('.')[0] in ('sqlalchemy', 'alembic')))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    ran = subprocess.run(
+        [sys.executable, "-c", code, str(db_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+        env=env,
+    )
+    assert ran.stdout.strip() == "[]"
