@@ -124,7 +124,7 @@ def _create_engine(url: URL) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         immediate = connection.get_execution_options().get(_WRITE_OPTION, False)
-        raw_sql.begin(connection, immediate=immediate)
+        raw_sql.begin_transaction(connection, immediate=immediate)
 
     return engine
 

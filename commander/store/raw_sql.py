@@ -10,8 +10,8 @@ too slow there, or not loaded yet:
 - ``read_entries``: an export reads every entry of an incident, 10,000 or more,
   as driver rows on SQLite;
 - ``sqlite_file_schema``, ``stored_revision``, ``prepare_sqlite_connection``,
-  ``begin``: the engine's look inside a file before anything writes to it, its
-  revision check, the per-connection pragmas and how transactions start;
+  ``begin_transaction``: the engine's look inside a file before anything writes
+  to it, its revision check, the per-connection pragmas and how transactions start;
 - ``watch_data_version``, ``data_version``: the change feed's cheap "did
   another connection commit?".
 
@@ -111,7 +111,7 @@ def stored_revision(connection: Connection) -> str | None:
 
 def prepare_sqlite_connection(dbapi_connection: sqlite3.Connection, busy_timeout_ms: int) -> None:
     """Pragmas every new SQLite connection gets, before its first statement."""
-    # Let SQLAlchemy's "begin" event issue BEGIN (see ``begin``), so writers
+    # Let SQLAlchemy's "begin" event issue BEGIN (see ``begin_transaction``), so writers
     # can take the write lock up front instead of failing to upgrade a read lock.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -122,7 +122,7 @@ def prepare_sqlite_connection(dbapi_connection: sqlite3.Connection, busy_timeout
     cursor.close()
 
 
-def begin(connection: Connection, *, immediate: bool) -> None:
+def begin_transaction(connection: Connection, *, immediate: bool) -> None:
     """Start a SQLite transaction; ``immediate`` takes the write lock now (busy timeout applies)."""
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
