@@ -24,6 +24,7 @@ from commander.domain import EntryKind
 from commander.domain.refs import parse_ref
 from commander.errors import NotFoundError, StoreError
 from commander.services.views import EntryView
+from commander.store.announce import announce
 from commander.store.engine import Store
 from commander.store.orm import UTCDateTime
 
@@ -79,7 +80,7 @@ def log_entry_sqlite(
     if inserted is None:
         raise NotFoundError(f"no incident {ref.strip().upper()}")
     entry_id, version = inserted
-    return EntryView(
+    entry = EntryView(
         id=entry_id,
         incident_id=incident_id,
         occurred_at=occurred_at.astimezone(UTC),
@@ -90,6 +91,8 @@ def log_entry_sqlite(
         pinned=pinned,
         version=version,
     )
+    announce([entry])  # this path writes without the ORM session that would announce it
+    return entry
 
 
 @cache
