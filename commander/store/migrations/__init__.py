@@ -1,0 +1,8 @@
+"""The schema's Alembic migrations, run by ``commander.store.migrate``.
+
+``versions/`` holds one file per revision, named ``<step>_rev<id>_<what>.py``
+so that listing the folder reads the chain in order (a test checks it). The
+revision id inside a file is what stores keep in ``alembic_version`` and never
+changes once released; a new migration takes the next free id and the next
+step, revises the current head, and is added to ``store/schema.py``.
+"""
