@@ -1,4 +1,8 @@
-"""The shipped Alembic scripts build exactly the schema the ORM describes."""
+"""The shipped Alembic scripts: read in chain order, free of the live ORM, building
+exactly the schema the ORM describes; a store from a newer version is refused.
+
+Upgrades of stores with rows in them: tests/unit/test_store_upgrades.py.
+"""
 
 from __future__ import annotations
 
