@@ -44,7 +44,9 @@ from commander.store.engine import Store, open_store
 from commander.store.migrate import alembic_config
 from commander.store.orm import Base, in_orm_schema
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "stores"
+# Found from the tests folder, so the test can move within it.
+TESTS = next(folder for folder in Path(__file__).resolve().parents if folder.name == "tests")
+FIXTURES = TESTS / "fixtures" / "stores"
 
 
 def _manifest(revision: str) -> dict[str, Any]:
