@@ -20,6 +20,7 @@ Grammar (tokens are separated by whitespace; command names ignore case)::
   exactly one phase name (detect, triage, mitigate, resolve, postmortem).
 - ``/rollback`` and ``/hotfix`` also come first and own the rest of the line
   (grammar in ``commander.domain.deploys``); a time prefix backdates them.
+  It cannot backdate ``/sev`` or ``/phase``: ``refuse_backdated_change`` says so.
 - Flags may lead and/or trail the text, in any order; at most one kind
   (default ``note``), ``/pin`` pins the entry.
 - A leading ``/word`` that is not a command is an error; ``//word`` logs
@@ -105,6 +106,14 @@ def parse_quick_entry(
     if word.lower() in _DEPLOYS:
         return DeployEntry(parse_change(_DEPLOYS[word.lower()], args), occurred_at)
     return _log_entry(rest, occurred_at)
+
+
+def refuse_backdated_change(parsed: QuickEntry) -> None:
+    """Severity and phase changes are stamped when they are made (the phase clock and
+    the milestones count from that moment), so a time prefix on them is refused
+    rather than silently dropped."""
+    if isinstance(parsed, SeverityChange | PhaseChange) and parsed.occurred_at is not None:
+        raise InvalidInputError("a time prefix cannot backdate /sev or /phase")
 
 
 def _split_first(text: str) -> tuple[str, str]:
