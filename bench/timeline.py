@@ -365,7 +365,8 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     refs = make_store(db)
     print(f"store: {SMALL:,} + {BIG:,} entries written in {time.perf_counter() - start:.1f} s")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # This tree's code, not whichever one the venv's editable install points at.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     command = [sys.executable, __file__, "--runs", str(args.runs), "--writes", str(args.writes)]
     done = subprocess.run(
