@@ -4,6 +4,8 @@ Leaving a phase with open items is allowed: the warning is shown, the move is
 never blocked. The window's phase bar asks ``leaving_warning`` first (it lets
 the person confirm); the quick-entry bar and the CLI move at once with
 ``move_to_phase`` and show the warning it hands back. Both read the same rule.
+The open items are read just before the move, in their own transaction: an item
+checked on another seat in between may still be named.
 """
 
 from __future__ import annotations
