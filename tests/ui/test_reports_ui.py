@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from commander.domain import Phase, Severity
-from commander.domain.when import utc_now
 from commander.services import reports
 from commander.services.incidents import change_phase, declare_incident
 from commander.services.reports import Metric, report_csv
@@ -27,20 +26,26 @@ pytestmark = pytest.mark.qt_log_ignore(
 )
 
 
+# The dialog's clock, fixed at 03:00 UTC on the first of a month: the test used to
+# declare its incidents five hours before the wall clock and read the wall clock's
+# month, so from 00:00 to 05:00 on every first it found them in last month's bars.
+NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+
+
 @pytest.fixture
-def seeded(db_path: Path) -> Path:
+def seeded(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Four incidents this month; written before the window opens the store."""
+    monkeypatch.setattr("ui.reports.reports_dialog.utc_now", lambda: NOW)
     store = open_store(str(db_path))
-    now = utc_now()
+    declared = NOW - timedelta(hours=2)  # every phase change below is at NOW or before
     for severity, minutes in (
         (Severity.P1, 10),
         (Severity.P1, 20),
         (Severity.P1, 60),
         (Severity.P3, 120),
     ):
-        ref = declare_incident(store, "x", severity, "ana", now=now - timedelta(hours=5)).ref
-        at = now - timedelta(hours=5) + timedelta(minutes=minutes)
-        change_phase(store, ref, Phase.TRIAGE, "ana", now=at)
+        ref = declare_incident(store, "x", severity, "ana", now=declared).ref
+        change_phase(store, ref, Phase.TRIAGE, "ana", now=declared + timedelta(minutes=minutes))
     store.close()
     return db_path
 

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commander.connectors.base import Message
+from commander.connectors.base import STATUSES, Message
+from commander.domain.key_values import parse_pairs
 from commander.errors import CommanderError
 from commander.services.comms_views import TargetView
 
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from ui.workers import Worker
 
 FIELDS = ("Status", "Impact", "ETA", "Next update")
-STATUSES = ("investigating", "identified", "monitoring", "resolved")
 COMPONENT_HELP = (
     "component=status, … (operational, degraded_performance, partial_outage, major_outage)"
 )
@@ -46,13 +46,10 @@ def _core() -> Any:
 
 
 def parse_components(text: str) -> dict[str, str]:
-    components: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        name, equals, status = part.partition("=")
-        if not equals or not name.strip():
-            raise CommanderError(f"components: {part!r} is not name=status")
-        components[name.strip()] = status.strip()
-    return components
+    try:
+        return parse_pairs(text, ",", form="name=status")
+    except CommanderError as error:
+        raise CommanderError(f"components, {error}") from None
 
 
 class ComposerDialog(QDialog):

@@ -45,7 +45,7 @@ class OutboxRunner(QObject):
         self.worker = Worker(on_error=self._on_error, max_threads=parallel + 1, parent=self)
         self._parallel = parallel
         self._store: Store | None = None
-        self._owner = ""  # named in start(): socket and uuid are not worth loading before paint
+        self._owner = ""  # named in start(): not worth loading before paint
         self._claiming = False
         self._again = False
         self._more_due = False
@@ -59,12 +59,9 @@ class OutboxRunner(QObject):
 
     def start(self, store: Store) -> None:
         """Begin delivering; anything left pending or half-sent last time goes first."""
-        import os
-        import socket
-        import uuid
+        from commander.services.lease_owner import worker_id
 
-        # Leases name their holder: host, process and this runner.
-        self._owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._owner = worker_id()  # leases name their holder: host, process and this runner
         self._store = store
         self._timer.start()
         self.run_pass()

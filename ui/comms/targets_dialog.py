@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from commander.connectors.base import KINDS
+from commander.domain.key_values import parse_pairs
 from commander.errors import CommanderError
 from commander.services.comms_views import TargetView
 
@@ -38,15 +39,10 @@ def _core() -> Any:
 
 
 def parse_options(text: str) -> dict[str, str]:
-    options: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        key, equals, value = line.partition("=")
-        if not equals or not key.strip():
-            raise CommanderError(f"options, line {number}: write KEY=VALUE")
-        options[key.strip()] = value.strip()
-    return options
+    try:
+        return parse_pairs(text, "\n")
+    except CommanderError as error:
+        raise CommanderError(f"options, {error}") from None
 
 
 class TargetsDialog(QDialog):
