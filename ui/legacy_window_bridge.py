@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QGridLayout, QMenu, QWidget
+from PySide6.QtCore import QObject
 
 from ui.context import AppContext
 from ui.workers import Worker
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu, QWidget
+
     from ui.main_window import MainWindow
 
 
@@ -31,6 +33,8 @@ class _WindowShell:
         return self._window
 
     def menu(self, title: str) -> QMenu:
+        from PySide6.QtWidgets import QMenu
+
         for action in self._window.menuBar().actions():
             menu = action.menu()
             if isinstance(menu, QMenu) and action.text() == title:
@@ -45,6 +49,8 @@ class _WindowShell:
         self._window.page.add_side_panel(panel, title)
 
     def add_header_widget(self, widget: QWidget) -> None:
+        from PySide6.QtWidgets import QGridLayout
+
         layout = self._window.page.header.layout()
         assert isinstance(layout, QGridLayout)
         layout.addWidget(widget, 0, layout.columnCount())
@@ -67,6 +73,9 @@ class _WaitOnClose(QObject):
         self._reader = reader
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Imported here: QEvent builds its 180-member enum on first use (about 8 ms).
+        from PySide6.QtCore import QEvent
+
         if event.type() == QEvent.Type.Close:
             self._reader.wait()
         return False
@@ -101,6 +110,8 @@ def install_features(window: MainWindow) -> AppContext:
             context.changed.emit(Changes(window.current.id, frozenset(Aspect)))
 
     def requested(ref: str) -> None:
+        from PySide6.QtCore import QSignalBlocker
+
         row = window.incident_model.row_of(ref)
         if row >= 0:
             with QSignalBlocker(window.incident_list.selectionModel()):

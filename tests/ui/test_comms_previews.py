@@ -14,7 +14,7 @@ from commander.domain import Severity
 from commander.store.engine import Store
 from tests.ui.feature_rig import Rig, rig  # noqa: F401
 from ui import comms
-from ui.comms.install import CommsFeature
+from ui.comms.feature import CommsFeature
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 

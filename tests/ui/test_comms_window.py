@@ -17,7 +17,7 @@ from commander.views.changes import Changes
 from tests.comms_support import KIND, JsonWebhookConnector, Reply, WebhookServer
 from tests.ui.feature_rig import Rig, rig  # noqa: F401
 from ui import comms
-from ui.comms.install import CommsFeature
+from ui.comms.feature import CommsFeature
 
 # Offscreen Qt says this whenever a dialog is shown; it is not a problem of ours.
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")

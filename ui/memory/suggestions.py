@@ -11,11 +11,12 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QTabWidget, QWidget
 
 from commander.domain import EntryKind
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from commander.services.memory import SimilarIncident
     from commander.services.views import IncidentDetail
     from commander.store.engine import Store
@@ -35,6 +36,8 @@ def _similar(store: Store, ref: str) -> list[SimilarIncident]:
 
 def bring_to_front(panel: QWidget) -> None:
     """Make ``panel`` the current tab of the tab widget the shell put it in, if any."""
+    from PySide6.QtWidgets import QTabWidget
+
     holder = panel.parentWidget()
     while holder is not None and not isinstance(holder, QTabWidget):
         holder = holder.parentWidget()

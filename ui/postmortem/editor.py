@@ -1,8 +1,9 @@
 """The postmortem editor: sections, metadata, timeline picker, timing, action items, exports.
 
 Opened from the incident (Incident → Postmortem…). Everything it reads or
-writes goes through the window's worker to the core services; exports run on
-their own thread (ui/postmortem/exporting.py) with a progress bar.
+writes goes through the AppContext to the core services, and it refreshes on
+the announcements of its incident's changes; exports run on their own thread
+(ui/postmortem/exporting.py) with a progress bar.
 """
 
 from __future__ import annotations
