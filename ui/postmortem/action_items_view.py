@@ -110,8 +110,9 @@ class ActionItemsWindow(QDialog):
         context.changed.connect(self._on_changed)
 
     def _on_changed(self, changes: Changes) -> None:
-        # Items of every incident are listed, not only the open one's.
-        if changes.touches(Aspect.POSTMORTEM):
+        # Items of every incident are listed, not only the open one's; a closed window
+        # reads them again when it is opened.
+        if changes.touches(Aspect.POSTMORTEM) and self.isVisible():
             self.reload()
 
     def reload(self) -> None:
