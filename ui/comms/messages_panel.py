@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +44,7 @@ _STATE_COLOURS = {
 class DeliveriesModel(QAbstractTableModel):
     """Rows are (message, delivery) pairs, newest message first."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[MessageView, DeliveryView]] = []
 
@@ -172,7 +179,7 @@ class MessagesPanel(QWidget):
         }
         self.summary.setText(", ".join(f"{n} {s}" for s, n in counts.items()))
 
-    def _update_buttons(self, *_args: Any) -> None:
+    def _update_buttons(self, *_args: object) -> None:
         delivery = self.selected_delivery()
         self.retry_button.setEnabled(delivery is not None and delivery.state == "failed")
 
