@@ -76,8 +76,8 @@ class CommsFeature(QObject):
         super().__init__(context)
         self.context = context
         self.shell = shell
-        # The widgets and the runner are built once needed (an incident open, the
-        # store open), after the first paint, so the feature costs start-up only its menu.
+        # The runner starts with the store; the tab and the countdown are built when the
+        # first incident opens: with none open there is nothing for them to show.
         self.runner: OutboxRunner | None = None
         self.panel: MessagesPanel | None = None
         self.cadence: CadenceWidget | None = None

@@ -136,9 +136,8 @@ class PostmortemEditor(QDialog):
         self.shell = shell
         self.ref = incident.ref
         self.incident_id = incident.id
-        ref = incident.ref
         self.setObjectName("postmortemEditor")
-        self.setWindowTitle(f"Postmortem — {ref}")
+        self.setWindowTitle(f"Postmortem — {incident.ref}")
         self.resize(1000, 760)
         self.postmortem: PostmortemView | None = None
         self.document: IncidentDocument | None = None
