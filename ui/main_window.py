@@ -148,7 +148,6 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         incident_menu = self.menuBar().addMenu("&Incident")
         incident_menu.addActions([declare, focus_entry])
-        self._build_postmortem_actions(incident_menu)
         incident_menu.addSeparator()
         incident_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
@@ -159,17 +158,9 @@ class MainWindow(QMainWindow):
         self.local_time_action = local_time
         self.addActions([declare, focus_entry, quit_action])
         self._build_response_actions()
-        self._build_history_actions()
-        self.comms: Any = None  # installed when the store opens, after the first paint
+        from ui.legacy_window_bridge import install_features  # TEMPORARY until stream F
 
-    def _build_history_actions(self) -> None:
-        """Reports and memory across incidents (ui/reports, ui/memory)."""
-        from ui.memory.actions import install_memory
-        from ui.reports.actions import install_reports
-
-        menu = self.menuBar().addMenu("&History")
-        install_reports(self, menu)
-        install_memory(self, menu)
+        self.features = install_features(self)
 
     def _build_response_actions(self) -> None:
         """Severity/phase controls, checklist, roles and runbooks (ui/response.py)."""
@@ -178,21 +169,9 @@ class MainWindow(QMainWindow):
         self.response = ResponseController(self)
         self.response.build_actions()
 
-    def _build_postmortem_actions(self, menu: Any) -> None:
-        from ui.postmortem.actions import PostmortemActions
-
-        self.postmortem_actions = PostmortemActions(self, menu)
-
-    def _install_comms(self) -> None:
-        from ui.comms.install import install_comms
-
-        self.comms = install_comms(self)
-
     # -- store ------------------------------------------------------------------------
     def open_store(self) -> None:
         """Show the list from a quick read-only peek, then open the store for real."""
-        if self.comms is None:
-            self._install_comms()  # its menus and runner are not needed for the first paint
         db_arg = self._db_arg
         self.worker.submit(lambda: _peek(db_arg), self._on_peeked)
         self.worker.submit(
