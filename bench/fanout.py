@@ -89,7 +89,7 @@ def main() -> int:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    import ui.comms.core  # noqa: F401
+    import commander.services.outbox  # noqa: F401
     from commander.connectors.base import override_connector
     from commander.domain import Severity
     from commander.services.incidents import declare_incident

@@ -7,7 +7,8 @@ file holding a 1,000-entry and a 100,000-entry incident (bulk inserted with SQLA
 (a) opening an incident to its first painted rows, 100k vs 1k (≤ 200 ms, ≤ 1.5×);
 (b) UI-thread busy time for logging one entry while the 100k incident is open (≤ 16 ms): the
     Enter handler, the handler inserting the committed row, and the repaint that follows; the
-    worker's commit is reported separately;
+    median and the worst of the runs are both judged; the worker's commit is reported
+    separately;
 (c) a durable entry through the service vs a raw ``sqlite3`` INSERT + COMMIT, same pragmas,
     same file, same run (≤ 2×);
 (d) RSS of the 100k view above the empty window (≤ 60 MB).
@@ -90,7 +91,7 @@ def child(db: str, refs: dict[str, str], runs: int, writes: int) -> dict[str, An
 
     from PySide6.QtCore import QEvent, QObject
 
-    import ui.core
+    import commander.services.quick_entry as quick_entry
     from commander.settings import Settings
     from ui.app import build_app
     from ui.main_window import MainWindow
@@ -160,16 +161,16 @@ def child(db: str, refs: dict[str, str], runs: int, writes: int) -> dict[str, An
 
     # (b) logging one entry while the big incident is open.
     commit_ms: list[float] = []
-    real_log = ui.core.log_entry
+    real_carry_out = quick_entry.carry_out  # what the window's worker runs for the bar
 
-    def timed_log(*args: Any, **kwargs: Any) -> Any:
+    def timed_carry_out(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
         try:
-            return real_log(*args, **kwargs)
+            return real_carry_out(*args, **kwargs)
         finally:
             commit_ms.append((time.perf_counter() - start) * 1000)
 
-    ui.core.log_entry = timed_log
+    quick_entry.carry_out = timed_carry_out  # type: ignore[assignment]
     handler_ms: list[tuple[float, float]] = []  # (wall, UI-thread CPU)
     real_handler = window._on_entry_logged
 
@@ -210,6 +211,8 @@ def child(db: str, refs: dict[str, str], runs: int, writes: int) -> dict[str, An
             "wall": statistics.median(totals_wall),
             "cpu": statistics.median(totals_cpu),
             "wall_max": max(totals_wall),
+            "cpu_max": max(totals_cpu),
+            "samples": samples,
             "commit_ms": statistics.median(commit_ms[-samples:]),
             "rows_in_model": window.page.timeline_model.rowCount(),
         }
@@ -310,13 +313,20 @@ def report(result: dict[str, Any], service: float, raw: float) -> None:
                 f"    {label:>13}: Enter {enter:.2f} + insert handler {handler:.2f}"
                 f" + repaint {paint:.2f} = {busy[clock]:.2f} ms"
             )
-        print(f"    (worst wall-clock total {busy['wall_max']:.2f} ms)")
         print(
-            f"    worker, not on the UI thread (log_entry incl. commit): {busy['commit_ms']:.2f} ms"
+            f"    worker, not on the UI thread (carry_out incl. commit): {busy['commit_ms']:.2f} ms"
         )
+        # A frame missed once is felt: the worst of the runs is judged, not only the median.
         for clock in ("wall", "cpu"):
             ok = busy[clock] <= UI_TARGET_MS
-            print(f"    {verdict(ok)} UI busy ({clock}) {busy[clock]:.2f} ms (target ≤ 16 ms)")
+            print(
+                f"    {verdict(ok)} UI busy ({clock}) {busy[clock]:.2f} ms median (target ≤ 16 ms)"
+            )
+            worst = busy[f"{clock}_max"]
+            print(
+                f"    {verdict(worst <= UI_TARGET_MS)} UI busy ({clock}) {worst:.2f} ms worst"
+                f" of {busy['samples']} (target ≤ 16 ms)"
+            )
     ratio = service / raw
     print("(c) durable entry, median per entry:")
     print(f"    service log_entry {service:.3f} ms, raw sqlite3 INSERT+COMMIT {raw:.3f} ms")
@@ -355,7 +365,8 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     refs = make_store(db)
     print(f"store: {SMALL:,} + {BIG:,} entries written in {time.perf_counter() - start:.1f} s")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # This tree's code, not whichever one the venv's editable install points at.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     command = [sys.executable, __file__, "--runs", str(args.runs), "--writes", str(args.writes)]
     done = subprocess.run(

@@ -217,13 +217,11 @@ def _severity(store: Store, args: argparse.Namespace) -> int:
 
 
 def _phase(store: Store, args: argparse.Namespace) -> int:
-    from commander.commands.response import open_items_warning
-    from commander.services.incidents import change_phase
+    from commander.services.phase_moves import move_to_phase
 
-    warning = open_items_warning(store, args.ref)  # warns, never blocks
-    change_phase(store, args.ref, args.phase, author=author_of(args))
-    if warning:
-        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    move = move_to_phase(store, args.ref, args.phase, author=author_of(args))
+    if move.warning is not None:  # open items are warned about, never a reason to stay
+        print(f"{PROG}: warning: {move.warning.message}", file=sys.stderr)
     return 0
 
 

@@ -109,7 +109,9 @@ def _one_incident(
 def main(output: str) -> int:
     from PySide6.QtCore import QTimer
 
+    from commander.settings import Settings
     from ui.app import build_app
+    from ui.context import AppContext
     from ui.reports.reports_dialog import ReportsDialog
     from ui.workers import Worker
 
@@ -119,7 +121,9 @@ def main(output: str) -> int:
     app = build_app()
     store = open_store(str(db))
     worker = Worker(on_error=lambda error: print(error, file=sys.stderr))  # noqa: T201
-    dialog = ReportsDialog(worker.submit, store)
+    context = AppContext(Settings(author="ana"), writer=worker, reader=worker)
+    context.set_store(store)
+    dialog = ReportsDialog(context)
     dialog.period_combo.setCurrentIndex(0)
     dialog.show()
 

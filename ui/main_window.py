@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commander.domain.quick_entry import DeployEntry, LogEntry, QuickEntry, SeverityChange
+from commander.domain.quick_entry import LogEntry, QuickEntry
 from commander.errors import CommanderError
 from commander.settings import Settings, save_settings
 from commander.views.incidents import EntryView, IncidentDetail, IncidentSummary
@@ -31,6 +31,7 @@ from ui.models.incident_list import IncidentListModel
 from ui.workers import Worker
 
 if TYPE_CHECKING:
+    from commander.services.quick_entry import CarriedOut
     from commander.store.engine import Store
     from ui.widgets.incident_page import IncidentPage
 
@@ -50,28 +51,11 @@ def _core() -> Any:
     return core
 
 
-def _execute(store: Store, ref: str, parsed: QuickEntry, author: str) -> Any:
-    """Carry out one quick entry (on the worker thread)."""
-    core = _core()
-    if isinstance(parsed, LogEntry):
-        return core.log_entry(
-            store,
-            ref,
-            parsed.text,
-            author=author,
-            kind=parsed.kind,
-            occurred_at=parsed.occurred_at,
-            pinned=parsed.pinned,
-        )
-    if isinstance(parsed, DeployEntry):
-        from commander.services.deploys import record_deploy
+def _execute(store: Store, ref: str, parsed: QuickEntry, author: str) -> CarriedOut:
+    """Carry out one quick entry (on the worker thread); the rules live in the core."""
+    from commander.services.quick_entry import carry_out
 
-        return record_deploy(store, ref, parsed.change, author, occurred_at=parsed.occurred_at)
-    if isinstance(parsed, SeverityChange):
-        return core.change_severity(
-            store, ref, parsed.severity, author=author, reason=parsed.reason
-        )
-    return core.change_phase(store, ref, parsed.phase, author=author)
+    return carry_out(store, ref, parsed, author)
 
 
 POLL_INTERVAL_MS = 500
@@ -164,7 +148,6 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         incident_menu = self.menuBar().addMenu("&Incident")
         incident_menu.addActions([declare, focus_entry])
-        self._build_postmortem_actions(incident_menu)
         incident_menu.addSeparator()
         incident_menu.addAction(quit_action)
         view_menu = self.menuBar().addMenu("&View")
@@ -175,17 +158,9 @@ class MainWindow(QMainWindow):
         self.local_time_action = local_time
         self.addActions([declare, focus_entry, quit_action])
         self._build_response_actions()
-        self._build_history_actions()
-        self.comms: Any = None  # installed when the store opens, after the first paint
+        from ui.legacy_window_bridge import install_features  # TEMPORARY until stream F
 
-    def _build_history_actions(self) -> None:
-        """Reports and memory across incidents (ui/reports, ui/memory)."""
-        from ui.memory.actions import install_memory
-        from ui.reports.actions import install_reports
-
-        menu = self.menuBar().addMenu("&History")
-        install_reports(self, menu)
-        install_memory(self, menu)
+        self.features = install_features(self)
 
     def _build_response_actions(self) -> None:
         """Severity/phase controls, checklist, roles and runbooks (ui/response.py)."""
@@ -194,21 +169,9 @@ class MainWindow(QMainWindow):
         self.response = ResponseController(self)
         self.response.build_actions()
 
-    def _build_postmortem_actions(self, menu: Any) -> None:
-        from ui.postmortem.actions import PostmortemActions
-
-        self.postmortem_actions = PostmortemActions(self, menu)
-
-    def _install_comms(self) -> None:
-        from ui.comms.install import install_comms
-
-        self.comms = install_comms(self)
-
     # -- store ------------------------------------------------------------------------
     def open_store(self) -> None:
         """Show the list from a quick read-only peek, then open the store for real."""
-        if self.comms is None:
-            self._install_comms()  # its menus and runner are not needed for the first paint
         db_arg = self._db_arg
         self.worker.submit(lambda: _peek(db_arg), self._on_peeked)
         self.worker.submit(
@@ -389,17 +352,17 @@ class MainWindow(QMainWindow):
             return
         store, ref = self.store, self.current.ref
         author = self.settings.author_or_default()
-        if not isinstance(parsed, LogEntry | DeployEntry) and parsed.occurred_at is not None:
-            self.page.entry_failed("a time prefix cannot backdate /sev or /phase")
-            return
         self.worker.submit(
             lambda: _execute(store, ref, parsed, author),
             lambda result: self._on_entry_logged(result, typed),
             self._on_entry_failed,
         )
 
-    def _on_entry_logged(self, result: EntryView | IncidentDetail, typed: str) -> None:
+    def _on_entry_logged(self, done: CarriedOut, typed: str) -> None:
         self.page.entry_committed(typed)
+        if done.warning is not None:
+            self.page.show_hint(done.warning.message)  # the move is made; this only warns
+        result = done.result
         if isinstance(result, IncidentDetail):
             # Severity or phase changed: the header and the new entry come from a reload.
             self.open_incident(result.ref)

@@ -11,14 +11,16 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-Done = Callable[[Any], None]
+T = TypeVar("T")
 Failed = Callable[[BaseException], None]
+# What the relay hands back is typed per job by ``submit``; stored untyped here.
+_AnyDone = Callable[[Any], None]
 
 
 class _Relay(QObject):
@@ -28,7 +30,7 @@ class _Relay(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, job_id: int, call: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, job_id: int, call: Callable[[], object], relay: _Relay) -> None:
         super().__init__()
         self._job_id = job_id
         self._call = call
@@ -53,14 +55,19 @@ class Worker(QObject):
         self._on_error = on_error
         self._relay = _Relay(self)
         self._relay.report.connect(self._deliver)
-        self._pending: dict[int, tuple[Done, Failed]] = {}
+        self._pending: dict[int, tuple[_AnyDone, Failed]] = {}
         self._ids = itertools.count()
 
     def submit(
-        self, call: Callable[[], Any], on_done: Done, on_error: Failed | None = None
+        self,
+        call: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: Failed | None = None,
     ) -> None:
+        """Run ``call`` on the pool; ``on_done(result)`` or ``on_error(exc)`` runs on
+        the UI thread afterwards."""
         job_id = next(self._ids)
-        self._pending[job_id] = (on_done, on_error or self._on_error)
+        self._pending[job_id] = (cast(_AnyDone, on_done), on_error or self._on_error)
         self._pool.start(_Job(job_id, call, self._relay))
 
     def busy(self) -> bool:
@@ -71,9 +78,9 @@ class Worker(QObject):
         return self._pool.waitForDone(msecs)
 
     @Slot(int, bool, object)
-    def _deliver(self, job_id: int, ok: bool, payload: Any) -> None:
+    def _deliver(self, job_id: int, ok: bool, payload: object) -> None:
         on_done, on_error = self._pending.pop(job_id)
         if ok:
             on_done(payload)
         else:
-            on_error(payload)
+            on_error(cast(BaseException, payload))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from commander.commands.common import Handler, argument_type, author_of
 from commander.connectors.base import KINDS
+from commander.domain.key_values import parse_pair
 from commander.errors import CommanderError, InvalidInputError
 
 if TYPE_CHECKING:
@@ -22,13 +23,6 @@ if TYPE_CHECKING:
     from commander.views.comms import DeliveryView
 
 DEFAULT_WAIT = 300.0  # seconds --wait keeps trying before giving up on retries
-
-
-def _option(text: str) -> tuple[str, str]:
-    key, equals, value = text.partition("=")
-    if not equals or not key.strip():
-        raise InvalidInputError(f"option {text!r}: use KEY=VALUE")
-    return key.strip(), value
 
 
 def _kind(text: str) -> str:
@@ -63,7 +57,7 @@ def register(sub: Any) -> dict[str, Handler]:
     )
     add.add_argument(
         "--option",
-        type=argument_type(_option),
+        type=argument_type(parse_pair),
         action="append",
         default=[],
         metavar="KEY=VALUE",

@@ -336,15 +336,3 @@ def _runbook_draft(store: Store, args: argparse.Namespace) -> int:
         return 0
     sys.stdout.write(text)
     return 0
-
-
-def open_items_warning(store: Store, ref: str) -> str | None:
-    """What `phase` prints before leaving a phase with open items (it never blocks)."""
-    from commander.services.checklist import checklist
-
-    view = checklist(store, ref)
-    open_items = view.open_items(view.phase)
-    if not open_items:
-        return None
-    listed = "; ".join(item.text for item in open_items)
-    return f"leaving {view.phase.label} with {len(open_items)} open checklist item(s): {listed}"

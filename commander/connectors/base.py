@@ -32,6 +32,16 @@ KINDS: tuple[str, ...] = (
     "email",
 )
 
+# The status-page vocabulary a Message speaks (each provider maps it to its own).
+STATUSES: tuple[str, ...] = ("investigating", "identified", "monitoring", "resolved")
+COMPONENT_STATUSES: tuple[str, ...] = (
+    "operational",
+    "degraded_performance",
+    "partial_outage",
+    "major_outage",
+    "under_maintenance",
+)
+
 
 @dataclass(frozen=True)
 class Message:
@@ -45,10 +55,8 @@ class Message:
     headline: str  # "[INCIDENT] <title>"
     body: str  # the whole update as Markdown (Status, Impact, ETA, updates, Next update)
     fields: dict[str, str] = field(default_factory=dict)  # Status, Impact, ETA, Next update
-    # Status page wording: investigating, identified, monitoring, resolved.
-    status: str = "investigating"
-    # Status page components: component id or name -> operational, degraded_performance,
-    # partial_outage, major_outage, under_maintenance.
+    status: str = "investigating"  # one of STATUSES
+    # Status page components: component id or name -> one of COMPONENT_STATUSES.
     components: dict[str, str] = field(default_factory=dict)
     # PagerDuty Events v2: trigger, acknowledge or resolve.
     page_action: str = "trigger"

@@ -16,6 +16,7 @@ import html
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
+from commander.connectors._components import statuses_by_id
 from commander.connectors._http import JsonApi, json_body, text_of
 from commander.connectors._text import Fitter, single_line
 from commander.connectors.base import Delivery, Message, Outcome, Rendered, Target
@@ -167,17 +168,7 @@ class _Api(JsonApi):
         listed = self._list("/components?per_page=100")
         if isinstance(listed, Outcome):
             return listed
-        by_key: dict[str, str] = {}
-        for item in listed:
-            by_key[str(item.get("id"))] = str(item.get("id"))
-            by_key.setdefault(str(item.get("name", "")).casefold(), str(item.get("id")))
-        resolved: dict[str, str] = {}
-        for key, status in components.items():
-            component_id = by_key.get(key) or by_key.get(key.casefold())
-            if component_id is None:
-                return Outcome("failed", error=f"no component {key!r} on this Cachet page")
-            resolved[component_id] = status
-        return resolved
+        return statuses_by_id(listed, components, "Cachet page")
 
     def open_incident(self, incident_id: str | None, name: str) -> dict[str, Any] | None | Outcome:
         """The incident with this id, or without one, the open incident of this name."""

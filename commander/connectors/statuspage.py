@@ -14,10 +14,19 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
+from commander.connectors._components import statuses_by_id
 from commander.connectors._http import JsonApi, json_body, text_of
 from commander.connectors._markup import markdown_to_plain
 from commander.connectors._text import Fitter, single_line
-from commander.connectors.base import Delivery, Message, Outcome, Rendered, Target
+from commander.connectors.base import (
+    COMPONENT_STATUSES,
+    STATUSES,
+    Delivery,
+    Message,
+    Outcome,
+    Rendered,
+    Target,
+)
 
 if TYPE_CHECKING:
     import requests
@@ -25,14 +34,6 @@ if TYPE_CHECKING:
 DEFAULT_BASE_URL = "https://api.statuspage.io/v1"
 NAME_LIMIT = 255
 BODY_LIMIT = 25_000
-STATUSES = ("investigating", "identified", "monitoring", "resolved")
-COMPONENT_STATUSES = (
-    "operational",
-    "degraded_performance",
-    "partial_outage",
-    "major_outage",
-    "under_maintenance",
-)
 IMPACT = {"P0": "critical", "P1": "major", "P2": "minor", "P3": "none", "P4": "none"}
 
 
@@ -160,17 +161,7 @@ class _Api(JsonApi):
         listed = self.call("GET", "/components?per_page=100")
         if isinstance(listed, Outcome):
             return listed
-        by_key: dict[str, str] = {}
-        for item in listed if isinstance(listed, list) else []:
-            by_key[str(item.get("id"))] = str(item.get("id"))
-            by_key.setdefault(str(item.get("name", "")).casefold(), str(item.get("id")))
-        resolved: dict[str, str] = {}
-        for key, status in components.items():
-            component_id = by_key.get(key) or by_key.get(key.casefold())
-            if component_id is None:
-                return Outcome("failed", error=f"no component {key!r} on this status page")
-            resolved[component_id] = status
-        return resolved
+        return statuses_by_id(listed if isinstance(listed, list) else [], components, "status page")
 
     def unresolved(self, incident_id: str | None, name: str) -> dict[str, Any] | None | Outcome:
         """The open incident with this id, or without one, the open incident of this name."""

@@ -20,6 +20,7 @@ Grammar (tokens are separated by whitespace; command names ignore case)::
   exactly one phase name (detect, triage, mitigate, resolve, postmortem).
 - ``/rollback`` and ``/hotfix`` also come first and own the rest of the line
   (grammar in ``commander.domain.deploys``); a time prefix backdates them.
+  It cannot backdate ``/sev`` or ``/phase``: ``refuse_backdated_change`` says so.
 - Flags may lead and/or trail the text, in any order; at most one kind
   (default ``note``), ``/pin`` pins the entry.
 - A leading ``/word`` that is not a command is an error; ``//word`` logs
@@ -32,9 +33,10 @@ Errors are ``InvalidInputError`` with a one-line message a UI can show inline.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from commander.domain.deploys import DeployChange, DeployKind, parse_change
 from commander.domain.kinds import USER_KINDS, EntryKind
@@ -105,6 +107,14 @@ def parse_quick_entry(
     if word.lower() in _DEPLOYS:
         return DeployEntry(parse_change(_DEPLOYS[word.lower()], args), occurred_at)
     return _log_entry(rest, occurred_at)
+
+
+def refuse_backdated_change(parsed: QuickEntry) -> None:
+    """Severity and phase changes are stamped when they are made (the phase clock and
+    the milestones count from that moment), so a time prefix on them is refused
+    rather than silently dropped."""
+    if isinstance(parsed, SeverityChange | PhaseChange) and parsed.occurred_at is not None:
+        raise InvalidInputError("a time prefix cannot backdate /sev or /phase")
 
 
 def _split_first(text: str) -> tuple[str, str]:
@@ -191,3 +201,53 @@ def _unknown_command(word: str) -> InvalidInputError:
         f"unknown command {word!r}: use one of {known}; "
         "to log text starting with '/', start it with '//'"
     )
+
+
+# -- the way back: an entry as the line that would log it -------------------------------
+
+
+def recall_text(kind: str, text: str, pinned: bool, data: Mapping[str, Any] | None) -> str | None:
+    """The line that parses back into this entry (its time aside), or None if none does.
+
+    What ``Up`` puts in the bar to correct an entry. None for what one line of the
+    grammar cannot say: several lines, text with surrounding blanks or ending in a
+    command word, a pinned rollback, a kind the bar does not log.
+    """
+    if kind in _DEPLOYS_BY_KIND:
+        return None if pinned else _deploy_line(_DEPLOYS_BY_KIND[kind], data or {})
+    if kind not in {k.value for k in USER_KINDS}:
+        return None
+    if not text or text != text.strip() or "\n" in text or "\r" in text:
+        return None
+    words = text.split()
+    if len(words) > 1 and (words[-1].lower() in _KINDS or words[-1].lower() == _PIN):
+        return None  # the parser would take it for a trailing flag; there is no escape
+    flags = [] if kind == EntryKind.NOTE else [f"/{kind}"]
+    flags += [_PIN] if pinned else []
+    if text.startswith("/"):
+        text = "/" + text  # the escape: the parser drops one slash
+    elif not flags and _TIME_ATTEMPT.match(words[0]):
+        flags = [f"/{EntryKind.NOTE.value}"]  # text that starts like a time stays text
+    return " ".join([*flags, text])
+
+
+_DEPLOYS_BY_KIND = {kind.value: kind for kind in DeployKind}
+
+
+def _deploy_line(kind: DeployKind, data: Mapping[str, Any]) -> str | None:
+    change = DeployChange(
+        kind,
+        to_version=str(data.get("to") or ""),
+        from_version=str(data.get("from") or ""),
+        what=str(data.get("what") or ""),
+        note=str(data.get("note") or ""),
+    )
+    parts = [f"/{kind.value}", change.what, change.from_version, "->", change.to_version]
+    line = " ".join(part for part in [*parts, change.note] if part)
+    # The deploy grammar cannot say every record (a "what" without a "from", a note
+    # with blanks it would fold): a line is offered only when it reads back the same.
+    try:
+        read_back = parse_change(kind, line.split(None, 1)[1])
+    except InvalidInputError:
+        return None
+    return line if read_back == change else None

@@ -98,14 +98,27 @@ def format_clock(moment: datetime, local: bool, with_date: bool = False) -> str:
     return shown.strftime("%Y-%m-%d %H:%M:%SZ" if with_date else "%H:%M:%SZ")
 
 
-def format_duration(span: timedelta) -> str:
-    """``47m 05s``, ``2h 03m``, ``3d 04h``: compact enough for a header."""
-    seconds = max(0, int(span.total_seconds()))
+def format_duration(span: timedelta, units: int = 2, signed: bool = False) -> str:
+    """``47m 05s``, ``2h 03m``, ``3d 04h``: compact enough for a header.
+
+    ``units=3`` shows one more (``2h 03m 04s``, ``3d 04h 05m``), as the exports do;
+    minutes and seconds are shown at least. A negative span reads as none, unless
+    ``signed``: then it keeps a minus sign (a milestone stamped before its anchor).
+    """
+    seconds = int(span.total_seconds())
+    sign = ""
+    if seconds < 0:
+        sign, seconds = ("−", -seconds) if signed else ("", 0)
     days, seconds = divmod(seconds, 86_400)
     hours, seconds = divmod(seconds, 3_600)
     minutes, seconds = divmod(seconds, 60)
-    if days:
-        return f"{days}d {hours:02d}h"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    return f"{minutes}m {seconds:02d}s"
+    values = (days, hours, minutes, seconds)
+    first = 0 if days else 1 if hours else 2
+    shown = [
+        f"{values[i]}{_UNITS[i]}" if i == first else f"{values[i]:02d}{_UNITS[i]}"
+        for i in range(first, min(first + units, len(values)))
+    ]
+    return sign + " ".join(shown)
+
+
+_UNITS = "dhms"

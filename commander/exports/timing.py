@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from commander.domain import Severity
+from commander.domain.when import format_duration
 from commander.views.incidents import EntryView, IncidentDetail
 
 # (measure, stamp attribute, how the stamp is named in formulas)
@@ -55,18 +56,7 @@ def stamp(moment: datetime) -> str:
 
 def span_text(span: timedelta | None) -> str:
     """``1h 02m 03s``; days when it runs that long; a minus sign when negative."""
-    if span is None:
-        return "not reached"
-    seconds = int(span.total_seconds())
-    sign, seconds = ("−", -seconds) if seconds < 0 else ("", seconds)
-    days, seconds = divmod(seconds, 86_400)
-    hours, seconds = divmod(seconds, 3_600)
-    minutes, seconds = divmod(seconds, 60)
-    if days:
-        return f"{sign}{days}d {hours:02d}h {minutes:02d}m"
-    if hours:
-        return f"{sign}{hours}h {minutes:02d}m {seconds:02d}s"
-    return f"{sign}{minutes}m {seconds:02d}s"
+    return "not reached" if span is None else format_duration(span, units=3, signed=True)
 
 
 def compute_timing(

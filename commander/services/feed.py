@@ -21,11 +21,12 @@ import sqlite3
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from commander.store import raw_sql
 from commander.store.engine import Store
 from commander.store.orm import TimelineEntry
+from commander.views.changes import Changes, changes_of_entries
 from commander.views.incidents import EntryView
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,28 @@ def changes_since(store: Store, incident_id: int, cursor: int) -> tuple[list[Ent
         )
         entries = [EntryView.of(row) for row in rows]
     return entries, (entries[-1].version if entries else cursor)
+
+
+def read_changes(store: Store, cursor: int) -> tuple[list[Changes], int]:
+    """Every incident's changes committed after ``cursor`` (one ``Changes`` per
+    incident, the same value a write announces where it was made) and the cursor
+    to pass next. Versions are global and commit in order, so one index range
+    read covers every incident.
+    """
+    with store.read() as session:
+        rows = session.scalars(
+            select(TimelineEntry)
+            .where(TimelineEntry.version > cursor)
+            .order_by(TimelineEntry.version)
+        )
+        entries = [EntryView.of(row) for row in rows]
+    return changes_of_entries(entries), (entries[-1].version if entries else cursor)
+
+
+def latest_version(store: Store) -> int:
+    """Where a new reader of the feed starts: after everything committed so far."""
+    with store.read() as session:
+        return session.scalar(select(func.max(TimelineEntry.version))) or 0
 
 
 class ChangeFeed:

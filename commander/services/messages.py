@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from commander.connectors.base import Message
+from commander.connectors.base import COMPONENT_STATUSES, STATUSES, Message
 from commander.domain import EntryKind, Phase, Severity
 from commander.domain.when import format_duration, utc_now
 from commander.errors import InvalidInputError, NotFoundError
@@ -43,14 +43,6 @@ STATUS_BY_PHASE: dict[Phase, str] = {
     Phase.RESOLVE: "resolved",
     Phase.POSTMORTEM: "resolved",
 }
-STATUSES = ("investigating", "identified", "monitoring", "resolved")
-COMPONENT_STATUSES = (
-    "operational",
-    "degraded_performance",
-    "partial_outage",
-    "major_outage",
-    "under_maintenance",
-)
 PAGE_ACTIONS = ("trigger", "acknowledge", "resolve")
 # The editable fields, in the order the composer shows them.
 FIELDS = ("Status", "Impact", "ETA", "Next update")

@@ -20,12 +20,9 @@ crash does not post twice where the provider supports it.
 from __future__ import annotations
 
 import logging
-import os
 import random
-import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -41,6 +38,7 @@ from commander.connectors.base import Delivery, Message, Outcome, Target, connec
 from commander.domain import EntryKind
 from commander.domain.when import utc_now
 from commander.errors import CommanderError
+from commander.services.lease_owner import worker_id as worker_id  # ui/comms/core names it here
 from commander.services.messages import message_of
 
 # A person sends a failed delivery again; it lives with the messages, named here too.
@@ -95,11 +93,6 @@ class Claim:
     incident_id: int
     target_id: int
     state: dict[str, str]
-
-
-def worker_id() -> str:
-    """Unique per worker: host, process and a random part (threads share a process)."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def claim_due(

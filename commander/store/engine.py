@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from commander.errors import StoreError
 from commander.store import raw_sql, schema
+from commander.store.announce import tracking
 from commander.store.location import raw_location
 
 log = logging.getLogger(__name__)
@@ -74,8 +75,17 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: everything inside commits together or not at all."""
-        with self._write_sessions() as session, _explained(self), session.begin():
+        """One transaction: everything inside commits together or not at all.
+
+        When the caller is collecting a change announcement, the timeline entries
+        the transaction wrote are handed over after it commits (store/announce.py).
+        """
+        with (
+            self._write_sessions() as session,
+            _explained(self),
+            tracking(session),
+            session.begin(),
+        ):
             yield session
 
     def close(self) -> None:

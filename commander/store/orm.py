@@ -28,6 +28,9 @@ from commander.domain.refs import format_ref
 
 
 class UTCDateTime(TypeDecorator[datetime]):
+    # The migrations never import this type: they build its impl from
+    # store/migrations/frozen_types.py, so changing the impl here takes a new
+    # migration (and a new frozen type), or fresh and upgraded stores differ.
     impl = DateTime(timezone=True)
     cache_ok = True
 

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from commander.domain import EntryKind
 from commander.errors import StoreError
+from commander.store.announce import announce
 from commander.views.incidents import EntryView, IncidentSummary
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ def insert_entry(
     if inserted is None:
         return None
     entry_id, version = inserted
-    return EntryView.from_columns(
+    entry = EntryView.from_columns(
         id=entry_id,
         incident_id=incident_id,
         occurred_at=occurred_at.astimezone(UTC),
@@ -212,6 +213,8 @@ def insert_entry(
         deleted_by=None,
         version=version,
     )
+    announce([entry])  # Store.write announces what its session wrote; this path has none
+    return entry
 
 
 @cache

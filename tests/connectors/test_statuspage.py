@@ -90,6 +90,30 @@ def test_retry_after_a_lost_create_updates_instead_of_duplicating(
     assert again.status == "sent", again.error
     assert len(statuspage_server.incidents) == 1
     assert again.state["incident_id"] in statuspage_server.incidents
+    # The create landed: the retry neither opens a second incident nor posts it again.
+    stored = statuspage_server.incidents[again.state["incident_id"]]
+    assert len(stored["incident_updates"]) == 1
+    assert [r.method for r in statuspage_server.requests].count("PATCH") == 0
+
+
+def test_a_retried_update_that_landed_is_not_posted_twice(
+    statuspage_server: StatuspageServer, session: requests.Session
+) -> None:
+    created = post(statuspage_server, session, first_delivery())
+    assert created.status == "sent", created.error
+    statuspage_server.hang_next(1, seconds=0.5)
+    lost = post(
+        statuspage_server, session, Delivery(8, 1, created.state), timeout=0.1, body="bad deploy"
+    )
+    assert lost.status == "retry"
+    stored = statuspage_server.incidents[created.state["incident_id"]]
+    wait_for(lambda: len(stored["incident_updates"]) == 2)
+    again = post(statuspage_server, session, Delivery(8, 2, created.state), body="bad deploy")
+    assert again.status == "sent", again.error
+    assert again.state["incident_id"] == created.state["incident_id"]
+    assert [u["body"] for u in stored["incident_updates"]].count("bad deploy") == 1
+    assert len(stored["incident_updates"]) == 2
+    assert [r.method for r in statuspage_server.requests].count("PATCH") == 1
 
 
 def test_bad_status_and_unknown_component_fail_before_sending(

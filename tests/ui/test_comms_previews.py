@@ -1,5 +1,5 @@
-"""The composer in the window with the real connectors: one preview tab per target kind,
-showing exactly what that connector renders, with its length warnings."""
+"""The composer with the real connectors: one preview tab per target kind, showing
+exactly what that connector renders, with its length warnings."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
 from commander.connectors.base import KINDS, Target, connector_for
 from commander.domain import Severity
-from ui.main_window import MainWindow
+from commander.store.engine import Store
+from tests.ui.feature_rig import Rig, rig  # noqa: F401
+from ui import comms
+from ui.comms.feature import CommsFeature
 
 pytestmark = pytest.mark.qt_log_ignore("does not support propagateSizeHints")
 
@@ -28,21 +31,16 @@ LONG_BODY = "**Status:** Investigating\n\n" + "\n".join(
 )
 
 
-def _add_every_kind(db_path: Path) -> list[Target]:
+def _add_every_kind(store: Store) -> list[Target]:
     from commander.services.targets import save_target
-    from commander.store.engine import open_store
 
-    store = open_store(str(db_path))
-    try:
-        return [
-            Target(v.name, v.kind, v.base_url, dict(v.options))
-            for v in (
-                save_target(store, kind, kind, BASE_URLS.get(kind), OPTIONS.get(kind, {}))
-                for kind in KINDS
-            )
-        ]
-    finally:
-        store.close()
+    return [
+        Target(v.name, v.kind, v.base_url, dict(v.options))
+        for v in (
+            save_target(store, kind, kind, BASE_URLS.get(kind), OPTIONS.get(kind, {}))
+            for kind in KINDS
+        )
+    ]
 
 
 def _tab(dialog: Any, index: int) -> tuple[str, str, str]:
@@ -83,12 +81,22 @@ def _matches(dialog: Any, targets: list[Target]) -> bool:
 
 
 def test_every_kind_previews_its_real_render_and_warns_when_too_long(
-    qtbot: Any, window: MainWindow, db_path: Path, tmp_path: Path
+    qtbot: Any,
+    rig: Rig,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
-    targets = _add_every_kind(db_path)
-    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
-        window.submit_declaration("Checkout errors", Severity.P1, "Card payments fail")
-    dialog = window.comms.compose()
+    from commander.services.incidents import declare_incident
+
+    targets = _add_every_kind(rig.store)
+    rig.install(comms.install)
+    feature = rig.context.findChild(CommsFeature)
+    assert feature is not None
+    rig.open_incident(
+        declare_incident(
+            rig.store, "Checkout errors", Severity.P1, "ana", summary="Card payments fail"
+        ).ref
+    )
+    dialog = feature.compose()
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.previews.count() == len(KINDS), timeout=10_000)
     qtbot.waitUntil(lambda: _matches(dialog, targets), timeout=10_000)

@@ -60,6 +60,24 @@ def test_up_after_a_rollback_record_says_how_to_correct_it(
     assert "rollback record" in logged.hint.text() and not logged.hint.isHidden()
 
 
+def test_up_recalls_a_note_that_starts_like_a_time_as_text(
+    qtbot, window: MainWindow, logged: IncidentPage
+) -> None:
+    # Recalled bare, "10:05 was the start" would be read back as a backdated entry.
+    qtbot.keyClicks(logged.entry_bar, "/note 10:05 was the start")
+    with qtbot.waitSignal(window.entry_logged, timeout=10_000) as first:
+        qtbot.keyClick(logged.entry_bar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: logged.entry_bar.text() == "", timeout=10_000)
+    qtbot.keyClick(logged.entry_bar, Qt.Key.Key_Up)
+    assert logged.entry_bar.text() == "/note 10:05 was the start"
+    qtbot.keyClicks(logged.entry_bar, " of it")
+    with qtbot.waitSignal(window.entry_changed, timeout=10_000) as changed:
+        qtbot.keyClick(logged.entry_bar, Qt.Key.Key_Return)
+    entry = changed.args[0]
+    assert (entry.text, entry.kind) == ("10:05 was the start of it", "note")
+    assert entry.occurred_at == first.args[0].occurred_at  # not moved to 10:05
+
+
 def test_escape_cancels_a_correction(qtbot, logged: IncidentPage) -> None:
     qtbot.keyClick(logged.entry_bar, Qt.Key.Key_Up)
     qtbot.keyClick(logged.entry_bar, Qt.Key.Key_Escape)

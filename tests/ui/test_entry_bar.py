@@ -105,3 +105,37 @@ def test_a_failed_write_keeps_the_text(qtbot, open_incident: MainWindow) -> None
     assert "already in Triage" in window.page.hint.text()
     assert window.page.entry_bar.text() == "/phase triage"
     assert window.page.entry_bar.isEnabled()
+
+
+def test_a_one_digit_hour_backdates_instead_of_logging_a_note(
+    qtbot, open_incident: MainWindow
+) -> None:
+    window = open_incident
+    with qtbot.waitSignal(window.entry_logged, timeout=10_000) as logged:
+        type_and_enter(qtbot, window, "9:05 paged on-call")
+    entry = logged.args[0]
+    assert entry.text == "paged on-call"
+    occurred = entry.occurred_at.astimezone(UTC)
+    assert (occurred.hour, occurred.minute) == (9, 5)
+
+
+def test_a_time_prefix_cannot_backdate_a_severity_change(qtbot, open_incident: MainWindow) -> None:
+    window = open_incident
+    rows = window.page.timeline_model.rowCount()
+    type_and_enter(qtbot, window, "-5m /sev P1 revenue impact")
+    qtbot.waitUntil(lambda: not window.page.hint.isHidden(), timeout=10_000)
+    assert "cannot backdate /sev or /phase" in window.page.hint.text()
+    assert window.page.entry_bar.text() == "-5m /sev P1 revenue impact"
+    assert window.page.entry_bar.isEnabled()
+    assert window.current is not None and window.current.severity is Severity.P2
+    assert window.page.timeline_model.rowCount() == rows
+
+
+def test_a_phase_command_warns_about_open_items_but_moves(qtbot, open_incident: MainWindow) -> None:
+    # The phase bar warned before leaving a phase with open items; the bar did not.
+    window = open_incident
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        type_and_enter(qtbot, window, "/phase triage")
+    assert window.page.header.phase_label.text() == "Phase: Triage"
+    assert not window.page.hint.isHidden()
+    assert "leaving Detect with 3 open checklist item(s)" in window.page.hint.text()

@@ -1,4 +1,4 @@
-"""Search all incidents from the window, and similar past incidents after declaring."""
+"""Search all incidents, and similar past incidents after declaring, without the window."""
 
 from __future__ import annotations
 
@@ -6,18 +6,21 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-import ui.memory.actions
+import ui.memory.suggestions
 from commander.domain import EntryKind, Severity
 from commander.services.incidents import declare_incident
 from commander.services.memory import search_all
 from commander.services.timeline import log_entry
 from commander.store.engine import open_store
-from ui.dialogs.declare_dialog import DeclareDialog
-from ui.main_window import MainWindow
-from ui.memory.actions import show_search
+from tests.ui.feature_rig import Rig, rig  # noqa: F401
+from tests.ui.shell_double import ShellDouble
+from ui import memory
+from ui.memory.install import MemoryFeature
 from ui.memory.models import RichTextRole, SearchResultsModel, marked
+from ui.memory.search_dialog import SearchDialog
+from ui.memory.suggestions import SimilarSuggestions
 
 pytestmark = pytest.mark.qt_log_ignore(
     r"This plugin does not support (propagateSizeHints|raise)\(\)"
@@ -35,36 +38,74 @@ def seeded(db_path: Path) -> Path:
     return db_path
 
 
+class TabbedShell(ShellDouble):
+    """Side panels as tabs, as the window shows them (one is in front at a time)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(QWidget(), "Timeline")
+        QVBoxLayout(self.widget).addWidget(self.side_tabs)
+
+    def add_side_panel(self, panel: QWidget, title: str) -> None:
+        self.side_tabs.addTab(panel, title)
+        self.side_panels[title] = panel
+
+
+@pytest.fixture
+def installed(qtbot, rig: Rig) -> Rig:  # noqa: F811
+    rig.shell = TabbedShell()
+    qtbot.addWidget(rig.shell.widget)
+    rig.install(memory.install)
+    rig.shell.widget.show()  # the Similar panel loads only once someone can see it
+    return rig
+
+
+def show_search(rig: Rig) -> SearchDialog:  # noqa: F811
+    feature = rig.context.findChild(MemoryFeature)
+    assert feature is not None
+    rig.shell.action("Search all incidents…").trigger()
+    assert feature.dialog is not None
+    return feature.dialog
+
+
+def suggestions(rig: Rig) -> SimilarSuggestions:  # noqa: F811
+    found = rig.context.findChild(SimilarSuggestions)
+    assert found is not None
+    return found
+
+
 def test_search_all_lists_incidents_and_opens_the_chosen_one(
-    qtbot, seeded: Path, window: MainWindow
+    qtbot, seeded: Path, installed: Rig
 ) -> None:
-    assert window.search_all_action.shortcut().toString() == "Ctrl+Shift+F"
-    dialog = show_search(window)
-    assert dialog is not None
+    action = installed.shell.action("Search all incidents…")
+    assert action.shortcut().toString() == "Ctrl+Shift+F"
+    assert installed.shell.actions["&Across incidents"] == [action]
+    dialog = show_search(installed)
     with qtbot.waitSignal(dialog.results_shown, timeout=10_000) as shown:
         qtbot.keyClicks(dialog.query_edit, "redis")
     assert shown.args == [2]
     assert dialog.model.row_at(0).ref == "INC-1"  # two matching entries
     assert "INC-1" in dialog.model.index(0).data()
-    with qtbot.waitSignal(window.incident_shown, timeout=10_000) as opened:
+    with qtbot.waitSignal(installed.context.incident_requested, timeout=10_000) as opened:
         dialog.results.activated.emit(dialog.model.index(1))
     assert opened.args == ["INC-2"]
-    assert window.incident_list.currentIndex().data().startswith("INC-2")
+    assert installed.opened == ["INC-2"]  # the window opens it and selects it in its list
 
 
-def test_enter_in_the_box_opens_the_top_result(qtbot, seeded: Path, window: MainWindow) -> None:
-    dialog = show_search(window)
+def test_enter_in_the_box_opens_the_top_result(qtbot, seeded: Path, installed: Rig) -> None:
+    dialog = show_search(installed)
     dialog.query_edit.setText("maxclients")
     with qtbot.waitSignal(dialog.results_shown, timeout=10_000):
         qtbot.keyClick(dialog.query_edit, Qt.Key.Key_Return)  # searches at once
-    with qtbot.waitSignal(window.incident_shown, timeout=10_000) as opened:
+    with qtbot.waitSignal(installed.context.incident_requested, timeout=10_000) as opened:
         qtbot.keyClick(dialog.query_edit, Qt.Key.Key_Return)
     assert opened.args == ["INC-1"]
-    assert show_search(window) is dialog  # one dialog, reused
+    assert show_search(installed) is dialog  # one dialog, reused
 
 
-def test_no_match_and_stale_answers(qtbot, seeded: Path, window: MainWindow) -> None:
-    dialog = show_search(window)
+def test_no_match_and_stale_answers(qtbot, seeded: Path, installed: Rig) -> None:
+    dialog = show_search(installed)
     dialog.query_edit.setText("zzzz")
     with qtbot.waitSignal(dialog.results_shown, timeout=10_000):
         dialog.run_search()
@@ -89,7 +130,7 @@ def test_search_model_escapes_entry_text_and_bolds_matches(qtbot, seeded, qtmode
 
 
 def test_search_shows_postmortem_matches_marked_as_such(
-    qtbot, seeded: Path, window: MainWindow
+    qtbot, seeded: Path, installed: Rig
 ) -> None:
     from dataclasses import replace
 
@@ -102,7 +143,7 @@ def test_search_shows_postmortem_matches_marked_as_such(
         save_postmortem(store, replace(draft, template="sre", sections=sections), "ana")
     finally:
         store.close()
-    dialog = show_search(window)
+    dialog = show_search(installed)
     dialog.query_edit.setText("pool")
     with qtbot.waitSignal(dialog.results_shown, timeout=10_000) as shown:
         dialog.run_search()
@@ -118,61 +159,62 @@ def test_search_shows_postmortem_matches_marked_as_such(
     )
 
 
-def test_declaring_suggests_similar_past_incidents(
-    qtbot, seeded: Path, window: MainWindow, monkeypatch
-) -> None:
-    def fill(dialog: DeclareDialog) -> int:
-        dialog.title_edit.setText("Redis pool exhausted again")
-        dialog.summary_edit.setPlainText("checkout errors")
-        return QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(DeclareDialog, "exec", fill)
-    window.declare_action.trigger()
-    suggestions = window.similar_suggestions
+def test_declaring_suggests_similar_past_incidents(qtbot, seeded: Path, installed: Rig) -> None:
+    # The window declares through the context; the announcement says an incident was declared.
+    with qtbot.waitSignal(installed.context.changed, timeout=10_000):
+        installed.context.write(
+            lambda store: declare_incident(
+                store, "Redis pool exhausted again", Severity.P2, "ana", summary="checkout errors"
+            )
+        )
+    shown = installed.shell.side_tabs
+    installed.open_incident("INC-3")
+    found = suggestions(installed)
     qtbot.waitUntil(
-        lambda: suggestions.panel is not None and suggestions.panel.model.rowCount() > 0,
+        lambda: found.panel is not None and found.panel.model.rowCount() > 0,
         timeout=10_000,
     )
-    panel = suggestions.panel
+    panel = found.panel
+    assert panel is not None
     assert panel.model.row_at(0).ref == "INC-1"
     assert not panel.banner.isHidden() and "similar past incident" in panel.banner.text()
-    assert window.page.side_tabs.currentWidget() is panel
+    assert shown.currentWidget() is panel
     assert "postmortem: none yet" in panel.model.index(0).data()
-    assert window.page.entry_bar.isEnabled()  # nothing modal in the way
-    with qtbot.waitSignal(window.incident_shown, timeout=10_000) as opened:
+    assert installed.shell.widget.isEnabled()  # nothing modal in the way
+    with qtbot.waitSignal(installed.context.incident_requested, timeout=10_000) as opened:
         panel.view.activated.emit(panel.model.index(0))
     assert opened.args == ["INC-1"]
+    installed.open_incident("INC-1")  # what the window does when asked
     qtbot.waitUntil(lambda: panel.ref == "INC-1" and panel.banner.isHidden(), timeout=10_000)
     assert panel.model.rowCount() == 0 and panel.empty.isVisibleTo(panel)  # nothing before INC-1
 
 
 def test_similar_incidents_are_ranked_only_when_someone_looks(
-    qtbot, seeded: Path, window: MainWindow
+    qtbot, seeded: Path, installed: Rig
 ) -> None:
     calls: list[str] = []
-    original = ui.memory.actions._similar
+    original = ui.memory.suggestions._similar
 
     def counting(store, ref):  # type: ignore[no-untyped-def]
         calls.append(ref)
         return original(store, ref)
 
-    ui.memory.actions._similar = counting
+    ui.memory.suggestions._similar = counting
     try:
-        with qtbot.waitSignal(window.incident_shown, timeout=10_000):
-            window.open_incident("INC-2")
-        tabs = window.page.side_tabs
-        panel = window.similar_suggestions.panel
+        installed.open_incident("INC-2")
+        tabs = installed.shell.side_tabs
+        panel = suggestions(installed).panel
         assert panel is not None and tabs.currentWidget() is not panel
         qtbot.wait(200)
         assert calls == []  # opening an incident does not pay for the ranking
         tabs.setCurrentWidget(panel)
         qtbot.waitUntil(lambda: calls == ["INC-2"] and panel.ref == "INC-2", timeout=10_000)
     finally:
-        ui.memory.actions._similar = original
+        ui.memory.suggestions._similar = original
 
 
 def test_search_says_when_more_incidents_match_than_it_shows(
-    qtbot, db_path: Path, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot, installed: Rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Only the 50 incidents with most matches are listed; the status line said
     # "N matching entries in 50 incidents" as if that were all of them.
@@ -180,8 +222,8 @@ def test_search_says_when_more_incidents_match_than_it_shows(
 
     monkeypatch.setattr(search_dialog, "SHOWN_INCIDENTS", 2)
     for name in ("alpha", "beta", "gamma"):
-        declare_incident(window.store, f"Kafka lag {name}", Severity.P3, "ana")
-    dialog = show_search(window)
+        declare_incident(installed.store, f"Kafka lag {name}", Severity.P3, "ana")
+    dialog = show_search(installed)
     with qtbot.waitSignal(dialog.results_shown, timeout=10_000) as shown:
         dialog.query_edit.setText("kafka")
     assert shown.args == [2]

@@ -1,7 +1,8 @@
-"""The postmortem editor and the action items window on a real store."""
+"""The postmortem editor and the action items window on a real store, without the window."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +20,10 @@ from commander.services.action_items import (
 from commander.services.incidents import declare_incident
 from commander.services.postmortem import PostmortemStatus, get_postmortem
 from commander.services.timeline import log_entry
-from ui.postmortem.editor import parse_participants
+from tests.ui.feature_rig import Rig, rig  # noqa: F401
+from ui import postmortem
+from ui.postmortem.editor import PostmortemEditor, parse_participants
+from ui.postmortem.install import PostmortemFeature
 from ui.postmortem.item_dialog import ActionItemDialog
 from ui.postmortem.models import ActionItemsModel, EntryPickerModel
 
@@ -29,39 +33,58 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 @pytest.fixture
-def editor(qtbot, window):
+def feature(rig: Rig) -> PostmortemFeature:  # noqa: F811
+    rig.install(postmortem.install)
+    installed = rig.context.findChild(PostmortemFeature)
+    assert installed is not None
+    return installed
+
+
+@pytest.fixture
+def editor(qtbot, rig: Rig, feature: PostmortemFeature) -> Iterator[PostmortemEditor]:  # noqa: F811
+    store = rig.store
     now = datetime.now(UTC)
     ref = declare_incident(
-        window.store, "Search is slow", Severity.P2, "ana", now=now - timedelta(hours=2)
+        store, "Search is slow", Severity.P2, "ana", now=now - timedelta(hours=2)
     ).ref
     log_entry(
-        window.store,
+        store,
         ref,
         "Restarted the indexer",
         "ana",
         EntryKind.ACTION,
         now=now - timedelta(hours=1),
     )
-    log_entry(window.store, ref, "coffee", "bo", now=now - timedelta(minutes=50))
+    log_entry(store, ref, "coffee", "bo", now=now - timedelta(minutes=50))
     add_action_item(
-        window.store,
+        store,
         ref,
         ActionItemFields("Add an index alert", "bo", ItemType.DETECT, due_on=date(2020, 1, 1)),
         "ana",
     )
-    window.reload_incidents(select_ref=ref)
-    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
-        window.open_incident(ref)
-    editor = window.postmortem_actions.open_editor()
+    assert not feature.postmortem.isEnabled()  # no incident open yet
+    rig.open_incident(ref)
+    assert feature.postmortem.isEnabled()
+    editor = feature.open_editor()
+    assert editor is not None
     with qtbot.waitSignal(editor.loaded, timeout=10_000):
         pass
     yield editor
     editor._dirty = False
     editor.exporter.wait()
-    window.worker.wait()
+    rig.writer.wait()
 
 
-def test_write_and_save(qtbot, window, editor) -> None:
+def test_install_adds_the_incident_menu_entries(rig: Rig, feature: PostmortemFeature) -> None:  # noqa: F811
+    assert [a.text() for a in rig.shell.actions["&Incident"]] == [
+        "&Postmortem…",
+        "Open &action items…",
+    ]
+    assert rig.shell.action("Postmortem…").shortcut().toString() == "Ctrl+Shift+P"
+    assert rig.shell.action("Open action items…").isEnabled()  # the store is open
+
+
+def test_write_and_save(qtbot, rig: Rig, editor) -> None:  # noqa: F811
     editor.section_edits["summary"].setPlainText("The index **fell over**.")
     editor.status_box.setCurrentIndex(editor.status_box.findData(PostmortemStatus.IN_REVIEW))
     editor.authors_edit.setText("ana, bo")
@@ -79,7 +102,7 @@ def test_write_and_save(qtbot, window, editor) -> None:
     )
     with qtbot.waitSignal(editor.saved, timeout=10_000):
         editor.save()
-    stored = get_postmortem(window.store, editor.ref)
+    stored = get_postmortem(rig.store, editor.ref)
     assert stored.revision == 1 and not editor.is_dirty()
     assert stored.section("summary") == "The index **fell over**."
     assert stored.status is PostmortemStatus.IN_REVIEW
@@ -92,13 +115,13 @@ def test_write_and_save(qtbot, window, editor) -> None:
     assert "trigger" not in editor.section_edits
 
 
-def test_action_items_and_exports(qtbot, window, editor, tmp_path: Path) -> None:
+def test_action_items_and_exports(qtbot, rig: Rig, editor, tmp_path: Path) -> None:  # noqa: F811
     assert editor.items_model.rowCount() == 1
     assert "overdue" in editor.items_model.data(editor.items_model.index(0, 5))
     with qtbot.waitSignal(editor.refreshed, timeout=10_000):
         editor.submit_item(None, ActionItemFields("Runbook for reindexing", "cy", ItemType.PROCESS))
     qtbot.waitUntil(lambda: editor.items_model.rowCount() == 2, timeout=10_000)
-    assert [i.description for i in list_action_items(window.store, editor.ref)][
+    assert [i.description for i in list_action_items(rig.store, editor.ref)][
         1
     ] == "Runbook for reindexing"
     editor.section_edits["summary"].setPlainText("Unsaved <script>alert(1)</script> summary")
@@ -114,15 +137,18 @@ def test_action_items_and_exports(qtbot, window, editor, tmp_path: Path) -> None
 
 
 def test_action_items_window_lists_open_items_overdue_first(
-    qtbot, window, editor, tmp_path: Path
+    qtbot,
+    rig: Rig,  # noqa: F811
+    feature: PostmortemFeature,
+    editor,
+    tmp_path: Path,
 ) -> None:
     add_action_item(
-        window.store, editor.ref, ActionItemFields("Later", due_on=date(2999, 1, 1)), "ana"
+        rig.store, editor.ref, ActionItemFields("Later", due_on=date(2999, 1, 1)), "ana"
     )
-    add_action_item(
-        window.store, editor.ref, ActionItemFields("Done", status=ItemStatus.DONE), "ana"
-    )
-    items = window.postmortem_actions.open_action_items()
+    add_action_item(rig.store, editor.ref, ActionItemFields("Done", status=ItemStatus.DONE), "ana")
+    items = feature.open_action_items()
+    assert items is not None
     with qtbot.waitSignal(items.loaded, timeout=10_000):
         pass
     texts = [items.proxy.index(r, 2).data() for r in range(items.proxy.rowCount())]
@@ -133,7 +159,7 @@ def test_action_items_window_lists_open_items_overdue_first(
     assert items.grab().save(str(tmp_path / "action-items.png"))
 
 
-def test_models_pass_the_model_tester(qtmodeltester, window, editor) -> None:
+def test_models_pass_the_model_tester(qtmodeltester, editor) -> None:
     qtmodeltester.check(editor.entry_model)
     qtmodeltester.check(editor.items_model)
     assert isinstance(editor.entry_model, EntryPickerModel)
@@ -159,3 +185,45 @@ def test_participants_parse() -> None:
         ("bo", ""),
         ("cy", "scribe"),
     ]
+
+
+def test_editor_refreshes_once_per_write_to_its_incident_only(
+    qtbot,
+    rig: Rig,  # noqa: F811
+    editor,
+) -> None:
+    from commander.domain.changes import Aspect
+    from commander.views.changes import Changes
+
+    refreshes: list[None] = []
+    editor.refreshed.connect(lambda: refreshes.append(None))
+    other = Changes(editor.incident_id + 1, frozenset({Aspect.ENTRIES, Aspect.POSTMORTEM}))
+    rig.context.changed.emit(other)
+    roles_only = Changes(editor.incident_id, frozenset({Aspect.ROLES}))
+    rig.context.changed.emit(roles_only)
+    qtbot.wait(200)
+    assert refreshes == []
+    with qtbot.waitSignal(editor.item_changed, timeout=10_000):
+        editor.submit_item(None, ActionItemFields("Page the search team", "cy"))
+    qtbot.waitUntil(lambda: len(refreshes) == 1, timeout=10_000)
+    qtbot.waitUntil(rig.idle, timeout=10_000)
+    qtbot.wait(200)
+    assert len(refreshes) == 1 and editor.items_model.rowCount() == 2
+
+
+def test_action_items_window_follows_item_changes_and_opens_an_incident(
+    qtbot,
+    rig: Rig,  # noqa: F811
+    feature: PostmortemFeature,
+    editor,
+) -> None:
+    items = feature.open_action_items()
+    assert items is not None
+    with qtbot.waitSignal(items.loaded, timeout=10_000):
+        pass
+    assert items.proxy.rowCount() == 1
+    with qtbot.waitSignal(items.loaded, timeout=10_000):
+        editor.submit_item(None, ActionItemFields("Reindex nightly", "bo"))
+    assert items.proxy.rowCount() == 2
+    items.view.doubleClicked.emit(items.proxy.index(0, 0))
+    assert rig.opened == [editor.ref]

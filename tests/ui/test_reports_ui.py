@@ -1,25 +1,24 @@
-"""The Reports window: computed on the worker, drawn as charts in severity colours, CSV."""
+"""The Reports window: computed on the read worker, drawn as charts in severity colours, CSV."""
 
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from commander.domain import Phase, Severity
-from commander.domain.when import utc_now
 from commander.services import reports
 from commander.services.incidents import change_phase, declare_incident
 from commander.services.reports import Metric, report_csv
 from commander.store.engine import open_store
-from ui.main_window import MainWindow
-from ui.reports.actions import show_reports
+from tests.ui.feature_rig import Rig, rig  # noqa: F401
+from ui import reports as reports_feature
 from ui.reports.charts import month_label, nice_ceiling, time_unit
 from ui.reports.reports_dialog import ReportsDialog
-from ui.reports.severity_colors import severity_colors
+from ui.severity_colors import severity_colors
 
 # Showing a top-level dialog on the offscreen platform prints this; it is harmless.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -27,33 +26,46 @@ pytestmark = pytest.mark.qt_log_ignore(
 )
 
 
+# The dialog's clock, fixed at 03:00 UTC on the first of a month: the test used to
+# declare its incidents five hours before the wall clock and read the wall clock's
+# month, so from 00:00 to 05:00 on every first it found them in last month's bars.
+NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+
+
 @pytest.fixture
-def seeded(db_path: Path) -> Path:
-    """Four incidents this month; written before the window opens the store."""
+def seeded(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Four incidents this month; written before the feature's store opens."""
+    monkeypatch.setattr("ui.reports.reports_dialog.utc_now", lambda: NOW)
     store = open_store(str(db_path))
-    now = utc_now()
+    declared = NOW - timedelta(hours=2)  # every phase change below is at NOW or before
     for severity, minutes in (
         (Severity.P1, 10),
         (Severity.P1, 20),
         (Severity.P1, 60),
         (Severity.P3, 120),
     ):
-        ref = declare_incident(store, "x", severity, "ana", now=now - timedelta(hours=5)).ref
-        at = now - timedelta(hours=5) + timedelta(minutes=minutes)
-        change_phase(store, ref, Phase.TRIAGE, "ana", now=at)
+        ref = declare_incident(store, "x", severity, "ana", now=declared).ref
+        change_phase(store, ref, Phase.TRIAGE, "ana", now=declared + timedelta(minutes=minutes))
     store.close()
     return db_path
 
 
-def open_dialog(qtbot, window: MainWindow) -> ReportsDialog:
-    dialog = show_reports(window)
+@pytest.fixture
+def installed(rig: Rig) -> Rig:  # noqa: F811
+    rig.install(reports_feature.install)
+    return rig
+
+
+def open_dialog(qtbot, rig: Rig) -> ReportsDialog:  # noqa: F811
+    rig.shell.action("Reports…").trigger()
+    dialog = rig.shell.widget.findChild(ReportsDialog)
     assert dialog is not None
     qtbot.waitSignal(dialog.report_shown, timeout=10_000).wait()
     return dialog
 
 
 def test_reports_menu_opens_charts_with_the_report_numbers(
-    qtbot, seeded: Path, window: MainWindow, monkeypatch
+    qtbot, seeded: Path, installed: Rig, monkeypatch
 ) -> None:
     threads: list[str] = []
     real = reports.build_report
@@ -63,8 +75,10 @@ def test_reports_menu_opens_charts_with_the_report_numbers(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(reports, "build_report", spy)
-    assert window.reports_action.isEnabled() and window.reports_action.text() == "&Reports…"
-    dialog = open_dialog(qtbot, window)
+    action = installed.shell.action("Reports…")
+    assert action.isEnabled() and action.text() == "&Reports…"
+    assert installed.shell.actions["&Across incidents"] == [action]
+    dialog = open_dialog(qtbot, installed)
     assert threads and threads[0] != threading.main_thread().name  # off the UI thread
 
     (counts,) = dialog.counts_view.chart().series()
@@ -78,8 +92,8 @@ def test_reports_menu_opens_charts_with_the_report_numbers(
     assert "4 incidents" in dialog.summary.text()
 
 
-def test_switching_to_mean_redraws_without_a_query(qtbot, seeded: Path, window) -> None:
-    dialog = open_dialog(qtbot, window)
+def test_switching_to_mean_redraws_without_a_query(qtbot, seeded: Path, installed: Rig) -> None:
+    dialog = open_dialog(qtbot, installed)
     dialog.statistic_combo.setCurrentIndex(1)
     (mtta,) = dialog.metric_views[Metric.MTTA].chart().series()
     assert {bars.label(): bars.at(0) for bars in mtta.barSets()}["P1"] == 30.0
@@ -87,11 +101,11 @@ def test_switching_to_mean_redraws_without_a_query(qtbot, seeded: Path, window) 
 
 
 def test_csv_export_writes_the_report_numbers(
-    qtbot, seeded: Path, window: MainWindow, tmp_path: Path, monkeypatch
+    qtbot, seeded: Path, installed: Rig, tmp_path: Path, monkeypatch
 ) -> None:
     target = tmp_path / "numbers.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(target), ""))
-    dialog = open_dialog(qtbot, window)
+    dialog = open_dialog(qtbot, installed)
     assert dialog.export_button.isEnabled()
     with qtbot.waitSignal(dialog.csv_saved, timeout=10_000):
         dialog.export_button.click()
@@ -100,8 +114,8 @@ def test_csv_export_writes_the_report_numbers(
     assert "Saved numbers.csv" in dialog.status.text()
 
 
-def test_an_empty_store_says_so(qtbot, window: MainWindow) -> None:
-    dialog = open_dialog(qtbot, window)
+def test_an_empty_store_says_so(qtbot, installed: Rig) -> None:
+    dialog = open_dialog(qtbot, installed)
     assert dialog.counts_view.chart().title() == "No incidents in this period"
     assert "no data" in dialog.metric_views[Metric.MTTR].chart().title()
 

@@ -141,6 +141,19 @@ def test_an_item_number_out_of_range_is_not_found_and_changes_nothing(store, num
     assert checklist(store, ref).items == before.items
 
 
+def test_a_p0_reached_after_the_declaration_keeps_its_extras_when_lowered(store) -> None:
+    # Declared P2, raised to P0, lowered to P3 before anyone looked: the P0 extras
+    # are there, so every level reached counts, not only the declared one.
+    ref = declare(store, Severity.P2)
+    change_severity(store, ref, Severity.P0, author="ana")
+    change_severity(store, ref, Severity.P3, author="ana")
+    never_p0 = declare(store, Severity.P2)
+    change_severity(store, never_p0, Severity.P3, author="ana")
+    reached = [item.text for item in checklist(store, ref).items]
+    assert any("bridge call" in text for text in reached)
+    assert not any("bridge call" in item.text for item in checklist(store, never_p0).items)
+
+
 def test_phase_warnings_list_open_items_but_moving_on_still_works(store) -> None:
     ref = declare(store)
     check_item(store, ref, "user reports", author="ana")

@@ -14,9 +14,9 @@ import pytest
 
 from commander.domain import Severity
 from commander.exports.document import load_document
-from commander.exports.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from commander.exports.render import export_incident
 from commander.exports.timing import span_text
+from commander.safe_html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from commander.services.incidents import declare_incident
 from commander.services.postmortem import get_postmortem, save_postmortem
 from commander.services.timeline import log_entry
@@ -231,3 +231,10 @@ def test_an_open_code_fence_stays_inside_its_section() -> None:
     assert closed_fences("```\ncode") == "```\ncode\n```"
     assert closed_fences("```\ncode\n```") == "```\ncode\n```"
     assert closed_fences("~~~\n```\nstill code") == "~~~\n```\nstill code\n~~~"
+
+
+def test_raw_html_in_a_section_shows_as_text_like_in_the_runbook_viewer(sqlite_store) -> None:
+    # One sanitiser for both: what an author types as HTML is shown, not interpreted.
+    ref = build_sample(sqlite_store, {"section": "Section <b>bold</b> <u>under</u>"})
+    page = export_incident(sqlite_store, ref, "html", GENERATED_AT).decode()
+    assert "&lt;b&gt;bold&lt;/b&gt; &lt;u&gt;under&lt;/u&gt;" in page

@@ -45,6 +45,9 @@ def error(text: str) -> str:
         ("10:05", UTC, datetime(2026, 11, 27, 10, 5, tzinfo=UTC)),
         ("10:05:30", UTC, datetime(2026, 11, 27, 10, 5, 30, tzinfo=UTC)),
         ("10:05", PARIS, datetime(2026, 11, 27, 9, 5, tzinfo=UTC)),
+        # A one-digit hour is a time too, not the first word of a note.
+        ("9:05", UTC, datetime(2026, 11, 27, 9, 5, tzinfo=UTC)),
+        ("0:05:09", UTC, datetime(2026, 11, 27, 0, 5, 9, tzinfo=UTC)),
         ("-5m", UTC, NOW - timedelta(minutes=5)),
         ("-1h30m", UTC, NOW - timedelta(hours=1, minutes=30)),
         ("-90s", UTC, NOW - timedelta(seconds=90)),

@@ -49,3 +49,24 @@ def test_format_clock_and_duration() -> None:
     assert format_duration(timedelta(minutes=47, seconds=5)) == "47m 05s"
     assert format_duration(timedelta(hours=2, minutes=3)) == "2h 03m"
     assert format_duration(timedelta(days=3, hours=4)) == "3d 04h"
+
+
+@pytest.mark.parametrize(
+    ("span", "header", "export"),
+    [
+        (timedelta(0), "0m 00s", "0m 00s"),
+        (timedelta(seconds=59.9), "0m 59s", "0m 59s"),
+        (timedelta(hours=1), "1h 00m", "1h 00m 00s"),
+        (timedelta(hours=23, minutes=59, seconds=59), "23h 59m", "23h 59m 59s"),
+        (timedelta(days=1), "1d 00h", "1d 00h 00m"),
+        (timedelta(days=12, hours=3, minutes=4, seconds=5), "12d 03h", "12d 03h 04m"),
+        (timedelta(seconds=-1), "0m 00s", "−0m 01s"),
+        (timedelta(hours=-2, minutes=-3), "0m 00s", "−2h 03m 00s"),
+        (timedelta(days=-2), "0m 00s", "−2d 00h 00m"),
+    ],
+)
+def test_one_duration_format_for_the_header_and_the_exports(
+    span: timedelta, header: str, export: str
+) -> None:
+    assert format_duration(span) == header
+    assert format_duration(span, units=3, signed=True) == export

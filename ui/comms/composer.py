@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -23,57 +23,80 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commander.connectors.base import Message
+from commander.connectors.base import STATUSES, Message
+from commander.domain.key_values import parse_pairs
 from commander.errors import CommanderError
-from commander.views.comms import TargetView
+from commander.views.comms import MessageView, TargetView
 
 if TYPE_CHECKING:
     from commander.store.engine import Store
-    from ui.workers import Worker
+    from ui.comms.previews import Preview
+    from ui.context import AppContext
 
 FIELDS = ("Status", "Impact", "ETA", "Next update")
-STATUSES = ("investigating", "identified", "monitoring", "resolved")
 COMPONENT_HELP = (
     "component=status, … (operational, degraded_performance, partial_outage, major_outage)"
 )
 RECOMPOSE_DELAY_MS = 300
 
 
-def _core() -> Any:
-    from ui.comms import core
+def _start(store: Store) -> tuple[list[tuple[str, str]], list[TargetView]]:
+    from ui.comms.previews import composer_start
 
-    return core
+    return composer_start(store)
+
+
+def _compose(
+    store: Store,
+    ref: str,
+    template: str,
+    overrides: dict[str, str],
+    status: str | None,
+    components: dict[str, str],
+) -> Message:
+    from commander.services.messages import compose
+
+    return compose(store, ref, template, overrides, status=status, components=components)
+
+
+def _previews(message: Message, targets: list[TargetView]) -> list[Preview]:
+    from ui.comms.previews import previews
+
+    return previews(message, targets)
+
+
+def _send(store: Store, message: Message, author: str, targets: list[str]) -> MessageView:
+    from commander.services.messages import send_message
+
+    return send_message(store, message, author, targets)
 
 
 def parse_components(text: str) -> dict[str, str]:
-    components: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        name, equals, status = part.partition("=")
-        if not equals or not name.strip():
-            raise CommanderError(f"components: {part!r} is not name=status")
-        components[name.strip()] = status.strip()
-    return components
+    try:
+        return parse_pairs(text, ",", form="name=status")
+    except CommanderError as error:
+        raise CommanderError(f"components, {error}") from None
 
 
 class ComposerDialog(QDialog):
     sent = Signal(object)  # the MessageView just queued
 
-    def __init__(
-        self, worker: Worker, store: Store, ref: str, author: str, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, context: AppContext, ref: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Compose update — {ref}")
         self.resize(1000, 680)
-        self._worker, self._store, self._ref, self._author = worker, store, ref, author
+        self._context, self._ref = context, ref
         self._message: Message | None = None
         self._targets: list[TargetView] = []
         self._touched: set[str] = set()
         self._body_edited = False
         self._generation = 0  # answers to older compose requests are dropped
 
-        self.template_box = QComboBox(objectName="templateBox")
+        self.template_box = QComboBox()
+        self.template_box.setObjectName("templateBox")
         self.template_box.currentIndexChanged.connect(self._template_changed)
-        self.status_box = QComboBox(objectName="statusBox")
+        self.status_box = QComboBox()
+        self.status_box.setObjectName("statusBox")
         self.status_box.addItem("From the phase", None)
         for status in STATUSES:
             self.status_box.addItem(status.capitalize(), status)
@@ -83,24 +106,32 @@ class ComposerDialog(QDialog):
         form.addRow("Template", self.template_box)
         form.addRow("Status page wording", self.status_box)
         for name in FIELDS:
-            edit = QLineEdit(objectName=f"field_{name.replace(' ', '_')}")
+            edit = QLineEdit()
+            edit.setObjectName(f"field_{name.replace(' ', '_')}")
             edit.textEdited.connect(lambda _text, n=name: self._field_edited(n))
             self.field_edits[name] = edit
             form.addRow(name, edit)
-        self.components_edit = QLineEdit(objectName="components")
+        self.components_edit = QLineEdit()
+        self.components_edit.setObjectName("components")
         self.components_edit.setPlaceholderText(COMPONENT_HELP)
         self.components_edit.textEdited.connect(self._schedule_compose)
         form.addRow("Components", self.components_edit)
-        self.headline_edit = QLineEdit(objectName="headline")
+        self.headline_edit = QLineEdit()
+        self.headline_edit.setObjectName("headline")
         form.addRow("Headline", self.headline_edit)
         self.headline_edit.textEdited.connect(self._schedule_previews)
-        self.body_edit = QPlainTextEdit(objectName="body")
+        self.body_edit = QPlainTextEdit()
+        self.body_edit.setObjectName("body")
         self.body_edit.textChanged.connect(self._body_changed)
-        self.target_list = QListWidget(objectName="composerTargets")
+        self.target_list = QListWidget()
+        self.target_list.setObjectName("composerTargets")
         self.target_list.itemChanged.connect(lambda _item: self._refresh_previews())
         self.target_list.setMaximumHeight(110)
-        self.previews = QTabWidget(objectName="previews")
-        self.problem = QLabel(objectName="composerProblem", wordWrap=True)
+        self.previews = QTabWidget()
+        self.previews.setObjectName("previews")
+        self.problem = QLabel()
+        self.problem.setObjectName("composerProblem")
+        self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b71c1c;")
         self.problem.hide()
 
@@ -121,9 +152,8 @@ class ComposerDialog(QDialog):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([520, 480])
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Cancel, objectName="composerButtons"
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.setObjectName("composerButtons")
         self.send_button = self.buttons.addButton("Send", QDialogButtonBox.ButtonRole.AcceptRole)
         self.send_button.setEnabled(False)
         self.buttons.accepted.connect(self.send)
@@ -143,8 +173,7 @@ class ComposerDialog(QDialog):
 
     # -- loading and composing ----------------------------------------------------------
     def _load(self) -> None:
-        store, ref = self._store, self._ref
-        self._worker.submit(lambda: _core().composer_start(store, ref), self._on_loaded, self._fail)
+        self._context.read(_start, self._on_loaded, self._fail)
 
     def _on_loaded(self, result: tuple[list[tuple[str, str]], list[TargetView]]) -> None:
         templates, self._targets = result
@@ -169,7 +198,7 @@ class ComposerDialog(QDialog):
         self._touched.add(name)
         self._schedule_compose()
 
-    def _schedule_compose(self, *_args: Any) -> None:
+    def _schedule_compose(self, *_args: object) -> None:
         self._compose_timer.start()
 
     def _body_changed(self) -> None:
@@ -177,7 +206,7 @@ class ComposerDialog(QDialog):
             self._body_edited = True
             self._schedule_previews()
 
-    def _schedule_previews(self, *_args: Any) -> None:
+    def _schedule_previews(self, *_args: object) -> None:
         self._preview_timer.start()
 
     def recompose(self) -> None:
@@ -189,13 +218,11 @@ class ComposerDialog(QDialog):
         except CommanderError as error:
             self.show_problem(str(error))
             return
-        store, ref = self._store, self._ref
+        ref = self._ref
         self._generation += 1
         generation = self._generation
-        self._worker.submit(
-            lambda: _core().compose(
-                store, ref, template, overrides, status=status, components=components
-            ),
+        self._context.read(
+            lambda store: _compose(store, ref, template, overrides, status, components),
             lambda message: self._on_composed(message, generation),
             self._fail,
         )
@@ -241,11 +268,11 @@ class ComposerDialog(QDialog):
         message, targets = self.current_message(), self.chosen_targets()
         if message is None:
             return
-        self._worker.submit(
-            lambda: _core().previews(message, targets), self._show_previews, self._fail
+        self._context.read(
+            lambda _store: _previews(message, targets), self._show_previews, self._fail
         )
 
-    def _show_previews(self, previews: list[Any]) -> None:
+    def _show_previews(self, previews: list[Preview]) -> None:
         self.previews.clear()
         for preview in previews:
             page = QWidget()
@@ -271,13 +298,14 @@ class ComposerDialog(QDialog):
             self.show_problem("Choose at least one target.")
             return
         names = [t.name for t in targets]
-        store, author = self._store, self._author
+        author = self._context.author()
         self.send_button.setEnabled(False)
-        self._worker.submit(
-            lambda: _core().send_message(store, message, author, names), self._on_sent, self._fail
+        # The announcement of this write brings the new entry to every panel that shows it.
+        self._context.write(
+            lambda store: _send(store, message, author, names), self._on_sent, self._fail
         )
 
-    def _on_sent(self, view: Any) -> None:
+    def _on_sent(self, view: MessageView) -> None:
         self.sent.emit(view)
         self.accept()
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +44,7 @@ _STATE_COLOURS = {
 class DeliveriesModel(QAbstractTableModel):
     """Rows are (message, delivery) pairs, newest message first."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[MessageView, DeliveryView]] = []
 
@@ -114,7 +121,8 @@ class MessagesPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = DeliveriesModel(self)
-        self.view = QTableView(objectName="deliveries")
+        self.view = QTableView()
+        self.view.setObjectName("deliveries")
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -132,7 +140,8 @@ class MessagesPanel(QWidget):
         self.compose_button.clicked.connect(self.compose_requested)
         self.retry_button = QPushButton("Retry delivery")
         self.retry_button.clicked.connect(self._retry_selected)
-        self.summary = QLabel(objectName="deliverySummary")
+        self.summary = QLabel()
+        self.summary.setObjectName("deliverySummary")
         buttons = QHBoxLayout()
         buttons.addWidget(self.compose_button)
         buttons.addWidget(self.retry_button)
@@ -170,7 +179,7 @@ class MessagesPanel(QWidget):
         }
         self.summary.setText(", ".join(f"{n} {s}" for s, n in counts.items()))
 
-    def _update_buttons(self, *_args: Any) -> None:
+    def _update_buttons(self, *_args: object) -> None:
         delivery = self.selected_delivery()
         self.retry_button.setEnabled(delivery is not None and delivery.state == "failed")
 

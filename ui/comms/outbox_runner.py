@@ -9,14 +9,17 @@ delays logging, and one stalled target never holds up the others.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ui.workers import Worker
 
 if TYPE_CHECKING:
+    from commander.services.outbox import Claim
     from commander.store.engine import Store
+    from commander.views.comms import DeliveryView
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +27,16 @@ PASS_INTERVAL_MS = 2_000
 PARALLEL_DELIVERIES = 6
 
 
-def _core() -> Any:
-    from ui.comms import core
+def _claim_due(store: Store, owner: str, limit: int) -> list[Claim]:
+    from commander.services.outbox import claim_due
 
-    return core
+    return claim_due(store, owner=owner, limit=limit)
+
+
+def _deliver(store: Store, claim: Claim) -> DeliveryView:
+    from commander.services.outbox import deliver_claimed
+
+    return deliver_claimed(store, claim)
 
 
 class OutboxRunner(QObject):
@@ -45,7 +54,7 @@ class OutboxRunner(QObject):
         self.worker = Worker(on_error=self._on_error, max_threads=parallel + 1, parent=self)
         self._parallel = parallel
         self._store: Store | None = None
-        self._owner = ""  # named in start(): socket and uuid are not worth loading before paint
+        self._owner = ""  # named in start(): not worth loading before paint
         self._claiming = False
         self._again = False
         self._more_due = False
@@ -59,12 +68,9 @@ class OutboxRunner(QObject):
 
     def start(self, store: Store) -> None:
         """Begin delivering; anything left pending or half-sent last time goes first."""
-        import os
-        import socket
-        import uuid
+        from commander.services.lease_owner import worker_id
 
-        # Leases name their holder: host, process and this runner.
-        self._owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._owner = worker_id()  # leases name their holder: host, process and this runner
         self._store = store
         self._timer.start()
         self.run_pass()
@@ -87,12 +93,12 @@ class OutboxRunner(QObject):
         store, owner = self._store, self._owner
         self._claiming = True
         self.worker.submit(
-            lambda: _core().claim_due(store, owner=owner, limit=free),
+            lambda: _claim_due(store, owner, free),
             lambda claims: self._on_claimed(claims, free),
             self._on_claim_failed,
         )
 
-    def _on_claimed(self, claims: list[Any], free: int) -> None:
+    def _on_claimed(self, claims: list[Claim], free: int) -> None:
         self._claiming = False
         # A full batch may have left due deliveries behind: claim again as slots free up.
         self._more_due = len(claims) >= free
@@ -102,19 +108,21 @@ class OutboxRunner(QObject):
         for claim in claims:
             self._in_flight += 1
             self.worker.submit(
-                lambda c=claim: _core().deliver_claimed(store, c),
-                self._on_delivered,
-                self._on_delivery_failed,
+                self._delivery_job(store, claim), self._on_delivered, self._on_delivery_failed
             )
         if self._again:
             self._again = False
             self.run_pass()
 
+    @staticmethod
+    def _delivery_job(store: Store, claim: Claim) -> Callable[[], DeliveryView]:
+        return lambda: _deliver(store, claim)
+
     def _on_claim_failed(self, error: BaseException) -> None:
         self._claiming = False
         log.warning("outbox pass failed (tried again at the next tick): %s", error)
 
-    def _on_delivered(self, delivery: Any) -> None:
+    def _on_delivered(self, delivery: DeliveryView) -> None:
         self._in_flight -= 1
         self.delivery_finished.emit(delivery)
         if self._more_due:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,61 +22,96 @@ from PySide6.QtWidgets import (
 )
 
 from commander.connectors.base import KINDS
+from commander.domain.key_values import parse_pairs
 from commander.errors import CommanderError
 from commander.views.comms import TargetView
 
 if TYPE_CHECKING:
     from commander.store.engine import Store
-    from ui.workers import Worker
+    from ui.context import AppContext
 
 NEW = "(new target)"
 
 
-def _core() -> Any:
-    from ui.comms import core
+def _storage_warning() -> str | None:
+    from commander.secrets import secret_storage_warning
 
-    return core
+    return secret_storage_warning()
+
+
+def _has_secret(name: str) -> bool:
+    from commander.secrets import get_secret
+
+    return get_secret(name) is not None
+
+
+def _list_targets(store: Store) -> list[TargetView]:
+    from commander.services.targets import list_targets
+
+    return list_targets(store)
+
+
+def _save_target(
+    store: Store,
+    name: str,
+    kind: str,
+    base_url: str | None,
+    options: Mapping[str, str],
+    secret: str | None,
+    replace: bool,
+) -> TargetView:
+    from commander.services.targets import save_target
+
+    return save_target(store, name, kind, base_url, options, secret, replace=replace)
+
+
+def _remove_target(store: Store, name: str, author: str) -> None:
+    from commander.services.targets import remove_target
+
+    remove_target(store, name, author)
 
 
 def parse_options(text: str) -> dict[str, str]:
-    options: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        key, equals, value = line.partition("=")
-        if not equals or not key.strip():
-            raise CommanderError(f"options, line {number}: write KEY=VALUE")
-        options[key.strip()] = value.strip()
-    return options
+    try:
+        return parse_pairs(text, "\n")
+    except CommanderError as error:
+        raise CommanderError(f"options, {error}") from None
 
 
 class TargetsDialog(QDialog):
-    def __init__(
-        self, worker: Worker, store: Store, author: str, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Targets")
         self.resize(760, 460)
-        self._worker, self._store, self._author = worker, store, author
+        self._context = context
         self._targets: list[TargetView] = []
-        self.warning = QLabel(objectName="secretWarning", wordWrap=True)
+        self.warning = QLabel()
+        self.warning.setObjectName("secretWarning")
+        self.warning.setWordWrap(True)
         self.warning.setStyleSheet(
             "background: #fff3e0; color: #e65100; padding: 6px; border: 1px solid #ffb74d;"
         )
         self.warning.hide()
-        self.target_list = QListWidget(objectName="targetList")
+        self.target_list = QListWidget()
+        self.target_list.setObjectName("targetList")
         self.target_list.currentRowChanged.connect(self._show_target)
-        self.name_edit = QLineEdit(objectName="targetName")
-        self.kind_box = QComboBox(objectName="targetKind")
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("targetName")
+        self.kind_box = QComboBox()
+        self.kind_box.setObjectName("targetKind")
         self.kind_box.addItems(list(KINDS))
-        self.base_url_edit = QLineEdit(objectName="targetBaseUrl")
+        self.base_url_edit = QLineEdit()
+        self.base_url_edit.setObjectName("targetBaseUrl")
         self.base_url_edit.setPlaceholderText("empty: the provider's public API")
-        self.options_edit = QPlainTextEdit(objectName="targetOptions")
+        self.options_edit = QPlainTextEdit()
+        self.options_edit.setObjectName("targetOptions")
         self.options_edit.setPlaceholderText("one KEY=VALUE per line: page_id=…, channel=…, to=…")
         self.options_edit.setMaximumHeight(90)
-        self.secret_edit = QLineEdit(objectName="targetSecret")
+        self.secret_edit = QLineEdit()
+        self.secret_edit.setObjectName("targetSecret")
         self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret_state = QLabel(objectName="secretState")
+        self.secret_state = QLabel()
+        self.secret_state.setObjectName("secretState")
         form = QFormLayout()
         form.addRow("Name", self.name_edit)
         form.addRow("Kind", self.kind_box)
@@ -87,7 +123,9 @@ class TargetsDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.remove_button = QPushButton("Remove target")
         self.remove_button.clicked.connect(self.remove)
-        self.problem = QLabel(objectName="targetProblem", wordWrap=True)
+        self.problem = QLabel()
+        self.problem.setObjectName("targetProblem")
+        self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b71c1c;")
         editor = QWidget()
         editor_layout = QVBoxLayout(editor)
@@ -109,17 +147,14 @@ class TargetsDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addWidget(close)
         self.reload()
-        self._worker.submit(lambda: _core().storage_warning(), self._show_warning, self._fail)
+        self._context.read(lambda _store: _storage_warning(), self._show_warning, self._fail)
 
     def _show_warning(self, warning: str | None) -> None:
         self.warning.setText(f"⚠ {warning}" if warning else "")
         self.warning.setVisible(bool(warning))
 
     def reload(self, select: str | None = None) -> None:
-        store = self._store
-        self._worker.submit(
-            lambda: _core().list_targets(store), lambda t: self._show_targets(t, select), self._fail
-        )
+        self._context.read(_list_targets, lambda t: self._show_targets(t, select), self._fail)
 
     def _show_targets(self, targets: list[TargetView], select: str | None) -> None:
         self._targets = targets
@@ -149,8 +184,8 @@ class TargetsDialog(QDialog):
             return
         self.secret_edit.setPlaceholderText("leave empty to keep the stored one")
         name = target.name
-        self._worker.submit(
-            lambda: _core().has_secret(name),
+        self._context.read(
+            lambda _store: _has_secret(name),
             lambda has: self.secret_state.setText(
                 "A secret is stored." if has else "No secret stored."
             ),
@@ -167,12 +202,10 @@ class TargetsDialog(QDialog):
         name, kind = self.name_edit.text().strip(), self.kind_box.currentText()
         base_url = self.base_url_edit.text().strip() or None
         secret = self.secret_edit.text().strip() or None
-        store = self._store
+        replace = existing is not None
         self.secret_edit.clear()  # do not keep it in a widget longer than needed
-        self._worker.submit(
-            lambda: _core().save_target(
-                store, name, kind, base_url, options, secret, replace=existing is not None
-            ),
+        self._context.write(
+            lambda store: _save_target(store, name, kind, base_url, options, secret, replace),
             lambda target: self.reload(select=target.name),
             self._fail,
         )
@@ -188,9 +221,10 @@ class TargetsDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        store, author, name = self._store, self._author, target.name
-        self._worker.submit(
-            lambda: _core().remove_target(store, name, author), lambda _r: self.reload(), self._fail
+        author, name = self._context.author(), target.name
+        # Unsent deliveries to it fail, each logged: the announcement reaches their incidents.
+        self._context.write(
+            lambda store: _remove_target(store, name, author), lambda _r: self.reload(), self._fail
         )
 
     def _fail(self, error: BaseException) -> None:

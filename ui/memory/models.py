@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from commander.services.memory import IncidentHits, SimilarIncident
-from ui.reports.severity_colors import severity_colors
+from ui.severity_colors import severity_colors
 
 RefRole = Qt.ItemDataRole.UserRole + 1
 # The snippet lines with matched words in <b>, for the highlighting delegate.
@@ -18,7 +18,7 @@ Row = TypeVar("Row", IncidentHits, SimilarIncident)
 
 
 class _RowsModel(QAbstractListModel, Generic[Row]):
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Row] = []
 

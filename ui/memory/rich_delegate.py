@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+)
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -14,7 +19,7 @@ _DIM = "#607d8b"
 
 
 class RichTextDelegate(QStyledItemDelegate):
-    def __init__(self, role: int, parent: object = None, wrap: bool = False) -> None:
+    def __init__(self, role: int, parent: QObject | None = None, wrap: bool = False) -> None:
         super().__init__(parent)
         self._role = role
         self._wrap = wrap  # wrap to the view's width (a narrow side panel) instead of clipping
@@ -55,10 +60,11 @@ class RichTextDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _text_width(self, option: QStyleOptionViewItem) -> float:
-        if not self._wrap or option.widget is None:
+        view = option.widget
+        if not self._wrap or not isinstance(view, QAbstractScrollArea):
             return -1
         swatch = option.decorationSize.width() + 16
-        return max(120.0, option.widget.viewport().width() - swatch - 8)
+        return max(120.0, float(view.viewport().width() - swatch - 8))
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         self.initStyleOption(option, index)

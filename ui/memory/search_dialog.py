@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QDialog, QLabel, QLineEdit, QListView, QVBoxLayout
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from commander.services.memory import IncidentHits
 from ui.memory.models import RefRole, RichTextRole, SearchResultsModel
@@ -14,8 +22,8 @@ from ui.memory.rich_delegate import RichTextDelegate
 
 if TYPE_CHECKING:
     from commander.store.engine import Store
+    from ui.context import AppContext
 
-Submit = Callable[..., None]  # Worker.submit(call, on_done, on_error=None)
 TYPING_PAUSE_MS = 250  # search once the typing pauses, not on every key
 SHOWN_INCIDENTS = 50  # the incidents with most matches; one more is asked to know of more
 
@@ -30,14 +38,14 @@ class SearchDialog(QDialog):
     open_requested = Signal(str)
     results_shown = Signal(int)
 
-    def __init__(self, submit: Submit, store: Store, parent: object = None) -> None:
-        super().__init__(parent)  # type: ignore[arg-type]
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setWindowTitle("Search all incidents — Incident Commander")
         self.resize(760, 560)
-        self._submit = submit
-        self._store = store
+        self._context = context
         self._generation = 0  # answers to an older query are dropped
-        self.query_edit = QLineEdit(objectName="searchAllQuery")
+        self.query_edit = QLineEdit()
+        self.query_edit.setObjectName("searchAllQuery")
         self.query_edit.setPlaceholderText(
             "Words from any incident's timeline or postmortem "
             "(all must appear; the last may be a prefix)"
@@ -48,13 +56,15 @@ class SearchDialog(QDialog):
         self._pause = QTimer(self, singleShot=True, interval=TYPING_PAUSE_MS)
         self._pause.timeout.connect(self.run_search)
         self.model = SearchResultsModel(self)
-        self.results = QListView(objectName="searchAllResults")
+        self.results = QListView()
+        self.results.setObjectName("searchAllResults")
         self.results.setModel(self.model)
         self.results.setItemDelegate(RichTextDelegate(RichTextRole, self.results))
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.setAlternatingRowColors(True)
         self.results.activated.connect(self._activated)
-        self.status = QLabel(objectName="searchAllStatus")
+        self.status = QLabel()
+        self.status.setObjectName("searchAllStatus")
         layout = QVBoxLayout(self)
         layout.addWidget(self.query_edit)
         layout.addWidget(self.results, 1)
@@ -66,16 +76,17 @@ class SearchDialog(QDialog):
     def run_search(self) -> None:
         self._pause.stop()
         self._generation += 1
-        generation, store, text = self._generation, self._store, self.query_edit.text()
+        generation, text = self._generation, self.query_edit.text()
         if not text.strip():
             self.model.set_rows([])
             self.status.setText("")
             return
         self.status.setText("Searching…")
-        self._submit(
-            lambda: _search(store, text),
+        self._context.read(
+            lambda store: _search(store, text),
             lambda groups: self._show(generation, groups),
             lambda error: self._failed(generation, error),
+            slow=True,
         )
 
     def _show(self, generation: int, groups: list[IncidentHits]) -> None:
@@ -114,17 +125,17 @@ class SearchDialog(QDialog):
             return
         self._activated(self.results.currentIndex())
 
-    def _activated(self, index: QModelIndex) -> None:
+    def _activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
         if index.isValid():
             self.open_requested.emit(index.data(RefRole))
 
-    def keyPressEvent(self, event: object) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         # Down from the box moves into the results, like a search field should.
-        key = event.key()  # type: ignore[attr-defined]
+        key = event.key()
         if key == Qt.Key.Key_Down and self.query_edit.hasFocus() and self.model.rowCount():
             self.results.setFocus()
             return
-        super().keyPressEvent(event)  # type: ignore[arg-type]
+        super().keyPressEvent(event)
 
 
 def _count(number: int, one: str, many: str) -> str:

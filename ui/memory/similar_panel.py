@@ -7,6 +7,7 @@ it never blocks or steals focus from the quick-entry bar.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QListView, QVBoxLayout, QWidget
 
 from commander.services.memory import SimilarIncident
@@ -16,17 +17,22 @@ from ui.memory.rich_delegate import RichTextDelegate
 
 class SimilarPanel(QWidget):
     open_requested = Signal(str)
+    # Someone looks at the panel now (its tab came to the front, the window showed).
+    shown = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.banner = QLabel(objectName="similarBanner", wordWrap=True)
+        self.banner = QLabel()
+        self.banner.setObjectName("similarBanner")
+        self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
             "QLabel#similarBanner { background: #fff8e1; border: 1px solid #ffb300;"
             " border-radius: 4px; padding: 6px; }"
         )
         self.banner.hide()
         self.model = SimilarIncidentsModel(self)
-        self.view = QListView(objectName="similarIncidents")
+        self.view = QListView()
+        self.view.setObjectName("similarIncidents")
         self.view.setModel(self.model)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
@@ -35,7 +41,9 @@ class SimilarPanel(QWidget):
         self.view.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap when the panel resizes
         self.view.setSpacing(2)
         self.view.activated.connect(self._activated)
-        self.empty = QLabel("No similar past incident.", objectName="similarEmpty", wordWrap=True)
+        self.empty = QLabel("No similar past incident.")
+        self.empty.setObjectName("similarEmpty")
+        self.empty.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.banner)
@@ -57,6 +65,10 @@ class SimilarPanel(QWidget):
             self.banner.show()
         else:
             self.banner.hide()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.shown.emit()
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -1,8 +1,9 @@
 """The postmortem editor: sections, metadata, timeline picker, timing, action items, exports.
 
 Opened from the incident (Incident → Postmortem…). Everything it reads or
-writes goes through the window's worker to the core services; exports run on
-their own thread (ui/postmortem/exporting.py) with a progress bar.
+writes goes through the AppContext to the core services, and it refreshes on
+the announcements of its incident's changes; exports run on their own thread
+(ui/postmortem/exporting.py) with a progress bar.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import html
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,29 +40,73 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from commander.domain.changes import Aspect
 from commander.domain.when import utc_now
 from commander.errors import CommanderError
+from commander.services.action_items import ActionItemFields, ActionItemView
 from commander.services.postmortem import Participant, PostmortemStatus, PostmortemView
 from ui.dialogs.error_dialog import show_problem
-from ui.postmortem.exporting import ExportRunner
+from ui.postmortem.exporting import ExportRunner, Progress
 from ui.postmortem.models import ActionItemsModel, EntryPickerModel
 
 if TYPE_CHECKING:
     from commander.exports.document import IncidentDocument
     from commander.services.postmortem_templates import Template, TemplateProblem
-    from ui.main_window import MainWindow
+    from commander.store.engine import Store
+    from commander.views.changes import Changes
+    from commander.views.incidents import IncidentDetail
+    from ui.context import AppContext
+    from ui.shell import Shell
 
 EXPORTS = (("md", "Markdown", "Markdown (*.md)"), ("html", "HTML", "HTML (*.html)"),
            ("pdf", "PDF", "PDF (*.pdf)"), ("json", "JSON", "JSON (*.json)"))  # fmt: skip
 
 
-def _load(store: Any, ref: str) -> tuple[IncidentDocument, list[Template], list[TemplateProblem]]:
+Loaded = tuple["IncidentDocument", list["Template"], list["TemplateProblem"]]
+# The editor shows the timeline (entry picker), the timing (severity, phase and
+# milestones: the header) and the action items and postmortem itself.
+SHOWN_ASPECTS = (Aspect.ENTRIES, Aspect.HEADER, Aspect.POSTMORTEM)
+
+
+def _load(store: Store, ref: str) -> Loaded:
     """Worker thread: the document (with the stored postmortem) and the templates."""
     from commander.exports.document import load_document
     from commander.services.postmortem_templates import load_templates
 
     templates, problems = load_templates()
     return load_document(store, ref), templates, problems
+
+
+def _save(store: Store, draft: PostmortemView, author: str) -> PostmortemView:
+    from commander.services.postmortem import save_postmortem
+
+    return save_postmortem(store, draft, author)
+
+
+def _add_item(store: Store, ref: str, fields: ActionItemFields, author: str) -> ActionItemView:
+    from commander.services.action_items import add_action_item
+
+    return add_action_item(store, ref, fields, author)
+
+
+def _update_item(
+    store: Store, item_id: int, fields: ActionItemFields, author: str
+) -> ActionItemView:
+    from commander.services.action_items import update_action_item
+
+    return update_action_item(store, item_id, fields, author)
+
+
+def _delete_item(store: Store, item_id: int, author: str) -> ActionItemView:
+    from commander.services.action_items import delete_action_item
+
+    return delete_action_item(store, item_id, author)
+
+
+def _export(store: Store, ref: str, fmt: str, draft: PostmortemView, progress: Progress) -> bytes:
+    from commander.exports.render import export_incident
+
+    return export_incident(store, ref, fmt, postmortem=draft, progress=progress)
 
 
 def parse_participants(text: str) -> tuple[Participant, ...]:
@@ -85,12 +130,14 @@ class PostmortemEditor(QDialog):
     loaded = Signal()
     exported = Signal(str)
 
-    def __init__(self, window: MainWindow, ref: str) -> None:
-        super().__init__(window, Qt.WindowType.Window)
-        self.window_ = window
-        self.ref = ref
+    def __init__(self, context: AppContext, shell: Shell, incident: IncidentDetail) -> None:
+        super().__init__(shell.parent_widget(), Qt.WindowType.Window)
+        self.context = context
+        self.shell = shell
+        self.ref = incident.ref
+        self.incident_id = incident.id
         self.setObjectName("postmortemEditor")
-        self.setWindowTitle(f"Postmortem — {ref}")
+        self.setWindowTitle(f"Postmortem — {incident.ref}")
         self.resize(1000, 760)
         self.postmortem: PostmortemView | None = None
         self.document: IncidentDocument | None = None
@@ -104,27 +151,33 @@ class PostmortemEditor(QDialog):
         self.exporter.finished.connect(self._on_exported)
         self.exporter.failed.connect(self._on_export_failed)
         self._build()
-        window.timeline_changed.connect(self._on_timeline_changed)
+        context.changed.connect(self._on_changed)
 
     # -- layout -----------------------------------------------------------------------
     def _build(self) -> None:
-        self.template_box = QComboBox(objectName="templateBox")
+        self.template_box = QComboBox()
+        self.template_box.setObjectName("templateBox")
         self.template_box.currentIndexChanged.connect(self._on_template_picked)
-        self.status_box = QComboBox(objectName="statusBox")
+        self.status_box = QComboBox()
+        self.status_box.setObjectName("statusBox")
         for status in PostmortemStatus:
             self.status_box.addItem(status.label, status)
         self.status_box.currentIndexChanged.connect(self._changed)
         self.has_date = QCheckBox("Date")
-        self.date_edit = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setEnabled(False)
         self.has_date.toggled.connect(self.date_edit.setEnabled)
         self.has_date.toggled.connect(self._changed)
         self.date_edit.dateChanged.connect(self._changed)
-        self.authors_edit = QLineEdit(objectName="authors", placeholderText="ana, bo")
+        self.authors_edit = QLineEdit()
+        self.authors_edit.setObjectName("authors")
+        self.authors_edit.setPlaceholderText("ana, bo")
         self.authors_edit.textEdited.connect(self._changed)
-        self.participants_edit = QLineEdit(
-            objectName="participants", placeholderText="ana: incident commander; bo: scribe"
-        )
+        self.participants_edit = QLineEdit()
+        self.participants_edit.setObjectName("participants")
+        self.participants_edit.setPlaceholderText("ana: incident commander; bo: scribe")
         self.participants_edit.textEdited.connect(self._changed)
         top = QHBoxLayout()
         top.addWidget(QLabel("Template"))
@@ -137,30 +190,40 @@ class PostmortemEditor(QDialog):
         people.addRow("Authors", self.authors_edit)
         people.addRow("Participants and roles", self.participants_edit)
 
-        self.tabs = QTabWidget(objectName="postmortemTabs")
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("postmortemTabs")
         self.sections_area = QScrollArea(widgetResizable=True)
         self.tabs.addTab(self.sections_area, "Sections")
         self.tabs.addTab(self._timeline_tab(), "Timeline entries")
-        self.timing_view = QTextBrowser(objectName="timingView")
+        self.timing_view = QTextBrowser()
+        self.timing_view.setObjectName("timingView")
         self.tabs.addTab(self.timing_view, "Timing")
         self.tabs.addTab(self._items_tab(), "Action items")
 
-        self.status_label = QLabel("Loading…", objectName="postmortemStatus", wordWrap=True)
-        self.progress = QProgressBar(objectName="exportProgress", maximumWidth=220)
+        self.status_label = QLabel("Loading…")
+        self.status_label.setObjectName("postmortemStatus")
+        self.status_label.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("exportProgress")
+        self.progress.setMaximumWidth(220)
         self.progress.hide()
         self.export_buttons: dict[str, QPushButton] = {}
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
         bottom.addWidget(self.progress)
         for fmt, label, _filter in EXPORTS:
-            button = QPushButton(f"Export {label}…", objectName=f"export_{fmt}")
+            button = QPushButton(f"Export {label}…")
+            button.setObjectName(f"export_{fmt}")
             button.clicked.connect(lambda _checked=False, f=fmt: self.ask_export(f))
             bottom.addWidget(button)
             self.export_buttons[fmt] = button
-        self.save_button = QPushButton("Save", objectName="savePostmortem", default=True)
+        self.save_button = QPushButton("Save")
+        self.save_button.setObjectName("savePostmortem")
+        self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         bottom.addWidget(self.save_button)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)
+        save_shortcut.activated.connect(self.save)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -172,7 +235,8 @@ class PostmortemEditor(QDialog):
     def _timeline_tab(self) -> QWidget:
         self.entry_model = EntryPickerModel(self)
         self.entry_model.dataChanged.connect(self._changed)
-        self.entry_view = QTableView(objectName="entryPicker")
+        self.entry_view = QTableView()
+        self.entry_view.setObjectName("entryPicker")
         self.entry_view.setModel(self.entry_model)
         self.entry_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.entry_view.verticalHeader().setVisible(False)
@@ -180,7 +244,8 @@ class PostmortemEditor(QDialog):
         self.entry_view.horizontalHeader().setStretchLastSection(True)
         self.entry_view.setColumnWidth(0, 190)
         self.entry_view.setWordWrap(False)
-        key = QPushButton("Key entries", objectName="keyEntries")
+        key = QPushButton("Key entries")
+        key.setObjectName("keyEntries")
         key.setToolTip("Pinned entries, severity and phase changes, decisions, actions, rollbacks")
         key.clicked.connect(self._pick_key_entries)
         note = QLabel("Ticked entries make the postmortem's Timeline section, in time order (UTC).")
@@ -195,18 +260,22 @@ class PostmortemEditor(QDialog):
 
     def _items_tab(self) -> QWidget:
         self.items_model = ActionItemsModel(parent=self)
-        self.items_view = QTableView(objectName="actionItems")
+        self.items_view = QTableView()
+        self.items_view.setObjectName("actionItems")
         self.items_view.setModel(self.items_model)
         self.items_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.items_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.items_view.verticalHeader().setVisible(False)
         self.items_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.items_view.doubleClicked.connect(lambda _index: self.edit_item())
-        add = QPushButton("Add…", objectName="addItem")
+        add = QPushButton("Add…")
+        add.setObjectName("addItem")
         add.clicked.connect(self.add_item)
-        edit = QPushButton("Edit…", objectName="editItem")
+        edit = QPushButton("Edit…")
+        edit.setObjectName("editItem")
         edit.clicked.connect(self.edit_item)
-        delete = QPushButton("Delete", objectName="deleteItem")
+        delete = QPushButton("Delete")
+        delete.setObjectName("deleteItem")
         delete.clicked.connect(self.delete_item)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -224,12 +293,10 @@ class PostmortemEditor(QDialog):
 
     # -- loading ----------------------------------------------------------------------
     def load(self) -> None:
-        store, ref = self.window_._require_store(), self.ref
-        self.window_.worker.submit(lambda: _load(store, ref), self._on_loaded, self._on_failed)
+        ref = self.ref
+        self.context.read(lambda store: _load(store, ref), self._on_loaded, self._on_failed)
 
-    def _on_loaded(
-        self, result: tuple[IncidentDocument, list[Template], list[TemplateProblem]]
-    ) -> None:
+    def _on_loaded(self, result: Loaded) -> None:
         document, templates, problems = result
         self.document, self.postmortem = document, document.postmortem
         self.templates = {t.id: t for t in templates}
@@ -283,7 +350,8 @@ class PostmortemEditor(QDialog):
             if spec.key in ("timeline", "action_items"):
                 tab = "Timeline entries" if spec.key == "timeline" else "Action items"
                 layout.addWidget(QLabel(f"<i>Built from the {tab} tab; notes below are added.</i>"))
-            edit = QPlainTextEdit(self._texts.get(spec.key, ""), objectName=f"section_{spec.key}")
+            edit = QPlainTextEdit(self._texts.get(spec.key, ""))
+            edit.setObjectName(f"section_{spec.key}")
             edit.setPlaceholderText(spec.prompt or "Markdown")
             edit.setMinimumHeight(110)
             edit.setTabChangesFocus(True)
@@ -308,18 +376,19 @@ class PostmortemEditor(QDialog):
         self.items_view.resizeColumnsToContents()
         self.items_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
-    def _on_timeline_changed(self, ref: str) -> None:
-        """Another seat (or this window) logged something: entries, timing and items may differ."""
-        if ref.upper() == self.ref.upper():
+    def _on_changed(self, changes: Changes) -> None:
+        """Another seat (or this window) wrote to this incident: entries, timing and items
+        may differ. The editor follows its own incident, open in the window or not."""
+        if changes.incident_id == self.incident_id and changes.touches(*SHOWN_ASPECTS):
             self.refresh()
 
     def refresh(self) -> None:
         if self.postmortem is None:
             return
-        store, ref = self.window_._require_store(), self.ref
-        self.window_.worker.submit(lambda: _load(store, ref), self._on_refreshed, self._on_failed)
+        ref = self.ref
+        self.context.read(lambda store: _load(store, ref), self._on_refreshed, self._on_failed)
 
-    def _on_refreshed(self, result: tuple[IncidentDocument, Any, Any]) -> None:
+    def _on_refreshed(self, result: Loaded) -> None:
         self.document = result[0]
         self._show_live_parts(result[0], keep_checks=True)
         self.refreshed.emit()
@@ -329,10 +398,10 @@ class PostmortemEditor(QDialog):
             self.status_label.setText(str(error))
             show_problem(self, "Postmortem", str(error))
             return
-        self.window_.report_error(error)
+        self.shell.report_error(error)
 
     # -- editing ----------------------------------------------------------------------
-    def _changed(self, *_args: Any) -> None:
+    def _changed(self, *_args: object) -> None:
         if not self._filling:
             self._dirty = True
 
@@ -374,14 +443,11 @@ class PostmortemEditor(QDialog):
     def save(self) -> None:
         if self.postmortem is None:
             return
-        from commander.services.postmortem import save_postmortem
-
-        draft = self.draft()
-        store, author = self.window_._require_store(), self.window_.settings.author_or_default()
+        draft, author = self.draft(), self.context.author()
         self.save_button.setEnabled(False)
         self.status_label.setText("Saving…")
-        self.window_.worker.submit(
-            lambda: save_postmortem(store, draft, author), self._on_saved, self._on_save_failed
+        self.context.write(
+            lambda store: _save(store, draft, author), self._on_saved, self._on_save_failed
         )
 
     def _on_saved(self, saved: PostmortemView) -> None:
@@ -396,7 +462,7 @@ class PostmortemEditor(QDialog):
         self._on_failed(error)
 
     # -- action items -----------------------------------------------------------------
-    def _selected_item(self) -> Any:
+    def _selected_item(self) -> ActionItemView | None:
         rows = self.items_view.selectionModel().selectedRows()
         return self.items_model.item_at(rows[0].row()) if rows else None
 
@@ -417,23 +483,23 @@ class PostmortemEditor(QDialog):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.submit_item(item.id, dialog.fields())
 
-    def submit_item(self, item_id: int | None, fields: Any) -> None:
-        from commander.services.action_items import add_action_item, update_action_item
-
-        store, author, ref = (
-            self.window_._require_store(),
-            self.window_.settings.author_or_default(),
-            self.ref,
-        )
+    def submit_item(self, item_id: int | None, fields: ActionItemFields) -> None:
+        """Add (``item_id`` None) or change an item; its announcement refreshes the editor."""
+        author, ref = self.context.author(), self.ref
         if item_id is None:
-            call = lambda: add_action_item(store, ref, fields, author)  # noqa: E731
-        else:
-            call = lambda: update_action_item(store, item_id, fields, author)  # noqa: E731
-        self.window_.worker.submit(call, self._on_item_changed, self._on_failed)
+            self.context.write(
+                lambda store: _add_item(store, ref, fields, author),
+                self._on_item_changed,
+                self._on_failed,
+            )
+            return
+        self.context.write(
+            lambda store: _update_item(store, item_id, fields, author),
+            self._on_item_changed,
+            self._on_failed,
+        )
 
     def delete_item(self) -> None:
-        from commander.services.action_items import delete_action_item
-
         item = self._selected_item()
         if item is None:
             return
@@ -442,16 +508,15 @@ class PostmortemEditor(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        store, author = self.window_._require_store(), self.window_.settings.author_or_default()
-        self.window_.worker.submit(
-            lambda: delete_action_item(store, item.id, author),
+        author, item_id = self.context.author(), item.id
+        self.context.write(
+            lambda store: _delete_item(store, item_id, author),
             self._on_item_changed,
             self._on_failed,
         )
 
-    def _on_item_changed(self, _item: Any) -> None:
-        self.item_changed.emit(_item)
-        self.refresh()
+    def _on_item_changed(self, item: ActionItemView) -> None:
+        self.item_changed.emit(item)
 
     # -- exports ----------------------------------------------------------------------
     def ask_export(self, fmt: str) -> None:
@@ -463,15 +528,13 @@ class PostmortemEditor(QDialog):
 
     def export(self, fmt: str, path: Path) -> None:
         """Export what the editor shows (saved or not) to ``path`` off the UI thread."""
-        from commander.exports.render import export_incident
-
-        store, ref, draft = self.window_._require_store(), self.ref, self.draft()
+        store, ref, draft = self.context.require_store(), self.ref, self.draft()
         self.progress.setValue(0)
         self.progress.show()
         for button in self.export_buttons.values():
             button.setEnabled(False)
         self.exporter.start(
-            lambda progress: export_incident(store, ref, fmt, postmortem=draft, progress=progress),
+            lambda progress: _export(store, ref, fmt, draft, progress),
             path,
         )
 
@@ -495,7 +558,7 @@ class PostmortemEditor(QDialog):
         self._on_failed(error)
 
     # -- closing ----------------------------------------------------------------------
-    def closeEvent(self, event: Any) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self._dirty:
             answer = QMessageBox.question(
                 self,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
@@ -81,6 +80,6 @@ class ExportRunner(QObject):
         self.finished.emit(path)
 
     @Slot(object)
-    def _on_failed(self, error: Any) -> None:
+    def _on_failed(self, error: BaseException) -> None:
         self._running -= 1
         self.failed.emit(error)

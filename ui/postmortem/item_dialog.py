@@ -17,12 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commander.services.action_items import (
-    ActionItemFields,
-    ItemStatus,
-    ItemType,
-    Priority,
-)
+from commander.domain.action_item_choices import ItemStatus, ItemType, Priority
+from commander.services.action_items import ActionItemFields
 
 
 class ActionItemDialog(QDialog):
@@ -36,14 +32,18 @@ class ActionItemDialog(QDialog):
         self.setWindowTitle("Edit action item" if item else "Add action item")
         self.setMinimumWidth(520)
         item = item or ActionItemFields("")
-        self.description = QLineEdit(item.description, objectName="itemDescription")
+        self.description = QLineEdit(item.description)
+        self.description.setObjectName("itemDescription")
         self.description.setPlaceholderText("What must change, stated so that someone can do it")
-        self.owner = QLineEdit(item.owner, objectName="itemOwner")
+        self.owner = QLineEdit(item.owner)
+        self.owner.setObjectName("itemOwner")
         self.type = self._combo(ItemType, item.type)
         self.priority = self._combo(Priority, item.priority)
         self.status = self._combo(ItemStatus, item.status)
         self.has_due = QCheckBox("Due by")
-        self.due = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.due = QDateEdit()
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy-MM-dd")
         start = item.due_on or today or date.today()
         self.due.setDate(QDate(start.year, start.month, start.day))
         self.has_due.setChecked(item.due_on is not None)
@@ -52,7 +52,8 @@ class ActionItemDialog(QDialog):
         due_row = QHBoxLayout()
         due_row.addWidget(self.has_due)
         due_row.addWidget(self.due, 1)
-        self.tracker = QLineEdit(item.tracker_url, objectName="itemTracker")
+        self.tracker = QLineEdit(item.tracker_url)
+        self.tracker.setObjectName("itemTracker")
         self.tracker.setPlaceholderText("https://tracker.example/TICKET-1")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from commander.domain.when import format_clock
@@ -24,7 +24,7 @@ class EntryPickerModel(QAbstractTableModel):
 
     COLUMNS = ("Time (UTC)", "Kind", "Author", "Entry")
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[EntryView] = []
         self._checked: set[int] = set()
@@ -106,7 +106,7 @@ class EntryPickerModel(QAbstractTableModel):
 class ActionItemsModel(QAbstractTableModel):
     """Action items, one incident's or open ones across incidents (``with_incident``)."""
 
-    def __init__(self, with_incident: bool = False, parent: Any = None) -> None:
+    def __init__(self, with_incident: bool = False, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._with_incident = with_incident
         self._rows: list[ActionItemView] = []
@@ -176,7 +176,7 @@ class ActionItemsModel(QAbstractTableModel):
         }
         return values[name]
 
-    def _sort_key(self, item: ActionItemView, name: str) -> Any:
+    def _sort_key(self, item: ActionItemView, name: str) -> int | str:
         if name == "#":
             return item.id
         if name == "Due":

@@ -1,13 +1,13 @@
 """The Reports window: incidents per month and response times as charts, CSV export.
 
-The report is computed by the core on the window's worker; this only draws it.
+The report is computed by the core on the read worker (a long read must not hold
+up the next timeline entry); this only draws it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QChart, QChartView
 from PySide6.QtCore import Qt, Signal
@@ -31,8 +31,8 @@ from ui.reports.charts import METRIC_TITLES, counts_chart, metric_chart, time_va
 
 if TYPE_CHECKING:
     from commander.store.engine import Store
+    from ui.context import AppContext
 
-Submit = Callable[..., None]  # Worker.submit(call, on_done, on_error=None)
 PERIODS: tuple[tuple[str, int | None], ...] = (
     ("Last 12 months", 12),
     ("Last 24 months", 24),
@@ -67,12 +67,11 @@ class ReportsDialog(QDialog):
     report_shown = Signal(object)
     csv_saved = Signal(str)
 
-    def __init__(self, submit: Submit, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Reports — Incident Commander")
         self.resize(1040, 820)
-        self._submit = submit
-        self._store = store
+        self._context = context
         self._generation = 0  # answers to an older request are dropped
         self.report: Report | None = None
 
@@ -87,7 +86,8 @@ class ReportsDialog(QDialog):
         self.export_button = QPushButton("Export CSV…")
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self.export_csv)
-        self.status = QLabel("Computing…", objectName="reportStatus")
+        self.status = QLabel("Computing…")
+        self.status.setObjectName("reportStatus")
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Period:"))
         bar.addWidget(self.period_combo)
@@ -98,13 +98,17 @@ class ReportsDialog(QDialog):
         bar.addWidget(self.status)
         bar.addWidget(self.export_button)
 
-        self.summary = QLabel(objectName="reportSummary", wordWrap=True)
+        self.summary = QLabel()
+        self.summary.setObjectName("reportSummary")
+        self.summary.setWordWrap(True)
         self.counts_view = self._chart_view()
         self.metric_views = {metric: self._chart_view() for metric in Metric}
         times_row = QHBoxLayout()
         for view in self.metric_views.values():
             times_row.addWidget(view)
-        self.left_out = QLabel(objectName="reportLeftOut", wordWrap=True)
+        self.left_out = QLabel()
+        self.left_out.setObjectName("reportLeftOut")
+        self.left_out.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.summary)
@@ -122,14 +126,15 @@ class ReportsDialog(QDialog):
     # -- computing ----------------------------------------------------------------------
     def refresh(self) -> None:
         self._generation += 1
-        generation, store = self._generation, self._store
+        generation = self._generation
         months = self.period_combo.currentData()
         self.status.setText("Computing…")
         self.export_button.setEnabled(False)
-        self._submit(
-            lambda: _build(store, months),
+        self._context.read(
+            lambda store: _build(store, months),
             lambda report: self._on_report(generation, report),
             self._on_failed,
+            slow=True,
         )
 
     def _on_report(self, generation: int, report: Report) -> None:
@@ -196,7 +201,9 @@ class ReportsDialog(QDialog):
         if report is None:
             return
         self.status.setText("Saving…")
-        self._submit(lambda: _save(report, path), self._on_saved, self._on_save_failed)
+        self._context.read(
+            lambda _store: _save(report, path), self._on_saved, self._on_save_failed, slow=True
+        )
 
     def _on_saved(self, path: Path) -> None:
         self.status.setText(f"Saved {path.name}")
@@ -230,8 +237,8 @@ def left_out_text(report: Report) -> str:
     return "Left out of the times: " + ", ".join(counted) + "."
 
 
-def open_reports(parent: Any, submit: Submit, store: Store) -> ReportsDialog:
-    dialog = ReportsDialog(submit, store, parent)
+def open_reports(context: AppContext, parent: QWidget | None = None) -> ReportsDialog:
+    dialog = ReportsDialog(context, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.refresh()

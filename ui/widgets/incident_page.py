@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commander.domain import USER_KINDS, EntryKind
-from commander.domain.quick_entry import LogEntry, parse_quick_entry
+from commander.domain import USER_KINDS
+from commander.domain.quick_entry import LogEntry, parse_quick_entry, recall_text
 from commander.errors import InvalidInputError
 from commander.views.incidents import EntryView, IncidentDetail
 from commander.views.timeline import NO_FILTER, TimelineFilter, TimelinePage
@@ -47,14 +47,6 @@ def _core() -> Any:
     from ui import core
 
     return core
-
-
-def recall_text(entry: EntryView) -> str:
-    """What the bar shows to correct an entry: its flags, then its text."""
-    flags = "" if entry.kind == EntryKind.NOTE else f"/{entry.kind} "
-    flags += "/pin " if entry.pinned else ""
-    text = "/" + entry.text if entry.text.startswith("/") else entry.text
-    return flags + text
 
 
 class IncidentPage(QWidget):
@@ -444,8 +436,12 @@ class IncidentPage(QWidget):
                 f"your last entry is a {entry.kind} record: delete it (Delete) and log it again"
             )
             return
+        line = recall_text(entry.kind, entry.text, entry.pinned, entry.data)
+        if line is None:
+            self.show_hint("the bar cannot retype that entry: select it and press F2 to edit it")
+            return
         self._editing = entry.id
-        self.entry_bar.setText(recall_text(entry))
+        self.entry_bar.setText(line)
         self.show_hint("Correcting your last entry: Enter saves (its history is kept), Esc cancels")
 
     def selected_entry(self) -> EntryView | None:

@@ -42,22 +42,19 @@ _Index = QModelIndex | QPersistentModelIndex
 COPY_HINT = "Click a command to copy it."
 # An inline code span in markdown's HTML (code blocks are <pre><code>, left alone).
 _INLINE_CODE = re.compile(r"(?<!<pre>)<code>(.*?)</code>", re.DOTALL)
-# The only addresses a runbook's own links may keep; the browser opens them.
-WEB_SCHEMES = ("https://", "http://")
 
 
 def render_runbook(text: str) -> tuple[str, list[str]]:
     """Markdown to HTML in which each inline code span is a copy link; and the commands.
 
-    A runbook is a file anyone may drop in the user folder, so its raw HTML is
-    shown as text and its own links keep an address only when it is a web page:
-    a ``copy:`` link written by the author could put a different command on the
-    clipboard than the one the reader sees.
+    A runbook is a file anyone may drop in the user folder, so it goes through the
+    core's sanitiser: its raw HTML is shown as text and its own links keep an
+    address only when it is a web page. The copy links are added after that, so a
+    ``copy:`` link written by the author (which could put a different command on
+    the clipboard than the one the reader sees) has already lost its address.
     """
-    # Imported on first view, not at start-up; the extension by class so a
-    # bundle's import analysis sees it (markdown loads extensions by name).
-    import markdown
-    from markdown.extensions.fenced_code import FencedCodeExtension
+    # Imported on first view, not at start-up (it pulls in markdown and nh3).
+    from commander.safe_html import WEB_SCHEMES, markdown_to_html
 
     commands: list[str] = []
 
@@ -66,31 +63,8 @@ def render_runbook(text: str) -> tuple[str, list[str]]:
         number = len(commands) - 1
         return f'<a href="copy:{number}" title="Copy"><code>{match.group(1)}</code></a>'
 
-    body = markdown.markdown(text, extensions=[FencedCodeExtension(), _safe_markdown()])
+    body = markdown_to_html(text, link_schemes=WEB_SCHEMES)
     return _INLINE_CODE.sub(linked, body), commands
-
-
-def _safe_markdown() -> Any:
-    """A markdown extension: raw HTML as text, links only to web pages, no images."""
-    from markdown.extensions import Extension
-    from markdown.treeprocessors import Treeprocessor
-
-    class WebLinksOnly(Treeprocessor):
-        def run(self, root: Any) -> None:
-            for element in root.iter("a"):
-                if not element.get("href", "").lower().startswith(WEB_SCHEMES):
-                    element.attrib.pop("href", None)
-            for element in root.iter("img"):  # a local file or a tracker: show the alt text
-                element.tag, element.text = "span", element.get("alt", "")
-                element.attrib.clear()
-
-    class SafeMarkdown(Extension):
-        def extendMarkdown(self, md: Any) -> None:
-            md.preprocessors.deregister("html_block")
-            md.inlinePatterns.deregister("html")
-            md.treeprocessors.register(WebLinksOnly(md), "web_links_only", 0)
-
-    return SafeMarkdown()
 
 
 class RunbookListModel(QAbstractListModel):
@@ -227,7 +201,7 @@ class RunbookPanel(QWidget):
                 command = self.commands[int(number)]
                 QGuiApplication.clipboard().setText(command)
                 self.status.setText(f"Copied: {command}")
-        elif url.scheme() in ("http", "https"):
+        elif url.scheme() in ("http", "https"):  # what commander.safe_html.WEB_SCHEMES keeps
             QDesktopServices.openUrl(url)
 
     def attach_selected(self) -> None:

@@ -1,9 +1,11 @@
-"""Alembic environment: always runs on a connection handed in by the app."""
+"""Alembic environment: always runs on a connection handed in by the app.
+
+No ``target_metadata``: the app only upgrades, it never autogenerates, and
+the revision files must not depend on the live ORM (see ``frozen_types``).
+tests/unit/test_migrations.py compares what they build with the ORM instead.
+"""
 
 from alembic import context
-
-from commander.store import tables  # noqa: F401 - every feature's tables on Base
-from commander.store.orm import Base, in_orm_schema
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -11,10 +13,7 @@ if connection is None:
 
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
-    compare_type=True,
-    include_name=in_orm_schema,  # the SQLite FTS tables live outside the ORM
 )
 with context.begin_transaction():
     context.run_migrations()

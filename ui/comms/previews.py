@@ -1,24 +1,18 @@
-"""Core calls the comms widgets make, imported lazily on a worker thread."""
+"""What the composer shows beside the text: each target's rendering and the templates.
+
+Runs on a worker thread (the connectors and templates load on first use there).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from commander.connectors.base import Message, Rendered, connector_for
-from commander.services.cadence import CadenceStatus, cadence_status, set_cadence
-from commander.services.channels import create_incident_channel, slack_targets
-from commander.services.messages import (
-    compose,
-    get_message,
-    list_messages,
-    retry_delivery,
-    send_message,
-)
-from commander.services.outbox import claim_due, deliver_claimed, worker_id
-from commander.services.targets import list_targets, remove_target, save_target, target_of
-from commander.services.templates import load_template, template_names
-from commander.store.engine import Store
 from commander.views.comms import TargetView
+
+if TYPE_CHECKING:
+    from commander.store.engine import Store
 
 
 @dataclass(frozen=True)
@@ -30,6 +24,8 @@ class Preview:
 
 def previews(message: Message, targets: list[TargetView]) -> list[Preview]:
     """Each target's rendering of ``message``; a missing connector is reported, not raised."""
+    from commander.services.targets import target_of
+
     shown = []
     for target in targets:
         try:
@@ -51,6 +47,8 @@ def previews(message: Message, targets: list[TargetView]) -> list[Preview]:
 
 
 def templates_with_descriptions() -> list[tuple[str, str]]:
+    from commander.services.templates import load_template, template_names
+
     found = []
     for name in template_names():
         try:
@@ -60,42 +58,8 @@ def templates_with_descriptions() -> list[tuple[str, str]]:
     return found
 
 
-def composer_start(store: Store, ref: str) -> tuple[list[tuple[str, str]], list[TargetView]]:
+def composer_start(store: Store) -> tuple[list[tuple[str, str]], list[TargetView]]:
+    """The templates to offer and the targets to send to, in one trip to the worker."""
+    from commander.services.targets import list_targets
+
     return templates_with_descriptions(), list_targets(store)
-
-
-def storage_warning() -> str | None:
-    from commander.secrets import secret_storage_warning
-
-    return secret_storage_warning()
-
-
-def has_secret(name: str) -> bool:
-    from commander.secrets import get_secret
-
-    return get_secret(name) is not None
-
-
-__all__ = [
-    "CadenceStatus",
-    "Preview",
-    "cadence_status",
-    "claim_due",
-    "compose",
-    "composer_start",
-    "create_incident_channel",
-    "deliver_claimed",
-    "get_message",
-    "has_secret",
-    "list_messages",
-    "list_targets",
-    "previews",
-    "remove_target",
-    "retry_delivery",
-    "save_target",
-    "send_message",
-    "set_cadence",
-    "slack_targets",
-    "storage_warning",
-    "worker_id",
-]

@@ -7,7 +7,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-from commander.store.orm import UTCDateTime
+from commander.store.migrations.frozen_types import utc_datetime
 
 revision = "0001"
 down_revision = None
@@ -23,15 +23,15 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=False),
         sa.Column("severity", sa.String(2), nullable=False),
         sa.Column("phase", sa.String(20), nullable=False),
-        sa.Column("declared_at", UTCDateTime(), nullable=False),
-        sa.Column("severity_since", UTCDateTime(), nullable=False),
-        sa.Column("phase_since", UTCDateTime(), nullable=False),
-        sa.Column("impact_started_at", UTCDateTime(), nullable=True),
-        sa.Column("detected_at", UTCDateTime(), nullable=True),
-        sa.Column("acknowledged_at", UTCDateTime(), nullable=True),
-        sa.Column("mitigated_at", UTCDateTime(), nullable=True),
-        sa.Column("resolved_at", UTCDateTime(), nullable=True),
-        sa.Column("closed_at", UTCDateTime(), nullable=True),
+        sa.Column("declared_at", utc_datetime(), nullable=False),
+        sa.Column("severity_since", utc_datetime(), nullable=False),
+        sa.Column("phase_since", utc_datetime(), nullable=False),
+        sa.Column("impact_started_at", utc_datetime(), nullable=True),
+        sa.Column("detected_at", utc_datetime(), nullable=True),
+        sa.Column("acknowledged_at", utc_datetime(), nullable=True),
+        sa.Column("mitigated_at", utc_datetime(), nullable=True),
+        sa.Column("resolved_at", utc_datetime(), nullable=True),
+        sa.Column("closed_at", utc_datetime(), nullable=True),
         sa.Column("declared_by", sa.String(200), nullable=False),
     )
     op.create_table(
@@ -43,14 +43,14 @@ def upgrade() -> None:
             sa.ForeignKey("incidents.id", ondelete="RESTRICT"),
             nullable=False,
         ),
-        sa.Column("occurred_at", UTCDateTime(), nullable=False),
-        sa.Column("recorded_at", UTCDateTime(), nullable=False),
+        sa.Column("occurred_at", utc_datetime(), nullable=False),
+        sa.Column("recorded_at", utc_datetime(), nullable=False),
         sa.Column("author", sa.String(200), nullable=False),
         sa.Column("kind", sa.String(30), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("pinned", sa.Boolean(), nullable=False),
         sa.Column("data", sa.JSON(), nullable=True),
-        sa.Column("deleted_at", UTCDateTime(), nullable=True),
+        sa.Column("deleted_at", utc_datetime(), nullable=True),
         sa.Column("deleted_by", sa.String(200), nullable=True),
     )
     op.create_index(
@@ -67,9 +67,9 @@ def upgrade() -> None:
             sa.ForeignKey("timeline_entries.id", ondelete="RESTRICT"),
             nullable=False,
         ),
-        sa.Column("revised_at", UTCDateTime(), nullable=False),
+        sa.Column("revised_at", utc_datetime(), nullable=False),
         sa.Column("revised_by", sa.String(200), nullable=False),
-        sa.Column("occurred_at", UTCDateTime(), nullable=False),
+        sa.Column("occurred_at", utc_datetime(), nullable=False),
         sa.Column("kind", sa.String(30), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("pinned", sa.Boolean(), nullable=False),

@@ -2,12 +2,16 @@
 
 Revision ID: 0005
 Revises: 0003
+
+Step 4 of the chain. Its id is 0005 because two branches numbered their
+migrations at the same time; ids are what stores keep in ``alembic_version``,
+so they stay as released and only the file name shows the order.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-from commander.store.orm import UTCDateTime
+from commander.store.migrations.frozen_types import utc_datetime
 
 revision = "0005"
 down_revision = "0003"
@@ -34,7 +38,7 @@ def upgrade() -> None:
         sa.Column("sections", sa.JSON(), nullable=False),
         sa.Column("entry_ids", sa.JSON(), nullable=True),
         sa.Column("revision", sa.Integer(), nullable=False),
-        sa.Column("saved_at", UTCDateTime(), nullable=False),
+        sa.Column("saved_at", utc_datetime(), nullable=False),
         sa.Column("saved_by", sa.String(200), nullable=False),
     )
     op.create_table(
@@ -47,7 +51,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("revision", sa.Integer(), nullable=False),
-        sa.Column("saved_at", UTCDateTime(), nullable=False),
+        sa.Column("saved_at", utc_datetime(), nullable=False),
         sa.Column("saved_by", sa.String(200), nullable=False),
         sa.Column("content", sa.JSON(), nullable=False),
     )
@@ -68,11 +72,11 @@ def upgrade() -> None:
         sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("tracker_url", sa.String(1000), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", utc_datetime(), nullable=False),
         sa.Column("created_by", sa.String(200), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_at", utc_datetime(), nullable=False),
         sa.Column("updated_by", sa.String(200), nullable=False),
-        sa.Column("deleted_at", UTCDateTime(), nullable=True),
+        sa.Column("deleted_at", utc_datetime(), nullable=True),
         sa.Column("deleted_by", sa.String(200), nullable=True),
     )
     op.create_index("ix_action_items_incident", "action_items", ["incident_id"])

@@ -7,7 +7,7 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 
-from commander.store.orm import UTCDateTime
+from commander.store.migrations.frozen_types import utc_datetime
 
 revision = "0003"
 down_revision = "0002"
@@ -30,12 +30,12 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("origin", sa.String(20), nullable=False),
         sa.Column("template_key", sa.String(80), nullable=True),
-        sa.Column("added_at", UTCDateTime(), nullable=False),
+        sa.Column("added_at", utc_datetime(), nullable=False),
         sa.Column("added_by", sa.String(200), nullable=False),
-        sa.Column("checked_at", UTCDateTime(), nullable=True),
+        sa.Column("checked_at", utc_datetime(), nullable=True),
         sa.Column("checked_by", sa.String(200), nullable=True),
         sa.Column("not_applicable_reason", sa.Text(), nullable=True),
-        sa.Column("not_applicable_at", UTCDateTime(), nullable=True),
+        sa.Column("not_applicable_at", utc_datetime(), nullable=True),
         sa.Column("not_applicable_by", sa.String(200), nullable=True),
         sa.UniqueConstraint("incident_id", "template_key", name="uq_checklist_template_item"),
     )
@@ -53,9 +53,9 @@ def upgrade() -> None:
         ),
         sa.Column("role", sa.String(20), nullable=False),
         sa.Column("person", sa.String(200), nullable=False),
-        sa.Column("assigned_at", UTCDateTime(), nullable=False),
+        sa.Column("assigned_at", utc_datetime(), nullable=False),
         sa.Column("assigned_by", sa.String(200), nullable=False),
-        sa.Column("ended_at", UTCDateTime(), nullable=True),
+        sa.Column("ended_at", utc_datetime(), nullable=True),
         sa.Column("ended_by", sa.String(200), nullable=True),
     )
     op.create_index("ix_role_assignments_incident", "role_assignments", ["incident_id", "role"])

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from alembic import op
 
-from commander.store.orm import UTCDateTime
+from commander.store.migrations.frozen_types import utc_datetime
 
 revision = "0002"
 down_revision = "0001"
@@ -61,7 +61,7 @@ def upgrade() -> None:
         batch.create_index("ix_timeline_incident_version", ["incident_id", "version"])
         batch.create_index("ix_timeline_version", ["version"], unique=True)
     with op.batch_alter_table("entry_revisions") as batch:
-        batch.add_column(sa.Column("deleted_at", UTCDateTime(), nullable=True))
+        batch.add_column(sa.Column("deleted_at", utc_datetime(), nullable=True))
         batch.add_column(sa.Column("deleted_by", sa.String(200), nullable=True))
     if dialect == "postgresql":
         op.execute(f"CREATE SEQUENCE {SEQUENCE}")

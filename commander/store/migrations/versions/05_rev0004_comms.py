@@ -3,12 +3,14 @@ per-incident update cadence.
 
 Revision ID: 0004
 Revises: 0005
+
+Step 5 of the chain, after 0005 (see step 4 for why the ids are swapped).
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-from commander.store.orm import UTCDateTime
+from commander.store.migrations.frozen_types import utc_datetime
 
 revision = "0004"
 down_revision = "0005"
@@ -24,7 +26,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(30), nullable=False),
         sa.Column("base_url", sa.String(500), nullable=True),
         sa.Column("options", sa.JSON(), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", utc_datetime(), nullable=False),
     )
     op.create_table(
         "messages",
@@ -46,7 +48,7 @@ def upgrade() -> None:
         sa.Column("components", sa.JSON(), nullable=False),
         sa.Column("page_action", sa.String(20), nullable=False),
         sa.Column("author", sa.String(200), nullable=False),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_at", utc_datetime(), nullable=False),
     )
     op.create_index("ix_messages_incident_created", "messages", ["incident_id", "created_at"])
     op.create_table(
@@ -68,13 +70,13 @@ def upgrade() -> None:
         sa.Column("target_kind", sa.String(30), nullable=False),
         sa.Column("state", sa.String(10), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+        sa.Column("next_attempt_at", utc_datetime(), nullable=False),
         sa.Column("lease_owner", sa.String(100), nullable=True),
-        sa.Column("lease_until", UTCDateTime(), nullable=True),
+        sa.Column("lease_until", utc_datetime(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("provider_id", sa.String(300), nullable=True),
-        sa.Column("acknowledged_at", UTCDateTime(), nullable=True),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("acknowledged_at", utc_datetime(), nullable=True),
+        sa.Column("updated_at", utc_datetime(), nullable=False),
     )
     op.create_index("ix_deliveries_due", "deliveries", ["state", "next_attempt_at"])
     op.create_index("ix_deliveries_message", "deliveries", ["message_id"])
@@ -93,7 +95,7 @@ def upgrade() -> None:
             primary_key=True,
         ),
         sa.Column("state", sa.JSON(), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_at", utc_datetime(), nullable=False),
     )
     op.create_table(
         "update_cadences",
@@ -104,7 +106,7 @@ def upgrade() -> None:
             primary_key=True,
         ),
         sa.Column("minutes", sa.Integer(), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_at", utc_datetime(), nullable=False),
         sa.Column("updated_by", sa.String(200), nullable=False),
     )
 

@@ -1,0 +1,62 @@
+"""What a write changed, named by the parts of the cockpit that show it.
+
+Every write holds a timeline entry (the event flow's rule), so the aspects of a
+change follow from the kinds of the entries it wrote. The same mapping serves a
+write made in this window and one that another window, process or seat made and
+the change feed brings in, so both announce the same value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from commander.domain.kinds import EntryKind
+
+
+class Aspect(StrEnum):
+    """A part of what the window shows about an incident, reloaded on its own."""
+
+    ENTRIES = "entries"  # the timeline
+    HEADER = "header"  # severity, phase, clocks, milestones
+    CHECKLIST = "checklist"
+    ROLES = "roles"
+    COMMS = "comms"  # messages and deliveries
+    POSTMORTEM = "postmortem"
+    INCIDENTS = "incidents"  # the incident list (ref, title, severity, phase)
+
+
+_BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
+    EntryKind.DECLARED: frozenset({Aspect.INCIDENTS, Aspect.HEADER, Aspect.CHECKLIST}),
+    # The severity and the phase pick which checklist items apply (extras, phase items).
+    EntryKind.SEVERITY: frozenset({Aspect.INCIDENTS, Aspect.HEADER, Aspect.CHECKLIST}),
+    EntryKind.PHASE: frozenset({Aspect.INCIDENTS, Aspect.HEADER, Aspect.CHECKLIST}),
+    EntryKind.MILESTONE: frozenset({Aspect.HEADER}),
+    EntryKind.CHECKLIST: frozenset({Aspect.CHECKLIST}),
+    EntryKind.ROLE: frozenset({Aspect.ROLES}),
+    # Attaching a runbook adds its numbered steps to the checklist.
+    EntryKind.RUNBOOK: frozenset({Aspect.CHECKLIST}),
+    EntryKind.POSTMORTEM: frozenset({Aspect.POSTMORTEM}),
+    EntryKind.MESSAGE: frozenset({Aspect.COMMS}),
+    EntryKind.DELIVERY: frozenset({Aspect.COMMS}),
+    EntryKind.CADENCE: frozenset({Aspect.COMMS}),
+}
+
+# Entries whose data says they changed more than their kind does: creating the
+# incident channel logs an action that also ticks a checklist item and moves the
+# Slack thread.
+_BY_DATA_KEY: Mapping[str, frozenset[Aspect]] = {
+    "channel": frozenset({Aspect.CHECKLIST, Aspect.COMMS}),
+}
+
+
+def aspects_of(kind: str, data: Mapping[str, object] | None = None) -> frozenset[Aspect]:
+    """The aspects one written, edited, deleted or restored entry changes."""
+    try:
+        aspects = {Aspect.ENTRIES} | _BY_KIND.get(EntryKind(kind), frozenset())
+    except ValueError:  # a kind a newer app wrote: at least the timeline shows it
+        return frozenset({Aspect.ENTRIES})
+    for key, more in _BY_DATA_KEY.items():
+        if data and key in data:
+            aspects |= more
+    return frozenset(aspects)
