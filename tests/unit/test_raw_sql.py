@@ -28,6 +28,7 @@ from commander.services.timeline import (
     timeline_of,
 )
 from commander.store import raw_sql, schema
+from commander.store.announce import collecting
 from commander.store.engine import Store, open_store
 from commander.store.migrate import script_revisions
 from commander.views.incidents import EntryView
@@ -121,23 +122,25 @@ def test_the_export_reads_what_the_orm_reads_on_both_backends(store: Store) -> N
 
 def test_fast_insert_returns_the_entry_the_orm_reads_back(sqlite_store: Store) -> None:
     declare_incident(sqlite_store, "Fast", Severity.P2, author="ana", now=T0)
-    written = raw_sql.insert_entry(
-        sqlite_store,
-        1,
-        "rolled back ✓",
-        "bo",
-        EntryKind.ACTION,
-        datetime(2026, 11, 27, 15, 35, 0, 999, tzinfo=KOLKATA),
-        T0 + timedelta(minutes=7),
-        pinned=True,
-    )
-    assert written is not None
+    with collecting() as announced:
+        written = raw_sql.insert_entry(
+            sqlite_store,
+            1,
+            "rolled back ✓",
+            "bo",
+            EntryKind.ACTION,
+            datetime(2026, 11, 27, 15, 35, 0, 999, tzinfo=KOLKATA),
+            T0 + timedelta(minutes=7),
+            pinned=True,
+        )
+        missing = raw_sql.insert_entry(
+            sqlite_store, 9, "nowhere", "bo", EntryKind.NOTE, T0, T0, pinned=False
+        )
+    assert written is not None and missing is None
     (read,) = orm_entries(sqlite_store, 1)[1:]  # after the declaration's entry
     assert exactly([written]) == exactly([read])
-    assert (
-        raw_sql.insert_entry(sqlite_store, 9, "nowhere", "bo", EntryKind.NOTE, T0, T0, pinned=False)
-        is None
-    )
+    # Announced like an ORM write (store/announce.py); the refused one wrote nothing.
+    assert exactly(announced) == exactly([read])
     assert len(orm_entries(sqlite_store, 1)) == 2
 
 
