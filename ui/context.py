@@ -128,6 +128,13 @@ class AppContext(QObject):
         worker = self.reader if slow else self.writer
         worker.submit(lambda: call(store), on_done, on_error)
 
+    def announce(self, written: list[Changes]) -> None:
+        """Announce writes this window made off the writer (the outbox runner's pool):
+        they are this window's own, so the feed will not bring them back."""
+        for changes in written:
+            self._remember_own(changes)
+            self.changed.emit(changes)
+
     # -- the change feed ----------------------------------------------------------------
     def announce_from_feed(self, batch: list[Changes]) -> None:
         """Announce other writers' changes; entries this window announced are dropped."""

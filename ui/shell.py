@@ -31,6 +31,10 @@ class Shell(Protocol):
         """A tab beside the timeline."""
         ...
 
+    def bring_forward(self, panel: QWidget) -> None:
+        """Show a side panel added with ``add_side_panel`` (its tab comes to the front)."""
+        ...
+
     def add_header_widget(self, widget: QWidget) -> None:
         """A widget in the incident header, right of what is there."""
         ...

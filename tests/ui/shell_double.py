@@ -16,6 +16,7 @@ class ShellDouble:
         self.actions: dict[str, list[QAction]] = {}
         self.side_panels: dict[str, QWidget] = {}
         self.header_widgets: list[QWidget] = []
+        self.brought_forward: list[QWidget] = []
         self.status: list[str] = []
         self.errors: list[BaseException] = []
 
@@ -35,6 +36,9 @@ class ShellDouble:
     def add_side_panel(self, panel: QWidget, title: str) -> None:
         panel.setParent(self.widget)
         self.side_panels[title] = panel
+
+    def bring_forward(self, panel: QWidget) -> None:
+        self.brought_forward.append(panel)
 
     def add_header_widget(self, widget: QWidget) -> None:
         widget.setParent(self.widget)
