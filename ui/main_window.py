@@ -26,13 +26,13 @@ from commander.domain.quick_entry import DeployEntry, LogEntry, QuickEntry, Seve
 from commander.errors import CommanderError
 from commander.services.views import EntryView, IncidentDetail, IncidentSummary
 from commander.settings import Settings, save_settings
-from ui.dialogs.error_dialog import show_problem
-from ui.models.incident_list import IncidentListModel
+from ui.common.error_dialog import show_problem
+from ui.incidents.list_model import IncidentListModel
 from ui.workers import Worker
 
 if TYPE_CHECKING:
     from commander.store.engine import Store
-    from ui.widgets.incident_page import IncidentPage
+    from ui.timeline.page import IncidentPage
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
 
     def _build_response_actions(self) -> None:
         """Severity/phase controls, checklist, roles and runbooks (ui/response.py)."""
-        from ui.response import ResponseController
+        from ui.response.feature import ResponseController
 
         self.response = ResponseController(self)
         self.response.build_actions()
@@ -304,7 +304,7 @@ class MainWindow(QMainWindow):
 
     # -- incidents --------------------------------------------------------------------
     def declare_incident(self) -> None:
-        from ui.dialogs.declare_dialog import DeclareDialog
+        from ui.incidents.declare_dialog import DeclareDialog
 
         if self.store is None:
             return
@@ -350,7 +350,7 @@ class MainWindow(QMainWindow):
     @property
     def page(self) -> IncidentPage:
         if self._page is None:
-            from ui.widgets.incident_page import IncidentPage
+            from ui.timeline.page import IncidentPage
 
             self._page = IncidentPage(
                 self.settings.show_local_time, worker=self.worker, store=self.store
@@ -448,7 +448,7 @@ class MainWindow(QMainWindow):
         )
 
     def show_history(self, entry_id: int) -> None:
-        from ui.dialogs.history_dialog import show_history
+        from ui.timeline.revisions_dialog import show_history
 
         store = self._require_store()
         local = self.settings.show_local_time
@@ -473,7 +473,7 @@ class MainWindow(QMainWindow):
         self.report_error(error)
 
     def change_author(self) -> None:
-        from ui.dialogs.author_dialog import ask_author
+        from ui.common.author_dialog import ask_author
 
         if ask_author(self, self.settings):
             self._save_settings()

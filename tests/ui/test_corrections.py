@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from commander.domain import Severity
 from commander.services.timeline import entry_history
 from commander.store.engine import open_store
-from ui.dialogs.history_dialog import history_text
 from ui.main_window import MainWindow
-from ui.widgets.incident_page import IncidentPage
+from ui.timeline.page import IncidentPage
+from ui.timeline.revisions_dialog import history_text
 
 
 @pytest.fixture

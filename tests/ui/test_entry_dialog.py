@@ -13,8 +13,8 @@ from commander.domain import EntryKind, Severity
 from commander.services.timeline import entry_history, read_timeline
 from commander.services.views import EntryView
 from commander.store.engine import open_store
-from ui.dialogs.entry_dialog import EntryDialog, to_qdatetime
 from ui.main_window import MainWindow
+from ui.timeline.entry_dialog import EntryDialog, to_qdatetime
 
 T0 = datetime(2026, 11, 27, 10, 0, 30, 250_000, tzinfo=UTC)
 

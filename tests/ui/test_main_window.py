@@ -12,7 +12,7 @@ from commander.domain import Severity
 from commander.services.incidents import declare_incident, get_incident
 from commander.settings import Settings
 from commander.store.engine import open_store
-from ui.dialogs.declare_dialog import DeclareDialog
+from ui.incidents.declare_dialog import DeclareDialog
 from ui.main_window import MainWindow
 
 

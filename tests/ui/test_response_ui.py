@@ -7,10 +7,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog
 
 from commander.domain import Phase, Severity
-from ui.dialogs import phase_warning
-from ui.dialogs.roles_dialog import RolesDialog
-from ui.dialogs.severity_dialog import SeverityDialog
 from ui.main_window import MainWindow
+from ui.response import phase_warning
+from ui.response.roles_dialog import RolesDialog
+from ui.response.severity_dialog import SeverityDialog
 
 
 @pytest.fixture
@@ -176,7 +176,7 @@ def test_rollback_typed_in_the_quick_entry_bar_is_a_structured_entry(
 def test_correcting_the_mitigated_time_is_logged(
     qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ui.dialogs.milestone_dialog import MilestoneDialog
+    from ui.response.milestone_dialog import MilestoneDialog
 
     def correct(self: MilestoneDialog) -> int:
         assert self.milestone == "mitigated" and self.current_label.text() == "unset"
@@ -230,7 +230,7 @@ def test_a_long_item_wraps_instead_of_being_cut_off(qtbot) -> None:
     # Runbook steps become items ("Investigation: Follow the application log for
     # errors or retry storms ..."): in the side panel they were cut at its edge.
     from commander.services.checklist import ChecklistItemView, ChecklistView
-    from ui.widgets.checklist_panel import ChecklistPanel
+    from ui.response.checklist_panel import ChecklistPanel
 
     long_text = "Investigation: follow the application log for errors or retry storms " * 3
     item = ChecklistItemView(
@@ -308,7 +308,7 @@ def test_ok_with_no_time_typed_does_not_clear_the_milestone(qtbot, shown: MainWi
     from dataclasses import replace
 
     from commander.domain.when import utc_now
-    from ui.dialogs.milestone_dialog import MilestoneDialog
+    from ui.response.milestone_dialog import MilestoneDialog
 
     incident = replace(shown.current, mitigated_at=utc_now())
     dialog = MilestoneDialog(incident, False)
@@ -331,7 +331,7 @@ def test_ok_with_no_time_typed_does_not_clear_the_milestone(qtbot, shown: MainWi
 def test_many_experts_do_not_widen_the_window_past_the_screen(qtbot) -> None:
     # The roles line set the header's minimum width: a dozen experts made it
     # 2,500 px, wider than a laptop screen. Now it is cut short, whole in the tooltip.
-    from ui.widgets.incident_header import IncidentHeader
+    from ui.response.header import IncidentHeader
 
     header = IncidentHeader()
     qtbot.addWidget(header)
@@ -358,7 +358,7 @@ def test_a_failed_load_still_runs_the_reload_queued_behind_it(
 
     from PySide6.QtWidgets import QMessageBox
 
-    import ui.response
+    import ui.response.feature
     from commander.errors import CommanderError
     from commander.services.response import response_state
 
@@ -371,7 +371,9 @@ def test_a_failed_load_still_runs_the_reload_queued_behind_it(
             raise CommanderError("database is locked")
         return response_state(store, ref)
 
-    monkeypatch.setattr(ui.response, "_services", lambda: SimpleNamespace(response_state=flaky))
+    monkeypatch.setattr(
+        ui.response.feature, "_services", lambda: SimpleNamespace(response_state=flaky)
+    )
     controller = shown.response
     qtbot.waitUntil(lambda: not controller._loading, timeout=10_000)
     controller.reload()
@@ -387,7 +389,7 @@ def test_an_item_undone_by_another_seat_right_after_can_be_checked_again(
     # another seat unchecked it first, the item stayed "on its way" for good.
     from types import SimpleNamespace
 
-    import ui.response
+    import ui.response.feature
     from commander.services.response import response_state
 
     writes: list[int] = []
@@ -396,7 +398,7 @@ def test_an_item_undone_by_another_seat_right_after_can_be_checked_again(
         writes.append(item)  # written, and at once undone by another seat
 
     services = SimpleNamespace(response_state=response_state, check_item=check_then_undone)
-    monkeypatch.setattr(ui.response, "_services", lambda: services)
+    monkeypatch.setattr(ui.response.feature, "_services", lambda: services)
     controller = shown.response
     item = shown.response.checklist_panel.model.item_at(0)
     controller.toggle_item(item, True)

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QDialog, QInputDialog
 
 from commander.domain import Severity
 from commander.services.runbooks import user_folder
-from ui.dialogs.runbook_editor import RunbookEditor
 from ui.main_window import MainWindow
-from ui.widgets.runbook_panel import render_runbook
+from ui.response.runbook_editor import RunbookEditor
+from ui.response.runbook_panel import render_runbook
 
 
 @pytest.fixture

@@ -9,14 +9,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 import ui.core
-import ui.widgets.incident_page
+import ui.timeline.page
 from commander.domain import EntryKind, Severity
 from commander.domain.when import utc_now
 from commander.services.incidents import declare_incident
 from commander.services.timeline import log_entry
 from commander.store.engine import open_store
 from ui.main_window import MainWindow
-from ui.widgets.incident_page import IncidentPage
+from ui.timeline.page import IncidentPage
 
 ENTRIES = [
     ("bo", EntryKind.OBSERVATION, "5xx rate 14% on /pay", False),
@@ -155,7 +155,7 @@ def test_older_entries_are_fetched_when_scrolling_to_the_top(
     qtbot, window: MainWindow, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ui.core, "FIRST_PAGE_SIZE", 10)
-    monkeypatch.setattr(ui.widgets.incident_page, "OLDER_PAGE_SIZE", 7)
+    monkeypatch.setattr(ui.timeline.page, "OLDER_PAGE_SIZE", 7)
     many = [("bo", EntryKind.NOTE, f"entry {n:02}", False) for n in range(1, 31)]
     write(db_path, many, declare=True)
     window.resize(900, 600)

@@ -1,0 +1,1 @@
+"""Old paths kept until stream G's imports are rewritten (see each module)."""

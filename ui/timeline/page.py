@@ -31,9 +31,9 @@ from commander.domain.quick_entry import LogEntry, parse_quick_entry
 from commander.errors import InvalidInputError
 from commander.services.timeline_views import NO_FILTER, TimelineFilter, TimelinePage
 from commander.services.views import EntryView, IncidentDetail
-from ui.models.timeline import AUTHOR, KIND, TEXT, TIME, TimelineModel
-from ui.widgets.incident_header import IncidentHeader
-from ui.widgets.timeline_filter import TimelineFilterBar
+from ui.response.header import IncidentHeader
+from ui.timeline.filter_bar import TimelineFilterBar
+from ui.timeline.model import AUTHOR, KIND, TEXT, TIME, TimelineModel
 
 if TYPE_CHECKING:
     from ui.workers import Worker
@@ -468,7 +468,7 @@ class IncidentPage(QWidget):
 
     def edit_selected(self) -> None:
         """F2 or Enter on a row: edit its text (several lines), time, kind and pin."""
-        from ui.dialogs.entry_dialog import EntryDialog
+        from ui.timeline.entry_dialog import EntryDialog
 
         entry = self.selected_entry()
         if entry is None:

@@ -36,7 +36,7 @@ from commander.domain.runbooks import Runbook
 
 if TYPE_CHECKING:
     from commander.services.runbooks import RunbookLibrary
-    from ui.response import ResponseController
+    from ui.response.feature import ResponseController
 
 _Index = QModelIndex | QPersistentModelIndex
 COPY_HINT = "Click a command to copy it."
@@ -262,7 +262,7 @@ class RunbookPanel(QWidget):
         )
 
     def edit_and_save(self, text: str) -> None:
-        from ui.dialogs.runbook_editor import RunbookEditor
+        from ui.response.runbook_editor import RunbookEditor
 
         editor = RunbookEditor(text, self)
         if editor.exec() == RunbookEditor.DialogCode.Accepted and editor.saved_path:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QToolButton, QWi
 
 from commander.domain.when import format_duration, utc_now
 from commander.services.views import IncidentDetail
-from ui.widgets.phase_bar import PhaseBar
+from ui.response.phase_bar import PhaseBar
 
 
 class IncidentHeader(QWidget):

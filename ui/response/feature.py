@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from commander.services.checklist import ChecklistItemView
     from commander.services.response import ResponseState
     from ui.main_window import MainWindow
-    from ui.widgets.checklist_panel import ChecklistPanel
-    from ui.widgets.runbook_panel import RunbookPanel
+    from ui.response.checklist_panel import ChecklistPanel
+    from ui.response.runbook_panel import RunbookPanel
 
 
 def _services() -> Any:
@@ -88,8 +88,8 @@ class ResponseController(QObject):
         self.reload(ref)
 
     def _attach_to_page(self) -> None:
-        from ui.widgets.checklist_panel import ChecklistPanel
-        from ui.widgets.runbook_panel import RunbookPanel
+        from ui.response.checklist_panel import ChecklistPanel
+        from ui.response.runbook_panel import RunbookPanel
 
         page = self.window.page
         page.header.severity_requested.connect(self.ask_severity)
@@ -149,7 +149,7 @@ class ResponseController(QObject):
 
     # -- severity and phase -----------------------------------------------------------
     def ask_severity(self) -> None:
-        from ui.dialogs.severity_dialog import SeverityDialog
+        from ui.response.severity_dialog import SeverityDialog
 
         current = self.window.current
         if current is None:
@@ -178,7 +178,7 @@ class ResponseController(QObject):
         )
 
     def _confirm_phase(self, phase: Phase, open_items: list[ChecklistItemView]) -> None:
-        from ui.dialogs import phase_warning
+        from ui.response import phase_warning
 
         current = self.window.current
         if current is None or current.phase is phase:
@@ -238,7 +238,7 @@ class ResponseController(QObject):
             self.runbook_panel.search.setFocus()
 
     def ask_milestone(self) -> None:
-        from ui.dialogs.milestone_dialog import MilestoneDialog
+        from ui.response.milestone_dialog import MilestoneDialog
 
         current = self.window.current
         if current is None:
@@ -255,7 +255,7 @@ class ResponseController(QObject):
 
     # -- roles --------------------------------------------------------------------------
     def ask_roles(self) -> None:
-        from ui.dialogs.roles_dialog import RolesDialog
+        from ui.response.roles_dialog import RolesDialog
 
         current = self.window.current
         # Until the open incident's roles are loaded, the state is another incident's.

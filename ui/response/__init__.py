@@ -1,0 +1,1 @@
+"""The response tools: severity and phase controls, phase bar, checklist, roles, runbooks."""

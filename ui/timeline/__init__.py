@@ -1,0 +1,1 @@
+"""The open incident's timeline: the page, its filter bar, the quick-entry bar and entry dialogs."""
