@@ -12,6 +12,7 @@ from commander.domain import Severity
 from commander.services.incidents import declare_incident, get_incident
 from commander.settings import Settings
 from commander.store.engine import open_store
+from tests.ui.cockpit import window_header, window_timeline, window_timeline_feature
 from ui.incidents.declare_dialog import DeclareDialog
 from ui.main_window import MainWindow
 
@@ -34,7 +35,7 @@ def test_declaring_in_the_window_stores_it_and_opens_it(
         window.declare_action.trigger()
     assert shown.args == ["INC-1"]
     assert window.incident_model.rowCount() == 1
-    header = window.page.header
+    header = window_header(window)
     assert header.ref_label.text() == "INC-1"
     assert header.severity_badge.text() == "P1 High"
     assert header.severity_badge.property("severity") == "P1"
@@ -75,14 +76,15 @@ def test_declare_dialog_needs_a_title_and_explains_severities(qtbot) -> None:
 def test_first_timeline_entry_from_the_bar(qtbot, window: MainWindow) -> None:
     with qtbot.waitSignal(window.incident_shown, timeout=10_000):
         window.submit_declaration("DNS flapping", Severity.P2, "")
-    bar = window.page.entry_bar
-    window.focus_entry_bar()
+    bar = window_timeline(window).entry_bar
+    timeline = window_timeline_feature(window)
+    timeline.focus_entry_bar()
     qtbot.keyClicks(bar, "paged on-call <script>alert(1)</script>")
-    with qtbot.waitSignal(window.entry_logged, timeout=10_000) as logged:
+    with qtbot.waitSignal(timeline.entry_logged, timeout=10_000) as logged:
         qtbot.keyClick(bar, Qt.Key.Key_Return)
     assert logged.args[0].text == "paged on-call <script>alert(1)</script>"
     assert bar.text() == ""
-    model = window.page.timeline_model
+    model = window_timeline(window).timeline_model
     assert model.rowCount() == 2
     assert model.entry_at(1).text == "paged on-call <script>alert(1)</script>"
     assert model.entry_at(1).author == "ana"
