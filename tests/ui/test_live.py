@@ -49,3 +49,26 @@ def test_incident_declared_elsewhere_joins_the_list(
     qtbot.waitUntil(lambda: window.live.feed is not None, timeout=10_000)
     cli(db_path, "declare", "From a terminal", "--severity", "P3")
     qtbot.waitUntil(lambda: window.incident_model.rowCount() == 1, timeout=5_000)
+
+
+def test_the_feed_starts_after_what_was_committed_before(qtbot, cockpit, db_path: Path) -> None:
+    # Entries already in the store are read by whoever shows them; the feed announcing
+    # them again at start would make every panel read a second time.
+    from commander.services.feed import latest_version
+    from commander.services.timeline import log_entry
+    from commander.store.engine import open_store
+
+    cockpit.declare(qtbot, "Before the feed", Severity.P2)
+    log_entry(cockpit.context.require_store(), "INC-1", "logged before", author="bo")
+    seen: list[object] = []
+    cockpit.context.changed.connect(seen.append)
+    live = cockpit.start_live(qtbot)
+    assert live.cursor == latest_version(cockpit.context.require_store())
+    qtbot.wait(3 * 500)  # a few polls
+    assert seen == []
+    other_seat = open_store(str(db_path))
+    try:
+        log_entry(other_seat, "INC-1", "logged after", author="cy")
+    finally:
+        other_seat.close()
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=5_000)
