@@ -63,6 +63,7 @@ class TimelinePanel(QWidget):
         # Bumped whenever the rows are replaced: answers for older rows are dropped.
         self._generation = 0
         self._fetching_older = False
+        self._authors_wanted = False
         self.timeline_model = TimelineModel(self)
         self.timeline_model.set_local_time(context.settings.show_local_time)
         self.timeline_view = named(QTableView(), "timeline")
@@ -101,8 +102,7 @@ class TimelinePanel(QWidget):
         self.hint = wrapping(named(QLabel(), "entryHint"))
         self.hint.hide()
         self.entry_bar.textEdited.connect(lambda _text: self.hint.hide())
-        # The rows and their filters in a box of their own, the bar below it: so Tab
-        # goes from the rows straight to the bar, past the table's own parts.
+        # The filters and rows in a box of their own; the bar and its hint below.
         timeline_area = QWidget()
         timeline_layout = QVBoxLayout(timeline_area)
         timeline_layout.setContentsMargins(0, 0, 0, 0)
@@ -134,7 +134,6 @@ class TimelinePanel(QWidget):
         self.filter_bar.reset_silently()
         self.incident_id = incident.id
         self.incident_ref = incident.ref
-        self._load_authors()
         self._generation += 1
         generation, incident_id = self._generation, incident.id
         timeline_filter = self.filter_bar.applied
@@ -144,6 +143,8 @@ class TimelinePanel(QWidget):
             ),
             lambda page: self._show_page(page, generation),
         )
+        # After the rows and their counts: listing the authors scans the whole timeline.
+        self._authors_wanted = True
 
     def _show_page(self, page: TimelinePage, generation: int) -> None:
         if generation < self._generation or self.incident_id is None:
@@ -157,6 +158,9 @@ class TimelinePanel(QWidget):
             self._refresh_counts()
         else:
             self._show_counts()
+        if self._authors_wanted:
+            self._authors_wanted = False
+            self._load_authors()
         QTimer.singleShot(0, self._fill_viewport)
         wanted = self.filter_bar.applied
         if page.timeline_filter != wanted:  # the filter changed while this page was read
