@@ -94,7 +94,7 @@ def child(db: str, refs: dict[str, str], runs: int, writes: int) -> dict[str, An
     from commander.settings import Settings
     from ui.app import build_app
     from ui.main_window import MainWindow
-    from ui.timeline.page import TimelinePanel
+    from ui.timeline.panel import TimelinePanel
 
     app = build_app()
 

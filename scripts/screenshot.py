@@ -143,7 +143,7 @@ def main(output: str, busy: bool = False) -> int:
         window.incident_list.setCurrentIndex(window.incident_model.index(0))
 
     def save() -> None:
-        from ui.timeline.page import TimelinePanel
+        from ui.timeline.panel import TimelinePanel
 
         bar = window.findChild(TimelinePanel).entry_bar
         if busy:

@@ -20,7 +20,7 @@ from ui.main_window import MainWindow
 from ui.response.feature import ResponseFeature
 from ui.response.header import IncidentHeader
 from ui.timeline.feature import TimelineFeature
-from ui.timeline.page import TimelinePanel
+from ui.timeline.panel import TimelinePanel
 
 
 class TimelineShellDouble(ShellDouble):

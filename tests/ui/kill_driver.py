@@ -13,7 +13,7 @@ from commander.settings import Settings
 from ui.app import build_app
 from ui.main_window import MainWindow
 from ui.timeline.feature import TimelineFeature
-from ui.timeline.page import TimelinePanel
+from ui.timeline.panel import TimelinePanel
 
 
 def main(db: str) -> int:

@@ -9,7 +9,7 @@ from commander.domain import Severity
 from commander.services.timeline import entry_history
 from commander.store.engine import open_store
 from tests.ui.cockpit import Cockpit
-from ui.timeline.page import TimelinePanel
+from ui.timeline.panel import TimelinePanel
 from ui.timeline.revisions_dialog import revisions_text
 
 

@@ -15,7 +15,7 @@ from commander.services.incidents import declare_incident
 from commander.services.timeline import log_entry
 from commander.store.engine import open_store
 from tests.ui.cockpit import Cockpit
-from ui.timeline.page import TimelinePanel
+from ui.timeline.panel import TimelinePanel
 
 ENTRIES = [
     ("bo", EntryKind.OBSERVATION, "5xx rate 14% on /pay", False),

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from commander.services.views import EntryView, IncidentDetail, RevisionView
     from commander.views.changes import Changes
     from ui.context import AppContext
-    from ui.timeline.page import TimelinePanel
+    from ui.timeline.panel import TimelinePanel
 
 
 class TimelineShell(Shell, Protocol):
@@ -58,7 +58,7 @@ class TimelineFeature(QObject):
     @property
     def panel(self) -> TimelinePanel:
         if self._panel is None:
-            from ui.timeline.page import TimelinePanel
+            from ui.timeline.panel import TimelinePanel
 
             panel = TimelinePanel(self._context)
             panel.entry_submitted.connect(self.log_entry)
