@@ -30,9 +30,10 @@ def window(qtbot, db_path: Path) -> Iterator[MainWindow]:
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.store_opened, timeout=15_000):
         main.open_store()
-    qtbot.waitUntil(lambda: not main.worker.busy())
+    qtbot.waitUntil(lambda: not main.context.writer.busy())
     yield main
-    main.worker.wait()
+    main.context.writer.wait()
+    main.context.reader.wait()
 
 
 @pytest.fixture

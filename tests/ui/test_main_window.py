@@ -57,7 +57,7 @@ def test_cancelled_declaration_writes_nothing(qtbot, window: MainWindow, monkeyp
     monkeypatch.setattr(DeclareDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
     window.declare_action.trigger()
     qtbot.wait(50)
-    assert not window.worker.busy()
+    assert not window.context.writer.busy()
     assert window.incident_model.rowCount() == 0
 
 
@@ -101,8 +101,8 @@ def test_existing_incidents_are_listed_at_start(qtbot, db_path: Path) -> None:
         main.open_store()
     assert main.incident_model.rowCount() == 3
     assert main.incident_model.incident_at(0).ref == "INC-3"
-    qtbot.waitUntil(lambda: main.store is not None, timeout=15_000)
-    main.worker.wait()
+    qtbot.waitUntil(lambda: main.context.store is not None, timeout=15_000)
+    main.context.writer.wait()
 
 
 def test_a_bad_store_is_said_plainly(qtbot, tmp_path: Path) -> None:
@@ -115,7 +115,7 @@ def test_a_bad_store_is_said_plainly(qtbot, tmp_path: Path) -> None:
     assert "not an Incident Commander database" in failed.args[0]
     assert "not an Incident Commander database" in main.placeholder.text()
     assert not main.declare_button.isEnabled()
-    main.worker.wait()
+    main.context.writer.wait()
 
 
 def test_user_errors_are_shown_in_a_dialog(qtbot, window: MainWindow, monkeypatch) -> None:
