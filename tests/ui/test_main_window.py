@@ -142,3 +142,31 @@ def test_author_is_asked_and_remembered(qtbot, window: MainWindow, monkeypatch) 
     window.change_author()
     assert window.settings.author_or_default() == "Bo Scribe"
     assert load_settings().author == "Bo Scribe"
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_the_first_incident_opens_at_its_newest_rows(qtbot, db_path: Path) -> None:
+    # In the window the timeline is built when the first incident opens, on a page of
+    # the window shown only then, and laid out after its rows arrived: the view opened
+    # at the oldest rows instead of the newest.
+    from commander.services.timeline import log_entry
+
+    store = open_store(str(db_path))
+    declare_incident(store, "Thirty notes", Severity.P3, author="bo")
+    for n in range(1, 31):
+        log_entry(store, "INC-1", f"entry {n:02}", author="bo")
+    store.close()
+    window = MainWindow(Settings(author="ana"), str(db_path))
+    qtbot.addWidget(window)
+    window.resize(1200, 760)
+    window.show()
+    with qtbot.waitSignal(window.store_opened, timeout=15_000):
+        window.open_store()
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        window.open_incident("INC-1")
+    bar = window_timeline(window).timeline_view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    qtbot.wait(100)  # layouts settle
+    assert bar.value() == bar.maximum()
+    window.context.writer.wait()
+    window.context.reader.wait()

@@ -89,7 +89,11 @@ class TimelinePanel(QWidget):
         self.timeline_view.installEventFilter(self)
         self.timeline_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.timeline_view.customContextMenuRequested.connect(self._entry_menu)
+        # Following the newest rows: kept while the reader stays at the bottom, so rows
+        # laid out after they were shown (the first open, a resize) keep the bottom in view.
+        self._at_live_edge = True
         self.timeline_view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.timeline_view.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
         self.filter_bar = TimelineFilterBar()
         self.filter_bar.filter_changed.connect(self._on_filter_changed)
         find = QAction("Find in timeline", self)
@@ -152,6 +156,7 @@ class TimelinePanel(QWidget):
         self._generation = generation
         self._fetching_older = False
         self.timeline_model.set_page(page)
+        self._at_live_edge = True
         self.timeline_view.scrollToBottom()
         if page.counts is None:
             self.filter_bar.shown_label.setText("counting…")
@@ -183,8 +188,13 @@ class TimelinePanel(QWidget):
 
     def _on_scrolled(self, value: int) -> None:
         bar = self.timeline_view.verticalScrollBar()
+        self._at_live_edge = value >= bar.maximum() - 2
         if value == bar.minimum() and bar.maximum() > 0:
             self.fetch_older()
+
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._at_live_edge:
+            self.timeline_view.verticalScrollBar().setValue(maximum)
 
     def fetch_older(self) -> None:
         """Bring the next older page above the rows shown (on the worker)."""
