@@ -170,3 +170,20 @@ def test_the_first_incident_opens_at_its_newest_rows(qtbot, db_path: Path) -> No
     assert bar.value() == bar.maximum()
     window.context.writer.wait()
     window.context.reader.wait()
+
+
+def test_show_the_checklist_brings_its_tab_forward(qtbot, window: MainWindow) -> None:
+    from PySide6.QtGui import QAction
+
+    from ui.response.checklist_panel import ChecklistPanel
+    from ui.response.runbook_panel import RunbookPanel
+
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        window.submit_declaration("Tabs", Severity.P3, "")
+    tabs = window.frame.side_tabs
+    tabs.setCurrentWidget(window.findChild(RunbookPanel))
+    actions = {a.text().replace("&", ""): a for a in window.findChildren(QAction)}
+    actions["Show the checklist"].trigger()
+    assert tabs.currentWidget() is window.findChild(ChecklistPanel)
+    actions["Runbooks…"].trigger()
+    assert tabs.currentWidget() is window.findChild(RunbookPanel)
