@@ -95,6 +95,7 @@ def child(db: str, refs: dict[str, str], runs: int, writes: int) -> dict[str, An
     from commander.settings import Settings
     from ui.app import build_app
     from ui.main_window import MainWindow
+    from ui.timeline.panel import TimelinePanel
 
     app = build_app()
 
@@ -112,8 +113,9 @@ def child(db: str, refs: dict[str, str], runs: int, writes: int) -> dict[str, An
     window.resize(1200, 760)
     window.show()
     window.open_store()
-    wait_for(lambda: window.store is not None and window._feed is not None)
-    wait_for(lambda: not window.worker.busy())
+    writer = window.context.writer
+    wait_for(lambda: window.context.store is not None and window.live.feed is not None)
+    wait_for(lambda: not writer.busy())
     for _ in range(20):
         app.processEvents()
     gc.collect()
@@ -132,11 +134,11 @@ def child(db: str, refs: dict[str, str], runs: int, writes: int) -> dict[str, An
 
     def open_ms(ref: str) -> float:
         """From asking to open the incident to its rows painted in the timeline."""
-        page = window._page
         start = time.perf_counter()
         window.open_incident(ref)
-        wait_for(lambda: window._page is not None and window.page.incident_ref == ref)
-        page = window.page
+        wait_for(lambda: window.findChild(TimelinePanel) is not None)
+        page = window.findChild(TimelinePanel)
+        wait_for(lambda: page.incident_ref == ref)
         if not watch.painted and page.timeline_view.viewport() is not None:
             page.timeline_view.viewport().installEventFilter(watch)
         watch.painted = False
@@ -144,7 +146,7 @@ def child(db: str, refs: dict[str, str], runs: int, writes: int) -> dict[str, An
         elapsed = (time.perf_counter() - start) * 1000
         wait_for(lambda: page.filter_bar.shown_label.text() not in ("", "counting…"))
         counted_ms.append((time.perf_counter() - start) * 1000)
-        wait_for(lambda: not window.worker.busy())
+        wait_for(lambda: not writer.busy())
         return elapsed
 
     first_open = open_ms(refs["warm"])  # builds the incident page once
@@ -172,14 +174,27 @@ def child(db: str, refs: dict[str, str], runs: int, writes: int) -> dict[str, An
 
     quick_entry.carry_out = timed_carry_out  # type: ignore[assignment]
     handler_ms: list[tuple[float, float]] = []  # (wall, UI-thread CPU)
-    real_handler = window._on_entry_logged
+    context, real_write, real_submit = window.context, window.context.write, writer.submit
 
-    def timed_handler(*args: Any) -> None:
-        wall, cpu = time.perf_counter(), time.thread_time()
-        real_handler(*args)
-        handler_ms.append(((time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000))
+    def timed_write(call: Any, on_done: Any = None, on_error: Any = None) -> None:
+        """The write's answer on the UI thread: its announcement to every panel, then the bar."""
 
-    window._on_entry_logged = timed_handler  # type: ignore[method-assign]
+        def submit_timed(job: Any, done: Any, failed: Any) -> None:
+            writer.submit = real_submit  # type: ignore[method-assign]
+
+            def timed_done(result: Any) -> None:
+                wall, cpu = time.perf_counter(), time.thread_time()
+                done(result)
+                handler_ms.append(
+                    ((time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000)
+                )
+
+            real_submit(job, timed_done, failed)
+
+        writer.submit = submit_timed  # type: ignore[method-assign]
+        real_write(call, on_done, on_error)
+
+    context.write = timed_write  # type: ignore[method-assign]
 
     def timed(call: Any) -> tuple[float, float]:
         wall, cpu = time.perf_counter(), time.thread_time()
@@ -188,13 +203,13 @@ def child(db: str, refs: dict[str, str], runs: int, writes: int) -> dict[str, An
 
     def log_one(n: int) -> list[tuple[float, float]]:
         """(wall, CPU) for Enter, the handler inserting the row, and the repaint."""
-        page = window.page
+        page = window.findChild(TimelinePanel)
         page.entry_bar.setText(f"/action bench entry {n}")
         submit = timed(page._submit)  # what Enter runs
         before = len(handler_ms)
         wait_for(lambda: len(handler_ms) > before)
         paint = timed(page.timeline_view.viewport().repaint)  # the repaint showing the row
-        wait_for(lambda: not window.worker.busy())
+        wait_for(lambda: not writer.busy())
         return [submit, handler_ms[-1], paint]
 
     def ui_busy(samples: int) -> dict[str, Any]:
@@ -214,13 +229,13 @@ def child(db: str, refs: dict[str, str], runs: int, writes: int) -> dict[str, An
             "cpu_max": max(totals_cpu),
             "samples": samples,
             "commit_ms": statistics.median(commit_ms[-samples:]),
-            "rows_in_model": window.page.timeline_model.rowCount(),
+            "rows_in_model": window.findChild(TimelinePanel).timeline_model.rowCount(),
         }
 
     busy_page = ui_busy(writes)
 
     # Every row fetched, as if the reader had scrolled to the very start.
-    page = window.page
+    page = window.findChild(TimelinePanel)
     start = time.perf_counter()
     while page.timeline_model.has_older():
         count = page.timeline_model.rowCount()

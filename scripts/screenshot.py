@@ -143,12 +143,14 @@ def main(output: str, busy: bool = False) -> int:
         window.incident_list.setCurrentIndex(window.incident_model.index(0))
 
     def save() -> None:
-        page = window.page
+        from ui.timeline.panel import TimelinePanel
+
+        bar = window.findChild(TimelinePanel).entry_bar
         if busy:
-            page.entry_bar.setText("/decision keep the deploy freeze until the postmortem")
+            bar.setText("/decision keep the deploy freeze until the postmortem")
         else:
-            page.entry_bar.setText("Rollback complete, error rate back to baseline")
-        page.entry_bar.setFocus()
+            bar.setText("Rollback complete, error rate back to baseline")
+        bar.setFocus()
         QTimer.singleShot(700, lambda: (window.grab().save(output), app.quit()))
 
     window.incidents_listed.connect(select_newest)

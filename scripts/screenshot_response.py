@@ -57,19 +57,22 @@ def main(output: str, runbooks_output: str | None = None) -> int:
     window.resize(1360, 780)
     window.show()
 
+    from ui.response.checklist_panel import ChecklistPanel
+    from ui.response.runbook_panel import RunbookPanel
+
     def save() -> None:
-        panel = window.response.checklist_panel
+        panel = window.findChild(ChecklistPanel)
         assert panel is not None
-        window.page.body.setSizes([760, 420])
+        window.frame.body.setSizes([760, 420])
         panel.list.setFocus()
         QTimer.singleShot(400, lambda: (window.grab().save(output), show_runbooks()))
 
     def show_runbooks() -> None:
-        runbooks = window.response.runbook_panel
+        runbooks = window.findChild(RunbookPanel)
         if runbooks_output is None or runbooks is None:
             app.quit()
             return
-        window.page.side_tabs.setCurrentWidget(runbooks)
+        window.frame.side_tabs.setCurrentWidget(runbooks)
         runbooks.select("bad-deploy-rollback")
         QTimer.singleShot(400, lambda: (window.grab().save(runbooks_output), app.quit()))
 

@@ -98,5 +98,10 @@ def _attach_probe(window: MainWindow, painted: _FirstPaint) -> None:
         after_paint()
 
     painted._callback = painted_then_open
-    window.incidents_listed.connect(lambda: (report("listed"), window.close()))
+
+    def listed() -> None:
+        report("listed")
+        window.close()
+
+    window.incidents_listed.connect(listed)
     window.store_failed.connect(lambda _message: window.close())

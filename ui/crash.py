@@ -32,7 +32,7 @@ def report_crash(
     log.error("unexpected error", exc_info=(kind, error, trace))
     if QApplication.instance() is None or _showing:
         return
-    from ui.dialogs.error_dialog import show_crash
+    from ui.common.error_dialog import show_crash
 
     details = "".join(traceback.format_exception(kind, error, trace))
     hint = f"Details are in the log: {_log_path}" if _log_path else ""

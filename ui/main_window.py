@@ -1,76 +1,134 @@
 """The commander's window: incident list on the left, the open incident on the right.
 
-Every store call runs on the worker; the window only shows what comes back.
+The window only assembles: it makes the application context (settings, the
+writer and reader workers, the store, the open incident, the change
+announcement), implements the shell the features install into, opens the
+store, runs the live feed and keeps the incident list current. What the open
+incident shows comes from the features in ``FEATURES``, each installed the same
+way: ``install(context, shell)``.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QItemSelection, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGridLayout,
     QLabel,
     QListView,
     QMainWindow,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from commander.domain.quick_entry import LogEntry, QuickEntry
+from commander.domain.changes import Aspect
 from commander.errors import CommanderError
 from commander.settings import Settings, save_settings
-from commander.views.incidents import EntryView, IncidentDetail, IncidentSummary
-from ui.dialogs.error_dialog import show_problem
-from ui.models.incident_list import IncidentListModel
+from ui.common.bring_forward import bring_forward
+from ui.common.error_dialog import show_problem
+from ui.common.named import named
+from ui.comms import install as install_comms
+from ui.context import AppContext
+from ui.incidents import store_calls
+from ui.incidents.list_model import IncidentListModel
+from ui.incidents.opener import IncidentOpener
+from ui.live import LiveFeed
+from ui.memory import install as install_memory
+from ui.postmortem import install as install_postmortem
+from ui.reports import install as install_reports
+from ui.response import install as install_response
+from ui.timeline import install as install_timeline
 from ui.workers import Worker
 
 if TYPE_CHECKING:
-    from commander.services.quick_entry import CarriedOut
+    from commander.services.views import IncidentDetail, IncidentSummary
+
+    from commander.domain import Severity
     from commander.store.engine import Store
-    from ui.widgets.incident_page import IncidentPage
+    from commander.views.changes import Changes
 
 log = logging.getLogger(__name__)
 
-
-def _peek(db_arg: str | None) -> list[IncidentSummary] | None:
-    from commander.store.peek import peek_incidents
-
-    return peek_incidents(db_arg)
-
-
-def _core() -> Any:
-    """The services module, imported on first use by a worker thread, not the UI thread."""
-    from ui import core
-
-    return core
+# Every feature installs itself the same way, in this order (menus appear in it).
+Install = Callable[[AppContext, "MainWindow"], None]
+FEATURES: tuple[Install, ...] = (
+    install_timeline,
+    install_response,
+    install_postmortem,
+    install_reports,
+    install_memory,
+    install_comms,  # builds itself once the store is open: not needed for the first paint
+)
 
 
-def _execute(store: Store, ref: str, parsed: QuickEntry, author: str) -> CarriedOut:
-    """Carry out one quick entry (on the worker thread); the rules live in the core."""
-    from commander.services.quick_entry import carry_out
+class _HeaderRow(QGridLayout):
+    """Header widgets side by side, each at its own height from the top."""
 
-    return carry_out(store, ref, parsed, author)
+    def addWidget(self, widget: QWidget, row: int, column: int, *rest: object) -> None:  # type: ignore[override]
+        # Without an alignment a short widget (the update cadence) would be stretched to
+        # the height of the tallest (the incident header).
+        super().addWidget(widget, row, column, *(rest or (Qt.AlignmentFlag.AlignTop,)))  # type: ignore[call-overload]
 
 
-POLL_INTERVAL_MS = 500
+class IncidentFrame(QWidget):
+    """The open incident's place: header widgets on top, the main view beside side panels."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("incidentFrame")
+        self.header = named(QWidget(), "headerArea")
+        self._header_layout = _HeaderRow(self.header)
+        self._header_layout.setContentsMargins(0, 0, 0, 0)
+        self._header_layout.setColumnStretch(0, 1)
+        # Feature panels (checklist, messages, ...) sit beside the timeline as tabs;
+        # the area stays hidden until a feature adds one.
+        self.side_tabs = named(QTabWidget(), "sidePanels")
+        self.side_tabs.hide()
+        self.body = QSplitter()
+        self.body.setStretchFactor(0, 1)
+        self._main_view: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.body, 1)
+
+    @property
+    def main_view(self) -> QWidget | None:
+        return self._main_view
+
+    def set_main_view(self, widget: QWidget) -> None:
+        self._main_view = widget
+        self.body.insertWidget(0, widget)
+        self.body.setStretchFactor(0, 1)
+
+    def add_side_panel(self, panel: QWidget, title: str) -> None:
+        """Show a feature's panel as a tab beside the main view."""
+        first = self.side_tabs.count() == 0
+        self.side_tabs.addTab(panel, title)
+        if first:  # the timeline keeps most of the width; the user can drag the handle
+            self.body.addWidget(self.side_tabs)
+            self.side_tabs.show()
+            self.body.setSizes([720, 300])
+
+    def add_header_widget(self, widget: QWidget) -> None:
+        self._header_layout.addWidget(widget, 0, self._header_layout.columnCount())
 
 
 class MainWindow(QMainWindow):
     store_opened = Signal()
     store_failed = Signal(str)
     incidents_listed = Signal()
+    # The window shows this incident (ref), newly opened or re-read after its header changed.
     incident_shown = Signal(str)
-    entry_logged = Signal(object)
-    entry_changed = Signal(object)
-    # The open incident's timeline changed (here, in another window or on another
-    # seat); every state change logs an entry, so feature panels reload on this.
-    timeline_changed = Signal(str)
     # A new incident was declared from this window (ref); it opens right after.
     incident_declared = Signal(str)
 
@@ -78,29 +136,30 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self._db_arg = db_arg
-        self.store: Store | None = None
-        self.current: IncidentDetail | None = None
-        # Chosen from the peeked list before the store finished opening.
-        self._pending_ref: str | None = None
-        self.worker = Worker(on_error=self.report_error, parent=self)
+        writer = Worker(on_error=self.report_error, parent=self)
+        reader = Worker(on_error=self.report_error, parent=self)
+        self.context = AppContext(settings, writer, reader, parent=self)
+        self._opener = IncidentOpener(self.context, self.report_error)
+        self.live = LiveFeed(self.context)
+        self._menus: dict[str, QMenu] = {}
+        self._listing = False
+        self._list_again = False
         self.setWindowTitle("Incident Commander")
         self.resize(1200, 760)
         self._build_widgets()
         self._build_actions()
-        self._clock = QTimer(self, interval=1000)
-        self._clock.timeout.connect(self._tick)
-        self._clock.start()
-        # Live view: ask the change feed twice a second whether anyone committed.
-        self._feed: Any = None
-        self._cursor = 0
-        self._polling = False
-        self._poll_timer = QTimer(self, interval=POLL_INTERVAL_MS)
-        self._poll_timer.timeout.connect(self._poll)
+        for install in FEATURES:
+            install(self.context, self)
+        self._finish_menus()
+        # Connected after the features: when the window says an incident is shown,
+        # every feature has taken it.
+        self.context.incident_opened.connect(self._on_incident_opened)
+        self.context.changed.connect(self._on_changed)
 
     # -- layout -----------------------------------------------------------------------
     def _build_widgets(self) -> None:
         self.incident_model = IncidentListModel(self)
-        self.incident_list = QListView(objectName="incidentList")
+        self.incident_list = named(QListView(), "incidentList")
         self.incident_list.setModel(self.incident_model)
         self.incident_list.setUniformItemSizes(True)
         # A long title ends in "…" (full text in the tooltip) rather than a sideways scroll.
@@ -111,9 +170,9 @@ class MainWindow(QMainWindow):
         self.declare_button = QPushButton("+ Declare incident")
         self.declare_button.setEnabled(False)
         self.declare_button.clicked.connect(self.declare_incident)
-        left = QWidget(objectName="incidentPanel")
+        left = named(QWidget(), "incidentPanel")
         left_layout = QVBoxLayout(left)
-        left_layout.addWidget(QLabel("Incidents", objectName="panelTitle"))
+        left_layout.addWidget(named(QLabel("Incidents"), "panelTitle"))
         left_layout.addWidget(self.incident_list)
         left_layout.addWidget(self.declare_button)
 
@@ -121,9 +180,10 @@ class MainWindow(QMainWindow):
             "Opening the incident store…", alignment=Qt.AlignmentFlag.AlignCenter
         )
         self.placeholder.setObjectName("placeholder")
+        self.frame = IncidentFrame()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.placeholder)
-        self._page: IncidentPage | None = None  # built when the first incident opens
+        self.pages.addWidget(self.frame)
 
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -135,106 +195,94 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.store_label)
 
     def _build_actions(self) -> None:
-        declare = QAction("&Declare incident…", self, shortcut=QKeySequence("Ctrl+N"))
+        declare = QAction("&Declare incident…", self)
+        declare.setShortcut(QKeySequence("Ctrl+N"))
         declare.triggered.connect(self.declare_incident)
-        focus_entry = QAction("&Log entry", self, shortcut=QKeySequence("Ctrl+L"))
-        focus_entry.triggered.connect(self.focus_entry_bar)
+        declare.setEnabled(False)
+        self.declare_action = declare
+        self.add_action("&Incident", declare)
         local_time = QAction("Show &local time", self, checkable=True)
         local_time.setChecked(self.settings.show_local_time)
         local_time.toggled.connect(self.set_local_time)
+        self.local_time_action = local_time
+        self.add_action("&View", local_time)
         change_name = QAction("Change &my name…", self)
         change_name.triggered.connect(self.change_author)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.add_action("&View", change_name)
+
+    def _finish_menus(self) -> None:
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        incident_menu = self.menuBar().addMenu("&Incident")
-        incident_menu.addActions([declare, focus_entry])
-        incident_menu.addSeparator()
-        incident_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(local_time)
-        view_menu.addAction(change_name)
-        self.declare_action = declare
-        self.declare_action.setEnabled(False)
-        self.local_time_action = local_time
-        self.addActions([declare, focus_entry, quit_action])
-        self._build_response_actions()
-        from ui.legacy_window_bridge import install_features  # TEMPORARY until stream F
+        self.menu("&Incident").addSeparator()
+        self.add_action("&Incident", quit_action)
 
-        self.features = install_features(self)
+    # -- the shell features install into ------------------------------------------------
+    def parent_widget(self) -> QWidget:
+        return self
 
-    def _build_response_actions(self) -> None:
-        """Severity/phase controls, checklist, roles and runbooks (ui/response.py)."""
-        from ui.response import ResponseController
+    def menu(self, title: str) -> QMenu:
+        if title not in self._menus:
+            self._menus[title] = self.menuBar().addMenu(title)
+        return self._menus[title]
 
-        self.response = ResponseController(self)
-        self.response.build_actions()
+    def add_action(self, menu_title: str, action: QAction) -> None:
+        self.menu(menu_title).addAction(action)
+        self.addAction(action)  # its shortcut works wherever the focus is in the window
+
+    def add_side_panel(self, panel: QWidget, title: str) -> None:
+        self.frame.add_side_panel(panel, title)
+
+    def bring_forward(self, panel: QWidget) -> None:
+        bring_forward(panel)
+
+    def add_header_widget(self, widget: QWidget) -> None:
+        self.frame.add_header_widget(widget)
+
+    def set_main_view(self, widget: QWidget) -> None:
+        self.frame.set_main_view(widget)
+
+    def show_status(self, text: str, msecs: int = 0) -> None:
+        self.statusBar().showMessage(text, msecs)
+
+    def clear_status(self) -> None:
+        self.statusBar().clearMessage()
+
+    def report_error(self, error: BaseException) -> None:
+        if isinstance(error, CommanderError):
+            show_problem(self, "Incident Commander", str(error))
+            return
+        from ui.crash import report_crash
+
+        report_crash(type(error), error, error.__traceback__)
 
     # -- store ------------------------------------------------------------------------
     def open_store(self) -> None:
         """Show the list from a quick read-only peek, then open the store for real."""
-        db_arg = self._db_arg
-        self.worker.submit(lambda: _peek(db_arg), self._on_peeked)
-        self.worker.submit(
-            lambda: _core().open_store_listing(db_arg),
+        db_arg, writer = self._db_arg, self.context.writer
+        writer.submit(lambda: store_calls.peek(db_arg), self._on_peeked)
+        writer.submit(
+            lambda: store_calls.open_store_listing(db_arg),
             self._on_store_opened,
             self._on_store_failed,
         )
 
     def _on_peeked(self, incidents: list[IncidentSummary] | None) -> None:
-        if incidents is not None and self.store is None:
+        if incidents is not None and self.context.store is None:
             self._show_incidents(incidents)
-
-    def _on_feed_opened(self, feed: Any) -> None:
-        self._feed = feed
-        self._poll_timer.start()
-
-    def _poll(self) -> None:
-        if self._polling or self._feed is None or self.store is None:
-            return
-        self._polling = True
-        feed, store, cursor = self._feed, self.store, self._cursor
-        incident_id = self.current.id if self.current is not None else None
-        self.worker.submit(
-            lambda: _core().poll_changes(feed, store, incident_id, cursor),
-            self._on_polled,
-            self._on_poll_failed,
-        )
-
-    def _on_polled(self, result: Any) -> None:
-        self._polling = False
-        if result is None:
-            return
-        incident_id, entries, cursor, incidents = result
-        if incidents != self.incident_model.incidents():
-            self._show_incidents(incidents, select=self._selected_ref())
-        if self.current is None or incident_id != self.current.id or not entries:
-            return
-        self._cursor = max(self._cursor, cursor)
-        self.page.apply_changes(entries)
-        if any(entry.kind in ("severity", "phase") for entry in entries):
-            self.open_incident(self.current.ref)  # another seat changed the header
-        self.timeline_changed.emit(self.current.ref)
-
-    def _on_poll_failed(self, error: BaseException) -> None:
-        self._polling = False
-        log.warning("live update failed: %s", error)  # tried again at the next tick
 
     def _on_store_opened(self, result: tuple[Store, list[IncidentSummary]]) -> None:
         from ui.gc_settle import settle_after_startup
 
         settle_after_startup()  # no 100 ms garbage-collection stalls from here on
-        self.store, incidents = result
-        store = self.store
-        self.worker.submit(lambda: _core().ChangeFeed(store), self._on_feed_opened)
-        self.store_label.setText(f"Store: {self.store.location}")
+        store, incidents = result
+        self.store_label.setText(f"Store: {store.location}")
         self.declare_button.setEnabled(True)
         self.declare_action.setEnabled(True)
         self.placeholder.setText("No incident open. Declare one with Ctrl+N.")
-        pending, self._pending_ref = self._pending_ref, None
-        self._show_incidents(incidents, select=pending or self._selected_ref())
+        self._show_incidents(incidents)
+        self.context.set_store(store)  # the live feed starts; a pending choice opens
         self.store_opened.emit()
-        if pending:
-            self.open_incident(pending)
 
     def _on_store_failed(self, error: BaseException) -> None:
         message = str(error) if isinstance(error, CommanderError) else repr(error)
@@ -243,200 +291,91 @@ class MainWindow(QMainWindow):
         if not isinstance(error, CommanderError):
             self.report_error(error)
 
-    def reload_incidents(self, select_ref: str | None = None) -> None:
-        store = self._require_store()
-        self.worker.submit(
-            lambda: _core().list_incidents(store),
-            lambda incidents: self._show_incidents(incidents, select_ref),
-        )
+    # -- the incident list ------------------------------------------------------------
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(Aspect.INCIDENTS):
+            self.reload_incidents()
 
-    def _show_incidents(self, incidents: list[IncidentSummary], select: str | None = None) -> None:
+    def reload_incidents(self) -> None:
+        """Read the list again; one read at a time, a request meanwhile reads once more."""
+        if self._listing:
+            self._list_again = True
+            return
+        self._listing = True
+        self.context.read(store_calls.list_all, self._on_listed, self._on_list_failed)
+
+    def _on_listed(self, incidents: list[IncidentSummary]) -> None:
+        self._listing = False
+        self._show_incidents(incidents)
+        self._list_next()
+
+    def _on_list_failed(self, error: BaseException) -> None:
+        self._listing = False
+        self.report_error(error)
+        self._list_next()
+
+    def _list_next(self) -> None:
+        if self._list_again:
+            self._list_again = False
+            self.reload_incidents()
+
+    def _show_incidents(self, incidents: list[IncidentSummary]) -> None:
         self.incident_model.set_incidents(incidents)
-        if select:
-            row = self.incident_model.row_of(select)
-            if row >= 0:
-                # Restoring the selection is not the user choosing an incident.
-                with QSignalBlocker(self.incident_list.selectionModel()):
-                    self.incident_list.setCurrentIndex(self.incident_model.index(row))
+        self._select_open_incident()
         self.incidents_listed.emit()
 
-    def _require_store(self) -> Store:
-        if self.store is None:
-            raise CommanderError("the incident store is not open yet")
-        return self.store
+    def _select_open_incident(self) -> None:
+        incident = self.context.incident
+        ref = incident.ref if incident is not None else self._opener.pending_ref
+        row = self.incident_model.row_of(ref) if ref else -1
+        if row >= 0:
+            # Following the open incident is not the user choosing one.
+            with QSignalBlocker(self.incident_list.selectionModel()):
+                self.incident_list.setCurrentIndex(self.incident_model.index(row))
+
+    def _on_incident_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            self.open_incident(self.incident_model.incident_at(indexes[0].row()).ref)
 
     # -- incidents --------------------------------------------------------------------
-    def declare_incident(self) -> None:
-        from ui.dialogs.declare_dialog import DeclareDialog
+    def open_incident(self, ref: str) -> None:
+        self.context.open_incident(ref)
 
-        if self.store is None:
+    def _on_incident_opened(self, incident: IncidentDetail | None) -> None:
+        if incident is None:
+            self.pages.setCurrentWidget(self.placeholder)
+            self.setWindowTitle("Incident Commander")
+            return
+        self.pages.setCurrentWidget(self.frame)
+        self.setWindowTitle(f"{incident.ref} {incident.title} — Incident Commander")
+        self._select_open_incident()
+        self.incident_shown.emit(incident.ref)
+
+    def declare_incident(self) -> None:
+        from ui.incidents.declare_dialog import DeclareDialog
+
+        if self.context.store is None:
             return
         dialog = DeclareDialog(self)
         if dialog.exec() != DeclareDialog.DialogCode.Accepted:
             return
         self.submit_declaration(dialog.title, dialog.severity, dialog.summary)
 
-    def submit_declaration(self, title: str, severity: Any, summary: str) -> None:
-        store, author = self._require_store(), self.settings.author_or_default()
-        self.worker.submit(
-            lambda: _core().declare_incident(
-                store, title, severity, author=author, summary=summary
-            ),
+    def submit_declaration(self, title: str, severity: Severity, summary: str) -> None:
+        author = self.context.author()
+        self.context.write(
+            lambda store: store_calls.declare(store, title, severity, author, summary),
             self._on_declared,
         )
 
     def _on_declared(self, incident: IncidentDetail) -> None:
         self.incident_declared.emit(incident.ref)
-        self.reload_incidents(select_ref=incident.ref)
         self.open_incident(incident.ref)
 
-    def _on_incident_selected(self, selected: QItemSelection, _deselected: Any) -> None:
-        indexes = selected.indexes()
-        if indexes:
-            self.open_incident(self.incident_model.incident_at(indexes[0].row()).ref)
-
-    def _selected_ref(self) -> str | None:
-        index = self.incident_list.currentIndex()
-        return self.incident_model.incident_at(index.row()).ref if index.isValid() else None
-
-    def open_incident(self, ref: str) -> None:
-        if self.store is None:
-            self._pending_ref = ref
-            return
-        store = self.store
-        timeline_filter = self._page.filter_for(ref) if self._page is not None else None
-        self.worker.submit(
-            lambda: _core().load_incident(store, ref, timeline_filter),
-            self._show_incident,
-        )
-
-    @property
-    def page(self) -> IncidentPage:
-        if self._page is None:
-            from ui.widgets.incident_page import IncidentPage
-
-            self._page = IncidentPage(
-                self.settings.show_local_time, worker=self.worker, store=self.store
-            )
-            self._page.entry_submitted.connect(self.log_entry)
-            self._page.edit_submitted.connect(self.correct_entry)
-            self._page.delete_requested.connect(self.delete_entry)
-            self._page.restore_requested.connect(self.restore_entry)
-            self._page.history_requested.connect(self.show_history)
-            self._page.entry_edit_submitted.connect(self.save_entry_edit)
-            self.pages.addWidget(self._page)
-        return self._page
-
-    def _show_incident(self, loaded: tuple[IncidentDetail, Any]) -> None:
-        incident, timeline_page = loaded  # the newest page of its timeline
-        self.current = incident
-        self.page.show_incident(incident, timeline_page)
-        self._cursor = self.page.timeline_model.latest_version()
-        self.pages.setCurrentWidget(self.page)
-        self.setWindowTitle(f"{incident.ref} {incident.title} — Incident Commander")
-        self.incident_shown.emit(incident.ref)
-
-    def _tick(self) -> None:
-        if self._page is not None:
-            self._page.header.refresh_clocks()
-
-    # -- timeline ---------------------------------------------------------------------
-    def focus_entry_bar(self) -> None:
-        if self.current is not None:
-            self.page.focus_entry_bar()
-
-    def log_entry(self, typed: str, parsed: QuickEntry) -> None:
-        """Run what the bar parsed on the worker; the bar keeps the text until it is stored."""
-        if self.current is None or self.store is None:
-            self.page.entry_failed("the incident store is not open yet")
-            return
-        store, ref = self.store, self.current.ref
-        author = self.settings.author_or_default()
-        self.worker.submit(
-            lambda: _execute(store, ref, parsed, author),
-            lambda result: self._on_entry_logged(result, typed),
-            self._on_entry_failed,
-        )
-
-    def _on_entry_logged(self, done: CarriedOut, typed: str) -> None:
-        self.page.entry_committed(typed)
-        if done.warning is not None:
-            self.page.show_hint(done.warning.message)  # the move is made; this only warns
-        result = done.result
-        if isinstance(result, IncidentDetail):
-            # Severity or phase changed: the header and the new entry come from a reload.
-            self.open_incident(result.ref)
-            self.reload_incidents(select_ref=result.ref)
-            return
-        if self.current is not None and result.incident_id == self.current.id:
-            self.page.add_entry(result)
-            self.page.remember_logged(result)
-            self.timeline_changed.emit(self.current.ref)
-        self.entry_logged.emit(result)
-
-    def correct_entry(self, entry_id: int, typed: str, parsed: LogEntry) -> None:
-        store, author = self._require_store(), self.settings.author_or_default()
-        self.worker.submit(
-            lambda: _core().edit_entry(
-                store,
-                entry_id,
-                author,
-                text=parsed.text,
-                kind=parsed.kind,
-                pinned=parsed.pinned,
-                occurred_at=parsed.occurred_at,
-            ),
-            lambda entry: self._on_entry_changed(entry, typed),
-            self._on_entry_failed,
-        )
-
-    def save_entry_edit(self, entry_id: int, changes: dict[str, Any]) -> None:
-        """Save what the edit dialog changed; the old version goes to the entry's history."""
-        store, author = self._require_store(), self.settings.author_or_default()
-        self.worker.submit(
-            lambda: _core().edit_entry(store, entry_id, author, **changes),
-            self._on_entry_changed,
-        )
-
-    def delete_entry(self, entry_id: int) -> None:
-        store, author = self._require_store(), self.settings.author_or_default()
-        self.worker.submit(
-            lambda: _core().delete_entry(store, entry_id, author), self._on_entry_changed
-        )
-
-    def restore_entry(self, entry_id: int) -> None:
-        store, author = self._require_store(), self.settings.author_or_default()
-        self.worker.submit(
-            lambda: _core().restore_entry(store, entry_id, author), self._on_entry_changed
-        )
-
-    def show_history(self, entry_id: int) -> None:
-        from ui.dialogs.history_dialog import show_history
-
-        store = self._require_store()
-        local = self.settings.show_local_time
-        self.worker.submit(
-            lambda: _core().entry_history(store, entry_id),
-            lambda revisions: show_history(self, revisions, local),
-        )
-
-    def _on_entry_changed(self, entry: EntryView, typed: str | None = None) -> None:
-        if typed is not None:
-            self.page.entry_committed(typed)
-        self.page.apply_changes([entry])
-        if self.current is not None:
-            self.timeline_changed.emit(self.current.ref)
-        self.entry_changed.emit(entry)
-
-    def _on_entry_failed(self, error: BaseException) -> None:
-        if isinstance(error, CommanderError):
-            self.page.entry_failed(str(error))
-            return
-        self.page.entry_failed("not saved: an unexpected error (see the details)")
-        self.report_error(error)
-
+    # -- settings ---------------------------------------------------------------------
     def change_author(self) -> None:
-        from ui.dialogs.author_dialog import ask_author
+        from ui.common.author_dialog import ask_author
 
         if ask_author(self, self.settings):
             self._save_settings()
@@ -448,26 +387,15 @@ class MainWindow(QMainWindow):
             log.warning("cannot save settings: %s", exc)
 
     def set_local_time(self, local: bool) -> None:
-        self.settings.show_local_time = local
-        if self._page is not None:
-            self._page.timeline_model.set_local_time(local)
+        self.context.set_local_time(local)
         self._save_settings()
 
-    # -- errors and shutdown ----------------------------------------------------------
-    def report_error(self, error: BaseException) -> None:
-        if isinstance(error, CommanderError):
-            show_problem(self, "Incident Commander", str(error))
-            return
-        from ui.crash import report_crash
-
-        report_crash(type(error), error, error.__traceback__)
-
-    def closeEvent(self, event: Any) -> None:
-        self._clock.stop()
-        self._poll_timer.stop()
-        self.worker.wait()
-        if self._feed is not None:
-            self._feed.close()
-        if self.store is not None:
-            self.store.close()
+    # -- shutdown ---------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.live.stop_polling()
+        self.context.writer.wait()
+        self.context.reader.wait()
+        self.live.close()
+        if self.context.store is not None:
+            self.context.store.close()
         super().closeEvent(event)

@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 
 from commander.settings import Settings
+from tests.ui.cockpit import Cockpit, TimelineShellDouble
+from ui.context import AppContext
 from ui.main_window import MainWindow
+from ui.workers import Worker
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +30,28 @@ def window(qtbot, db_path: Path) -> Iterator[MainWindow]:
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.store_opened, timeout=15_000):
         main.open_store()
-    qtbot.waitUntil(lambda: not main.worker.busy())
+    qtbot.waitUntil(lambda: not main.context.writer.busy())
     yield main
-    main.worker.wait()
+    main.context.writer.wait()
+    main.context.reader.wait()
+
+
+@pytest.fixture
+def cockpit(qtbot, db_path: Path) -> Iterator[Cockpit]:
+    """The timeline and response features over an AppContext on a real SQLite file."""
+    from commander.store.engine import open_store
+
+    shell = TimelineShellDouble()
+    qtbot.addWidget(shell.widget)
+    writer = Worker(on_error=shell.report_error, parent=shell.widget)
+    reader = Worker(on_error=shell.report_error, parent=shell.widget)
+    context = AppContext(Settings(author="ana"), writer, reader, parent=shell.widget)
+    store = open_store(str(db_path))
+    context.set_store(store)
+    built = Cockpit(context, shell)
+    yield built
+    writer.wait()
+    reader.wait()
+    if built.live is not None:
+        built.live.close()
+    store.close()

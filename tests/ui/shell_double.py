@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
+from ui.common.bring_forward import bring_forward
+
 
 class ShellDouble:
     """Implements ui.shell.Shell over a bare widget, and remembers what was asked of it."""
@@ -39,6 +41,7 @@ class ShellDouble:
 
     def bring_forward(self, panel: QWidget) -> None:
         self.brought_forward.append(panel)
+        bring_forward(panel)  # as the window does: a tab holding it comes to the front
 
     def add_header_widget(self, widget: QWidget) -> None:
         widget.setParent(self.widget)

@@ -51,7 +51,7 @@ def test_menu_action_creates_the_channel_then_reports_name_taken(
     name = f"{ref.lower()}-payments-5xx"
     problems: list[str] = []
     monkeypatch.setattr(
-        "ui.dialogs.error_dialog.show_problem", lambda _parent, _title, text: problems.append(text)
+        "ui.common.error_dialog.show_problem", lambda _parent, _title, text: problems.append(text)
     )
     announced: list[Changes] = []
     rig.context.changed.connect(announced.append)

@@ -14,7 +14,7 @@ def test_crash_is_logged_and_shown_with_details(
 ) -> None:
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(
-        "ui.dialogs.error_dialog.show_crash",
+        "ui.common.error_dialog.show_crash",
         lambda parent, summary, details, hint: shown.append((summary, details)),
     )
     try:
@@ -30,7 +30,7 @@ def test_crash_is_logged_and_shown_with_details(
 def test_crash_dialog_copies_details(qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from ui.dialogs.error_dialog import show_crash
+    from ui.common.error_dialog import show_crash
 
     def press_copy_then_close(box: QMessageBox) -> int:
         copy = next(b for b in box.buttons() if b.text() == "Copy details")

@@ -13,8 +13,8 @@ from commander.domain import EntryKind, Severity
 from commander.services.timeline import entry_history, read_timeline
 from commander.store.engine import open_store
 from commander.views.incidents import EntryView
-from ui.dialogs.entry_dialog import EntryDialog, to_qdatetime
-from ui.main_window import MainWindow
+from tests.ui.cockpit import Cockpit
+from ui.timeline.entry_dialog import EntryDialog, to_qdatetime
 
 T0 = datetime(2026, 11, 27, 10, 0, 30, 250_000, tzinfo=UTC)
 
@@ -64,21 +64,20 @@ def fill(text: str, minutes_earlier: int, kind: str):
 
 @pytest.mark.parametrize("key", [Qt.Key.Key_F2, Qt.Key.Key_Return])
 def test_editing_a_row_saves_it_with_history(
-    qtbot, window: MainWindow, db_path: Path, monkeypatch: pytest.MonkeyPatch, key: Qt.Key
+    qtbot, cockpit: Cockpit, db_path: Path, monkeypatch: pytest.MonkeyPatch, key: Qt.Key
 ) -> None:
-    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
-        window.submit_declaration("Edits", Severity.P2, "")
-    page = window.page
-    window.focus_entry_bar()
+    cockpit.declare(qtbot, "Edits", Severity.P2)
+    page = cockpit.panel
+    cockpit.timeline.focus_entry_bar()
     qtbot.keyClicks(page.entry_bar, "rolled back")
-    with qtbot.waitSignal(window.entry_logged, timeout=10_000) as logged:
+    with qtbot.waitSignal(cockpit.timeline.entry_logged, timeout=10_000) as logged:
         qtbot.keyClick(page.entry_bar, Qt.Key.Key_Return)
     logged_entry = logged.args[0]
     model = page.timeline_model
     page.timeline_view.setCurrentIndex(model.index(model.row_of(logged_entry.id), 0))
     text = "rolled back to v1.4.2\nerrors back to baseline 10 min later"
     monkeypatch.setattr(EntryDialog, "exec", fill(text, 90, "action"))
-    with qtbot.waitSignal(window.entry_changed, timeout=10_000) as changed:
+    with qtbot.waitSignal(cockpit.timeline.entry_changed, timeout=10_000) as changed:
         qtbot.keyClick(page.timeline_view, key)
     edited = changed.args[0]
     assert (edited.text, edited.kind, edited.pinned) == (text, EntryKind.ACTION, True)
@@ -97,17 +96,16 @@ def test_editing_a_row_saves_it_with_history(
 
 
 def test_deleted_entries_are_restored_before_editing(
-    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot, cockpit: Cockpit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
-        window.submit_declaration("Deleted", Severity.P2, "")
-    page = window.page
-    window.focus_entry_bar()
+    cockpit.declare(qtbot, "Deleted", Severity.P2)
+    page = cockpit.panel
+    cockpit.timeline.focus_entry_bar()
     qtbot.keyClicks(page.entry_bar, "typo")
-    with qtbot.waitSignal(window.entry_logged, timeout=10_000):
+    with qtbot.waitSignal(cockpit.timeline.entry_logged, timeout=10_000):
         qtbot.keyClick(page.entry_bar, Qt.Key.Key_Return)
     page.timeline_view.setCurrentIndex(page.timeline_model.index(1, 0))
-    with qtbot.waitSignal(window.entry_changed, timeout=10_000):
+    with qtbot.waitSignal(cockpit.timeline.entry_changed, timeout=10_000):
         qtbot.keyClick(page.timeline_view, Qt.Key.Key_Delete)
     opened: list[EntryDialog] = []
     monkeypatch.setattr(EntryDialog, "exec", lambda dialog: opened.append(dialog) or 0)

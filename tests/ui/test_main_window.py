@@ -12,7 +12,8 @@ from commander.domain import Severity
 from commander.services.incidents import declare_incident, get_incident
 from commander.settings import Settings
 from commander.store.engine import open_store
-from ui.dialogs.declare_dialog import DeclareDialog
+from tests.ui.cockpit import window_header, window_timeline, window_timeline_feature
+from ui.incidents.declare_dialog import DeclareDialog
 from ui.main_window import MainWindow
 
 
@@ -34,7 +35,7 @@ def test_declaring_in_the_window_stores_it_and_opens_it(
         window.declare_action.trigger()
     assert shown.args == ["INC-1"]
     assert window.incident_model.rowCount() == 1
-    header = window.page.header
+    header = window_header(window)
     assert header.ref_label.text() == "INC-1"
     assert header.severity_badge.text() == "P1 High"
     assert header.severity_badge.property("severity") == "P1"
@@ -56,7 +57,7 @@ def test_cancelled_declaration_writes_nothing(qtbot, window: MainWindow, monkeyp
     monkeypatch.setattr(DeclareDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
     window.declare_action.trigger()
     qtbot.wait(50)
-    assert not window.worker.busy()
+    assert not window.context.writer.busy()
     assert window.incident_model.rowCount() == 0
 
 
@@ -75,14 +76,15 @@ def test_declare_dialog_needs_a_title_and_explains_severities(qtbot) -> None:
 def test_first_timeline_entry_from_the_bar(qtbot, window: MainWindow) -> None:
     with qtbot.waitSignal(window.incident_shown, timeout=10_000):
         window.submit_declaration("DNS flapping", Severity.P2, "")
-    bar = window.page.entry_bar
-    window.focus_entry_bar()
+    bar = window_timeline(window).entry_bar
+    timeline = window_timeline_feature(window)
+    timeline.focus_entry_bar()
     qtbot.keyClicks(bar, "paged on-call <script>alert(1)</script>")
-    with qtbot.waitSignal(window.entry_logged, timeout=10_000) as logged:
+    with qtbot.waitSignal(timeline.entry_logged, timeout=10_000) as logged:
         qtbot.keyClick(bar, Qt.Key.Key_Return)
     assert logged.args[0].text == "paged on-call <script>alert(1)</script>"
     assert bar.text() == ""
-    model = window.page.timeline_model
+    model = window_timeline(window).timeline_model
     assert model.rowCount() == 2
     assert model.entry_at(1).text == "paged on-call <script>alert(1)</script>"
     assert model.entry_at(1).author == "ana"
@@ -99,8 +101,8 @@ def test_existing_incidents_are_listed_at_start(qtbot, db_path: Path) -> None:
         main.open_store()
     assert main.incident_model.rowCount() == 3
     assert main.incident_model.incident_at(0).ref == "INC-3"
-    qtbot.waitUntil(lambda: main.store is not None, timeout=15_000)
-    main.worker.wait()
+    qtbot.waitUntil(lambda: main.context.store is not None, timeout=15_000)
+    main.context.writer.wait()
 
 
 def test_a_bad_store_is_said_plainly(qtbot, tmp_path: Path) -> None:
@@ -113,7 +115,7 @@ def test_a_bad_store_is_said_plainly(qtbot, tmp_path: Path) -> None:
     assert "not an Incident Commander database" in failed.args[0]
     assert "not an Incident Commander database" in main.placeholder.text()
     assert not main.declare_button.isEnabled()
-    main.worker.wait()
+    main.context.writer.wait()
 
 
 def test_user_errors_are_shown_in_a_dialog(qtbot, window: MainWindow, monkeypatch) -> None:
@@ -140,3 +142,48 @@ def test_author_is_asked_and_remembered(qtbot, window: MainWindow, monkeypatch) 
     window.change_author()
     assert window.settings.author_or_default() == "Bo Scribe"
     assert load_settings().author == "Bo Scribe"
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_the_first_incident_opens_at_its_newest_rows(qtbot, db_path: Path) -> None:
+    # In the window the timeline is built when the first incident opens, on a page of
+    # the window shown only then, and laid out after its rows arrived: the view opened
+    # at the oldest rows instead of the newest.
+    from commander.services.timeline import log_entry
+
+    store = open_store(str(db_path))
+    declare_incident(store, "Thirty notes", Severity.P3, author="bo")
+    for n in range(1, 31):
+        log_entry(store, "INC-1", f"entry {n:02}", author="bo")
+    store.close()
+    window = MainWindow(Settings(author="ana"), str(db_path))
+    qtbot.addWidget(window)
+    window.resize(1200, 760)
+    window.show()
+    with qtbot.waitSignal(window.store_opened, timeout=15_000):
+        window.open_store()
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        window.open_incident("INC-1")
+    bar = window_timeline(window).timeline_view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    qtbot.wait(100)  # layouts settle
+    assert bar.value() == bar.maximum()
+    window.context.writer.wait()
+    window.context.reader.wait()
+
+
+def test_show_the_checklist_brings_its_tab_forward(qtbot, window: MainWindow) -> None:
+    from PySide6.QtGui import QAction
+
+    from ui.response.checklist_panel import ChecklistPanel
+    from ui.response.runbook_panel import RunbookPanel
+
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        window.submit_declaration("Tabs", Severity.P3, "")
+    tabs = window.frame.side_tabs
+    tabs.setCurrentWidget(window.findChild(RunbookPanel))
+    actions = {a.text().replace("&", ""): a for a in window.findChildren(QAction)}
+    actions["Show the checklist"].trigger()
+    assert tabs.currentWidget() is window.findChild(ChecklistPanel)
+    actions["Runbooks…"].trigger()
+    assert tabs.currentWidget() is window.findChild(RunbookPanel)

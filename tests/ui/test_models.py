@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from commander.domain import Phase, Severity
 from commander.views.incidents import EntryView, IncidentSummary
 from commander.views.timeline import TimelineCounts, TimelinePage
-from ui.models.incident_list import IncidentListModel
-from ui.models.timeline import KIND, TEXT, TIME, TimelineModel
+from ui.incidents.list_model import IncidentListModel
+from ui.timeline.model import KIND, TEXT, TIME, TimelineModel
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""The response tools in the window: severity, phase bar, checklist, roles."""
+"""The response tools: severity, phase bar, checklist, roles (the feature on a real store)."""
 
 from __future__ import annotations
 
@@ -7,32 +7,31 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog
 
 from commander.domain import Phase, Severity
-from ui.dialogs import phase_warning
-from ui.dialogs.roles_dialog import RolesDialog
-from ui.dialogs.severity_dialog import SeverityDialog
-from ui.main_window import MainWindow
+from tests.ui.cockpit import Cockpit
+from ui.response import phase_warning
+from ui.response.roles_dialog import RolesDialog
+from ui.response.severity_dialog import SeverityDialog
 
 
 @pytest.fixture
-def shown(qtbot, window: MainWindow) -> MainWindow:
-    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
-        window.submit_declaration("Payments 5xx", Severity.P2, "")
-    panel = window.response.checklist_panel
+def shown(qtbot, cockpit: Cockpit) -> Cockpit:
+    cockpit.declare(qtbot, "Payments 5xx", Severity.P2)
+    panel = cockpit.response.checklist_panel
     qtbot.waitUntil(lambda: panel is not None and panel.model.rowCount() > 0, timeout=10_000)
-    return window
+    return cockpit
 
 
-def entry_texts(window: MainWindow) -> list[str]:
-    model = window.page.timeline_model
+def entry_texts(window: Cockpit) -> list[str]:
+    model = window.panel.timeline_model
     return [model.entry_at(row).text for row in range(model.rowCount())]
 
 
-def wait_for_entry(qtbot, window: MainWindow, text: str) -> None:
+def wait_for_entry(qtbot, window: Cockpit, text: str) -> None:
     qtbot.waitUntil(lambda: text in entry_texts(window), timeout=10_000)
 
 
 def test_severity_dialog_shows_each_definition_and_logs_the_reason(
-    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot, shown: Cockpit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dialog = SeverityDialog(Severity.P2)
     qtbot.addWidget(dialog)
@@ -45,16 +44,16 @@ def test_severity_dialog_shows_each_definition_and_logs_the_reason(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(SeverityDialog, "exec", choose_p0)
-    shown.page.header.severity_badge.click()
-    header = shown.page.header
+    shown.header.severity_badge.click()
+    header = shown.header
     qtbot.waitUntil(lambda: header.severity_badge.text() == "P0 Critical", timeout=10_000)
     assert header.severity_badge.property("severity") == "P0"
     assert "in P0" in header.clock_label.text()
     wait_for_entry(qtbot, shown, "Raised severity P2 → P0 (Critical): card data lost")
 
 
-def test_phase_bar_highlights_the_current_phase_and_times_each(qtbot, shown: MainWindow) -> None:
-    bar = shown.page.header.phase_bar
+def test_phase_bar_highlights_the_current_phase_and_times_each(qtbot, shown: Cockpit) -> None:
+    bar = shown.header.phase_bar
     assert bar.current_phase() is Phase.DETECT
     assert bar.buttons[Phase.DETECT].property("state") == "current"
     assert bar.buttons[Phase.MITIGATE].property("state") == "future"
@@ -64,7 +63,7 @@ def test_phase_bar_highlights_the_current_phase_and_times_each(qtbot, shown: Mai
 
 
 def test_leaving_a_phase_with_open_items_warns_and_can_stay(
-    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot, shown: Cockpit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[tuple[Phase, Phase, list[str]]] = []
 
@@ -73,7 +72,7 @@ def test_leaving_a_phase_with_open_items_warns_and_can_stay(
         return False
 
     monkeypatch.setattr(phase_warning, "confirm_leaving", stay)
-    shown.page.header.phase_bar.buttons[Phase.MITIGATE].click()
+    shown.header.phase_bar.buttons[Phase.MITIGATE].click()
     qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
     assert asked[0][:2] == (Phase.DETECT, Phase.MITIGATE)
     assert asked[0][2] == [
@@ -81,15 +80,13 @@ def test_leaving_a_phase_with_open_items_warns_and_can_stay(
         "User reports collected",
         "Automated checks run",
     ]
-    shown.worker.wait()
-    assert shown.current is not None and shown.current.phase is Phase.DETECT
+    shown.context.writer.wait()
+    assert shown.incident.phase is Phase.DETECT
 
 
-def test_moving_on_anyway_and_back(
-    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_moving_on_anyway_and_back(qtbot, shown: Cockpit, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(phase_warning, "confirm_leaving", lambda *_args: True)
-    bar = shown.page.header.phase_bar
+    bar = shown.header.phase_bar
     bar.buttons[Phase.MITIGATE].click()
     qtbot.waitUntil(lambda: bar.current_phase() is Phase.MITIGATE, timeout=10_000)
     assert bar.buttons[Phase.DETECT].property("state") == "past"
@@ -101,7 +98,7 @@ def test_moving_on_anyway_and_back(
     wait_for_entry(qtbot, shown, "Moved back from Mitigate to Triage")
 
 
-def test_space_checks_the_selected_item(qtbot, shown: MainWindow) -> None:
+def test_space_checks_the_selected_item(qtbot, shown: Cockpit) -> None:
     panel = shown.response.checklist_panel
     panel.list.setFocus()
     panel.list.setCurrentIndex(panel.model.index(1))
@@ -115,7 +112,7 @@ def test_space_checks_the_selected_item(qtbot, shown: MainWindow) -> None:
 
 
 def test_add_item_and_not_applicable_with_reason(
-    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot, shown: Cockpit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     panel = shown.response.checklist_panel
     monkeypatch.setattr(QInputDialog, "getText", lambda *_args: ("Ask the CDN vendor", True))
@@ -133,7 +130,7 @@ def test_add_item_and_not_applicable_with_reason(
 
 
 def test_roles_dialog_assigns_and_hands_over(
-    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot, shown: Cockpit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     names = iter([{"ic": "Ana", "sme": "Cy, Di"}, {"ic": "Bo"}])
 
@@ -143,8 +140,8 @@ def test_roles_dialog_assigns_and_hands_over(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(RolesDialog, "exec", fill)
-    header = shown.page.header
-    qtbot.waitUntil(lambda: shown.response.state is not None, timeout=10_000)
+    header = shown.header
+    qtbot.waitUntil(lambda: shown.response.roles is not None, timeout=10_000)
     header.roles_button.click()
     qtbot.waitUntil(
         lambda: header.roles_button.text() == "Roles: IC: Ana · SME: Cy, Di", timeout=10_000
@@ -156,13 +153,11 @@ def test_roles_dialog_assigns_and_hands_over(
     wait_for_entry(qtbot, shown, "IC handed from Ana to Bo")
 
 
-def test_rollback_typed_in_the_quick_entry_bar_is_a_structured_entry(
-    qtbot, shown: MainWindow
-) -> None:
-    bar = shown.page.entry_bar
-    shown.focus_entry_bar()
+def test_rollback_typed_in_the_quick_entry_bar_is_a_structured_entry(qtbot, shown: Cockpit) -> None:
+    bar = shown.panel.entry_bar
+    shown.timeline.focus_entry_bar()
     qtbot.keyClicks(bar, "-2m /rollback api v1.4.3 -> v1.4.2 pool size")
-    with qtbot.waitSignal(shown.entry_logged, timeout=10_000) as logged:
+    with qtbot.waitSignal(shown.timeline.entry_logged, timeout=10_000) as logged:
         qtbot.keyClick(bar, Qt.Key.Key_Return)
     entry = logged.args[0]
     assert (entry.kind, entry.text) == (
@@ -174,9 +169,9 @@ def test_rollback_typed_in_the_quick_entry_bar_is_a_structured_entry(
 
 
 def test_correcting_the_mitigated_time_is_logged(
-    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot, shown: Cockpit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ui.dialogs.milestone_dialog import MilestoneDialog
+    from ui.response.milestone_dialog import MilestoneDialog
 
     def correct(self: MilestoneDialog) -> int:
         assert self.milestone == "mitigated" and self.current_label.text() == "unset"
@@ -190,7 +185,7 @@ def test_correcting_the_mitigated_time_is_logged(
 
     monkeypatch.setattr(MilestoneDialog, "exec", correct)
     shown.response.ask_milestone()
-    qtbot.waitUntil(lambda: shown.current.mitigated_at is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: shown.context.incident.mitigated_at is not None, timeout=10_000)
     qtbot.waitUntil(
         lambda: any(
             t.startswith("Mitigated time changed from unset to") for t in entry_texts(shown)
@@ -199,29 +194,27 @@ def test_correcting_the_mitigated_time_is_logged(
     )
 
 
-def test_a_broken_user_checklist_file_is_named_in_the_panel(qtbot, window: MainWindow) -> None:
+def test_a_broken_user_checklist_file_is_named_in_the_panel(qtbot, cockpit: Cockpit) -> None:
     from commander.services.checklist_templates import user_template_file
 
     path = user_template_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('{"phases": {"detect": ["a",]}}', encoding="utf-8")
-    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
-        window.submit_declaration("Broken template", Severity.P3, "")
-    panel = window.response.checklist_panel
+    cockpit.declare(qtbot, "Broken template", Severity.P3)
+    panel = cockpit.response.checklist_panel
     qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=10_000)  # the shipped items
     assert panel.problem.isVisibleTo(panel)
     assert "not valid JSON (line 1" in panel.problem.text() and str(path) in panel.problem.text()
 
 
 def test_the_panel_follows_the_phase_but_keeps_a_phase_picked_by_hand(
-    qtbot, shown: MainWindow
+    qtbot, shown: Cockpit
 ) -> None:
     panel = shown.response.checklist_panel
     panel.phase_combo.setCurrentIndex(Phase.POSTMORTEM.order)
     assert panel.model.item_at(0).text == "Write the timeline of events"
-    before = shown.response.state
-    shown.response.reload()
-    qtbot.waitUntil(lambda: shown.response.state is not before, timeout=10_000)
+    shown.response.checklist_read.request()
+    qtbot.waitUntil(lambda: not shown.response.checklist_read.loading, timeout=10_000)
     assert panel.shown_phase() is Phase.POSTMORTEM
 
 
@@ -230,7 +223,7 @@ def test_a_long_item_wraps_instead_of_being_cut_off(qtbot) -> None:
     # Runbook steps become items ("Investigation: Follow the application log for
     # errors or retry storms ..."): in the side panel they were cut at its edge.
     from commander.services.checklist import ChecklistItemView, ChecklistView
-    from ui.widgets.checklist_panel import ChecklistPanel
+    from ui.response.checklist_panel import ChecklistPanel
 
     long_text = "Investigation: follow the application log for errors or retry storms " * 3
     item = ChecklistItemView(
@@ -266,7 +259,7 @@ def test_the_roles_dialog_shows_its_whole_explanation(qtbot) -> None:
 
 
 def test_pressing_space_twice_quickly_checks_once_without_an_error(
-    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot, shown: Cockpit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The second press still saw the item unchecked, asked to check it again and
     # got "already checked" in an error dialog while the first write was in flight.
@@ -281,36 +274,35 @@ def test_pressing_space_twice_quickly_checks_once_without_an_error(
     qtbot.keyClick(panel.list, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: panel.model.item_at(0).checked, timeout=10_000)
     wait_for_entry(qtbot, shown, "Checked “Monitoring alerts reviewed” (Detect)")
-    qtbot.waitUntil(lambda: not shown.worker.busy(), timeout=10_000)
+    qtbot.waitUntil(shown.idle, timeout=10_000)
     assert errors == []
     assert entry_texts(shown).count("Checked “Monitoring alerts reviewed” (Detect)") == 1
 
 
 def test_the_roles_dialog_waits_for_the_open_incidents_roles(
-    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot, shown: Cockpit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Right after switching incidents the controller still held the previous
     # incident's roles: the dialog showed (and diffed against) the wrong people.
-    from dataclasses import replace
-
     opened: list[RolesDialog] = []
     monkeypatch.setattr(RolesDialog, "exec", lambda self: opened.append(self) or 0)
-    qtbot.waitUntil(lambda: shown.response.state is not None, timeout=10_000)
-    shown.response.state = replace(shown.response.state, ref="INC-99")
+    qtbot.waitUntil(lambda: shown.response.roles is not None, timeout=10_000)
+    assert shown.response.roles is not None
+    shown.response.roles = ("INC-99", shown.response.roles[1])
     shown.response.ask_roles()
     assert opened == []
 
 
 @pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
-def test_ok_with_no_time_typed_does_not_clear_the_milestone(qtbot, shown: MainWindow) -> None:
+def test_ok_with_no_time_typed_does_not_clear_the_milestone(qtbot, shown: Cockpit) -> None:
     # "empty to unset" sat at the end of a placeholder cut off by the field's
     # width: pressing Enter on the dialog quietly erased the mitigated time.
     from dataclasses import replace
 
     from commander.domain.when import utc_now
-    from ui.dialogs.milestone_dialog import MilestoneDialog
+    from ui.response.milestone_dialog import MilestoneDialog
 
-    incident = replace(shown.current, mitigated_at=utc_now())
+    incident = replace(shown.incident, mitigated_at=utc_now())
     dialog = MilestoneDialog(incident, False)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -331,7 +323,7 @@ def test_ok_with_no_time_typed_does_not_clear_the_milestone(qtbot, shown: MainWi
 def test_many_experts_do_not_widen_the_window_past_the_screen(qtbot) -> None:
     # The roles line set the header's minimum width: a dozen experts made it
     # 2,500 px, wider than a laptop screen. Now it is cut short, whole in the tooltip.
-    from ui.widgets.incident_header import IncidentHeader
+    from ui.response.header import IncidentHeader
 
     header = IncidentHeader()
     qtbot.addWidget(header)
@@ -350,17 +342,15 @@ def test_many_experts_do_not_widen_the_window_past_the_screen(qtbot) -> None:
 
 
 def test_a_failed_load_still_runs_the_reload_queued_behind_it(
-    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot, shown: Cockpit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A change that arrived while a load was failing (the store busy, say) was
     # dropped with it: the panels stayed stale until the next change.
-    from types import SimpleNamespace
-
     from PySide6.QtWidgets import QMessageBox
 
-    import ui.response
+    import commander.services.checklist
     from commander.errors import CommanderError
-    from commander.services.response import response_state
+    from commander.services.checklist import checklist
 
     monkeypatch.setattr(QMessageBox, "warning", lambda *_args: None)
     calls: list[str] = []
@@ -369,38 +359,34 @@ def test_a_failed_load_still_runs_the_reload_queued_behind_it(
         calls.append(ref)
         if len(calls) == 1:
             raise CommanderError("database is locked")
-        return response_state(store, ref)
+        return checklist(store, ref)
 
-    monkeypatch.setattr(ui.response, "_services", lambda: SimpleNamespace(response_state=flaky))
-    controller = shown.response
-    qtbot.waitUntil(lambda: not controller._loading, timeout=10_000)
-    controller.reload()
-    controller.reload()  # queued behind the first
+    monkeypatch.setattr(commander.services.checklist, "checklist", flaky)
+    controller = shown.response.checklist_read
+    qtbot.waitUntil(lambda: not controller.loading, timeout=10_000)
+    controller.request()
+    controller.request()  # queued behind the first
     qtbot.waitUntil(lambda: len(calls) == 2, timeout=10_000)
-    qtbot.waitUntil(lambda: not controller._loading, timeout=10_000)
+    qtbot.waitUntil(lambda: not controller.loading, timeout=10_000)
 
 
 def test_an_item_undone_by_another_seat_right_after_can_be_checked_again(
-    qtbot, shown: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot, shown: Cockpit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The guard against double presses waited to see the item checked; when
     # another seat unchecked it first, the item stayed "on its way" for good.
-    from types import SimpleNamespace
-
-    import ui.response
-    from commander.services.response import response_state
+    import commander.services.checklist
 
     writes: list[int] = []
 
     def check_then_undone(store, ref, item, author):
         writes.append(item)  # written, and at once undone by another seat
 
-    services = SimpleNamespace(response_state=response_state, check_item=check_then_undone)
-    monkeypatch.setattr(ui.response, "_services", lambda: services)
+    monkeypatch.setattr(commander.services.checklist, "check_item", check_then_undone)
     controller = shown.response
     item = shown.response.checklist_panel.model.item_at(0)
     controller.toggle_item(item, True)
     qtbot.waitUntil(lambda: writes == [item.id], timeout=10_000)
-    qtbot.waitUntil(lambda: not shown.worker.busy() and not controller._loading, timeout=10_000)
+    qtbot.waitUntil(lambda: shown.idle() and not controller.checklist_read.loading, timeout=10_000)
     controller.toggle_item(item, True)
     qtbot.waitUntil(lambda: writes == [item.id, item.id], timeout=10_000)

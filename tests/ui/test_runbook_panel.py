@@ -9,18 +9,17 @@ from PySide6.QtWidgets import QDialog, QInputDialog
 
 from commander.domain import Severity
 from commander.services.runbooks import user_folder
-from ui.dialogs.runbook_editor import RunbookEditor
-from ui.main_window import MainWindow
-from ui.widgets.runbook_panel import render_runbook
+from tests.ui.cockpit import Cockpit
+from ui.response.runbook_editor import RunbookEditor
+from ui.response.runbook_panel import render_runbook
 
 
 @pytest.fixture
-def panel(qtbot, window: MainWindow):
-    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
-        window.submit_declaration("CPU pegged", Severity.P2, "")
-    runbooks = window.response.runbook_panel
+def panel(qtbot, cockpit: Cockpit):
+    cockpit.declare(qtbot, "CPU pegged", Severity.P2)
+    runbooks = cockpit.response.runbook_panel
     qtbot.waitUntil(lambda: runbooks.model.rowCount() >= 6, timeout=10_000)
-    checklist = window.response.checklist_panel
+    checklist = cockpit.response.checklist_panel
     qtbot.waitUntil(lambda: checklist.model.rowCount() == 3, timeout=10_000)
     return runbooks
 
@@ -50,11 +49,11 @@ def test_clicking_a_command_copies_it(qtbot, panel) -> None:
 
 
 def test_attach_adds_the_steps_to_the_current_phase_checklist(
-    qtbot, window: MainWindow, panel
+    qtbot, cockpit: Cockpit, panel
 ) -> None:
     panel.select("disk-full")
     steps = len(panel.selected_runbook().steps)
-    checklist = window.response.checklist_panel
+    checklist = cockpit.response.checklist_panel
     before = checklist.model.rowCount()
     panel.attach_button.click()
     qtbot.waitUntil(lambda: checklist.model.rowCount() == before + steps, timeout=10_000)
@@ -91,12 +90,18 @@ def test_new_runbook_is_saved_from_the_template(
 
 
 def test_draft_from_incident_opens_the_editor_with_its_actions(
-    qtbot, window: MainWindow, panel, monkeypatch: pytest.MonkeyPatch
+    qtbot, cockpit: Cockpit, panel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from commander.domain import EntryKind
     from commander.services.timeline import log_entry
 
-    log_entry(window.store, "INC-1", "Restarted the API pods", author="bo", kind=EntryKind.ACTION)
+    log_entry(
+        cockpit.context.require_store(),
+        "INC-1",
+        "Restarted the API pods",
+        author="bo",
+        kind=EntryKind.ACTION,
+    )
     drafts: list[str] = []
 
     def capture(self: RunbookEditor) -> int:

@@ -1,4 +1,4 @@
-"""Filtering, searching and paging the timeline in the real window."""
+"""Filtering, searching and paging the timeline (the timeline feature on a real store)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-import ui.core
-import ui.widgets.incident_page
+import ui.timeline.store_calls
 from commander.domain import EntryKind, Severity
 from commander.domain.when import utc_now
 from commander.services.incidents import declare_incident
 from commander.services.timeline import log_entry
 from commander.store.engine import open_store
-from ui.main_window import MainWindow
-from ui.widgets.incident_page import IncidentPage
+from tests.ui.cockpit import Cockpit
+from ui.timeline.panel import TimelinePanel
 
 ENTRIES = [
     ("bo", EntryKind.OBSERVATION, "5xx rate 14% on /pay", False),
@@ -42,21 +41,19 @@ def write(db: Path, entries: list[tuple[str, EntryKind, str, bool]], declare: bo
         store.close()
 
 
-def texts(page: IncidentPage) -> list[str]:
+def texts(page: TimelinePanel) -> list[str]:
     model = page.timeline_model
     return [model.entry_at(r).text for r in range(model.rowCount())]
 
 
 @pytest.fixture
-def opened(qtbot, window: MainWindow, db_path: Path) -> IncidentPage:
+def opened(qtbot, cockpit: Cockpit, db_path: Path) -> TimelinePanel:
     write(db_path, ENTRIES, declare=True)
-    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
-        window.open_incident("INC-1")
-    qtbot.waitUntil(lambda: not window.worker.busy())
-    return window.page
+    cockpit.open(qtbot, "INC-1")
+    return cockpit.panel
 
 
-def test_kind_chips_combine_and_one_click_clears(qtbot, opened: IncidentPage) -> None:
+def test_kind_chips_combine_and_one_click_clears(qtbot, opened: TimelinePanel) -> None:
     bar = opened.filter_bar
     assert bar.shown_label.text() == "8 entries" and bar.clear_button.isHidden()
     bar.kind_buttons["action"].click()
@@ -77,11 +74,11 @@ SHOWN = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 @SHOWN
 def test_ctrl_f_searches_the_timeline_and_esc_clears(
-    qtbot, window: MainWindow, opened: IncidentPage
+    qtbot, cockpit: Cockpit, opened: TimelinePanel
 ) -> None:
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    cockpit.shell.widget.show()
+    cockpit.shell.widget.activateWindow()
+    qtbot.waitUntil(cockpit.shell.widget.isActiveWindow)
     opened.timeline_view.setFocus()
     qtbot.keyClick(opened.timeline_view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     search = opened.filter_bar.search
@@ -94,7 +91,7 @@ def test_ctrl_f_searches_the_timeline_and_esc_clears(
     qtbot.waitUntil(lambda: len(texts(opened)) == 8)
 
 
-def test_pinned_only_and_author(qtbot, opened: IncidentPage) -> None:
+def test_pinned_only_and_author(qtbot, opened: TimelinePanel) -> None:
     bar = opened.filter_bar
     qtbot.waitUntil(lambda: bar.author_combo.count() == 4)  # any, ana, bo, cy
     bar.pinned_button.click()
@@ -106,9 +103,9 @@ def test_pinned_only_and_author(qtbot, opened: IncidentPage) -> None:
 
 
 def test_live_entries_arriving_keep_to_the_filter(
-    qtbot, window: MainWindow, opened: IncidentPage, db_path: Path
+    qtbot, cockpit: Cockpit, opened: TimelinePanel, db_path: Path
 ) -> None:
-    qtbot.waitUntil(lambda: window._feed is not None, timeout=10_000)
+    cockpit.start_live(qtbot)
     opened.filter_bar.kind_buttons["action"].click()
     qtbot.waitUntil(lambda: len(texts(opened)) == 2)
     live = [("dee", EntryKind.NOTE, "a live note", False), ("dee", EntryKind.ACTION, "x", False)]
@@ -122,29 +119,29 @@ def test_live_entries_arriving_keep_to_the_filter(
 
 
 def test_an_entry_logged_here_while_filtered_shows_only_if_it_matches(
-    qtbot, window: MainWindow, opened: IncidentPage
+    qtbot, cockpit: Cockpit, opened: TimelinePanel
 ) -> None:
     opened.filter_bar.kind_buttons["action"].click()
     qtbot.waitUntil(lambda: len(texts(opened)) == 2)
     for typed in ("just a note", "/action failover done"):
-        window.focus_entry_bar()
+        cockpit.timeline.focus_entry_bar()
         qtbot.keyClicks(opened.entry_bar, typed)
-        with qtbot.waitSignal(window.entry_logged, timeout=10_000):
+        with qtbot.waitSignal(cockpit.timeline.entry_logged, timeout=10_000):
             qtbot.keyClick(opened.entry_bar, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: opened.filter_bar.shown_label.text() == "3 of 10 entries shown")
     assert texts(opened)[-1] == "failover done" and "just a note" not in texts(opened)
 
 
 def test_up_says_when_the_last_entry_is_hidden_by_the_filter(
-    qtbot, window: MainWindow, opened: IncidentPage
+    qtbot, cockpit: Cockpit, opened: TimelinePanel
 ) -> None:
     opened.filter_bar.pinned_button.click()
     qtbot.waitUntil(lambda: len(texts(opened)) == 2)
-    window.focus_entry_bar()
+    cockpit.timeline.focus_entry_bar()
     qtbot.keyClicks(opened.entry_bar, "not pinned")
-    with qtbot.waitSignal(window.entry_logged, timeout=10_000):
+    with qtbot.waitSignal(cockpit.timeline.entry_logged, timeout=10_000):
         qtbot.keyClick(opened.entry_bar, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.worker.busy())
+    qtbot.waitUntil(cockpit.idle)
     qtbot.keyClick(opened.entry_bar, Qt.Key.Key_Up)
     assert "hidden by the filter" in opened.hint.text()
     assert opened.entry_bar.text() == ""
@@ -152,22 +149,24 @@ def test_up_says_when_the_last_entry_is_hidden_by_the_filter(
 
 @SHOWN
 def test_older_entries_are_fetched_when_scrolling_to_the_top(
-    qtbot, window: MainWindow, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot, cockpit: Cockpit, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ui.core, "FIRST_PAGE_SIZE", 10)
-    monkeypatch.setattr(ui.widgets.incident_page, "OLDER_PAGE_SIZE", 7)
+    monkeypatch.setattr(ui.timeline.store_calls, "FIRST_PAGE_SIZE", 10)
+    monkeypatch.setattr(ui.timeline.store_calls, "OLDER_PAGE_SIZE", 7)
     many = [("bo", EntryKind.NOTE, f"entry {n:02}", False) for n in range(1, 31)]
     write(db_path, many, declare=True)
-    window.resize(900, 600)
-    window.show()
-    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
-        window.open_incident("INC-1")
-    page = window.page
+    # Shorter than ten rows (the window's header and panels take the rest of its height),
+    # so the first page fills the view and no older page is read before scrolling.
+    cockpit.shell.widget.resize(900, 300)
+    page = cockpit.panel  # built at that size before the incident opens
+    cockpit.shell.widget.show()
+    qtbot.waitExposed(cockpit.shell.widget)
+    cockpit.open(qtbot, "INC-1")
     assert texts(page) == [f"entry {n:02}" for n in range(21, 31)]
     qtbot.waitUntil(lambda: page.filter_bar.shown_label.text() == "31 entries")
     model, bar = page.timeline_model, page.timeline_view.verticalScrollBar()
     while model.has_older():
-        qtbot.waitUntil(lambda: not window.worker.busy())
+        qtbot.waitUntil(cockpit.idle)
         before = model.rowCount()
         bar.setValue(bar.minimum())
         qtbot.waitUntil(lambda before=before: model.rowCount() > before)
@@ -178,12 +177,13 @@ def test_older_entries_are_fetched_when_scrolling_to_the_top(
 
 
 def test_tab_walks_from_the_search_through_the_filters_to_the_timeline(
-    opened: IncidentPage,
+    opened: TimelinePanel,
 ) -> None:
     bar = opened.filter_bar
     seen, widget = [], bar.search
-    # Every kind has a button, so walk well past them.
-    for _ in range(len(bar.kind_buttons) + 20):
+    # Every kind has a button, and the table's own parts (scroll bars, headers) follow
+    # it in the chain without taking focus: walk well past them.
+    for _ in range(len(bar.kind_buttons) + 40):
         widget = widget.nextInFocusChain()
         seen.append(widget)
     assert seen.index(bar.kind_buttons["note"]) < seen.index(bar.pinned_button)
@@ -195,17 +195,18 @@ def test_tab_walks_from_the_search_through_the_filters_to_the_timeline(
 
 
 def test_a_page_read_before_the_filter_changed_is_read_again(
-    qtbot, window: MainWindow, opened: IncidentPage
+    qtbot, cockpit: Cockpit, opened: TimelinePanel
 ) -> None:
     opened.filter_bar.kind_buttons["action"].click()
     qtbot.waitUntil(lambda: len(texts(opened)) == 2)
-    unfiltered = ui.core.read_timeline_page(window.store, opened.incident_id)
-    assert window.current is not None
-    opened.show_incident(window.current, unfiltered)  # e.g. a reload asked for earlier
+    from commander.services.timeline_pages import read_timeline_page
+
+    unfiltered = read_timeline_page(cockpit.context.require_store(), opened.incident_id)
+    opened._show_page(unfiltered, opened._generation)  # e.g. a read asked for earlier
     qtbot.waitUntil(lambda: texts(opened) == ["paged payments on-call", "rollback started"])
 
 
-def test_kinds_the_app_writes_filter_from_one_menu(qtbot, opened: IncidentPage) -> None:
+def test_kinds_the_app_writes_filter_from_one_menu(qtbot, opened: TimelinePanel) -> None:
     bar = opened.filter_bar
     assert set(bar.kind_buttons) == {"note", "action", "decision", "observation", "hypothesis"}
     assert "severity" in bar.other_kinds and "note" not in bar.other_kinds

@@ -230,7 +230,7 @@ class CommsFeature(QObject):
         self.context.read(_slack_targets, lambda names: self._channel_with(ref, names))
 
     def _channel_with(self, ref: str, names: list[str]) -> None:
-        from ui.dialogs import error_dialog
+        from ui.common import error_dialog
 
         if self.context.store is None or ref != self._ref:
             return  # the store or the incident changed while the targets were read
@@ -264,7 +264,7 @@ class CommsFeature(QObject):
 
     def _on_channel_failed(self, error: BaseException) -> None:
         from commander.errors import CommanderError
-        from ui.dialogs import error_dialog
+        from ui.common import error_dialog
 
         self.shell.clear_status()
         if isinstance(error, CommanderError):

@@ -15,8 +15,6 @@ from PySide6.QtCore import QObject
 from commander.domain import EntryKind
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
-
     from commander.services.memory import SimilarIncident
     from commander.store.engine import Store
     from commander.views.changes import Changes
@@ -32,17 +30,6 @@ def _similar(store: Store, ref: str) -> list[SimilarIncident]:
     from commander.services.memory import similar_incidents
 
     return similar_incidents(store, ref)
-
-
-def bring_to_front(panel: QWidget) -> None:
-    """Make ``panel`` the current tab of the tab widget the shell put it in, if any."""
-    from PySide6.QtWidgets import QTabWidget
-
-    holder = panel.parentWidget()
-    while holder is not None and not isinstance(holder, QTabWidget):
-        holder = holder.parentWidget()
-    if holder is not None:
-        holder.setCurrentWidget(panel)
 
 
 class SimilarSuggestions(QObject):
@@ -110,7 +97,7 @@ class SimilarSuggestions(QObject):
             return  # another incident was opened meanwhile
         self.panel.show_similar(ref, items, just_declared)
         if just_declared and items:
-            bring_to_front(self.panel)
+            self.shell.bring_forward(self.panel)
 
     def _failed(self, error: BaseException) -> None:
         # A suggestion is a nicety: never a dialog in the middle of an incident.

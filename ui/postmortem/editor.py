@@ -45,7 +45,7 @@ from commander.domain.when import utc_now
 from commander.errors import CommanderError
 from commander.services.action_items import ActionItemFields, ActionItemView
 from commander.services.postmortem import Participant, PostmortemStatus, PostmortemView
-from ui.dialogs.error_dialog import show_problem
+from ui.common.error_dialog import show_problem
 from ui.postmortem.exporting import ExportRunner, Progress
 from ui.postmortem.models import ActionItemsModel, EntryPickerModel
 

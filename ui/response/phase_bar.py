@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from commander.domain import Phase
 from commander.domain.when import format_duration, utc_now
+from ui.common.named import named
 
 
 class PhaseBar(QWidget):
@@ -30,8 +31,8 @@ class PhaseBar(QWidget):
         layout.setSpacing(2)
         for phase in Phase:
             if phase is not Phase.DETECT:
-                layout.addWidget(QLabel("→", objectName="phaseArrow"))
-            button = QToolButton(objectName="phaseStep")
+                layout.addWidget(named(QLabel("→"), "phaseArrow"))
+            button = named(QToolButton(), "phaseStep")
             button.setAutoRaise(False)
             button.clicked.connect(lambda _checked=False, p=phase: self._clicked(p))
             self.buttons[phase] = button

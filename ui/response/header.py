@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QToolButton, QWi
 
 from commander.domain.when import format_duration, utc_now
 from commander.views.incidents import IncidentDetail
-from ui.widgets.phase_bar import PhaseBar
+from ui.common.named import named
+from ui.response.phase_bar import PhaseBar
 
 
 class IncidentHeader(QWidget):
@@ -25,19 +26,19 @@ class IncidentHeader(QWidget):
         super().__init__(parent)
         self.setObjectName("incidentHeader")
         self._incident: IncidentDetail | None = None
-        self.ref_label = QLabel(objectName="incidentRef")
-        self.title_label = QLabel(objectName="incidentTitle")
+        self.ref_label = named(QLabel(), "incidentRef")
+        self.title_label = named(QLabel(), "incidentTitle")
         self.title_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.severity_badge = QToolButton(objectName="severityBadge")
+        self.severity_badge = named(QToolButton(), "severityBadge")
         self.severity_badge.setCursor(Qt.CursorShape.PointingHandCursor)
         self.severity_badge.clicked.connect(self.severity_requested)
-        self.severity_change = QToolButton(objectName="severityChange")
+        self.severity_change = named(QToolButton(), "severityChange")
         self.severity_change.setText("Change severity…")
         self.severity_change.setAutoRaise(True)
         self.severity_change.clicked.connect(self.severity_requested)
-        self.phase_label = QLabel(objectName="phaseLabel")
+        self.phase_label = named(QLabel(), "phaseLabel")
         self.phase_bar = PhaseBar()
-        self.roles_button = QToolButton(objectName="rolesLine")
+        self.roles_button = named(QToolButton(), "rolesLine")
         self.roles_button.setAutoRaise(True)
         # A dozen experts must not set the window's minimum width: the line is cut
         # short to the header's width (see _fit_roles) and whole in the tooltip.
@@ -45,7 +46,7 @@ class IncidentHeader(QWidget):
         self._roles_text = ""
         self.show_roles("")
         self.roles_button.clicked.connect(self.roles_requested)
-        self.clock_label = QLabel(objectName="incidentClocks")
+        self.clock_label = named(QLabel(), "incidentClocks")
         layout = QGridLayout(self)
         layout.addWidget(self.ref_label, 0, 0)
         layout.addWidget(self.title_label, 0, 1)
@@ -87,7 +88,8 @@ class IncidentHeader(QWidget):
         self._fit_roles()
 
     def _fit_roles(self) -> None:
-        margins = self.layout().contentsMargins() if self.layout() else None
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
         room = self.width() - (margins.left() + margins.right() if margins else 0) - 16
         metrics = self.roles_button.fontMetrics()
         text = metrics.elidedText(self._roles_text, Qt.TextElideMode.ElideRight, max(room, 80))

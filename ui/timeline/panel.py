@@ -1,27 +1,26 @@
-"""The open incident: header, filter bar, timeline and the quick-entry bar.
+"""The open incident's timeline: filter bar, rows and the quick-entry bar.
 
-The timeline is fetched a page at a time through the window's worker: the
-newest page when the incident opens or the filter changes, older pages when
-the reader reaches the top. While a filter is on, live entries are checked
-against it by the core before they are shown.
+The timeline is read a page at a time through the context: the newest page
+when the incident opens or the filter changes, older pages when the reader
+reaches the top. Changes announced for the open incident carry their entries,
+which are merged in without asking the store; while a filter is on, the core
+says which of them pass it.
 """
 
 from __future__ import annotations
 
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
-    QSplitter,
     QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,26 +29,20 @@ from commander.domain import USER_KINDS
 from commander.domain.quick_entry import LogEntry, parse_quick_entry, recall_text
 from commander.errors import InvalidInputError
 from commander.views.incidents import EntryView, IncidentDetail
-from commander.views.timeline import NO_FILTER, TimelineFilter, TimelinePage
-from ui.models.timeline import AUTHOR, KIND, TEXT, TIME, TimelineModel
-from ui.widgets.incident_header import IncidentHeader
-from ui.widgets.timeline_filter import TimelineFilterBar
+from commander.views.timeline import TimelineFilter, TimelinePage
+from ui.common.named import named, wrapping
+from ui.timeline import store_calls
+from ui.timeline.filter_bar import TimelineFilterBar
+from ui.timeline.model import AUTHOR, KIND, TEXT, TIME, TimelineModel
 
 if TYPE_CHECKING:
-    from ui.workers import Worker
+    from commander.views.timeline import TimelineCounts
+    from ui.context import AppContext
 
 _EDIT_KEYS = (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-# Rows fetched each time the reader reaches the top of what is loaded.
-OLDER_PAGE_SIZE = 500
 
 
-def _core() -> Any:
-    from ui import core
-
-    return core
-
-
-class IncidentPage(QWidget):
+class TimelinePanel(QWidget):
     # (what was typed, the parsed QuickEntry)
     entry_submitted = Signal(str, object)
     # (entry id, what was typed, the parsed LogEntry)
@@ -60,25 +53,19 @@ class IncidentPage(QWidget):
     # (entry id, the changed fields as edit_entry keywords) from the edit dialog
     entry_edit_submitted = Signal(int, object)
 
-    def __init__(
-        self,
-        local_time: bool,
-        worker: Worker | None = None,
-        store: Any = None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.worker = worker
-        self.store = store
+        self.setObjectName("timelinePanel")
+        self._context = context
         self.incident_id: int | None = None
         self.incident_ref: str | None = None
         # Bumped whenever the rows are replaced: answers for older rows are dropped.
         self._generation = 0
         self._fetching_older = False
-        self.header = IncidentHeader()
+        self._authors_wanted = False
         self.timeline_model = TimelineModel(self)
-        self.timeline_model.set_local_time(local_time)
-        self.timeline_view = QTableView(objectName="timeline")
+        self.timeline_model.set_local_time(context.settings.show_local_time)
+        self.timeline_view = named(QTableView(), "timeline")
         self.timeline_view.setModel(self.timeline_model)
         self.timeline_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.timeline_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -91,7 +78,7 @@ class IncidentPage(QWidget):
         horizontal.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
         for column, width in ((TIME, 110), (AUTHOR, 120), (KIND, 120)):
             self.timeline_view.setColumnWidth(column, width)
-        self.entry_bar = QLineEdit(objectName="quickEntry")
+        self.entry_bar = named(QLineEdit(), "quickEntry")
         self.entry_bar.setPlaceholderText(
             "Log what happened, Enter to save (Ctrl+L).  10:05 or -5m backdates;"
             " /action /decision /observation /hypothesis /pin;  /sev P1 why;  /phase mitigate"
@@ -101,34 +88,32 @@ class IncidentPage(QWidget):
         self.timeline_view.installEventFilter(self)
         self.timeline_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.timeline_view.customContextMenuRequested.connect(self._entry_menu)
+        # Following the newest rows: kept while the reader stays at the bottom, so rows
+        # laid out after they were shown (the first open, a resize) keep the bottom in view.
+        self._at_live_edge = True
         self.timeline_view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.timeline_view.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
         self.filter_bar = TimelineFilterBar()
         self.filter_bar.filter_changed.connect(self._on_filter_changed)
-        find = QAction("Find in timeline", self, shortcut=QKeySequence.StandardKey.Find)
+        find = QAction("Find in timeline", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
         find.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         find.triggered.connect(self.filter_bar.focus_search)
         self.addAction(find)
         self._last_logged: int | None = None  # what Up recalls
         self._editing: int | None = None
-        self.entry_bar.textEdited.connect(lambda _text: self.hint.hide())
-        self.hint = QLabel(objectName="entryHint", wordWrap=True)
+        self.hint = wrapping(named(QLabel(), "entryHint"))
         self.hint.hide()
-        # Feature panels (checklist, messages, ...) sit beside the timeline as tabs;
-        # the area stays hidden until a feature adds one.
-        self.side_tabs = QTabWidget(objectName="sidePanels")
-        self.side_tabs.hide()
+        self.entry_bar.textEdited.connect(lambda _text: self.hint.hide())
+        # The filters and rows in a box of their own; the bar and its hint below.
         timeline_area = QWidget()
         timeline_layout = QVBoxLayout(timeline_area)
         timeline_layout.setContentsMargins(0, 0, 0, 0)
         timeline_layout.addWidget(self.filter_bar)
         timeline_layout.addWidget(self.timeline_view, 1)
-        self.body = QSplitter()
-        self.body.addWidget(timeline_area)
-        self.body.addWidget(self.side_tabs)
-        self.body.setStretchFactor(0, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
-        layout.addWidget(self.body, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(timeline_area, 1)
         layout.addWidget(self.entry_bar)
         layout.addWidget(self.hint)
         # Tab walks the page top to bottom: filters, then the timeline, then the bar.
@@ -139,35 +124,30 @@ class IncidentPage(QWidget):
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
-    def add_side_panel(self, panel: QWidget, title: str) -> None:
-        """Show a feature's panel as a tab beside the timeline."""
-        first = self.side_tabs.count() == 0
-        self.side_tabs.addTab(panel, title)
-        self.side_tabs.show()
-        if first:  # the timeline keeps most of the width; the user can drag the handle
-            self.body.setSizes([720, 300])
-
     # -- loading ------------------------------------------------------------------------
-    def filter_for(self, ref: str) -> TimelineFilter:
-        """The filter in use if ``ref`` is the incident shown (a reopen keeps it)."""
-        return self.filter_bar.applied if ref == self.incident_ref else NO_FILTER
+    def show_incident(self, incident: IncidentDetail) -> None:
+        """Read the newest page of another incident's timeline (its filter starts cleared).
 
-    def show_incident(self, incident: IncidentDetail, page: TimelinePage | None = None) -> None:
-        """Show the incident with its newest page (or, without one, its whole timeline)."""
-        self.header.show_incident(incident)
-        if incident.id != self.incident_id:
-            self.filter_bar.reset_silently()
-            self.incident_id = incident.id
-            self._load_authors()
+        The same incident read again (its header changed) keeps its rows: the
+        entries that changed it arrive with the change announcement.
+        """
+        if incident.id == self.incident_id:
+            self.incident_ref = incident.ref
+            return
+        self.filter_bar.reset_silently()
+        self.incident_id = incident.id
         self.incident_ref = incident.ref
-        if page is None:
-            self._generation += 1
-            self._fetching_older = False
-            self.timeline_model.set_entries(incident.timeline)
-            self.timeline_view.scrollToBottom()
-            self._show_counts()
-        else:
-            self._show_page(page, self._generation + 1)
+        self._generation += 1
+        generation, incident_id = self._generation, incident.id
+        timeline_filter = self.filter_bar.applied
+        self._context.read(
+            lambda store: store_calls.read_newest_page(
+                store, incident_id, timeline_filter, store_calls.FIRST_PAGE_SIZE
+            ),
+            lambda page: self._show_page(page, generation),
+        )
+        # After the rows and their counts: listing the authors scans the whole timeline.
+        self._authors_wanted = True
 
     def _show_page(self, page: TimelinePage, generation: int) -> None:
         if generation < self._generation or self.incident_id is None:
@@ -175,24 +155,28 @@ class IncidentPage(QWidget):
         self._generation = generation
         self._fetching_older = False
         self.timeline_model.set_page(page)
+        self._at_live_edge = True
         self.timeline_view.scrollToBottom()
         if page.counts is None:
             self.filter_bar.shown_label.setText("counting…")
             self._refresh_counts()
         else:
             self._show_counts()
+        if self._authors_wanted:
+            self._authors_wanted = False
+            self._load_authors()
         QTimer.singleShot(0, self._fill_viewport)
         wanted = self.filter_bar.applied
         if page.timeline_filter != wanted:  # the filter changed while this page was read
             self._on_filter_changed(wanted)
 
     def _on_filter_changed(self, timeline_filter: TimelineFilter) -> None:
-        if self.worker is None or self.incident_id is None:
+        if self.incident_id is None:
             return
         self._generation += 1
-        generation, store, incident_id = self._generation, self.store, self.incident_id
-        self.worker.submit(
-            lambda: _core().read_timeline_page(store, incident_id, timeline_filter=timeline_filter),
+        generation, incident_id = self._generation, self.incident_id
+        self._context.read(
+            lambda store: store_calls.read_filtered_page(store, incident_id, timeline_filter),
             lambda page: self._show_page(page, generation),
         )
 
@@ -203,8 +187,13 @@ class IncidentPage(QWidget):
 
     def _on_scrolled(self, value: int) -> None:
         bar = self.timeline_view.verticalScrollBar()
+        self._at_live_edge = value >= bar.maximum() - 2
         if value == bar.minimum() and bar.maximum() > 0:
             self.fetch_older()
+
+    def _on_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._at_live_edge:
+            self.timeline_view.verticalScrollBar().setValue(maximum)
 
     def fetch_older(self) -> None:
         """Bring the next older page above the rows shown (on the worker)."""
@@ -212,19 +201,13 @@ class IncidentPage(QWidget):
         before = model.oldest_key()
         if self._fetching_older or not model.has_older() or before is None:
             return
-        if self.worker is None or self.incident_id is None:
+        if self.incident_id is None:
             return
         self._fetching_older = True
-        generation, store, incident_id = self._generation, self.store, self.incident_id
+        generation, incident_id = self._generation, self.incident_id
         timeline_filter = self.filter_bar.applied
-        self.worker.submit(
-            lambda: _core().read_timeline_page(
-                store,
-                incident_id,
-                before=before,
-                limit=OLDER_PAGE_SIZE,
-                timeline_filter=timeline_filter,
-            ),
+        self._context.read(
+            lambda store: store_calls.read_older_page(store, incident_id, before, timeline_filter),
             lambda page: self._prepend_page(page, generation),
             self._older_failed,
         )
@@ -254,26 +237,26 @@ class IncidentPage(QWidget):
         self.filter_bar.set_counts(model.shown_count, model.total_count)
 
     def _refresh_counts(self) -> None:
-        if self.worker is None or self.incident_id is None:
+        if self.incident_id is None:
             return
-        generation, store, incident_id = self._generation, self.store, self.incident_id
+        generation, incident_id = self._generation, self.incident_id
         timeline_filter = self.filter_bar.applied
-        self.worker.submit(
-            lambda: _core().timeline_counts(store, incident_id, timeline_filter),
+        self._context.read(
+            lambda store: store_calls.count_entries(store, incident_id, timeline_filter),
             lambda counts: self._set_counts(counts, generation),
         )
 
-    def _set_counts(self, counts: Any, generation: int) -> None:
+    def _set_counts(self, counts: TimelineCounts, generation: int) -> None:
         if generation == self._generation:
             self.timeline_model.set_counts(counts.total, counts.shown)
             self._show_counts()
 
     def _load_authors(self) -> None:
-        if self.worker is None or self.incident_id is None:
+        if self.incident_id is None:
             return
-        store, incident_id = self.store, self.incident_id
-        self.worker.submit(
-            lambda: _core().timeline_authors(store, incident_id),
+        incident_id = self.incident_id
+        self._context.read(
+            lambda store: store_calls.authors_of(store, incident_id),
             lambda authors: self._set_authors(authors, incident_id),
         )
 
@@ -282,51 +265,56 @@ class IncidentPage(QWidget):
             self.filter_bar.set_authors(authors)
 
     # -- live changes -------------------------------------------------------------------
-    def add_entry(self, entry: EntryView) -> None:
-        """An entry this window logged (committed): show it where it belongs."""
-        if self.filter_bar.applied.active:
-            self._apply_filtered([entry], follow=True)
-            return
-        model = self.timeline_model
-        is_new = model.row_of(entry.id) < 0
-        row = model.add_entry(entry)
-        if row >= 0:
-            self.timeline_view.scrollTo(model.index(row, TEXT))
-        if is_new:
-            # Just written here: one more entry, no need to ask the store. (A worker
-            # job now would also compete with this handler for the GIL.)
-            model.set_counts(model.total_count + 1, model.shown_count + 1)
-            self._show_counts()
-        else:
-            self._refresh_counts()
-        if self.filter_bar.author_combo.findText(entry.author) < 0:
-            QTimer.singleShot(0, self._load_authors)
-
     def apply_changes(self, entries: list[EntryView]) -> None:
+        """Merge entries written, edited, deleted or restored (here or on another seat).
+
+        New entries are counted here: no need to ask the store, and a worker
+        job now would compete with this handler for the GIL. Only an edit,
+        deletion or restore (which may move an entry in or out of the counts)
+        asks for the counts again.
+        """
+        if self.incident_id is None:
+            return
         if self.filter_bar.applied.active:
             self._apply_filtered(entries, follow=self._at_bottom())
             return
         at_bottom = self._at_bottom()
-        self.timeline_model.apply_changes(entries)
+        model = self.timeline_model
+        new = [entry for entry in entries if model.row_of(entry.id) < 0]
+        model.apply_changes(entries)
         if at_bottom:  # follow the live edge, but never yank a reader scrolled up
             self.timeline_view.scrollToBottom()
-        self._after_change(entries)
-
-    def _after_change(self, entries: list[EntryView]) -> None:
-        self._refresh_counts()
+        # Unknown here and now among the rows (or no older rows left unread): a new
+        # entry, not an edit of one above what is loaded.
+        only_new = len(new) == len(entries) and all(
+            entry.deleted_at is None and (not model.has_older() or model.row_of(entry.id) >= 0)
+            for entry in new
+        )
+        if only_new:
+            model.set_counts(model.total_count + len(new), model.shown_count + len(new))
+            self._show_counts()
+        else:
+            self._refresh_counts()
         combo = self.filter_bar.author_combo
         if any(combo.findText(entry.author) < 0 for entry in entries):
-            self._load_authors()
+            QTimer.singleShot(0, self._load_authors)
+
+    def show_logged(self, entry: EntryView) -> None:
+        """Bring an entry this window logged into view, and remember it for Up."""
+        self._last_logged = entry.id
+        row = self.timeline_model.row_of(entry.id)
+        if row >= 0:
+            self.timeline_view.scrollTo(self.timeline_model.index(row, TEXT))
 
     def _apply_filtered(self, entries: list[EntryView], follow: bool) -> None:
         """Ask the core which entries pass the filter, then show only those."""
-        if self.worker is None or self.incident_id is None:
+        if self.incident_id is None:
             return
-        generation, store, incident_id = self._generation, self.store, self.incident_id
+        generation, incident_id = self._generation, self.incident_id
         timeline_filter = self.filter_bar.applied
         ids = [entry.id for entry in entries]
 
-        def show(result: Any) -> None:
+        def show(result: tuple[frozenset[int], TimelineCounts]) -> None:
             if generation != self._generation:
                 return  # the rows were reloaded since: they already include these
             matching, counts = result
@@ -336,8 +324,9 @@ class IncidentPage(QWidget):
             if follow:
                 self.timeline_view.scrollToBottom()
 
-        self.worker.submit(
-            lambda: _core().matching_entry_ids(store, incident_id, timeline_filter, ids), show
+        self._context.read(
+            lambda store: store_calls.matching_entries(store, incident_id, timeline_filter, ids),
+            show,
         )
         if any(self.filter_bar.author_combo.findText(entry.author) < 0 for entry in entries):
             self._load_authors()
@@ -349,9 +338,6 @@ class IncidentPage(QWidget):
     def focus_entry_bar(self) -> None:
         self.entry_bar.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.entry_bar.selectAll()
-
-    def remember_logged(self, entry: EntryView) -> None:
-        self._last_logged = entry.id
 
     def entry_committed(self, text: str) -> None:
         """Clear the bar only if it still holds what was committed."""
@@ -395,7 +381,9 @@ class IncidentPage(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress:
             return False
-        key = event.key()  # type: ignore[attr-defined]
+        if not isinstance(event, QKeyEvent):
+            return False
+        key = event.key()
         if watched is self.entry_bar and key == Qt.Key.Key_Up and not self.entry_bar.text():
             self.recall_last()
             return True
@@ -464,7 +452,7 @@ class IncidentPage(QWidget):
 
     def edit_selected(self) -> None:
         """F2 or Enter on a row: edit its text (several lines), time, kind and pin."""
-        from ui.dialogs.entry_dialog import EntryDialog
+        from ui.timeline.entry_dialog import EntryDialog
 
         entry = self.selected_entry()
         if entry is None:

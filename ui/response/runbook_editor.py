@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from commander.errors import CommanderError
+from ui.common.named import named, wrapping
 
 
 class RunbookEditor(QDialog):
@@ -24,7 +25,7 @@ class RunbookEditor(QDialog):
         self.saved_path: Path | None = None
         self.editor = QPlainTextEdit(text)
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.problem = QLabel(objectName="entryHint", wordWrap=True)
+        self.problem = wrapping(named(QLabel(), "entryHint"))
         self.problem.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

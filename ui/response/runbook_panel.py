@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -33,10 +35,16 @@ from PySide6.QtWidgets import (
 )
 
 from commander.domain.runbooks import Runbook
+from ui.common.named import named, wrapping
+from ui.response import store_calls
 
 if TYPE_CHECKING:
+    from commander.services.checklist import ChecklistItemView
     from commander.services.runbooks import RunbookLibrary
-    from ui.response import ResponseController
+    from ui.context import AppContext
+
+# Attach a runbook to the open incident, then call back with the checklist items it added.
+Attach = Callable[[Runbook, Callable[[list["ChecklistItemView"]], None]], None]
 
 _Index = QModelIndex | QPersistentModelIndex
 COPY_HINT = "Click a command to copy it."
@@ -99,23 +107,24 @@ class RunbookListModel(QAbstractListModel):
 
 
 class RunbookPanel(QWidget):
-    def __init__(self, controller: ResponseController, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, attach: Attach, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("runbookPanel")
-        self.controller = controller
+        self._context = context
+        self._attach = attach
         self.library: RunbookLibrary | None = None
         self.commands: list[str] = []
         self.search = QLineEdit(placeholderText="Search runbooks (every word)…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _text: self._filter())
         self.model = RunbookListModel(self)
-        self.list = QListView(objectName="runbookList")
+        self.list = named(QListView(), "runbookList")
         self.list.setModel(self.model)
         self.list.selectionModel().currentChanged.connect(lambda *_: self._show_selected())
-        self.viewer = QTextBrowser(objectName="runbookViewer")
+        self.viewer = named(QTextBrowser(), "runbookViewer")
         self.viewer.setOpenLinks(False)
         self.viewer.anchorClicked.connect(self._on_link)
-        self.status = QLabel(objectName="runbookStatus", wordWrap=True)
+        self.status = wrapping(named(QLabel(), "runbookStatus"))
         self.attach_button = QPushButton("Attach to incident")
         self.attach_button.setToolTip("Numbered steps become checklist items of the current phase")
         self.attach_button.clicked.connect(self.attach_selected)
@@ -146,7 +155,8 @@ class RunbookPanel(QWidget):
 
     # -- the library --------------------------------------------------------------------
     def reload(self) -> None:
-        self.controller.window.worker.submit(_load_library, self._on_loaded)
+        # Files, not the store: the reader, so a slow disk never holds up a write.
+        self._context.reader.submit(store_calls.load_runbooks, self._on_loaded)
 
     def _on_loaded(self, result: tuple[RunbookLibrary, str]) -> None:
         self.library, folder = result
@@ -209,14 +219,11 @@ class RunbookPanel(QWidget):
         if runbook is None:
             return
 
-        def attached(items: list[Any]) -> None:
+        def attached(items: list[ChecklistItemView]) -> None:
             phase = items[0].phase.label if items else "the current phase"
             self.status.setText(f"Attached “{runbook.title}”: {len(items)} steps added to {phase}")
 
-        self.controller.write(
-            lambda s, store, ref, author: s.attach_runbook(store, ref, runbook, author=author),
-            on_done=attached,
-        )
+        self._attach(runbook, attached)
         self.status.setText(f"Attaching “{runbook.title}” to the current phase…")
 
     def ask_new_runbook(self) -> None:
@@ -227,16 +234,14 @@ class RunbookPanel(QWidget):
             self.edit_and_save(new_runbook_text(title))
 
     def draft_from_incident(self) -> None:
-        store, current = self.controller.window.store, self.controller.window.current
-        if store is None or current is None:
+        incident = self._context.incident
+        if incident is None or self._context.store is None:
             return
-        ref = current.ref
-        self.controller.window.worker.submit(
-            lambda: _draft(store, ref), lambda text: self.edit_and_save(text)
-        )
+        ref = incident.ref
+        self._context.read(lambda store: store_calls.draft_runbook(store, ref), self.edit_and_save)
 
     def edit_and_save(self, text: str) -> None:
-        from ui.dialogs.runbook_editor import RunbookEditor
+        from ui.response.runbook_editor import RunbookEditor
 
         editor = RunbookEditor(text, self)
         if editor.exec() == RunbookEditor.DialogCode.Accepted and editor.saved_path:
@@ -244,21 +249,5 @@ class RunbookPanel(QWidget):
             self.reload()
 
 
-def _load_library() -> tuple[RunbookLibrary, str]:
-    from commander.services.runbooks import load_library, user_folder
-
-    folder = user_folder()
-    folder.mkdir(parents=True, exist_ok=True)  # so it can be watched before the first save
-    return load_library(), str(folder)
-
-
-def _user_files(folder: str) -> list[Any]:
-    from pathlib import Path
-
+def _user_files(folder: str) -> list[Path]:
     return sorted(Path(folder).glob("*.md"))
-
-
-def _draft(store: Any, ref: str) -> str:
-    from commander.services.runbooks import draft_from_incident
-
-    return str(draft_from_incident(store, ref))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from commander.domain import Phase
 from commander.domain.when import format_clock
 from commander.services.checklist import ChecklistItemView, ChecklistView
+from ui.common.named import named, wrapping
 
 _Index = QModelIndex | QPersistentModelIndex
 ItemRole = Qt.ItemDataRole.UserRole + 1
@@ -121,16 +122,16 @@ class ChecklistPanel(QWidget):
         self.setObjectName("checklistPanel")
         self._view: ChecklistView | None = None
         self._followed: tuple[str, Phase] | None = None
-        self.phase_combo = QComboBox(objectName="checklistPhase")
+        self.phase_combo = named(QComboBox(), "checklistPhase")
         for phase in Phase:
             self.phase_combo.addItem(phase.label, phase.value)
         self.phase_combo.currentIndexChanged.connect(lambda _i: self._fill())
-        self.progress = QLabel(objectName="checklistProgress")
-        self.problem = QLabel(objectName="checklistProblem", wordWrap=True)
+        self.progress = named(QLabel(), "checklistProgress")
+        self.problem = wrapping(named(QLabel(), "checklistProblem"))
         self.problem.hide()
         self.model = ChecklistModel(self)
         self.model.toggle_requested.connect(self.toggle_requested)
-        self.list = QListView(objectName="checklist")
+        self.list = named(QListView(), "checklist")
         self.list.setModel(self.model)
         # Items wrap to the panel's width (runbook steps run long); a phase holds a
         # few dozen items at most, so rows of their own height cost nothing.

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from commander.domain import USER_KINDS
 from commander.views.incidents import EntryView
+from ui.common.named import named
 
 TIME_FORMAT = "yyyy-MM-dd HH:mm:ss"
 
@@ -44,7 +45,7 @@ class EntryDialog(QDialog):
         self.entry = entry
         self.setWindowTitle("Edit entry")
         self.resize(560, 360)
-        self.text_edit = QPlainTextEdit(entry.text, objectName="entryText")
+        self.text_edit = named(QPlainTextEdit(entry.text), "entryText")
         self.text_edit.setTabChangesFocus(True)  # Tab moves on; Enter makes a new line
         self.time_edit = QDateTimeEdit(to_qdatetime(entry.occurred_at, local_time))
         self.time_edit.setDisplayFormat(TIME_FORMAT + ("" if local_time else " 'UTC'"))
@@ -77,7 +78,8 @@ class EntryDialog(QDialog):
 
     def changes(self) -> dict[str, Any]:
         """The fields that differ from the entry, as ``edit_entry`` keywords."""
-        entry, wanted = self.entry, {}
+        entry = self.entry
+        wanted: dict[str, Any] = {}
         text = self.text_edit.toPlainText()
         if text != entry.text:
             wanted["text"] = text

@@ -1,4 +1,4 @@
-"""An entry's edit history: who changed it, when, and what it said before."""
+"""An entry's revisions (its edit history): who changed it, when, and what it said before."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from commander.domain.when import format_clock
 from commander.views.incidents import RevisionView
 
 
-def history_text(revisions: list[RevisionView], local: bool) -> str:
+def revisions_text(revisions: list[RevisionView], local: bool) -> str:
     if not revisions:
         return "This entry has never been changed."
     lines = []
@@ -24,9 +24,9 @@ def history_text(revisions: list[RevisionView], local: bool) -> str:
     return "\n".join(lines)
 
 
-def show_history(parent: QWidget | None, revisions: list[RevisionView], local: bool) -> None:
+def show_revisions(parent: QWidget | None, revisions: list[RevisionView], local: bool) -> None:
     box = QMessageBox(parent)
     box.setWindowTitle("Entry history")
     box.setTextFormat(Qt.TextFormat.PlainText)  # entry text is shown, never interpreted
-    box.setText(history_text(revisions, local))
+    box.setText(revisions_text(revisions, local))
     box.exec()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from commander.domain import USER_KINDS, EntryKind
 from commander.views.timeline import NO_FILTER, TimelineFilter
+from ui.common.named import named
 
 ANY_AUTHOR = "Any author"
 # Typing pauses this long before the search runs: one query per burst of keys.
@@ -41,7 +42,7 @@ class TimelineFilterBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("timelineFilter")
-        self.search = QLineEdit(objectName="timelineSearch")
+        self.search = named(QLineEdit(), "timelineSearch")
         self.search.setPlaceholderText("Search the timeline (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.installEventFilter(self)
@@ -59,7 +60,9 @@ class TimelineFilterBar(QWidget):
         rows.addLayout(layout)
         search_row.addWidget(self.search, 1)
         for kind in USER_KINDS:
-            button = QToolButton(text=kind.value, checkable=True)
+            button = QToolButton()
+            button.setText(kind.value)
+            button.setCheckable(True)
             button.setToolTip(f"Show {kind.value} entries (several kinds can be on)")
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             button.toggled.connect(self._emit)
@@ -67,7 +70,8 @@ class TimelineFilterBar(QWidget):
             layout.addWidget(button)
         # The kinds the app writes (severity, phase, checklist, ...) sit in one menu, so the
         # bar stays narrow enough for a 1280-pixel screen with the side panels open.
-        self.other_kinds_button = QToolButton(text="Other kinds")
+        self.other_kinds_button = QToolButton()
+        self.other_kinds_button.setText("Other kinds")
         self.other_kinds_button.setToolTip("Show entries the app wrote, by kind")
         self.other_kinds_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.other_kinds_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -82,17 +86,19 @@ class TimelineFilterBar(QWidget):
             self.other_kinds[kind.value] = action
         self.other_kinds_button.setMenu(menu)
         layout.addWidget(self.other_kinds_button)
-        self.pinned_button = QToolButton(text="★ pinned", checkable=True)
+        self.pinned_button = QToolButton()
+        self.pinned_button.setText("★ pinned")
+        self.pinned_button.setCheckable(True)
         self.pinned_button.setToolTip("Show pinned entries only")
         self.pinned_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.pinned_button.toggled.connect(self._emit)
         layout.addWidget(self.pinned_button)
-        self.author_combo = QComboBox(objectName="authorFilter")
+        self.author_combo = named(QComboBox(), "authorFilter")
         self.author_combo.addItem(ANY_AUTHOR)
         self.author_combo.currentIndexChanged.connect(self._emit)
         layout.addWidget(self.author_combo)
         layout.addStretch(1)
-        self.shown_label = QLabel(objectName="shownCount")
+        self.shown_label = named(QLabel(), "shownCount")
         search_row.addWidget(self.shown_label)
         self.clear_button = QPushButton("Clear filters")
         self.clear_button.setToolTip("Show the whole timeline again")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from commander.domain.when import format_clock, parse_when
 from commander.errors import InvalidInputError
 from commander.views.incidents import IncidentDetail
+from ui.common.named import named, wrapping
 
 # (milestone name for the core, label)
 MILESTONE_LABELS = (
@@ -51,7 +52,7 @@ class MilestoneDialog(QDialog):
         self.unset_box = QCheckBox("Unset this time (it never happened)")
         self.unset_box.toggled.connect(lambda on: self.time_edit.setEnabled(not on))
         self.reason_edit = QLineEdit(placeholderText="Why (optional): logged with the change")
-        self.problem = QLabel(objectName="entryHint", wordWrap=True)
+        self.problem = wrapping(named(QLabel(), "entryHint"))
         self.problem.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

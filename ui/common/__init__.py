@@ -1,0 +1,1 @@
+"""Small widgets and dialogs any part of the window uses."""

@@ -1,0 +1,1 @@
+"""The incident list beside the open incident, and declaring a new incident."""

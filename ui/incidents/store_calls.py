@@ -1,0 +1,45 @@
+"""The core calls behind the incident list, each run as a job on a worker thread.
+
+Each imports its service on first use, on the worker: the services pull in
+SQLAlchemy (about 0.4 s), which must stay off the UI thread until the window
+has painted.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from commander.domain import Severity
+    from commander.store.engine import Store
+    from commander.views.incidents import IncidentDetail, IncidentSummary
+
+
+def peek(db_arg: str | None) -> list[IncidentSummary] | None:
+    """The list read straight from the file, before the store is open (None: cannot)."""
+    from commander.store.peek import peek_incidents
+
+    return peek_incidents(db_arg)
+
+
+def open_store_listing(db_arg: str | None) -> tuple[Store, list[IncidentSummary]]:
+    """Open the store and list its incidents in one trip to the worker."""
+    from commander.services.incidents import list_incidents
+    from commander.store.engine import open_store
+
+    store = open_store(db_arg)
+    return store, list_incidents(store)
+
+
+def list_all(store: Store) -> list[IncidentSummary]:
+    from commander.services.incidents import list_incidents
+
+    return list_incidents(store)
+
+
+def declare(
+    store: Store, title: str, severity: Severity, author: str, summary: str
+) -> IncidentDetail:
+    from commander.services.incidents import declare_incident
+
+    return declare_incident(store, title, severity, author=author, summary=summary)
