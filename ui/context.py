@@ -30,6 +30,16 @@ T = TypeVar("T")
 _MAX_OWN_VERSIONS = 10_000
 
 
+def with_changes(call: Callable[[], T]) -> tuple[T, list[Changes]]:
+    """Run a core write (on a worker thread) and say what it changed, per incident."""
+    from commander.store.announce import collecting
+    from commander.views.changes import changes_of_entries
+
+    with collecting() as written:
+        result = call()
+    return result, changes_of_entries(written)
+
+
 class AppContext(QObject):
     # A write changed these aspects of an incident (here or on another seat): Changes.
     changed = Signal(object)
@@ -98,12 +108,7 @@ class AppContext(QObject):
         store = self.require_store()
 
         def job() -> tuple[T, list[Changes]]:
-            from commander.store.announce import collecting
-            from commander.views.changes import changes_of_entries
-
-            with collecting() as written:
-                result = call(store)
-            return result, changes_of_entries(written)
+            return with_changes(lambda: call(store))
 
         def done(outcome: tuple[T, list[Changes]]) -> None:
             result, announced = outcome

@@ -51,11 +51,10 @@ from ui.timeline import install as install_timeline
 from ui.workers import Worker
 
 if TYPE_CHECKING:
-    from commander.services.views import IncidentDetail, IncidentSummary
-
     from commander.domain import Severity
     from commander.store.engine import Store
     from commander.views.changes import Changes
+    from commander.views.incidents import IncidentDetail, IncidentSummary
 
 log = logging.getLogger(__name__)
 

@@ -132,15 +132,18 @@ def test_sending_an_update_announces_it_and_does_not_reopen_the_incident(
     with qtbot.assertNotEmitted(rig.context.incident_requested, wait=300):
         with qtbot.waitSignal(dialog.sent, timeout=10_000):
             dialog.send()
-        qtbot.waitUntil(lambda: reloads == [ref], timeout=10_000)
+        qtbot.waitUntil(lambda: reloads[:1] == [ref], timeout=10_000)
         qtbot.waitUntil(lambda: server.posts() != [], timeout=15_000)
-        qtbot.wait(300)  # a second reload would have come by now
-    assert reloads == [ref]  # once, for the one announcement
-    (sent,) = announced
+        # The runner announces the delivery's outcome as this window's own write.
+        qtbot.waitUntil(lambda: len(announced) == 2, timeout=10_000)
+        qtbot.wait(300)  # a further reload would have come by now
+    assert reloads == [ref, ref]  # once per announcement: the message, then its delivery
+    sent, delivered = announced
     assert rig.context.incident is not None
-    assert sent.incident_id == rig.context.incident.id
+    assert sent.incident_id == delivered.incident_id == rig.context.incident.id
     assert {Aspect.COMMS, Aspect.ENTRIES} <= sent.aspects
     assert [entry.kind for entry in sent.entries] == ["message"]
+    assert [entry.kind for entry in delivered.entries] == ["delivery"]
     assert rig.opened == []
 
 

@@ -116,6 +116,7 @@ class CommsFeature(QObject):
         if self.runner is None:
             self.runner = OutboxRunner(parent=self)
             self.runner.delivery_finished.connect(self._on_delivery)
+            self.runner.recorded.connect(self.context.announce)
         self.runner.start(self.context.require_store())
 
     def _kick_runner(self) -> None:

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ui.context import with_changes
 from ui.workers import Worker
 
 if TYPE_CHECKING:
     from commander.services.outbox import Claim
     from commander.store.engine import Store
+    from commander.views.changes import Changes
     from commander.views.comms import DeliveryView
 
 log = logging.getLogger(__name__)
@@ -33,15 +35,18 @@ def _claim_due(store: Store, owner: str, limit: int) -> list[Claim]:
     return claim_due(store, owner=owner, limit=limit)
 
 
-def _deliver(store: Store, claim: Claim) -> DeliveryView:
+def _deliver(store: Store, claim: Claim) -> tuple[DeliveryView, list[Changes]]:
     from commander.services.outbox import deliver_claimed
 
-    return deliver_claimed(store, claim)
+    return with_changes(lambda: deliver_claimed(store, claim))
 
 
 class OutboxRunner(QObject):
     # A delivery's new state (a DeliveryView), once recorded in the store.
     delivery_finished = Signal(object)
+    # What recording it changed (list[Changes]): this window's own write, made off the
+    # writer, for ``AppContext.announce``.
+    recorded = Signal(object)
 
     def __init__(
         self,
@@ -115,15 +120,19 @@ class OutboxRunner(QObject):
             self.run_pass()
 
     @staticmethod
-    def _delivery_job(store: Store, claim: Claim) -> Callable[[], DeliveryView]:
+    def _delivery_job(
+        store: Store, claim: Claim
+    ) -> Callable[[], tuple[DeliveryView, list[Changes]]]:
         return lambda: _deliver(store, claim)
 
     def _on_claim_failed(self, error: BaseException) -> None:
         self._claiming = False
         log.warning("outbox pass failed (tried again at the next tick): %s", error)
 
-    def _on_delivered(self, delivery: DeliveryView) -> None:
+    def _on_delivered(self, outcome: tuple[DeliveryView, list[Changes]]) -> None:
+        delivery, written = outcome
         self._in_flight -= 1
+        self.recorded.emit(written)
         self.delivery_finished.emit(delivery)
         if self._more_due:
             self.run_pass()

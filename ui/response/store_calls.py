@@ -53,11 +53,11 @@ def read_checklist(store: Store, ref: str) -> ChecklistView:
 
 
 def open_items_left_behind(store: Store, ref: str) -> list[ChecklistItemView]:
-    """The open items of the phase being left (stream C makes this one core call for every
-    path that moves a phase; replace it by that call)."""
-    from commander.services.checklist import phase_warnings
+    """The open items of the phase being left: the rule the bar and the CLI move by."""
+    from commander.services.phase_moves import leaving_warning
 
-    return phase_warnings(store, ref)
+    warning = leaving_warning(store, ref)
+    return list(warning.items) if warning is not None else []
 
 
 def draft_runbook(store: Store, ref: str) -> str:
