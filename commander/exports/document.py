@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from commander.domain import EntryKind
+from commander.domain.kinds import entry_kind
 from commander.domain.when import utc_now
 from commander.exports.timing import Timing, compute_timing
 from commander.services.action_items import ActionItemView, read_action_items
@@ -274,7 +275,7 @@ def _entry_view(row: Any) -> EntryView:
         row["occurred_at"],
         row["recorded_at"],
         row["author"],
-        row["kind"],
+        entry_kind(row["kind"]),
         row["text"],
         bool(row["pinned"]),
         dict(row["data"]) if row["data"] else None,
@@ -304,7 +305,7 @@ def _sqlite_entry_view(
         datetime.fromisoformat(occurred_at + "+00:00"),
         datetime.fromisoformat(recorded_at + "+00:00"),
         author,
-        kind,
+        entry_kind(kind),
         text,
         bool(pinned),
         json.loads(data) if data is not None and data != "null" else None,

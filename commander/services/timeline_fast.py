@@ -85,7 +85,7 @@ def log_entry_sqlite(
         occurred_at=occurred_at.astimezone(UTC),
         recorded_at=recorded_at.astimezone(UTC),
         author=author,
-        kind=kind.value,
+        kind=kind,
         text=text,
         pinned=pinned,
         version=version,

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
+from commander.domain.kinds import entry_kind
 from commander.services.timeline import _incident_id, where_words
 from commander.services.timeline_views import (
     NO_FILTER,
@@ -124,7 +125,7 @@ def _entry_view(row: Any) -> EntryView:
         occurred_at=row.occurred_at,
         recorded_at=row.occurred_at if recorded_at == row.occurred_at else recorded_at,
         author=sys.intern(row.author),
-        kind=sys.intern(row.kind),
+        kind=entry_kind(row.kind),  # one object per kind, like interning
         text=row.text,
         pinned=bool(row.pinned),
         data=dict(row.data) if row.data else None,

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from commander.domain import Phase, Severity
+from commander.domain.entry_facts import EntryFact, decode
+from commander.domain.kinds import EntryKind, entry_kind
 
 if TYPE_CHECKING:  # the window imports these views before SQLAlchemy is loaded
     from commander.store.orm import EntryRevision, Incident, TimelineEntry
+
+_UNDECODED: Any = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +44,7 @@ class EntryView:
     occurred_at: datetime
     recorded_at: datetime
     author: str
-    kind: str
+    kind: EntryKind
     text: str
     pinned: bool
     data: dict[str, Any] | None = None
@@ -48,6 +52,17 @@ class EntryView:
     deleted_by: str | None = None
     # Rises on every change to the entry; see services/feed.py.
     version: int = 0
+    # ``fact`` decoded on first use: most rows are shown, never read for their data.
+    _fact: Any = field(default=_UNDECODED, init=False, repr=False, compare=False)
+
+    @property
+    def fact(self) -> EntryFact | None:
+        """What the entry records (domain/entry_facts.py); None for what people log."""
+        fact = self._fact
+        if fact is _UNDECODED:
+            fact = decode(self.kind, self.data)
+            object.__setattr__(self, "_fact", fact)
+        return cast("EntryFact | None", fact)
 
     @classmethod
     def of(cls, row: TimelineEntry) -> EntryView:
@@ -57,7 +72,7 @@ class EntryView:
             occurred_at=row.occurred_at,
             recorded_at=row.recorded_at,
             author=row.author,
-            kind=row.kind,
+            kind=entry_kind(row.kind),
             text=row.text,
             pinned=row.pinned,
             data=dict(row.data) if row.data else None,
