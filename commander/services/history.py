@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase, Severity
+from commander.domain.entry_facts import MilestoneCorrected
 from commander.domain.limits import refuse_nul
 from commander.domain.timing import SeverityPeriod, severity_periods, time_per_phase
-from commander.domain.when import FUTURE_TOLERANCE, format_clock, iso, utc_now
+from commander.domain.when import FUTURE_TOLERANCE, format_clock, utc_now
 from commander.errors import InvalidInputError
 from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
@@ -104,12 +105,11 @@ def edit_milestone(
         entry = add_entry(
             session,
             incident,
-            kind=EntryKind.MILESTONE,
+            fact=MilestoneCorrected(column, old, moment, reason.strip()),
             text=text,
             author=author,
             occurred_at=now,
             recorded_at=now,
-            data={"field": column, "from": iso(old), "to": iso(moment), "reason": reason.strip()},
         )
         return EntryView.of(entry)
 

@@ -16,7 +16,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from commander.connectors.base import Message
-from commander.domain import EntryKind, Phase, Severity
+from commander.domain import Phase, Severity
+from commander.domain.entry_facts import DeliveryChanged, DeliveryState, MessageSent
 from commander.domain.when import format_duration, utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.cadence import status_of as cadence_of
@@ -178,12 +179,11 @@ def send_message(
         add_entry(
             session,
             incident,
-            kind=EntryKind.MESSAGE,
+            fact=MessageSent(row.id, tuple(t.name for t in chosen)),
             text=f"Sent {message.template} “{row.headline}” to {names}",
             author=author,
             occurred_at=now,
             recorded_at=now,
-            data={"message_id": row.id, "targets": [t.name for t in chosen]},
         )
         return MessageView.of(row, tuple(DeliveryView.of(d) for d in deliveries))
 
@@ -284,12 +284,11 @@ def retry_delivery(
         add_entry(
             session,
             session.get_one(Incident, message.incident_id),
-            kind=EntryKind.DELIVERY,
+            fact=DeliveryChanged(delivery.id, DeliveryState.PENDING),
             text=f"Retrying “{message.headline}” to {delivery.target_name}",
             author=author,
             occurred_at=now,
             recorded_at=now,
-            data={"delivery_id": delivery.id, "state": PENDING},
         )
         return DeliveryView.of(delivery)
 

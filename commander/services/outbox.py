@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, aliased
 
 from commander import secrets
 from commander.connectors.base import Delivery, Message, Outcome, Target, connector_for
-from commander.domain import EntryKind
+from commander.domain.entry_facts import DeliveryChanged, DeliveryState
 from commander.domain.when import utc_now
 from commander.errors import CommanderError
 from commander.services.comms_views import DeliveryView
@@ -337,18 +337,13 @@ def record_outcome(store: Store, claim: Claim, outcome: Outcome, now: datetime) 
         add_entry(
             session,
             incident,
-            kind=EntryKind.DELIVERY,
+            fact=DeliveryChanged(
+                row.id, DeliveryState(row.state), message.id, row.target_name, row.attempts
+            ),
             text=text,
             author=AUTHOR,
             occurred_at=now,
             recorded_at=now,
-            data={
-                "delivery_id": row.id,
-                "message_id": message.id,
-                "target": row.target_name,
-                "state": row.state,
-                "attempt": row.attempts,
-            },
         )
         return DeliveryView.of(row)
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commander.domain import EntryKind
+from commander.domain.entry_facts import PostmortemSaved
 from commander.domain.when import iso, utc_now
 from commander.errors import InvalidInputError
 from commander.services.postmortem_templates import DEFAULT_TEMPLATE, get_template
@@ -198,12 +198,11 @@ def save_postmortem(
         add_entry(
             session,
             incident,
-            kind=EntryKind.POSTMORTEM,
+            fact=PostmortemSaved(saved.revision, tuple(changed)),
             text=_save_text(stored, saved),
             author=author,
             occurred_at=now,
             recorded_at=now,
-            data={"postmortem": {"revision": saved.revision, "changed": changed}},
         )
         return saved
 

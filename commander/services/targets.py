@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from commander import secrets
 from commander.connectors.base import KINDS, Target
-from commander.domain import EntryKind
+from commander.domain.entry_facts import DeliveryChanged, DeliveryState
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.comms_views import TargetView
@@ -155,12 +155,11 @@ def remove_target(store: Store, name: str, author: str, now: datetime | None = N
             add_entry(
                 session,
                 session.get_one(Incident, message.incident_id),
-                kind=EntryKind.DELIVERY,
+                fact=DeliveryChanged(delivery.id, DeliveryState.FAILED),
                 text=f"Not delivered to {row.name}: the target was removed",
                 author=author,
                 occurred_at=now,
                 recorded_at=now,
-                data={"delivery_id": delivery.id, "state": FAILED},
             )
         session.delete(row)
         session.flush()
