@@ -28,7 +28,7 @@ def _services() -> Any:
     """The response services, imported on the worker thread (they pull in SQLAlchemy)."""
     from types import SimpleNamespace
 
-    from commander.services import checklist, history, incidents, roles, runbooks
+    from commander.services import checklist, incidents, milestones, roles, runbooks
     from commander.services.response import response_state
 
     return SimpleNamespace(
@@ -42,7 +42,7 @@ def _services() -> Any:
         mark_not_applicable=checklist.mark_not_applicable,
         mark_applicable=checklist.mark_applicable,
         set_roles=roles.set_roles,
-        edit_milestone=history.edit_milestone,
+        edit_milestone=milestones.edit_milestone,
         attach_runbook=runbooks.attach_runbook,
     )
 

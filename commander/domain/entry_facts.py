@@ -472,6 +472,7 @@ def _readers() -> dict[str, tuple[type[EntryFact], ...]]:
 
 
 _READERS = _readers()
+_NO_DATA: Mapping[str, Any] = {}
 
 
 def encode(fact: EntryFact) -> dict[str, Any]:
@@ -481,7 +482,9 @@ def encode(fact: EntryFact) -> dict[str, Any]:
 
 def decode(kind: str, data: Mapping[str, Any] | None) -> EntryFact | None:
     """The fact a stored entry holds; None for entries people log and shapes not known."""
-    if not data or not isinstance(data, Mapping):
+    if data is None:
+        data = _NO_DATA  # a rollback or hotfix row without data is still one
+    elif not isinstance(data, Mapping):
         return None
     for fact_type in _READERS.get(kind, ()):
         try:

@@ -21,18 +21,20 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from commander.domain import EntryKind, Phase, Severity
+from commander.domain import Phase, Severity
 from commander.domain.checklists import ChecklistTemplate, check_item_text
 from commander.domain.entry_facts import ChecklistAction, ChecklistChanged
 from commander.domain.limits import refuse_nul
+from commander.domain.timing import levels_reached
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.checklist_templates import load_template
 from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
+from commander.services.severity_history import spans_of
 from commander.services.timeline import add_entry
 from commander.store.engine import Store
-from commander.store.orm import Incident, TimelineEntry
+from commander.store.orm import Incident
 from commander.store.orm_response import ChecklistItem
 
 # Hand-added and runbook items sort after the template's, in the order added.
@@ -307,29 +309,14 @@ def _wanted(
 ) -> list[tuple[int, str, Phase, str]]:
     """The template's items for the current level, then the extras of earlier levels."""
     current = Severity(incident.severity)
-    reached = [current, *sorted(_levels_reached(session, incident) - {current})]
+    levels = levels_reached(spans_of(session, incident), current)
+    reached = [current, *sorted(levels - {current})]
     wanted: dict[str, tuple[int, str, Phase, str]] = {}
     for severity in reached:
         for phase in Phase:
             for position, item in enumerate(template.items_for(phase, severity)):
                 wanted.setdefault(item.key, (position, item.key, phase, item.text))
     return list(wanted.values())
-
-
-def _levels_reached(session: Session, incident: Incident) -> set[Severity]:
-    rows = session.scalars(
-        select(TimelineEntry.data).where(
-            TimelineEntry.incident_id == incident.id,
-            TimelineEntry.kind.in_([EntryKind.DECLARED.value, EntryKind.SEVERITY.value]),
-        )
-    )
-    levels = {Severity(incident.severity)}
-    for data in rows:
-        if isinstance(data, dict):
-            for key in ("severity", "from", "to"):
-                if data.get(key) in Severity.__members__:
-                    levels.add(Severity(data[key]))
-    return levels
 
 
 def _existing_keys(session: Session, incident_id: int) -> set[str]:

@@ -146,6 +146,23 @@ def timeline_of(
     return tuple(EntryView.of(row) for row in rows)
 
 
+def live_entries_of_kinds(
+    session: Session, incident_id: int, *kinds: EntryKind
+) -> list[TimelineEntry]:
+    """The incident's live entries of these kinds, in the order things happened."""
+    return list(
+        session.scalars(
+            select(TimelineEntry)
+            .where(
+                TimelineEntry.incident_id == incident_id,
+                TimelineEntry.kind.in_([kind.value for kind in kinds]),
+                TimelineEntry.deleted_at.is_(None),
+            )
+            .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
+        )
+    )
+
+
 def read_timeline(
     store: Store, ref_or_incident_id: str | int, *, include_deleted: bool = False
 ) -> tuple[EntryView, ...]:

@@ -98,7 +98,7 @@ STORED_SHAPES: list[tuple[str, dict[str, object] | None, EntryFact | None]] = [
         ),
     ),
     ("phase", None, None),  # a store whose phase entries carry no data
-    # services/history.py (milestone corrections)
+    # services/milestones.py
     (
         "milestone",
         {"field": "mitigated_at", "from": None, "to": "2026-11-20T09:00:00+00:00", "reason": ""},
@@ -118,6 +118,7 @@ STORED_SHAPES: list[tuple[str, dict[str, object] | None, EntryFact | None]] = [
         RolledBack("v1.4.2", "v1.4.3", "api", "5xx", "cy"),
     ),
     ("hotfix", {"what": "", "from": "", "to": "v2", "note": ""}, HotfixDeployed("v2")),
+    ("rollback", None, RolledBack("")),  # a rollback without data is still one
     # tests/postmortem_sample.py: a marker in a logged entry's data
     (
         "action",
@@ -194,7 +195,7 @@ def test_every_stored_shape_decodes(
     [
         (kind, data)
         for kind, data, fact in STORED_SHAPES
-        if fact is not None and kind == fact.KIND and type(fact) is not DeployMarked
+        if data and fact is not None and kind == fact.KIND and type(fact) is not DeployMarked
     ],
 )
 def test_new_rows_keep_the_keys_stored_rows_have(kind: str, data: dict[str, object]) -> None:
