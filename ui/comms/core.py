@@ -8,13 +8,8 @@ from commander.connectors.base import Message, Rendered, connector_for
 from commander.services.cadence import CadenceStatus, cadence_status, set_cadence
 from commander.services.channels import create_incident_channel, slack_targets
 from commander.services.comms_views import TargetView
-from commander.services.messages import (
-    compose,
-    get_message,
-    list_messages,
-    retry_delivery,
-    send_message,
-)
+from commander.services.deliveries import retry_delivery
+from commander.services.messages import compose, get_message, list_messages, send_message
 from commander.services.outbox import claim_due, deliver_claimed, worker_id
 from commander.services.targets import list_targets, remove_target, save_target, target_of
 from commander.services.templates import load_template, template_names
