@@ -4,7 +4,8 @@ A delivery is *claimed* by one conditional UPDATE (pending and due, or sending
 with an expired lease -> sending, with a lease owned by this worker), so two
 workers, processes or seats never send the same delivery at once. The network
 call runs outside any transaction. Its ``Outcome`` is then recorded together
-with a timeline entry in one transaction:
+with a timeline entry in one transaction (services/deliveries.py writes every
+state change; this module decides which):
 
 - sent: final, never sent again (a late duplicate outcome is ignored);
 - retry: back to pending after an exponential, jittered backoff, or after the

@@ -231,3 +231,52 @@ def test_a_kind_from_a_newer_copy_is_kept_as_stored() -> None:
     assert "alert" not in {kind.value for kind in EntryKind}  # not a member
     with pytest.raises(Exception, match="unknown entry kind"):
         EntryKind.parse_user_kind("alert")
+
+
+def test_every_entry_the_app_writes_reads_back_as_its_fact(store) -> None:
+    """Through the services: what each writer stores decodes to the fact it meant."""
+    from commander.domain import USER_KINDS
+    from commander.domain.deploys import parse_change
+    from commander.domain.runbooks import parse_runbook
+    from commander.services.cadence import set_cadence
+    from commander.services.checklist import check_item, checklist
+    from commander.services.deploys import record_deploy
+    from commander.services.incidents import change_phase, get_incident
+    from commander.services.milestones import edit_milestone
+    from commander.services.roles import assign_role
+    from commander.services.runbooks import attach_runbook
+    from tests.postmortem_sample import build_sample
+
+    ref = build_sample(store)
+    change_phase(store, ref, Phase.MITIGATE, "ana", now=T0.replace(hour=11))  # a reopen
+    assign_role(store, ref, Role.COMMANDER, "ana", "ana")
+    assign_role(store, ref, Role.COMMANDER, "bo", "ana")
+    record_deploy(store, ref, parse_change(DeployKind.HOTFIX, "api v1 -> v2 fix"), "cy")
+    check_item(store, ref, checklist(store, ref).open_items(Phase.MITIGATE)[0].id, "ana")
+    runbook = parse_runbook("db", "# DB failover\n\n1. Promote the replica\n")
+    attach_runbook(store, ref, runbook, "ana")
+    set_cadence(store, ref, 20, "ana")
+    edit_milestone(store, ref, "mitigated", T0, "ana")
+    facts = {
+        (entry.kind, type(entry.fact))
+        for entry in get_incident(store, ref).timeline
+        if entry.kind not in USER_KINDS
+    }
+    assert facts == {
+        (EntryKind.DECLARED, Declared),
+        (EntryKind.SEVERITY, SeverityChanged),
+        (EntryKind.PHASE, PhaseChanged),
+        (EntryKind.POSTMORTEM, PostmortemSaved),
+        (EntryKind.POSTMORTEM, ActionItemChanged),
+        (EntryKind.ROLE, RoleChanged),
+        (EntryKind.HOTFIX, HotfixDeployed),
+        (EntryKind.CHECKLIST, ChecklistChanged),
+        (EntryKind.RUNBOOK, RunbookAttached),
+        (EntryKind.CADENCE, CadenceSet),
+        (EntryKind.MILESTONE, MilestoneCorrected),
+    }
+    reopen = [e.fact for e in get_incident(store, ref).timeline if e.kind == "phase"][-1]
+    assert isinstance(reopen, PhaseChanged) and dict(reopen.cleared).keys() == {
+        "resolved_at",
+        "closed_at",
+    }
