@@ -36,7 +36,7 @@ class EntryKind(StrEnum):
     DELIVERY = "delivery"
     CADENCE = "cadence"
     # Alert and chat kinds (other issues) join here, each with its fact in
-    # commander/domain/entry_facts.py.
+    # commander/domain/entry_facts/.
 
     @classmethod
     def _missing_(cls, value: Any) -> EntryKind | None:

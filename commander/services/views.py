@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from commander.domain import Phase, Severity
-from commander.domain.entry_facts import EntryFact, decode
 from commander.domain.kinds import EntryKind, entry_kind
 
 if TYPE_CHECKING:  # the window imports these views before SQLAlchemy is loaded
+    from commander.domain.entry_facts import EntryFact
     from commander.store.orm import EntryRevision, Incident, TimelineEntry
 
 _UNDECODED: Any = object()
@@ -57,9 +57,12 @@ class EntryView:
 
     @property
     def fact(self) -> EntryFact | None:
-        """What the entry records (domain/entry_facts.py); None for what people log."""
+        """What the entry records (domain/entry_facts/); None for what people log."""
         fact = self._fact
         if fact is _UNDECODED:
+            # Imported on first use: the window shows entries long before it reads a fact.
+            from commander.domain.entry_facts import decode
+
             fact = decode(self.kind, self.data)
             object.__setattr__(self, "_fact", fact)
         return cast("EntryFact | None", fact)
