@@ -99,15 +99,19 @@ FACT_TYPES: tuple[type[EntryFact], ...] = (
 )
 
 
-def _readers() -> dict[str, tuple[type[EntryFact], ...]]:
+def _readers(*, without_data: bool = False) -> dict[str, tuple[type[EntryFact], ...]]:
     found: dict[str, list[type[EntryFact]]] = {}
     for fact_type in FACT_TYPES:
+        if without_data and not fact_type.WITHOUT_DATA:
+            continue
         for kind in fact_type.READ_UNDER or (fact_type.KIND,):
             found.setdefault(kind.value, []).append(fact_type)
     return {kind: tuple(types) for kind, types in found.items()}
 
 
 _READERS = _readers()
+# Most rows have no data (what people log): they are answered from this short table.
+_READERS_WITHOUT_DATA = _readers(without_data=True)
 _NO_DATA: Mapping[str, Any] = {}
 
 
@@ -119,10 +123,12 @@ def encode(fact: EntryFact) -> dict[str, Any]:
 def decode(kind: str, data: Mapping[str, Any] | None) -> EntryFact | None:
     """The fact a stored entry holds; None for entries people log and shapes not known."""
     if data is None:
-        data = _NO_DATA  # a rollback or hotfix row without data is still one
-    elif not isinstance(data, Mapping):
+        readers, data = _READERS_WITHOUT_DATA.get(kind, ()), _NO_DATA
+    elif isinstance(data, Mapping):
+        readers = _READERS.get(kind, ())
+    else:
         return None
-    for fact_type in _READERS.get(kind, ()):
+    for fact_type in readers:
         try:
             fact = fact_type.from_data(data)
         except (KeyError, ValueError, TypeError, AttributeError, IndexError):

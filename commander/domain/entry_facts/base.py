@@ -17,6 +17,8 @@ class EntryFact:
     KIND: ClassVar[EntryKind]
     # The kinds whose stored rows may hold this fact (default: KIND alone).
     READ_UNDER: ClassVar[tuple[EntryKind, ...]] = ()
+    # Whether a row of its kind with no data at all still records this fact.
+    WITHOUT_DATA: ClassVar[bool] = False
 
     def to_data(self) -> dict[str, Any]:
         raise NotImplementedError

@@ -41,6 +41,7 @@ class _Deployed(EntryFact):
     """A change shipped to production to fix things (see domain/deploys.py)."""
 
     DEPLOY: ClassVar[DeployKind]
+    WITHOUT_DATA: ClassVar[bool] = True  # the kind alone says it was rolled back or fixed
     to_version: str
     from_version: str = ""
     what: str = ""
