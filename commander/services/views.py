@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from commander.domain import Phase, Severity
 from commander.domain.kinds import EntryKind, entry_kind
@@ -12,8 +12,6 @@ from commander.domain.kinds import EntryKind, entry_kind
 if TYPE_CHECKING:  # the window imports these views before SQLAlchemy is loaded
     from commander.domain.entry_facts import EntryFact
     from commander.store.orm import EntryRevision, Incident, TimelineEntry
-
-_UNDECODED: Any = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,20 +50,18 @@ class EntryView:
     deleted_by: str | None = None
     # Rises on every change to the entry; see services/feed.py.
     version: int = 0
-    # ``fact`` decoded on first use: most rows are shown, never read for their data.
-    _fact: Any = field(default=_UNDECODED, init=False, repr=False, compare=False)
 
     @property
     def fact(self) -> EntryFact | None:
-        """What the entry records (domain/entry_facts/); None for what people log."""
-        fact = self._fact
-        if fact is _UNDECODED:
-            # Imported on first use: the window shows entries long before it reads a fact.
-            from commander.domain.entry_facts import decode
+        """What the entry records (domain/entry_facts/); None for what people log.
 
-            fact = decode(self.kind, self.data)
-            object.__setattr__(self, "_fact", fact)
-        return cast("EntryFact | None", fact)
+        Decoded on each read, not kept: a window holds up to 100,000 entries and
+        reads few facts, and a row with no data decodes in well under a microsecond.
+        """
+        # Imported here: the window shows entries long before it reads a fact.
+        from commander.domain.entry_facts import decode
+
+        return decode(self.kind, self.data)
 
     @classmethod
     def of(cls, row: TimelineEntry) -> EntryView:

@@ -215,11 +215,11 @@ def _entry(kind: str, data: dict[str, object] | None) -> EntryView:
     return EntryView(1, 1, T0, T0, "ana", entry_kind(kind), "text", False, data)
 
 
-def test_entry_view_kind_is_the_enum_and_its_fact_is_decoded_once() -> None:
+def test_entry_view_kind_is_the_enum_and_its_fact_is_decoded_from_its_data() -> None:
     entry = _entry("severity", {"from": "P2", "to": "P1", "reason": ""})
     assert entry.kind is EntryKind.SEVERITY and entry.kind == "severity"
     assert entry.fact == SeverityChanged(Severity.P2, Severity.P1)
-    assert entry.fact is entry.fact
+    assert _entry("note", None).fact is None
     assert entry == _entry("severity", {"from": "P2", "to": "P1", "reason": ""})
 
 
