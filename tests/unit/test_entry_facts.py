@@ -280,3 +280,33 @@ def test_every_entry_the_app_writes_reads_back_as_its_fact(store) -> None:
         "resolved_at",
         "closed_at",
     }
+
+
+def test_an_entry_of_a_kind_this_copy_does_not_know_still_reads_and_exports(store) -> None:
+    """A newer copy on a shared store logged an alert: this copy shows and exports it."""
+    import json
+
+    from commander.exports.render import export_incident
+    from commander.services.incidents import declare_incident, load_incident
+    from commander.services.timeline import add_entry, read_timeline
+
+    ref = declare_incident(store, "Disk full", Severity.P2, author="ana", now=T0).ref
+    with store.write() as session:
+        entry = add_entry(
+            session,
+            load_incident(session, ref),
+            kind=EntryKind.NOTE,
+            text="disk 95% on db-1",
+            author="grafana",
+            occurred_at=T0,
+            recorded_at=T0,
+        )
+        entry.kind, entry.data = "alert", {"source": "grafana"}
+    [alert] = [e for e in read_timeline(store, ref) if e.author == "grafana"]
+    assert alert.kind == "alert" and alert.fact is None
+    document = json.loads(export_incident(store, ref, "json", T0))
+    assert {"kind": "alert", "data": {"source": "grafana"}}.items() <= next(
+        e for e in document["audit"]["entries"] if e["author"] == "grafana"
+    ).items()
+    for fmt in ("md", "html"):  # the other renderers take it too
+        assert export_incident(store, ref, fmt, T0).startswith(b"#" if fmt == "md" else b"<!")
