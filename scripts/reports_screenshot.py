@@ -81,7 +81,7 @@ def _one_incident(
     if runbook:
         at = declared + timedelta(minutes=times[0] + 1)
         with store.write() as session:
-            add_entry(
+            entry = add_entry(
                 session,
                 load_incident(session, ref),
                 kind=EntryKind.ACTION,
@@ -89,8 +89,8 @@ def _one_incident(
                 author="bo",
                 occurred_at=at,
                 recorded_at=at,
-                data={"runbook": runbook},
             )
+            entry.data = {"runbook": runbook}  # a runbook named the way other tools do
     log_entry(
         store,
         ref,

@@ -162,7 +162,7 @@ def _log_rollback(store: Any, ref: str, text: str, when: datetime) -> None:
     from commander.services.timeline import add_entry
 
     with store.write() as session:
-        add_entry(
+        entry = add_entry(
             session,
             load_incident(session, ref),
             kind=EntryKind.ACTION,
@@ -170,5 +170,6 @@ def _log_rollback(store: Any, ref: str, text: str, when: datetime) -> None:
             author="cy",
             occurred_at=when,
             recorded_at=when,
-            data={"rollback": True, "service": "payments", "to_version": "v1.4.2"},
         )
+        # Not a shape the app writes (it has no fact for it): stored as such.
+        entry.data = {"rollback": True, "service": "payments", "to_version": "v1.4.2"}

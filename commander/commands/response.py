@@ -266,7 +266,7 @@ def _deploys(store: Store, args: argparse.Namespace) -> int:
 
 
 def _milestone(store: Store, args: argparse.Namespace) -> int:
-    from commander.services.history import edit_milestone
+    from commander.services.milestones import edit_milestone
 
     moment = None if args.clear else args.at
     edit_milestone(store, args.ref, args.name, moment, author=author_of(args), reason=args.reason)
@@ -275,7 +275,8 @@ def _milestone(store: Store, args: argparse.Namespace) -> int:
 
 def _history(store: Store, args: argparse.Namespace) -> int:
     from commander.domain.when import format_duration, iso, utc_now
-    from commander.services.history import phase_times, severity_history
+    from commander.services.phase_times import phase_times
+    from commander.services.severity_history import severity_history
 
     now = utc_now()
     periods = severity_history(store, args.ref)

@@ -7,6 +7,7 @@ incident's state changes, so the timeline doubles as the audit trail.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from commander.errors import InvalidInputError
 
@@ -34,17 +35,35 @@ class EntryKind(StrEnum):
     MESSAGE = "message"
     DELIVERY = "delivery"
     CADENCE = "cadence"
+    # Alert and chat kinds (other issues) join here, each with its fact in
+    # commander/domain/entry_facts/.
+
+    @classmethod
+    def _missing_(cls, value: Any) -> EntryKind | None:
+        """A kind this copy does not know, written by a newer copy on a shared store:
+        kept as stored (not a member, no fact), so the entry still shows and exports.
+        Cached like Flag's pseudo-members, so one stored kind is one object."""
+        if not isinstance(value, str) or not value:
+            return None
+        pseudo = str.__new__(cls, value)
+        pseudo._name_ = value.upper()
+        pseudo._value_ = value
+        return cls._value2member_map_.setdefault(value, pseudo)  # type: ignore[return-value]
 
     @classmethod
     def parse_user_kind(cls, text: str) -> EntryKind:
-        try:
-            kind = cls(text.strip().lower())
-        except ValueError:
-            kind = None
+        kind = cls._value2member_map_.get(text.strip().lower())
         if kind not in USER_KINDS:
             names = ", ".join(k.value for k in USER_KINDS)
             raise InvalidInputError(f"unknown entry kind {text!r}: use one of {names}")
+        assert isinstance(kind, EntryKind)
         return kind
+
+
+def entry_kind(stored: str) -> EntryKind:
+    """The kind of a stored row (a dict lookup: rows are read by the ten thousand)."""
+    kind = EntryKind._value2member_map_.get(stored)
+    return kind if isinstance(kind, EntryKind) else EntryKind(stored)
 
 
 USER_KINDS: tuple[EntryKind, ...] = (

@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from commander.domain import EntryKind
+from commander.domain.deploys import DeployKind
+from commander.domain.entry_facts import RoleChanged
 from commander.domain.when import utc_now
 from commander.exports.timing import Timing, compute_timing
 from commander.services.action_items import ActionItemView, read_action_items
@@ -53,7 +54,7 @@ class SectionBlock:
 class DeployedChange:
     entry_id: int
     occurred_at: datetime
-    change: str  # "rollback" or "hotfix"
+    change: DeployKind
     text: str
     details: tuple[tuple[str, str], ...]  # the entry's other plain data, sorted by key
 
@@ -154,15 +155,15 @@ def handovers(live: tuple[EntryView, ...]) -> tuple[Handover, ...]:
     """Role entries that name both the person before and the one after."""
     found = []
     for entry in live:
-        data = entry.data or {}
-        if entry.kind == EntryKind.ROLE.value and data.get("from") and data.get("to"):
+        fact = entry.fact
+        if isinstance(fact, RoleChanged) and fact.from_person and fact.to_person:
             found.append(
                 Handover(
                     entry.id,
                     entry.occurred_at,
-                    str(data.get("role", "")),
-                    str(data["from"]),
-                    str(data["to"]),
+                    fact.role.value,
+                    fact.from_person,
+                    fact.to_person,
                     entry.author,
                 )
             )
@@ -213,7 +214,7 @@ def selected_entries(
 ) -> tuple[EntryView, ...]:
     """The key entries, or the ones the authors picked; deleted entries never show."""
     if entry_ids is None:
-        return tuple(entry for entry in live if key_entry(entry.kind, entry.pinned, entry.data))
+        return tuple(entry for entry in live if key_entry(entry))
     wanted = set(entry_ids)
     return tuple(entry for entry in live if entry.id in wanted)
 
@@ -221,9 +222,10 @@ def selected_entries(
 def deployed_changes(live: tuple[EntryView, ...]) -> tuple[DeployedChange, ...]:
     changes = []
     for entry in live:
-        change = deployed_change(entry.kind, entry.data)
+        change = deployed_change(entry.fact)
         if change is None:
             continue
+        # The entry's own words for it, as stored (the JSON export has them all).
         details = tuple(
             (str(key), _plain(value))
             for key, value in sorted((entry.data or {}).items())

@@ -1,6 +1,7 @@
 """The timing block of a postmortem: how long each milestone took, and time per severity.
 
-Pure functions over the incident's stamps and its severity entries. Each
+Pure functions over the incident's stamps and its severity entries (read
+through ``domain.timing.severity_spans``, as everywhere else). Each
 measure keeps the formula it was computed with, so a reader can check it.
 """
 
@@ -9,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from commander.domain import Severity
+from commander.domain import EntryKind, Severity
+from commander.domain.timing import severity_spans
 from commander.domain.when import format_duration
 from commander.views.incidents import EntryView, IncidentDetail
 
+_MARK_KINDS = (EntryKind.DECLARED, EntryKind.SEVERITY)
 # (measure, stamp attribute, how the stamp is named in formulas)
 _MEASURES = (
     ("Time to detect", "detected_at", "detected"),
@@ -31,7 +34,9 @@ class Measure:
 
 
 @dataclass(frozen=True, slots=True)
-class SeveritySpan:
+class SeverityTime:
+    """How long the incident was at one severity in all."""
+
     severity: Severity
     duration: timedelta
 
@@ -42,7 +47,7 @@ class Timing:
     anchor_at: datetime
     anchor_note: str  # says so when impact start is unknown
     measures: tuple[Measure, ...]
-    spans: tuple[SeveritySpan, ...]  # most severe first
+    spans: tuple[SeverityTime, ...]  # most severe first
     spans_until: datetime
     spans_note: str
 
@@ -79,13 +84,13 @@ def compute_timing(
             continue
         formula = f"{label} − {anchor_name} = {stamp(at)} − {stamp(anchor_at)}"
         measures.append(Measure(name, at, at - anchor_at, formula))
-    spans, until, spans_note = severity_spans(incident, entries, generated_at)
+    spans, until, spans_note = time_per_severity(incident, entries, generated_at)
     return Timing(anchor_name, anchor_at, note, tuple(measures), spans, until, spans_note)
 
 
-def severity_spans(
+def time_per_severity(
     incident: IncidentDetail, entries: tuple[EntryView, ...], generated_at: datetime
-) -> tuple[tuple[SeveritySpan, ...], datetime, str]:
+) -> tuple[tuple[SeverityTime, ...], datetime, str]:
     """Time at each severity from declared until resolved (or until the document was made)."""
     if incident.resolved_at is not None:
         until, note = (
@@ -98,38 +103,19 @@ def severity_spans(
             f"from declared until this document was generated ({stamp(generated_at)}); "
             "not resolved yet"
         )
-    changes = sorted(
-        (e for e in entries if e.kind == "severity" and e.deleted_at is None and e.data),
-        key=lambda e: (e.occurred_at, e.id),
+    marks = (
+        (entry.occurred_at, entry.author, entry.fact)
+        for entry in entries
+        if entry.kind in _MARK_KINDS and entry.deleted_at is None
     )
-    current = _initial_severity(incident, entries, changes)
-    since = incident.declared_at
+    start = incident.declared_at
     totals: dict[Severity, timedelta] = {}
-    for change in changes:
-        moment = max(min(change.occurred_at, until), since)  # clipped: never negative
-        totals[current] = totals.get(current, timedelta()) + (moment - since)
-        current, since = _severity(change.data, "to", current), moment
-    totals[current] = totals.get(current, timedelta()) + max(until - since, timedelta())
-    spans = tuple(
-        SeveritySpan(level, totals[level]) for level in sorted(totals, key=lambda s: s.rank)
+    for span in severity_spans(start, incident.severity, marks):
+        # Clipped to declared..until: never negative.
+        since = min(max(span.since, start), until)
+        end = min(max(span.until or until, since), until)
+        totals[span.severity] = totals.get(span.severity, timedelta()) + (end - since)
+    times = tuple(
+        SeverityTime(level, totals[level]) for level in sorted(totals, key=lambda s: s.rank)
     )
-    return spans, until, note
-
-
-def _initial_severity(
-    incident: IncidentDetail, entries: tuple[EntryView, ...], changes: list[EntryView]
-) -> Severity:
-    for entry in entries:
-        if entry.kind == "declared" and entry.data and "severity" in entry.data:
-            return _severity(entry.data, "severity", incident.severity)
-    if changes:
-        return _severity(changes[0].data, "from", incident.severity)
-    return incident.severity
-
-
-def _severity(data: dict[str, object] | None, key: str, fallback: Severity) -> Severity:
-    value = (data or {}).get(key)
-    try:
-        return Severity(str(value))
-    except ValueError:
-        return fallback
+    return times, until, note

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commander.domain import EntryKind
 from commander.domain.action_item_choices import ItemStatus, ItemType, Priority
+from commander.domain.entry_facts import ActionItemChange, ActionItemChanged
 from commander.domain.refs import format_ref
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
@@ -174,7 +174,7 @@ def add_action_item(
             incident,
             row,
             f"Action item #{row.id} added ({item.type.value}{owner}{due}): {item.description}",
-            "added",
+            ActionItemChange.ADDED,
             author,
             now,
         )
@@ -212,10 +212,10 @@ def update_action_item(
             _incident_of(session, row),
             row,
             f"Action item #{item_id} updated: {said}",
-            "updated",
+            ActionItemChange.UPDATED,
             author,
             now,
-            {name: [_plain(old), _plain(new)] for name, (old, new) in changes.items()},
+            tuple((name, _plain(old), _plain(new)) for name, (old, new) in changes.items()),
         )
         return ActionItemView.of(row)
 
@@ -233,7 +233,7 @@ def delete_action_item(
             _incident_of(session, row),
             row,
             f"Action item #{item_id} deleted: {row.description}",
-            "deleted",
+            ActionItemChange.DELETED,
             author,
             now,
         )
@@ -317,23 +317,19 @@ def _log(
     incident: Incident,
     row: ActionItem,
     text: str,
-    change: str,
+    change: ActionItemChange,
     author: str,
     now: datetime,
-    changes: dict[str, Any] | None = None,
+    changes: tuple[tuple[str, Any, Any], ...] = (),
 ) -> None:
-    data: dict[str, Any] = {"action_item": {"id": row.id, "change": change}}
-    if changes:
-        data["action_item"]["fields"] = changes
     add_entry(
         session,
         incident,
-        kind=EntryKind.POSTMORTEM,
+        fact=ActionItemChanged(row.id, change, changes),
         text=text,
         author=author,
         occurred_at=now,
         recorded_at=now,
-        data=data,
     )
 
 

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from commander.domain import EntryKind, Severity
+from commander.domain import Severity
+from commander.domain.entry_facts import CadenceSet
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError
 from commander.services.incidents import load_incident
@@ -75,12 +76,11 @@ def set_cadence(
         add_entry(
             session,
             incident,
-            kind=EntryKind.CADENCE,
+            fact=CadenceSet(minutes),
             text=f"Update cadence set to {describe(status.minutes, status.is_default)}",
             author=author,
             occurred_at=now,
             recorded_at=now,
-            data={"minutes": minutes},
         )
         return status
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from commander import secrets
 from commander.connectors.base import Target
-from commander.domain import EntryKind, Phase
+from commander.domain import Phase, entry_facts
 from commander.domain.when import utc_now
 from commander.errors import CommanderError, InvalidInputError, NotFoundError
 from commander.services.checklist import check_open_item_named
@@ -141,12 +141,11 @@ def _record(
         add_entry(
             db,
             incident,
-            kind=EntryKind.ACTION,
+            fact=entry_facts.ChannelCreated(channel_id, created, target_name),
             text=f"Created Slack channel #{created}",
             author=author,
             occurred_at=now,
             recorded_at=now,
-            data={"channel": channel_id, "channel_name": created, "target": target_name},
         )
         item = check_open_item_named(db, incident, Phase.TRIAGE, CHECKLIST_ITEM, author, now)
         # A new channel starts a new thread: the old thread_ts belongs to the old channel.

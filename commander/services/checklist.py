@@ -21,17 +21,20 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from commander.domain import EntryKind, Phase, Severity
+from commander.domain import Phase, Severity
 from commander.domain.checklists import ChecklistTemplate, check_item_text
+from commander.domain.entry_facts import ChecklistAction, ChecklistChanged
 from commander.domain.limits import refuse_nul
+from commander.domain.timing import levels_reached
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.checklist_templates import load_template
 from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
+from commander.services.severity_history import spans_of
 from commander.services.timeline import add_entry
 from commander.store.engine import Store
-from commander.store.orm import Incident, TimelineEntry
+from commander.store.orm import Incident
 from commander.store.orm_response import ChecklistItem
 
 # Hand-added and runbook items sort after the template's, in the order added.
@@ -156,7 +159,7 @@ def check_item(
                 f"“{row.text}” is marked not applicable; mark it applicable before checking it"
             )
         row.checked_at, row.checked_by = now, author
-        _log(session, incident, row, "check", f"Checked “{row.text}”", author, now)
+        _log(session, incident, row, ChecklistAction.CHECK, f"Checked “{row.text}”", author, now)
         return ChecklistItemView.of(row)
 
 
@@ -169,7 +172,9 @@ def uncheck_item(
         if row.checked_at is None:
             raise InvalidInputError(f"“{row.text}” is not checked")
         row.checked_at, row.checked_by = None, None
-        _log(session, incident, row, "uncheck", f"Unchecked “{row.text}”", author, now)
+        _log(
+            session, incident, row, ChecklistAction.UNCHECK, f"Unchecked “{row.text}”", author, now
+        )
         return ChecklistItemView.of(row)
 
 
@@ -192,7 +197,7 @@ def mark_not_applicable(
             author,
         )
         text = f"Marked “{row.text}” not applicable: {reason}"
-        _log(session, incident, row, "not_applicable", text, author, now, reason=reason)
+        _log(session, incident, row, ChecklistAction.NOT_APPLICABLE, text, author, now, reason)
         return ChecklistItemView.of(row)
 
 
@@ -206,7 +211,7 @@ def mark_applicable(
             raise InvalidInputError(f"“{row.text}” is not marked not applicable")
         row.not_applicable_reason, row.not_applicable_at, row.not_applicable_by = None, None, None
         text = f"Marked “{row.text}” applicable again"
-        _log(session, incident, row, "applicable", text, author, now)
+        _log(session, incident, row, ChecklistAction.APPLICABLE, text, author, now)
         return ChecklistItemView.of(row)
 
 
@@ -223,7 +228,9 @@ def check_open_item_named(
             continue
         if row.checked_at is None and row.not_applicable_at is None:
             row.checked_at, row.checked_by = now, author
-            _log(session, incident, row, "check", f"Checked “{row.text}”", author, now)
+            _log(
+                session, incident, row, ChecklistAction.CHECK, f"Checked “{row.text}”", author, now
+            )
             return ChecklistItemView.of(row)
     return None
 
@@ -244,7 +251,8 @@ def add_item(
         row = add_items(
             session, incident, [text], phase or Phase(incident.phase), "added", author, now
         )[0]
-        _log(session, incident, row, "add", f"Added checklist item “{row.text}”", author, now)
+        text = f"Added checklist item “{row.text}”"
+        _log(session, incident, row, ChecklistAction.ADD, text, author, now)
         return ChecklistItemView.of(row)
 
 
@@ -301,29 +309,14 @@ def _wanted(
 ) -> list[tuple[int, str, Phase, str]]:
     """The template's items for the current level, then the extras of earlier levels."""
     current = Severity(incident.severity)
-    reached = [current, *sorted(_levels_reached(session, incident) - {current})]
+    levels = levels_reached(spans_of(session, incident), current)
+    reached = [current, *sorted(levels - {current})]
     wanted: dict[str, tuple[int, str, Phase, str]] = {}
     for severity in reached:
         for phase in Phase:
             for position, item in enumerate(template.items_for(phase, severity)):
                 wanted.setdefault(item.key, (position, item.key, phase, item.text))
     return list(wanted.values())
-
-
-def _levels_reached(session: Session, incident: Incident) -> set[Severity]:
-    rows = session.scalars(
-        select(TimelineEntry.data).where(
-            TimelineEntry.incident_id == incident.id,
-            TimelineEntry.kind.in_([EntryKind.DECLARED.value, EntryKind.SEVERITY.value]),
-        )
-    )
-    levels = {Severity(incident.severity)}
-    for data in rows:
-        if isinstance(data, dict):
-            for key in ("severity", "from", "to"):
-                if data.get(key) in Severity.__members__:
-                    levels.add(Severity(data[key]))
-    return levels
 
 
 def _existing_keys(session: Session, incident_id: int) -> set[str]:
@@ -395,20 +388,19 @@ def _log(
     session: Session,
     incident: Incident,
     row: ChecklistItem,
-    action: str,
+    action: ChecklistAction,
     text: str,
     author: str,
     now: datetime,
-    **extra: str,
+    reason: str = "",
 ) -> None:
     phase = Phase(row.phase)
     add_entry(
         session,
         incident,
-        kind=EntryKind.CHECKLIST,
+        fact=ChecklistChanged(row.id, action, phase, row.text, reason),
         text=f"{text} ({phase.label})",
         author=author,
         occurred_at=now,
         recorded_at=now,
-        data={"item": row.id, "action": action, "phase": phase.value, "text": row.text, **extra},
     )

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commander.domain import EntryKind, Phase, Severity
+from commander.domain import Phase, Severity
+from commander.domain.entry_facts import Declared, PhaseChanged, SeverityChanged
 from commander.domain.limits import TITLE_MAX, refuse_nul
 from commander.domain.refs import parse_ref
-from commander.domain.when import iso, utc_now
+from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.timeline import add_entry, timeline_of
 from commander.store.engine import Store
@@ -75,12 +75,11 @@ def declare_incident(
         add_entry(
             session,
             incident,
-            kind=EntryKind.DECLARED,
+            fact=Declared(severity),
             text=f"Declared {incident.ref} at {severity.value} ({severity.label}): {title}",
             author=author,
             occurred_at=now,
             recorded_at=now,
-            data={"severity": severity.value},
         )
         return IncidentDetail.of(incident)
 
@@ -109,12 +108,11 @@ def change_severity(
         add_entry(
             session,
             incident,
-            kind=EntryKind.SEVERITY,
+            fact=SeverityChanged(previous, severity, reason.strip()),
             text=text,
             author=author,
             occurred_at=now,
             recorded_at=now,
-            data={"from": previous.value, "to": severity.value, "reason": reason.strip()},
         )
         return IncidentDetail.of(incident)
 
@@ -136,28 +134,24 @@ def change_phase(
         # Moving back before Resolve reopens the incident: it was not resolved (or
         # closed) after all, and MTTR must count from the resolution that holds. The
         # cleared times stay in the entry. Acknowledged and first mitigation stand.
-        reopened: dict[str, str | None] = {}
+        reopened: dict[str, datetime] = {}
         for milestone, stamped_by in _REOPENED_MILESTONES:
             cleared = getattr(incident, milestone)
             if phase.order < stamped_by.order and cleared is not None:
-                reopened[milestone] = iso(cleared)
+                reopened[milestone] = cleared
                 setattr(incident, milestone, None)
         verb = "Moved on" if phase.order > previous.order else "Moved back"
         text = f"{verb} from {previous.label} to {phase.label}"
         if "resolved_at" in reopened:
             text += " (reopened: no longer resolved)"
-        data: dict[str, Any] = {"from": previous.value, "to": phase.value}
-        if reopened:
-            data["cleared"] = reopened
         add_entry(
             session,
             incident,
-            kind=EntryKind.PHASE,
+            fact=PhaseChanged(previous, phase, tuple(reopened.items())),
             text=text,
             author=author,
             occurred_at=now,
             recorded_at=now,
-            data=data,
         )
         return IncidentDetail.of(incident)
 

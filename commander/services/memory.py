@@ -35,6 +35,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase, Severity
+from commander.domain.entry_facts import RunbookAttached, decode
 from commander.domain.refs import format_ref
 from commander.services.incidents import load_incident
 from commander.services.timeline import _fts_match, _like, search_words
@@ -507,11 +508,12 @@ def postmortem_links(session: Session, incident_ids: list[int]) -> dict[int, str
 
 
 def runbooks_used(session: Session, incident_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """Runbook names recorded in entries' data (any key naming a runbook), in first-use order."""
+    """Runbooks each incident used, in first-use order: the ones attached, and any
+    named in the data of an entry the app did not write (a key naming a runbook)."""
     if not incident_ids:
         return {}
     rows = session.execute(
-        select(TimelineEntry.incident_id, TimelineEntry.data)
+        select(TimelineEntry.incident_id, TimelineEntry.kind, TimelineEntry.data)
         .where(
             TimelineEntry.incident_id.in_(incident_ids),
             TimelineEntry.deleted_at.is_(None),
@@ -520,8 +522,10 @@ def runbooks_used(session: Session, incident_ids: list[int]) -> dict[int, tuple[
         .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
     )
     found: dict[int, list[str]] = defaultdict(list)
-    for incident_id, data in rows:
-        for name in _runbook_names(data):
+    for incident_id, kind, data in rows:
+        fact = decode(kind, data)
+        names = [fact.name] if isinstance(fact, RunbookAttached) else []
+        for name in names if fact is not None else _runbook_names(data):
             if name not in found[incident_id]:
                 found[incident_id].append(name)
     return {incident_id: tuple(names) for incident_id, names in found.items()}

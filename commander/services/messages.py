@@ -1,8 +1,8 @@
 """Composing an update from a template, sending it to targets, reading it back.
 
 Sending does not touch the network: it writes the message, one pending
-delivery per target and a timeline entry in one transaction; the outbox
-(services/outbox.py) delivers it.
+delivery per target (services/deliveries.py) and a timeline entry in one
+transaction; the outbox (services/outbox.py) delivers it.
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from commander.connectors.base import COMPONENT_STATUSES, STATUSES, Message
-from commander.domain import EntryKind, Phase, Severity
+from commander.domain import Phase, Severity
+from commander.domain.entry_facts import MessageSent
 from commander.domain.when import format_duration, utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.cadence import status_of as cadence_of
+from commander.services.deliveries import queue
 from commander.services.incidents import load_incident
 from commander.services.templates import DEFAULT_TEMPLATE, load_template
 from commander.services.timeline import add_entry
 from commander.store.engine import Store
 from commander.store.orm import Incident, TimelineEntry
 from commander.store.orm_comms import (
-    FAILED,
-    PENDING,
     CommsDelivery,
     CommsMessage,
     CommsTarget,
@@ -151,31 +151,16 @@ def send_message(
         )
         session.add(row)
         session.flush()
-        deliveries = [
-            CommsDelivery(
-                message_id=row.id,
-                target_id=target.id,
-                target_name=target.name,
-                target_kind=target.kind,
-                state=PENDING,
-                attempts=0,
-                next_attempt_at=now,
-                updated_at=now,
-            )
-            for target in chosen
-        ]
-        session.add_all(deliveries)
-        session.flush()
+        deliveries = queue(session, row, chosen, now)
         names = ", ".join(t.name for t in chosen)
         add_entry(
             session,
             incident,
-            kind=EntryKind.MESSAGE,
+            fact=MessageSent(row.id, tuple(t.name for t in chosen)),
             text=f"Sent {message.template} “{row.headline}” to {names}",
             author=author,
             occurred_at=now,
             recorded_at=now,
-            data={"message_id": row.id, "targets": [t.name for t in chosen]},
         )
         return MessageView.of(row, tuple(DeliveryView.of(d) for d in deliveries))
 
@@ -251,39 +236,6 @@ def message_of(row: CommsMessage, incident_ref: str) -> Message:
         components=dict(row.components or {}),
         page_action=row.page_action,
     )
-
-
-def retry_delivery(
-    store: Store, delivery_id: int, author: str, now: datetime | None = None
-) -> DeliveryView:
-    """Send a failed delivery again (a person decided the cause is fixed)."""
-    now = now or utc_now()
-    with store.write() as session:
-        delivery = session.get(CommsDelivery, delivery_id, with_for_update=True)
-        if delivery is None:
-            raise NotFoundError(f"no delivery {delivery_id}")
-        if delivery.state != FAILED:
-            raise InvalidInputError(
-                f"the delivery to {delivery.target_name} is {delivery.state}; only failed "
-                "ones can be retried"
-            )
-        if delivery.target_id is None:
-            raise InvalidInputError(f"target {delivery.target_name} was removed; add it again")
-        delivery.state, delivery.attempts = PENDING, 0
-        delivery.next_attempt_at = delivery.updated_at = now
-        delivery.lease_owner = delivery.lease_until = None
-        message = session.get_one(CommsMessage, delivery.message_id)
-        add_entry(
-            session,
-            session.get_one(Incident, message.incident_id),
-            kind=EntryKind.DELIVERY,
-            text=f"Retrying “{message.headline}” to {delivery.target_name}",
-            author=author,
-            occurred_at=now,
-            recorded_at=now,
-            data={"delivery_id": delivery.id, "state": PENDING},
-        )
-        return DeliveryView.of(delivery)
 
 
 def _view(session: Session, row: CommsMessage) -> MessageView:

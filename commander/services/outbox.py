@@ -4,7 +4,8 @@ A delivery is *claimed* by one conditional UPDATE (pending and due, or sending
 with an expired lease -> sending, with a lease owned by this worker), so two
 workers, processes or seats never send the same delivery at once. The network
 call runs outside any transaction. Its ``Outcome`` is then recorded together
-with a timeline entry in one transaction:
+with a timeline entry in one transaction (services/deliveries.py writes every
+state change; this module decides which):
 
 - sent: final, never sent again (a late duplicate outcome is ignored);
 - retry: back to pending after an exponential, jittered backoff, or after the
@@ -29,25 +30,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from commander import secrets
 from commander.connectors.base import Delivery, Message, Outcome, Target, connector_for
-from commander.domain import EntryKind
 from commander.domain.when import utc_now
 from commander.errors import CommanderError
-from commander.services.lease_owner import worker_id as worker_id  # ui/comms/core names it here
+from commander.services.deliveries import (
+    claimable,
+    fail_delivery,
+    mark_sent,
+    schedule_retry,
+    take_leases,
+)
+from commander.services.lease_owner import worker_id
 from commander.services.messages import message_of
-
-# A person sends a failed delivery again; it lives with the messages, named here too.
-from commander.services.messages import retry_delivery as retry_delivery
-from commander.services.timeline import add_entry
 from commander.store.engine import Store
 from commander.store.orm import Incident
 from commander.store.orm_comms import (
-    FAILED,
     PENDING,
     SENDING,
     SENT,
@@ -107,10 +109,6 @@ def claim_due(
     """Take the lease on up to ``limit`` due deliveries, oldest due first."""
     now = now or utc_now()
     owner = owner or worker_id()
-    claimable = or_(
-        and_(CommsDelivery.state == PENDING, CommsDelivery.next_attempt_at <= now),
-        and_(CommsDelivery.state == SENDING, CommsDelivery.lease_until < now),
-    )
     # One incident's updates reach a target in order, one at a time: the first
     # status page update creates the incident the next one updates, the first
     # Slack message starts the thread the next one joins.
@@ -129,7 +127,7 @@ def claim_due(
     candidates = (
         select(CommsDelivery.id)
         .join(CommsMessage, CommsMessage.id == CommsDelivery.message_id)
-        .where(claimable, CommsDelivery.target_id.is_not(None), ~waits_for_earlier)
+        .where(claimable(now), CommsDelivery.target_id.is_not(None), ~waits_for_earlier)
         .order_by(CommsDelivery.next_attempt_at, CommsDelivery.id)
         .limit(limit)
     )
@@ -147,21 +145,7 @@ def claim_due(
         ids = list(session.scalars(candidates))
         if not ids:
             return []
-        # The condition again, in the UPDATE itself: it is what makes the claim safe.
-        claimed = session.scalars(
-            update(CommsDelivery)
-            .where(CommsDelivery.id.in_(ids), claimable)
-            .values(
-                state=SENDING,
-                lease_owner=owner,
-                lease_until=now + lease,
-                attempts=CommsDelivery.attempts + 1,
-                updated_at=now,
-            )
-            .returning(CommsDelivery.id)
-            .execution_options(synchronize_session=False)
-        ).all()
-        return _claims(session, list(claimed), owner)
+        return _claims(session, take_leases(session, ids, owner, now, lease), owner)
 
 
 def _claims(session: Session, delivery_ids: list[int], owner: str) -> list[Claim]:
@@ -291,58 +275,23 @@ def record_outcome(store: Store, claim: Claim, outcome: Outcome, now: datetime) 
         if row.state == SENT or (row.lease_owner != claim.owner and outcome.status != "sent"):
             log.info("delivery %s is %s elsewhere; ignoring a late outcome", row.id, row.state)
             return DeliveryView.of(row)
-        message = session.get_one(CommsMessage, row.message_id)
-        incident = session.get_one(Incident, message.incident_id)
-        status, delay = outcome.status, 0.0
-        if status == "retry":
-            if row.attempts >= MAX_ATTEMPTS:
-                status = "failed"
-            else:
-                delay = (
-                    min(outcome.retry_after, RETRY_AFTER_CAP)
-                    if outcome.retry_after is not None and outcome.retry_after >= 0
-                    else backoff(row.attempts)
-                )
-        row.updated_at = now
-        row.lease_owner = row.lease_until = None
-        if status == "sent":
-            # A sent outcome may carry a note (mail refused for some recipients): keep it.
-            row.state, row.acknowledged_at, row.last_error = SENT, now, outcome.error
-            row.provider_id = outcome.provider_id
-            text = f"Delivered “{message.headline}” to {row.target_name}"
-            if outcome.error:
-                text += f"; {outcome.error}"
-        elif status == "retry":
-            row.state, row.last_error = PENDING, outcome.error or "temporary failure"
-            row.next_attempt_at = now + timedelta(seconds=delay)
-            text = (
-                f"Delivery to {row.target_name} failed (attempt {row.attempts}): {row.last_error};"
-                f" retrying in {_seconds(delay)}"
+        if outcome.status == "sent":
+            mark_sent(session, row, outcome.provider_id, outcome.error, AUTHOR, now)
+        elif outcome.status == "retry" and row.attempts < MAX_ATTEMPTS:
+            delay = (
+                min(outcome.retry_after, RETRY_AFTER_CAP)
+                if outcome.retry_after is not None and outcome.retry_after >= 0
+                else backoff(row.attempts)
             )
+            error = outcome.error or "temporary failure"
+            schedule_retry(session, row, error, timedelta(seconds=delay), AUTHOR, now)
+        elif outcome.status == "retry":
+            error = f"gave up after {row.attempts} attempts: {outcome.error or 'failed'}"
+            fail_delivery(session, row, error, AUTHOR, now)
         else:
-            row.state = FAILED
-            row.last_error = outcome.error or "failed"
-            if outcome.status == "retry":
-                row.last_error = f"gave up after {row.attempts} attempts: {row.last_error}"
-            text = f"Delivery to {row.target_name} failed: {row.last_error}"
+            fail_delivery(session, row, outcome.error or "failed", AUTHOR, now)
         if outcome.state:
             _remember(session, claim, outcome.state, now)
-        add_entry(
-            session,
-            incident,
-            kind=EntryKind.DELIVERY,
-            text=text,
-            author=AUTHOR,
-            occurred_at=now,
-            recorded_at=now,
-            data={
-                "delivery_id": row.id,
-                "message_id": message.id,
-                "target": row.target_name,
-                "state": row.state,
-                "attempt": row.attempts,
-            },
-        )
         return DeliveryView.of(row)
 
 
@@ -365,10 +314,6 @@ def _remember(session: Session, claim: Claim, state: dict[str, str], now: dateti
             row = session.get_one(ConnectorState, key, with_for_update=True, populate_existing=True)
     row.state = {**(row.state or {}), **state}  # a new dict, so the JSON change is seen
     row.updated_at = now
-
-
-def _seconds(delay: float) -> str:
-    return f"{delay:.0f} s" if delay < 120 else f"{delay / 60:.0f} min"
 
 
 def deliver_due(

@@ -17,6 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind
+from commander.domain.deploys import DeployKind
+from commander.domain.entry_facts import (
+    DeployMarked,
+    EntryFact,
+    HotfixDeployed,
+    PostmortemSaved,
+    RolledBack,
+)
 from commander.domain.when import iso, utc_now
 from commander.errors import InvalidInputError
 from commander.services.postmortem_templates import DEFAULT_TEMPLATE, get_template
@@ -24,6 +32,7 @@ from commander.services.timeline import add_entry
 from commander.store.engine import Store
 from commander.store.orm import TimelineEntry
 from commander.store.orm_postmortem import Postmortem, PostmortemRevision
+from commander.views.incidents import EntryView
 
 SECTION_MAX = 200_000
 NAME_MAX = 200
@@ -84,22 +93,22 @@ class PostmortemRevisionView:
     content: dict[str, Any]
 
 
-def key_entry(kind: str, pinned: bool, data: dict[str, Any] | None) -> bool:
+_KEY_KINDS = (EntryKind.SEVERITY, EntryKind.PHASE, EntryKind.DECISION, EntryKind.ACTION)
+
+
+def key_entry(entry: EntryView) -> bool:
     """Entries the Timeline section shows unless the author picked others."""
-    if pinned or kind in ("severity", "phase", "decision", "action"):
+    if entry.pinned or entry.kind in _KEY_KINDS:
         return True
-    return deployed_change(kind, data) is not None
+    return deployed_change(entry.fact) is not None
 
 
-def deployed_change(kind: str, data: dict[str, Any] | None) -> str | None:
-    """ "rollback" or "hotfix" when an entry records a change shipped to fix things.
-
-    Entries written by the rollback/hotfix feature carry the marker as their
-    kind or as a key in their data; nothing else about them is assumed here.
-    """
-    for marker in ("rollback", "hotfix"):
-        if kind == marker or (data and data.get(marker)):
-            return marker
+def deployed_change(fact: EntryFact | None) -> DeployKind | None:
+    """Rollback or hotfix when an entry records a change shipped to fix things."""
+    if isinstance(fact, RolledBack | HotfixDeployed):
+        return fact.DEPLOY
+    if isinstance(fact, DeployMarked):
+        return fact.deploy
     return None
 
 
@@ -198,12 +207,11 @@ def save_postmortem(
         add_entry(
             session,
             incident,
-            kind=EntryKind.POSTMORTEM,
+            fact=PostmortemSaved(saved.revision, tuple(changed)),
             text=_save_text(stored, saved),
             author=author,
             occurred_at=now,
             recorded_at=now,
-            data={"postmortem": {"revision": saved.revision, "changed": changed}},
         )
         return saved
 

@@ -3,8 +3,8 @@
 Choices the report makes (also printed by the CLI and shown in the window):
 
 - An incident counts under its **peak severity**: the most severe level it
-  ever had (its severity entries carry ``from``/``to``), so a P0 later lowered
-  to P3 still counts as a P0 month.
+  ever had (``domain.timing.severity_spans`` over its change log), so a P0
+  later lowered to P3 still counts as a P0 month.
 - An incident belongs to the **UTC month it was declared** in.
 - **MTTA / MTTM / MTTR** measure acknowledged / mitigated / resolved minus the
   **anchor**: the impact start when known, else the declaration time. How
@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -33,9 +33,11 @@ from sqlalchemy.orm import Session
 
 from commander.domain import Severity
 from commander.domain.action_item_choices import ItemStatus
+from commander.domain.timing import SeverityMark, peak_severity, severity_spans
 from commander.errors import CommanderError, InvalidInputError
+from commander.services.severity_history import severity_marks
 from commander.store.engine import Store
-from commander.store.orm import Incident, TimelineEntry
+from commander.store.orm import Incident
 from commander.store.orm_postmortem import ActionItem
 
 
@@ -152,10 +154,10 @@ def build_report(store: Store, since: str | None = None, now: datetime | None = 
     if since is not None:
         since = parse_month(since)
     with store.read() as session:
-        peaks = _peak_severities(session)
+        marks = severity_marks(session)
         rows = session.execute(select(Incident).order_by(Incident.declared_at, Incident.id))
         timings = [
-            _timing(incident, peaks.get(incident.id, ()))
+            _timing(incident, _peak(incident, marks.get(incident.id, [])))
             for (incident,) in rows
             if since is None or month_of(incident.declared_at) >= since
         ]
@@ -184,26 +186,12 @@ def open_action_items(session: Session) -> int:
     return int(session.scalar(statement) or 0)
 
 
-def _peak_severities(session: Session) -> dict[int, list[str]]:
-    """Every level each incident passed through, from its severity entries."""
-    levels: dict[int, list[str]] = defaultdict(list)
-    rows = session.execute(
-        select(TimelineEntry.incident_id, TimelineEntry.data).where(
-            TimelineEntry.kind == "severity"
-        )
-    )
-    for incident_id, data in rows:
-        if isinstance(data, dict):
-            levels[incident_id] += [str(data[k]) for k in ("from", "to") if data.get(k)]
-    return levels
+def _peak(incident: Incident, marks: list[SeverityMark]) -> Severity:
+    current = Severity(incident.severity)
+    return peak_severity(severity_spans(incident.declared_at, current, marks), current)
 
 
-def _peak(current: str, seen: list[str] | tuple[str, ...]) -> Severity:
-    known = [Severity(level) for level in (current, *seen) if level in Severity.__members__]
-    return min(known, key=lambda severity: severity.rank)
-
-
-def _timing(incident: Incident, seen: list[str] | tuple[str, ...]) -> IncidentTiming:
+def _timing(incident: Incident, peak: Severity) -> IncidentTiming:
     anchor = "impact_started_at" if incident.impact_started_at is not None else "declared_at"
     anchor_at: datetime = getattr(incident, anchor)
     seconds: dict[Metric, float | None] = {}
@@ -224,7 +212,7 @@ def _timing(incident: Incident, seen: list[str] | tuple[str, ...]) -> IncidentTi
         title=incident.title,
         declared_at=incident.declared_at,
         month=month_of(incident.declared_at),
-        peak_severity=_peak(incident.severity, seen),
+        peak_severity=peak,
         anchor=anchor,
         anchor_at=anchor_at,
         seconds=seconds,

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from commander.domain import Phase
 from commander.domain.when import utc_now
 from commander.services.checklist import ChecklistView, checklist
-from commander.services.history import phase_times
+from commander.services.phase_times import phase_times
 from commander.services.roles import RolesView, current_roles
 from commander.store.engine import Store
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commander.domain import EntryKind
+from commander.domain.entry_facts import RoleChanged
 from commander.domain.limits import refuse_nul
 from commander.domain.roles import Role
 from commander.domain.when import utc_now
@@ -254,10 +254,9 @@ def _log(
     add_entry(
         session,
         incident,
-        kind=EntryKind.ROLE,
+        fact=RoleChanged(role, from_person, to_person),
         text=text,
         author=author,
         occurred_at=now,
         recorded_at=now,
-        data={"role": role.value, "from": from_person, "to": to_person},
     )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase
 from commander.domain.checklists import ITEM_MAX
+from commander.domain.entry_facts import RunbookAttached, decode
 from commander.domain.limits import refuse_nul
 from commander.domain.runbooks import Runbook, new_runbook_text, parse_runbook, runbook_name
 from commander.domain.when import utc_now
@@ -115,17 +116,11 @@ def attach_runbook(
         add_entry(
             session,
             incident,
-            kind=EntryKind.RUNBOOK,
+            fact=RunbookAttached(runbook.name, runbook.title, phase, tuple(r.id for r in rows)),
             text=f"Attached runbook “{runbook.title}”: {len(rows)} steps added to {phase.label}",
             author=author,
             occurred_at=now,
             recorded_at=now,
-            data={
-                "runbook": runbook.name,
-                "title": runbook.title,
-                "phase": phase.value,
-                "items": [row.id for row in rows],
-            },
         )
         return [ChecklistItemView.of(row) for row in rows]
 
@@ -137,9 +132,10 @@ def _already_attached(session: Session, incident_id: int, name: str, phase: Phas
             TimelineEntry.kind == EntryKind.RUNBOOK.value,
         )
     )
+    facts = (decode(entry.kind, entry.data) for entry in entries)
     return any(
-        (e.data or {}).get("runbook") == name and (e.data or {}).get("phase") == phase.value
-        for e in entries
+        isinstance(fact, RunbookAttached) and fact.name == name and fact.phase is phase
+        for fact in facts
     )
 
 

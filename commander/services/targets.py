@@ -12,18 +12,11 @@ from sqlalchemy import select
 
 from commander import secrets
 from commander.connectors.base import KINDS, Target
-from commander.domain import EntryKind
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
-from commander.services.timeline import add_entry
+from commander.services.deliveries import fail_unsent_to
 from commander.store.engine import Store
-from commander.store.orm import Incident
 from commander.store.orm_comms import (
-    FAILED,
-    PENDING,
-    SENDING,
-    CommsDelivery,
-    CommsMessage,
     CommsTarget,
 )
 from commander.views.comms import TargetView
@@ -142,26 +135,7 @@ def remove_target(store: Store, name: str, author: str, now: datetime | None = N
         row = session.scalar(select(CommsTarget).where(CommsTarget.name == name.strip()))
         if row is None:
             raise NotFoundError(f"no target {name.strip()}")
-        unsent = session.scalars(
-            select(CommsDelivery).where(
-                CommsDelivery.target_id == row.id, CommsDelivery.state.in_((PENDING, SENDING))
-            )
-        ).all()
-        for delivery in unsent:
-            delivery.state, delivery.updated_at = FAILED, now
-            delivery.last_error = "target removed before delivery"
-            delivery.lease_owner = delivery.lease_until = None
-            message = session.get_one(CommsMessage, delivery.message_id)
-            add_entry(
-                session,
-                session.get_one(Incident, message.incident_id),
-                kind=EntryKind.DELIVERY,
-                text=f"Not delivered to {row.name}: the target was removed",
-                author=author,
-                occurred_at=now,
-                recorded_at=now,
-                data={"delivery_id": delivery.id, "state": FAILED},
-            )
+        fail_unsent_to(session, row, author, now)
         session.delete(row)
         session.flush()
         secrets.delete_secret(row.name)

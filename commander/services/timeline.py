@@ -15,6 +15,7 @@ from sqlalchemy import Integer, Select, column, func, literal_column, select, ta
 from sqlalchemy.orm import Session
 
 from commander.domain import USER_KINDS, EntryKind
+from commander.domain.entry_facts import EntryFact, encode
 from commander.domain.kinds import DELETABLE_KINDS
 from commander.domain.limits import refuse_nul
 from commander.domain.refs import parse_ref
@@ -66,15 +67,22 @@ def add_entry(
     session: Session,
     incident: Incident,
     *,
-    kind: EntryKind,
     text: str,
     author: str,
     occurred_at: datetime,
     recorded_at: datetime,
+    fact: EntryFact | None = None,
+    kind: EntryKind | None = None,
     pinned: bool = False,
-    data: dict[str, Any] | None = None,
 ) -> TimelineEntry:
-    """Add an entry inside the caller's transaction (state change + entry together)."""
+    """Add an entry inside the caller's transaction (state change + entry together).
+
+    An entry the app writes records its ``fact`` (its kind is the fact's unless
+    ``kind`` says otherwise); one a person logs has a ``kind`` and no fact.
+    """
+    kind = kind or (fact.KIND if fact is not None else None)
+    if kind is None:
+        raise ValueError("an entry needs a kind or a fact")
     entry = TimelineEntry(
         incident_id=incident.id,
         occurred_at=occurred_at,
@@ -83,7 +91,7 @@ def add_entry(
         kind=kind.value,
         text=text,
         pinned=pinned,
-        data=data,
+        data=encode(fact) if fact is not None else None,
         version=next_version(session),
     )
     session.add(entry)
@@ -139,6 +147,23 @@ def timeline_of(
         statement = statement.where(TimelineEntry.deleted_at.is_(None))
     rows = session.scalars(statement.order_by(TimelineEntry.occurred_at, TimelineEntry.id))
     return tuple(EntryView.of(row) for row in rows)
+
+
+def live_entries_of_kinds(
+    session: Session, incident_id: int, *kinds: EntryKind
+) -> list[TimelineEntry]:
+    """The incident's live entries of these kinds, in the order things happened."""
+    return list(
+        session.scalars(
+            select(TimelineEntry)
+            .where(
+                TimelineEntry.incident_id == incident_id,
+                TimelineEntry.kind.in_([kind.value for kind in kinds]),
+                TimelineEntry.deleted_at.is_(None),
+            )
+            .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
+        )
+    )
 
 
 def read_timeline(

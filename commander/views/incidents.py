@@ -9,9 +9,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from commander.domain import Phase, Severity
+from commander.domain.kinds import EntryKind, entry_kind
 from commander.domain.refs import format_ref
 
 if TYPE_CHECKING:  # the window imports these views before SQLAlchemy is loaded
+    from commander.domain.entry_facts import EntryFact
     from commander.store.orm import EntryRevision, Incident, TimelineEntry
 
 
@@ -43,7 +45,7 @@ class EntryView:
     occurred_at: datetime
     recorded_at: datetime
     author: str
-    kind: str
+    kind: EntryKind
     text: str
     pinned: bool
     data: dict[str, Any] | None = None
@@ -51,6 +53,18 @@ class EntryView:
     deleted_by: str | None = None
     # Rises on every change to the entry; see services/feed.py.
     version: int = 0
+
+    @property
+    def fact(self) -> EntryFact | None:
+        """What the entry records (domain/entry_facts/); None for what people log.
+
+        Decoded on each read, not kept: a window holds up to 100,000 entries and
+        reads few facts, and a row with no data decodes in well under a microsecond.
+        """
+        # Imported here: the window shows entries long before it reads a fact.
+        from commander.domain.entry_facts import decode
+
+        return decode(self.kind, self.data)
 
     @classmethod
     def of(cls, row: TimelineEntry) -> EntryView:
@@ -89,8 +103,8 @@ class EntryView:
         row (``of``), a Core row (timeline pages) or a driver row (store/raw_sql.py).
 
         Parameters are the table's columns in its order, times already aware UTC. A window
-        may hold 100,000 entries, so authors and kinds are interned and an entry recorded
-        when it happened keeps one datetime for both.
+        may hold 100,000 entries, so authors are interned, kinds are the enum's members and
+        an entry recorded when it happened keeps one datetime for both.
         """
         return cls(
             id=id,
@@ -98,7 +112,7 @@ class EntryView:
             occurred_at=occurred_at,
             recorded_at=occurred_at if recorded_at == occurred_at else recorded_at,
             author=sys.intern(author),
-            kind=sys.intern(kind),
+            kind=entry_kind(kind),
             text=text,
             pinned=bool(pinned),
             data=dict(data) if data else None,

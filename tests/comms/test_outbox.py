@@ -12,7 +12,7 @@ import pytest
 from commander.connectors import base as connector_base
 from commander.domain import EntryKind
 from commander.domain.when import utc_now
-from commander.services import messages, outbox
+from commander.services import deliveries, messages, outbox
 from commander.services.incidents import get_incident
 from commander.services.targets import save_target
 from tests.comms.conftest import SECRET
@@ -88,7 +88,7 @@ def test_4xx_fails_for_good_with_the_providers_text_without_the_secret(
     timeline = get_incident(store, incident).timeline
     assert "failed: HTTP 404" in timeline[-1].text and SECRET not in timeline[-1].text
     # A person fixes the cause and retries.
-    messages.retry_delivery(store, result.id, "ana")
+    deliveries.retry_delivery(store, result.id, "ana")
     [again] = outbox.deliver_due(store)
     assert again.state == "sent" and _delivery(store, message_id).state == "sent"
 
@@ -100,7 +100,7 @@ def test_retrying_a_delivery_that_did_not_fail_is_refused(
 
     message_id = _send(store, incident)
     with pytest.raises(InvalidInputError, match="only failed"):
-        messages.retry_delivery(store, _delivery(store, message_id).id, "ana")
+        deliveries.retry_delivery(store, _delivery(store, message_id).id, "ana")
 
 
 def test_timeout_is_retried(store: Any, incident: str, target: str, server: WebhookServer) -> None:

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from commander.domain.when import utc_now
-from commander.services import messages, outbox
+from commander.services import deliveries, messages, outbox
 from commander.services.incidents import get_incident
 from commander.services.targets import save_target
 from commander.store.orm import Base
@@ -251,7 +251,7 @@ def test_4xx_shows_the_providers_error_and_waits_for_a_person(
     assert len(server.requests) == 1
     # Fixed by a person (the right URL), then retried.
     save_target(store, "chat", "slack-webhook", secret=server.webhook_url, replace=True)
-    messages.retry_delivery(store, view.id, "ana")
+    deliveries.retry_delivery(store, view.id, "ana")
     _drain(store, message_id)
     assert _deliveries(store, message_id)["chat"].state == "sent"
     assert len(server.posts) == 1

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from commander.domain.when import utc_now
-from commander.services import messages, outbox
+from commander.services import deliveries, outbox
 from commander.services.targets import save_target
 from tests.comms.test_outbox_with_providers import (
     SHORT,
@@ -73,7 +73,7 @@ def test_timeout_after_send_without_idempotency_is_kept_unknown_not_resent(
     [entry] = _delivery_entries(store, incident, "chat")
     assert "may have been posted" in entry
     # The person checked the channel, found nothing, and sends it again.
-    messages.retry_delivery(store, view.id, "ana")
+    deliveries.retry_delivery(store, view.id, "ana")
     [again] = outbox.deliver_due(store, timeout=5)
     assert again.state == "sent" and len(_posts(server)) == 2
 

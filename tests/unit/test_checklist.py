@@ -60,6 +60,15 @@ def test_the_checklist_does_not_depend_on_whether_someone_looked_at_it_in_time(s
     assert any("bridge call" in text for text in texts[1])
 
 
+def test_an_incident_that_passed_through_p0_keeps_the_p0_extras(store) -> None:
+    # P2 -> P0 -> P3 with nobody looking in between: neither the declaration's
+    # severity nor the current one is P0, only the severity log says it was.
+    ref = declare(store, Severity.P2)
+    change_severity(store, ref, Severity.P0, author="ana", now=T0 + timedelta(minutes=5))
+    change_severity(store, ref, Severity.P3, author="ana", now=T0 + timedelta(minutes=9))
+    assert any("bridge call" in item.text for item in checklist(store, ref).items)
+
+
 def test_check_records_who_and_when_and_logs_it(store) -> None:
     ref = declare(store)
     item = check_item(store, ref, "user reports", author="bo", now=T0 + timedelta(minutes=3))

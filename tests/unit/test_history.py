@@ -11,18 +11,15 @@ from commander.domain.deploys import DeployKind, parse_change
 from commander.domain.timing import time_per_phase
 from commander.errors import InvalidInputError
 from commander.services.deploys import record_deploy, rollbacks_and_hotfixes
-from commander.services.history import (
-    edit_milestone,
-    milestone_history,
-    phase_times,
-    severity_history,
-)
 from commander.services.incidents import (
     change_phase,
     change_severity,
     declare_incident,
     get_incident,
 )
+from commander.services.milestones import edit_milestone, milestone_history
+from commander.services.phase_times import phase_times
+from commander.services.severity_history import severity_history
 
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # in the past: entries logged "now" sort after it
 M = timedelta(minutes=1)
@@ -44,6 +41,25 @@ def test_severity_history_keeps_each_level_with_who_and_why(store) -> None:
     ]
     assert history[1].reason == "data loss"
     assert history[-1].duration(T0 + 45 * M) == 5 * M
+
+
+def test_severity_spans_start_from_the_first_change_when_the_declaration_has_no_data() -> None:
+    from commander.domain.entry_facts import SeverityChanged
+    from commander.domain.timing import peak_severity, severity_spans
+
+    marks = [
+        (T0 + 30 * M, "bo", SeverityChanged(Severity.P0, Severity.P3)),
+        (T0 + 10 * M, "ana", SeverityChanged(Severity.P2, Severity.P0, "wider")),
+        (T0, "ana", None),  # a declaration written before it carried the severity
+    ]
+    spans = severity_spans(T0, Severity.P3, marks)
+    assert [(s.severity, s.since, s.until, s.by, s.reason) for s in spans] == [
+        (Severity.P2, T0, T0 + 10 * M, "", ""),
+        (Severity.P0, T0 + 10 * M, T0 + 30 * M, "ana", "wider"),
+        (Severity.P3, T0 + 30 * M, None, "bo", ""),
+    ]
+    assert peak_severity(spans, Severity.P3) is Severity.P0
+    assert [s.severity for s in severity_spans(T0, Severity.P1, [])] == [Severity.P1]
 
 
 def test_phase_times_add_up_visits(store) -> None:

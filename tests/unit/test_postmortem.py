@@ -127,19 +127,27 @@ def test_status_names_parse() -> None:
 
 
 def test_key_entries_and_deployed_changes() -> None:
+    from commander.domain.entry_facts import decode
+    from commander.domain.kinds import entry_kind
     from commander.services.postmortem import deployed_change, key_entry
+    from commander.views.incidents import EntryView
 
-    assert [key_entry(kind, False, None) for kind in ("note", "observation", "decision")] == [
+    def entry(kind: str, pinned: bool, data: dict[str, object] | None) -> EntryView:
+        return EntryView(1, 1, NOW, NOW, "ana", entry_kind(kind), "text", pinned, data)
+
+    assert [
+        key_entry(entry(kind, False, None)) for kind in ("note", "observation", "decision")
+    ] == [
         False,
         False,
         True,
     ]
-    assert key_entry("note", True, None)  # pinned
+    assert key_entry(entry("note", True, None))  # pinned
     # Rollback/hotfix entries from the deploy feature: by kind or by a marker in their data.
-    assert deployed_change("rollback", None) == "rollback"
-    assert deployed_change("action", {"hotfix": {"version": "1.2.4"}}) == "hotfix"
-    assert deployed_change("action", {"rollback": False}) is None
-    assert key_entry("note", False, {"rollback": True})
+    assert deployed_change(decode("rollback", None)) == "rollback"
+    assert deployed_change(decode("action", {"hotfix": {"version": "1.2.4"}})) == "hotfix"
+    assert deployed_change(decode("action", {"rollback": False})) is None
+    assert key_entry(entry("note", False, {"rollback": True}))
 
 
 def test_two_first_saves_at_once_one_is_told(store) -> None:

@@ -67,7 +67,7 @@ def build_incident(store: Store) -> int:
             (5, {}),  # an empty dict reads as no data, on both paths
             (6, None),
         ]:
-            add_entry(
+            row = add_entry(
                 session,
                 incident,
                 kind=EntryKind.SEVERITY,
@@ -75,8 +75,8 @@ def build_incident(store: Store) -> int:
                 author="app",
                 occurred_at=T0 + timedelta(minutes=minutes),
                 recorded_at=T0 + timedelta(minutes=minutes, seconds=30),
-                data=data,
             )
+            row.data = data  # any stored shape, not only what today's facts write
     deleted = log_entry(store, ref, "typo'd", "ana", now=T0 + timedelta(minutes=7))
     delete_entry(store, deleted.id, "ana", now=T0 + timedelta(minutes=8))
     edited = log_entry(store, ref, "first words", "bo", now=T0 + timedelta(minutes=9))

@@ -17,8 +17,8 @@ from commander.domain.roles import Role
 from commander.errors import InvalidInputError
 from commander.services.checklist import add_item, checklist, mark_not_applicable
 from commander.services.deploys import record_deploy
-from commander.services.history import edit_milestone
 from commander.services.incidents import declare_incident
+from commander.services.milestones import edit_milestone
 from commander.services.roles import assign_role, set_roles
 from commander.services.timeline import read_timeline
 

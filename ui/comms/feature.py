@@ -45,7 +45,7 @@ def _messages_and_cadence(store: Store, ref: str) -> tuple[list[MessageView], Ca
 
 
 def _retry(store: Store, delivery_id: int, author: str) -> DeliveryView:
-    from commander.services.messages import retry_delivery
+    from commander.services.deliveries import retry_delivery
 
     return retry_delivery(store, delivery_id, author)
 

@@ -87,7 +87,7 @@ class EntryPickerModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = [entry for entry in entries if entry.deleted_at is None]
         if entry_ids is None:
-            self._checked = {e.id for e in self._rows if key_entry(e.kind, e.pinned, e.data)}
+            self._checked = {e.id for e in self._rows if key_entry(e)}
         else:
             self._checked = set(entry_ids) & {e.id for e in self._rows}
         self.endResetModel()
@@ -99,7 +99,7 @@ class EntryPickerModel(QAbstractTableModel):
         return tuple(sorted(self._checked))
 
     def is_key_selection(self) -> bool:
-        keys = {e.id for e in self._rows if key_entry(e.kind, e.pinned, e.data)}
+        keys = {e.id for e in self._rows if key_entry(e)}
         return self._checked == keys
 
 

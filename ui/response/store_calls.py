@@ -34,7 +34,7 @@ class PhaseTimes:
 # -- reads ------------------------------------------------------------------------------
 def read_phase_times(store: Store, ref: str) -> PhaseTimes:
     from commander.domain.when import utc_now
-    from commander.services.history import phase_times
+    from commander.services.phase_times import phase_times
 
     now = utc_now()
     return PhaseTimes(ref, phase_times(store, ref, now), now)
@@ -128,7 +128,7 @@ def set_roles(store: Store, ref: str, wanted: dict[Role, list[str]], author: str
 def edit_milestone(
     store: Store, ref: str, name: str, moment: datetime | None, author: str, reason: str
 ) -> EntryView:
-    from commander.services.history import edit_milestone
+    from commander.services.milestones import edit_milestone
 
     return edit_milestone(store, ref, name, moment, author=author, reason=reason)
 

@@ -1,0 +1,35 @@
+"""How long an incident spent in each phase, from its phase entries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from commander.domain import EntryKind, Phase
+from commander.domain.entry_facts import PhaseChanged, decode
+from commander.domain.timing import time_per_phase
+from commander.domain.when import utc_now
+from commander.services.incidents import load_incident
+from commander.services.timeline import live_entries_of_kinds
+from commander.store.engine import Store
+
+
+def phase_times(store: Store, ref: str, now: datetime | None = None) -> dict[Phase, timedelta]:
+    """Time spent in each phase so far (repeated visits add up).
+
+    The incident row has the last word on where it is now: when its phase
+    entries do not end there (a store whose phase entries carry no data), the
+    time since ``phase_since`` still counts under the current phase.
+    """
+    now = now or utc_now()
+    with store.read() as session:
+        incident = load_incident(session, ref)
+        moves = []
+        for entry in live_entries_of_kinds(session, incident.id, EntryKind.PHASE):
+            fact = decode(entry.kind, entry.data)
+            if isinstance(fact, PhaseChanged):
+                moves.append((entry.occurred_at, fact.to_phase))
+        current = Phase(incident.phase)
+        logged = max(moves, key=lambda move: move[0])[1] if moves else Phase.DETECT
+        if logged is not current:
+            moves.append((incident.phase_since, current))
+        return time_per_phase(incident.declared_at, moves, now)
