@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from commander.domain.kinds import EntryKind
+from commander.domain.entry_facts import ChannelCreated, EntryFact
+from commander.domain.kinds import EntryKind, entry_kind
 
 
 class Aspect(StrEnum):
@@ -42,21 +43,17 @@ _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
     EntryKind.CADENCE: frozenset({Aspect.COMMS}),
 }
 
-# Entries whose data says they changed more than their kind does: creating the
-# incident channel logs an action that also ticks a checklist item and moves the
-# Slack thread.
-_BY_DATA_KEY: Mapping[str, frozenset[Aspect]] = {
-    "channel": frozenset({Aspect.CHECKLIST, Aspect.COMMS}),
+# Facts that change more than their entry's kind says: creating the incident
+# channel logs an action that also ticks a checklist item and moves the Slack thread.
+_BY_FACT: Mapping[type[EntryFact], frozenset[Aspect]] = {
+    ChannelCreated: frozenset({Aspect.CHECKLIST, Aspect.COMMS}),
 }
 
 
-def aspects_of(kind: str, data: Mapping[str, object] | None = None) -> frozenset[Aspect]:
+def aspects_of(kind: str, fact: EntryFact | None = None) -> frozenset[Aspect]:
     """The aspects one written, edited, deleted or restored entry changes."""
-    try:
-        aspects = {Aspect.ENTRIES} | _BY_KIND.get(EntryKind(kind), frozenset())
-    except ValueError:  # a kind a newer app wrote: at least the timeline shows it
-        return frozenset({Aspect.ENTRIES})
-    for key, more in _BY_DATA_KEY.items():
-        if data and key in data:
-            aspects |= more
+    # A kind a newer app wrote maps to nothing more: at least the timeline shows it.
+    aspects = {Aspect.ENTRIES} | _BY_KIND.get(entry_kind(kind), frozenset())
+    if fact is not None:
+        aspects |= _BY_FACT.get(type(fact), frozenset())
     return frozenset(aspects)

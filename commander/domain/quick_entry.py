@@ -33,12 +33,12 @@ Errors are ``InvalidInputError`` with a one-line message a UI can show inline.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from commander.domain.deploys import DeployChange, DeployKind, parse_change
+from commander.domain.entry_facts import EntryFact, HotfixDeployed, RolledBack
 from commander.domain.kinds import USER_KINDS, EntryKind
 from commander.domain.phase import Phase
 from commander.domain.severity import Severity
@@ -206,7 +206,7 @@ def _unknown_command(word: str) -> InvalidInputError:
 # -- the way back: an entry as the line that would log it -------------------------------
 
 
-def recall_text(kind: str, text: str, pinned: bool, data: Mapping[str, Any] | None) -> str | None:
+def recall_text(kind: str, text: str, pinned: bool, fact: EntryFact | None) -> str | None:
     """The line that parses back into this entry (its time aside), or None if none does.
 
     What ``Up`` puts in the bar to correct an entry. None for what one line of the
@@ -214,7 +214,9 @@ def recall_text(kind: str, text: str, pinned: bool, data: Mapping[str, Any] | No
     command word, a pinned rollback, a kind the bar does not log.
     """
     if kind in _DEPLOYS_BY_KIND:
-        return None if pinned else _deploy_line(_DEPLOYS_BY_KIND[kind], data or {})
+        if pinned or not isinstance(fact, RolledBack | HotfixDeployed):
+            return None  # the bar cannot pin a record, nor retype one without its fact
+        return _deploy_line(fact)
     if kind not in {k.value for k in USER_KINDS}:
         return None
     if not text or text != text.strip() or "\n" in text or "\r" in text:
@@ -234,13 +236,14 @@ def recall_text(kind: str, text: str, pinned: bool, data: Mapping[str, Any] | No
 _DEPLOYS_BY_KIND = {kind.value: kind for kind in DeployKind}
 
 
-def _deploy_line(kind: DeployKind, data: Mapping[str, Any]) -> str | None:
+def _deploy_line(fact: RolledBack | HotfixDeployed) -> str | None:
+    kind = fact.DEPLOY
     change = DeployChange(
         kind,
-        to_version=str(data.get("to") or ""),
-        from_version=str(data.get("from") or ""),
-        what=str(data.get("what") or ""),
-        note=str(data.get("note") or ""),
+        to_version=fact.to_version,
+        from_version=fact.from_version,
+        what=fact.what,
+        note=fact.note,
     )
     parts = [f"/{kind.value}", change.what, change.from_version, "->", change.to_version]
     line = " ".join(part for part in [*parts, change.note] if part)

@@ -43,7 +43,7 @@ def changes_of_entries(entries: Iterable[EntryView]) -> list[Changes]:
     return [
         Changes(
             incident_id=incident_id,
-            aspects=frozenset().union(*(aspects_of(e.kind, e.data) for e in group)),
+            aspects=frozenset().union(*(aspects_of(e.kind, e.fact) for e in group)),
             entries=tuple(group),
         )
         for incident_id, group in by_incident.items()

@@ -10,6 +10,7 @@ import pytest
 
 from commander.domain import EntryKind
 from commander.domain.deploys import DeployChange, DeployKind
+from commander.domain.entry_facts import decode
 from commander.domain.kinds import USER_KINDS
 from commander.domain.quick_entry import (
     DeployEntry,
@@ -46,7 +47,7 @@ def recall_of(parsed: LogEntry | DeployEntry) -> str | None:
         "to": parsed.change.to_version,
         "note": parsed.change.note,
     }
-    return recall_text(parsed.change.kind.value, "", False, data)
+    return recall_text(parsed.change.kind.value, "", False, decode(parsed.change.kind.value, data))
 
 
 def random_lines(count: int) -> list[str]:
@@ -133,9 +134,8 @@ def test_what_no_line_can_say_is_not_recalled(kind: str, text: str) -> None:
 )
 def test_rollback_and_hotfix_records_round_trip(change: DeployChange) -> None:
     data = {"what": change.what, "from": change.from_version, "to": change.to_version}
-    recalled = recall_text(
-        change.kind.value, change.describe(), False, data | {"note": change.note}
-    )
+    fact = decode(change.kind.value, data | {"note": change.note})
+    recalled = recall_text(change.kind.value, change.describe(), False, fact)
     assert recalled is not None
     assert parse(recalled) == DeployEntry(change, None)
 
@@ -153,4 +153,5 @@ def test_rollback_and_hotfix_records_round_trip(change: DeployChange) -> None:
     ],
 )
 def test_records_no_line_can_say_are_not_recalled(data: dict[str, str], pinned: bool) -> None:
-    assert recall_text("rollback", "Rolled back", pinned, data) is None
+    fact = decode(EntryKind.ROLLBACK, data)
+    assert recall_text("rollback", "Rolled back", pinned, fact) is None

@@ -424,7 +424,7 @@ class TimelinePanel(QWidget):
                 f"your last entry is a {entry.kind} record: delete it (Delete) and log it again"
             )
             return
-        line = recall_text(entry.kind, entry.text, entry.pinned, entry.data)
+        line = recall_text(entry.kind, entry.text, entry.pinned, entry.fact)
         if line is None:
             self.show_hint("the bar cannot retype that entry: select it and press F2 to edit it")
             return
