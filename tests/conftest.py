@@ -6,11 +6,18 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from commander.clock import FrozenClock, frozen_clock
+
 PG_ENV = "COMMANDER_TEST_PG_URL"
+
+# Where the ``clock`` fixture stops time: a fixed moment, so a test reads the same
+# dates whatever day it runs.
+FROZEN_AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +31,14 @@ def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("COMMANDER_SETTINGS", str(home / "config" / "settings.json"))
     monkeypatch.delenv("COMMANDER_DB", raising=False)
     monkeypatch.setenv("COMMANDER_AUTHOR", "tester")
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    """Time stands still at ``FROZEN_AT`` for the core and the window alike;
+    the test moves it with ``clock.move_to(...)`` or ``clock.advance(...)``."""
+    with frozen_clock(FROZEN_AT) as frozen:
+        yield frozen
 
 
 @pytest.fixture
