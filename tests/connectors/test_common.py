@@ -4,11 +4,11 @@ Retry-After parsing, scrubbing and safe cutting."""
 from __future__ import annotations
 
 import email.utils
-import time
 
 import pytest
 import requests
 
+from commander.clock import FrozenClock
 from commander.connectors._http import parse_retry_after, rebase, scrub
 from commander.connectors._markup import markdown_to_html, markdown_to_mrkdwn, neutral_markdown
 from commander.connectors._text import cut_bytes, cut_chars, split_chunks
@@ -69,13 +69,15 @@ def test_loopback_allowed_and_network_errors_retried_without_the_secret(
     assert "SuperSecretWebhookToken" not in (outcome.error or "")
 
 
-def test_retry_after_seconds_and_http_date() -> None:
+def test_retry_after_seconds_and_http_date(clock: FrozenClock) -> None:
     assert parse_retry_after("120") == 120.0
     assert parse_retry_after("1.5") == 1.5
-    now = time.time()
+    now = clock().timestamp()
     date = email.utils.formatdate(now + 30, usegmt=True)
     assert 28 <= (parse_retry_after(date, now=now) or 0) <= 31
     assert parse_retry_after(email.utils.formatdate(now - 30, usegmt=True), now=now) == 0.0
+    # Without ``now`` the app clock is the reference, not the wall clock.
+    assert parse_retry_after(date) == 30.0
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
 
 
