@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from commander.clock import FrozenClock, frozen_clock
+from tests.support.cli import cli_ok
 
 PG_ENV = "COMMANDER_TEST_PG_URL"
 
@@ -92,3 +93,31 @@ def store(request: pytest.FixtureRequest, db_path: Path) -> Iterator[object]:
     finally:
         opened.close()
         next(database, None)
+
+
+@pytest.fixture
+def incident(store: object) -> str:
+    """A P1 incident, "Checkout errors", declared by ana in ``store``: its ref."""
+    from commander.domain import Severity
+    from commander.services.incidents import declare_incident
+    from commander.store.engine import Store
+
+    assert isinstance(store, Store)
+    return declare_incident(
+        store, "Checkout errors", Severity.P1, author="ana", summary="Card payments fail"
+    ).ref
+
+
+@pytest.fixture
+def cli_incident(db_path: Path) -> str:
+    """The same incident declared through the CLI into ``db_path``: its ref."""
+    declared = cli_ok(
+        "declare",
+        "Checkout errors",
+        "--severity",
+        "P1",
+        "--summary",
+        "Card payments fail",
+        db=db_path,
+    )
+    return str(declared).strip()

@@ -3,33 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.support.cli import cli_ok, run_cli
 
 GENERATED = "2026-11-25T12:00Z"
 
 
-def commander(*args: str, db: Path) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "COMMANDER_AUTHOR": "ana"}
-    env.pop("DISPLAY", None)
-    env.pop("QT_QPA_PLATFORM", None)  # the PDF path must set offscreen itself
-    return subprocess.run(
-        [sys.executable, "-m", "ui", "--db", str(db), *args],
-        capture_output=True,
-        timeout=120,
-        env=env,
-    )
-
-
-def ok(*args: str, db: Path) -> bytes:
-    result = commander(*args, db=db)
-    assert result.returncode == 0, result.stderr.decode()
-    return result.stdout
+# Bytes out, and no display: the PDF path must set offscreen itself.
+_EXPORTING: dict[str, Any] = {
+    "binary": True,
+    "timeout": 120,
+    "env": {"COMMANDER_AUTHOR": "ana", "DISPLAY": None, "QT_QPA_PLATFORM": None},
+}
+commander = partial(run_cli, **_EXPORTING)
+ok = partial(cli_ok, **_EXPORTING)
 
 
 @pytest.fixture
