@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from commander.domain import EntryKind, Severity
+from commander.domain.when import utc_now
 from commander.services.action_items import (
     ActionItemFields,
     ItemStatus,
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 @pytest.fixture
 def editor(qtbot, window):
-    now = datetime.now(UTC)
+    now = utc_now()
     ref = declare_incident(
         window.store, "Search is slow", Severity.P2, "ana", now=now - timedelta(hours=2)
     ).ref
