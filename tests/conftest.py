@@ -6,11 +6,19 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from commander.clock import FrozenClock, frozen_clock
+from tests.support.cli import cli_ok
+
 PG_ENV = "COMMANDER_TEST_PG_URL"
+
+# Where the ``clock`` fixture stops time: a fixed moment, so a test reads the same
+# dates whatever day it runs.
+FROZEN_AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +32,14 @@ def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("COMMANDER_SETTINGS", str(home / "config" / "settings.json"))
     monkeypatch.delenv("COMMANDER_DB", raising=False)
     monkeypatch.setenv("COMMANDER_AUTHOR", "tester")
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    """Time stands still at ``FROZEN_AT`` for the core and the window alike;
+    the test moves it with ``clock.move_to(...)`` or ``clock.advance(...)``."""
+    with frozen_clock(FROZEN_AT) as frozen:
+        yield frozen
 
 
 @pytest.fixture
@@ -77,3 +93,31 @@ def store(request: pytest.FixtureRequest, db_path: Path) -> Iterator[object]:
     finally:
         opened.close()
         next(database, None)
+
+
+@pytest.fixture
+def incident(store: object) -> str:
+    """A P1 incident, "Checkout errors", declared by ana in ``store``: its ref."""
+    from commander.domain import Severity
+    from commander.services.incidents import declare_incident
+    from commander.store.engine import Store
+
+    assert isinstance(store, Store)
+    return declare_incident(
+        store, "Checkout errors", Severity.P1, author="ana", summary="Card payments fail"
+    ).ref
+
+
+@pytest.fixture
+def cli_incident(db_path: Path) -> str:
+    """The same incident declared through the CLI into ``db_path``: its ref."""
+    declared = cli_ok(
+        "declare",
+        "Checkout errors",
+        "--severity",
+        "P1",
+        "--summary",
+        "Card payments fail",
+        db=db_path,
+    )
+    return str(declared).strip()

@@ -89,6 +89,8 @@ def run_window(db_arg: str | None, debug: bool = False) -> int:
 
 def _attach_probe(window: MainWindow, painted: _FirstPaint) -> None:
     def report(event: str) -> None:
+        # The wall clock on purpose, not the app clock: bench/startup.py compares this
+        # stamp with its own time.time() from another process.
         print(f"{event} {time.time():.6f}", flush=True)
 
     after_paint = painted._callback

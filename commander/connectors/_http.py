@@ -8,11 +8,11 @@ scrubbing that keeps a secret out of every error text.
 from __future__ import annotations
 
 import email.utils
-import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from commander import clock
 from commander.connectors.base import Outcome
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
             return None
         if when is None:
             return None
-        seconds = when.timestamp() - (time.time() if now is None else now)
+        seconds = when.timestamp() - (clock.now().timestamp() if now is None else now)
     return max(0.0, seconds)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from commander import clock
 from commander.errors import InvalidInputError
 
 # A scribe may type a time a little ahead of a clock that runs slow; more than
@@ -22,13 +23,15 @@ HELP = "ISO 8601 (2026-11-27T10:05Z), HH:MM (today, local time) or relative like
 
 
 def local_zone() -> tzinfo:
-    zone = datetime.now().astimezone().tzinfo
+    # The local offset at the clock's moment, so a frozen clock in winter sees winter time.
+    zone = clock.now().astimezone().tzinfo
     assert zone is not None
     return zone
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """The name most code calls; reads the one injectable clock."""
+    return clock.now()
 
 
 def parse_when(text: str, now: datetime | None = None, zone: tzinfo | None = None) -> datetime:

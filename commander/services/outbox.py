@@ -365,6 +365,8 @@ def drain(
         left = outstanding(store, message_ids)
         if not left:
             return []
+        # How long to keep trying is a duration, so it stays on time.monotonic; when a
+        # retry falls due is a time of day, so that reads the app clock (commander.clock).
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return left

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+from functools import partial
 from pathlib import Path
+from typing import Any
 
+from tests.support.cli import cli_ok, run_cli
 
-def commander(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "commander", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "COMMANDER_AUTHOR": "ana"},
-    )
-
-
-def ok(*args: str, db: Path) -> str:
-    result = commander(*args, db=db)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+# The core's own entry point, not the launcher's.
+_AS_ANA: dict[str, Any] = {"entry": ("-m", "commander"), "env": {"COMMANDER_AUTHOR": "ana"}}
+commander = partial(run_cli, **_AS_ANA)
+ok = partial(cli_ok, **_AS_ANA)
 
 
 def test_add_and_list(db_path: Path) -> None:

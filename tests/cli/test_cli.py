@@ -11,27 +11,8 @@ from pathlib import Path
 
 import pytest
 
-
-def commander(
-    *args: str, db: Path | None = None, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "ui"]
-    if db is not None:
-        command += ["--db", str(db)]
-    return subprocess.run(
-        [*command, *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=60,
-        env=os.environ.copy(),
-    )
-
-
-def ok(*args: str, db: Path) -> str:
-    result = commander(*args, db=db)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+from tests.support.cli import cli_ok as ok
+from tests.support.cli import run_cli as commander
 
 
 def test_declare_log_show_round_trip(db_path: Path) -> None:

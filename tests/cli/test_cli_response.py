@@ -7,59 +7,59 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import commander, ok
+from tests.support.cli import cli_ok as ok
+from tests.support.cli import run_cli as commander
 
 
-@pytest.fixture
-def ref(db_path: Path) -> str:
-    return ok("declare", "Checkout down", "--severity", "P1", db=db_path).strip()
-
-
-def test_check_uncheck_and_list_the_checklist(db_path: Path, ref: str) -> None:
-    ok("check", ref, "user reports", "--author", "bo", db=db_path)
-    ok("not-applicable", ref, "automated", "--reason", "none here", db=db_path)
-    items = json.loads(ok("checklist", ref, "--phase", "detect", "--json", db=db_path))["items"]
+def test_check_uncheck_and_list_the_checklist(db_path: Path, cli_incident: str) -> None:
+    ok("check", cli_incident, "user reports", "--author", "bo", db=db_path)
+    ok("not-applicable", cli_incident, "automated", "--reason", "none here", db=db_path)
+    items = json.loads(ok("checklist", cli_incident, "--phase", "detect", "--json", db=db_path))[
+        "items"
+    ]
     by_text = {item["text"]: item for item in items}
     assert by_text["User reports collected"]["checked_by"] == "bo"
     assert by_text["Automated checks run"]["not_applicable_reason"] == "none here"
-    ok("uncheck", ref, str(by_text["User reports collected"]["id"]), db=db_path)
-    text = ok("checklist", ref, db=db_path)
+    ok("uncheck", cli_incident, str(by_text["User reports collected"]["id"]), db=db_path)
+    text = ok("checklist", cli_incident, db=db_path)
     assert "Detect  (current)" in text and "[ ]" in text and "[-]" in text
-    kinds = [e["kind"] for e in json.loads(ok("show", ref, "--json", db=db_path))["timeline"]]
+    kinds = [
+        e["kind"] for e in json.loads(ok("show", cli_incident, "--json", db=db_path))["timeline"]
+    ]
     assert kinds.count("checklist") == 3
 
 
-def test_leaving_a_phase_with_open_items_warns_but_moves(db_path: Path, ref: str) -> None:
-    result = commander("phase", ref, "triage", db=db_path)
+def test_leaving_a_phase_with_open_items_warns_but_moves(db_path: Path, cli_incident: str) -> None:
+    result = commander("phase", cli_incident, "triage", db=db_path)
     assert result.returncode == 0
     assert "warning: leaving Detect with 3 open checklist item(s)" in result.stderr
-    assert json.loads(ok("show", ref, "--json", db=db_path))["phase"] == "triage"
+    assert json.loads(ok("show", cli_incident, "--json", db=db_path))["phase"] == "triage"
 
 
-def test_checklist_add_prints_the_new_item_number(db_path: Path, ref: str) -> None:
+def test_checklist_add_prints_the_new_item_number(db_path: Path, cli_incident: str) -> None:
     number = ok(
-        "checklist-add", ref, "Call the CDN vendor", "--phase", "mitigate", db=db_path
+        "checklist-add", cli_incident, "Call the CDN vendor", "--phase", "mitigate", db=db_path
     ).strip()
-    ok("check", ref, number, db=db_path)
-    assert "[x]" in ok("checklist", ref, "--phase", "mitigate", db=db_path)
+    ok("check", cli_incident, number, db=db_path)
+    assert "[x]" in ok("checklist", cli_incident, "--phase", "mitigate", db=db_path)
 
 
-def test_roles_and_handover(db_path: Path, ref: str) -> None:
-    ok("role", ref, "ic", "Ana", db=db_path)
-    ok("role", ref, "IC", "Bo", db=db_path)
-    ok("role", ref, "sme", "Cy", db=db_path)
-    roles = json.loads(ok("roles", ref, "--json", db=db_path))
+def test_roles_and_handover(db_path: Path, cli_incident: str) -> None:
+    ok("role", cli_incident, "ic", "Ana", db=db_path)
+    ok("role", cli_incident, "IC", "Bo", db=db_path)
+    ok("role", cli_incident, "sme", "Cy", db=db_path)
+    roles = json.loads(ok("roles", cli_incident, "--json", db=db_path))
     assert [(r["role"], r["person"]) for r in roles] == [("ic", "Bo"), ("sme", "Cy")]
-    timeline = json.loads(ok("show", ref, "--json", db=db_path))["timeline"]
+    timeline = json.loads(ok("show", cli_incident, "--json", db=db_path))["timeline"]
     assert "IC handed from Ana to Bo" in [e["text"] for e in timeline]
-    ok("unassign", ref, "sme", "Cy", db=db_path)
-    assert "Cy" not in ok("roles", ref, db=db_path)
+    ok("unassign", cli_incident, "sme", "Cy", db=db_path)
+    assert "Cy" not in ok("roles", cli_incident, db=db_path)
 
 
-def test_rollback_and_hotfix_are_listed(db_path: Path, ref: str) -> None:
+def test_rollback_and_hotfix_are_listed(db_path: Path, cli_incident: str) -> None:
     ok(
         "rollback",
-        ref,
+        cli_incident,
         "--from",
         "v1.4.3",
         "--to",
@@ -70,8 +70,18 @@ def test_rollback_and_hotfix_are_listed(db_path: Path, ref: str) -> None:
         "-5m",
         db=db_path,
     )
-    ok("hotfix", ref, "--to", "v1.4.4", "--reason", "null check", "--author", "cy", db=db_path)
-    records = json.loads(ok("deploys", ref, "--json", db=db_path))
+    ok(
+        "hotfix",
+        cli_incident,
+        "--to",
+        "v1.4.4",
+        "--reason",
+        "null check",
+        "--author",
+        "cy",
+        db=db_path,
+    )
+    records = json.loads(ok("deploys", cli_incident, "--json", db=db_path))
     assert [(r["kind"], r["what"], r["from"], r["to"]) for r in records] == [
         ("rollback", "api", "v1.4.3", "v1.4.2"),
         ("hotfix", "", "", "v1.4.4"),
@@ -79,11 +89,11 @@ def test_rollback_and_hotfix_are_listed(db_path: Path, ref: str) -> None:
     assert records[1]["by"] == "cy"
 
 
-def test_milestone_correction_and_history(db_path: Path, ref: str) -> None:
-    ok("phase", ref, "mitigate", db=db_path)
-    ok("milestone", ref, "mitigated", "--at", "-1m", "--reason", "earlier", db=db_path)
-    ok("severity", ref, "P0", db=db_path)
-    history = json.loads(ok("history", ref, "--json", db=db_path))
+def test_milestone_correction_and_history(db_path: Path, cli_incident: str) -> None:
+    ok("phase", cli_incident, "mitigate", db=db_path)
+    ok("milestone", cli_incident, "mitigated", "--at", "-1m", "--reason", "earlier", db=db_path)
+    ok("severity", cli_incident, "P0", db=db_path)
+    history = json.loads(ok("history", cli_incident, "--json", db=db_path))
     assert [p["severity"] for p in history["severity"]] == ["P1", "P0"]
     assert set(history["phase_seconds"]) == {
         "detect",
@@ -92,7 +102,9 @@ def test_milestone_correction_and_history(db_path: Path, ref: str) -> None:
         "resolve",
         "postmortem",
     }
-    kinds = [e["kind"] for e in json.loads(ok("show", ref, "--json", db=db_path))["timeline"]]
+    kinds = [
+        e["kind"] for e in json.loads(ok("show", cli_incident, "--json", db=db_path))["timeline"]
+    ]
     assert "milestone" in kinds
 
 
@@ -105,14 +117,14 @@ def test_milestone_correction_and_history(db_path: Path, ref: str) -> None:
         ["milestone", "INC-1", "mitigated"],
     ],
 )
-def test_usage_errors_exit_2(db_path: Path, ref: str, args: list[str]) -> None:
+def test_usage_errors_exit_2(db_path: Path, cli_incident: str, args: list[str]) -> None:
     result = commander(*args, db=db_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
-def test_ambiguous_item_exits_1_with_one_line(db_path: Path, ref: str) -> None:
-    before = ok("show", ref, "--json", db=db_path)
-    result = commander("check", ref, "monitor", db=db_path)
+def test_ambiguous_item_exits_1_with_one_line(db_path: Path, cli_incident: str) -> None:
+    before = ok("show", cli_incident, "--json", db=db_path)
+    result = commander("check", cli_incident, "monitor", db=db_path)
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "matches 2 items" in result.stderr
-    assert ok("show", ref, "--json", db=db_path) == before
+    assert ok("show", cli_incident, "--json", db=db_path) == before

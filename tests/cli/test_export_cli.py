@@ -3,51 +3,45 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.support.cli import cli_ok, run_cli
 
 GENERATED = "2026-11-25T12:00Z"
 
 
-def commander(*args: str, db: Path) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "COMMANDER_AUTHOR": "ana"}
-    env.pop("DISPLAY", None)
-    env.pop("QT_QPA_PLATFORM", None)  # the PDF path must set offscreen itself
-    return subprocess.run(
-        [sys.executable, "-m", "ui", "--db", str(db), *args],
-        capture_output=True,
-        timeout=120,
-        env=env,
-    )
-
-
-def ok(*args: str, db: Path) -> bytes:
-    result = commander(*args, db=db)
-    assert result.returncode == 0, result.stderr.decode()
-    return result.stdout
+# Bytes out, and no display: the PDF path must set offscreen itself.
+_EXPORTING: dict[str, Any] = {
+    "binary": True,
+    "timeout": 120,
+    "env": {"COMMANDER_AUTHOR": "ana", "DISPLAY": None, "QT_QPA_PLATFORM": None},
+}
+commander = partial(run_cli, **_EXPORTING)
+ok = partial(cli_ok, **_EXPORTING)
 
 
 @pytest.fixture
-def incident(db_path: Path) -> str:
+def stuck_queue(db_path: Path) -> str:
     ref = ok("declare", "Queue <b>stuck</b>", "--severity", "P1", db=db_path).decode().strip()
     ok("log", ref, "drained the queue", "--kind", "action", db=db_path)
     return ref
 
 
 def test_each_format_is_byte_identical_run_to_run(
-    db_path: Path, tmp_path: Path, incident: str
+    db_path: Path, tmp_path: Path, stuck_queue: str
 ) -> None:
     for fmt in ("md", "html", "json", "pdf"):
         first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
         for out in (first, second):
             ok(
                 "export",
-                incident,
+                stuck_queue,
                 "--format",
                 fmt,
                 "-o",
@@ -61,11 +55,11 @@ def test_each_format_is_byte_identical_run_to_run(
     assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF-")
 
 
-def test_stdout_is_the_file(db_path: Path, tmp_path: Path, incident: str) -> None:
+def test_stdout_is_the_file(db_path: Path, tmp_path: Path, stuck_queue: str) -> None:
     out = tmp_path / "x.md"
     ok(
         "export",
-        incident,
+        stuck_queue,
         "--format",
         "md",
         "-o",
@@ -74,14 +68,14 @@ def test_stdout_is_the_file(db_path: Path, tmp_path: Path, incident: str) -> Non
         GENERATED,
         db=db_path,
     )
-    stdout = ok("export", incident, "--format", "md", "--generated-at", GENERATED, db=db_path)
+    stdout = ok("export", stuck_queue, "--format", "md", "--generated-at", GENERATED, db=db_path)
     assert stdout == out.read_bytes()
     assert b"drained the queue" in stdout and b"Queue \\<b\\>stuck\\</b\\>" in stdout
 
 
-def test_json_keeps_the_show_keys(db_path: Path, incident: str) -> None:
-    exported = json.loads(ok("export", incident, "--format", "json", db=db_path))
-    shown = json.loads(ok("show", incident, "--json", db=db_path))
+def test_json_keeps_the_show_keys(db_path: Path, stuck_queue: str) -> None:
+    exported = json.loads(ok("export", stuck_queue, "--format", "json", db=db_path))
+    shown = json.loads(ok("show", stuck_queue, "--json", db=db_path))
     assert {key: exported[key] for key in shown} == shown
     assert {"postmortem", "action_items", "audit", "generated_at"} <= exported.keys()
 
@@ -89,16 +83,16 @@ def test_json_keeps_the_show_keys(db_path: Path, incident: str) -> None:
 @pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed"
 )
-def test_pdf_text(db_path: Path, tmp_path: Path, incident: str) -> None:
+def test_pdf_text(db_path: Path, tmp_path: Path, stuck_queue: str) -> None:
     out = tmp_path / "x.pdf"
-    ok("export", incident, "--format", "pdf", "-o", str(out), db=db_path)
+    ok("export", stuck_queue, "--format", "pdf", "-o", str(out), db=db_path)
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True)
     assert "Queue <b>stuck</b>" in text.stdout and "drained the queue" in text.stdout
 
 
-def test_bad_format_and_time_are_usage_errors(db_path: Path, incident: str) -> None:
-    assert commander("export", incident, "--format", "docx", db=db_path).returncode == 2
-    bad_time = commander("export", incident, "--generated-at", "soon", db=db_path)
+def test_bad_format_and_time_are_usage_errors(db_path: Path, stuck_queue: str) -> None:
+    assert commander("export", stuck_queue, "--format", "docx", db=db_path).returncode == 2
+    bad_time = commander("export", stuck_queue, "--generated-at", "soon", db=db_path)
     assert bad_time.returncode == 2 and b"Traceback" not in bad_time.stderr
     missing = commander("export", "INC-99", "--format", "md", db=db_path)
     assert (missing.returncode, missing.stderr) == (1, b"commander: no incident INC-99\n")

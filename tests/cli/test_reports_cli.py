@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from .test_cli import commander, ok
+from tests.support.cli import cli_ok as ok
+from tests.support.cli import run_cli as commander
 
 
 def seed(db: Path) -> None:

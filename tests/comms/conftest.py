@@ -6,7 +6,6 @@ from typing import Any
 import pytest
 
 from commander.connectors.base import override_connector
-from commander.domain import Severity
 from tests.comms_support import KIND, JsonWebhookConnector, WebhookServer
 from tests.contracts.fixtures import (  # noqa: F401
     cachet_server,
@@ -37,15 +36,6 @@ def connector() -> Iterator[JsonWebhookConnector]:
     override_connector(KIND, double)
     yield double
     override_connector(KIND, None)
-
-
-@pytest.fixture
-def incident(store: Any) -> str:
-    from commander.services.incidents import declare_incident
-
-    return declare_incident(
-        store, "Checkout errors", Severity.P1, author="ana", summary="Card payments fail"
-    ).ref
 
 
 @pytest.fixture

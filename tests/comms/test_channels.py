@@ -15,8 +15,9 @@ from commander.services.checklist import checklist
 from commander.services.incidents import get_incident
 from commander.services.targets import save_target
 from commander.store.orm_comms import ConnectorState
-from tests.comms.test_cli_comms import ok, run
 from tests.contracts.slack import SlackApiServer
+from tests.support.cli import cli_ok as ok
+from tests.support.cli import run_cli as run
 
 
 def _add_slack(store: Any, server: SlackApiServer, name: str = "slack") -> None:

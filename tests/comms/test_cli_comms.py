@@ -3,43 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.comms.conftest import SECRET
 from tests.comms_support import KIND, Reply, WebhookServer
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(
-    *args: str, db: Path, stdin: str | None = None, driver: bool = False
-) -> subprocess.CompletedProcess[str]:
-    entry = ["tests/comms/cli_driver.py"] if driver else ["-m", "ui"]
-    return subprocess.run(
-        [sys.executable, *entry, "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=90,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-
-
-def ok(*args: str, db: Path, stdin: str | None = None, driver: bool = False) -> str:
-    result = run(*args, db=db, stdin=stdin, driver=driver)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-@pytest.fixture
-def incident(db_path: Path) -> str:
-    return ok("declare", "Checkout errors", "--severity", "P1", db=db_path).strip()
+from tests.support.cli import COMMS_DRIVER
+from tests.support.cli import cli_ok as ok
+from tests.support.cli import run_cli as run
 
 
 def test_target_add_list_remove(db_path: Path) -> None:
@@ -86,7 +58,7 @@ def test_the_secret_is_never_taken_from_the_command_line(db_path: Path) -> None:
     assert result.returncode == 2
 
 
-def test_send_wait_delivers_to_every_target(db_path: Path, incident: str) -> None:
+def test_send_wait_delivers_to_every_target(db_path: Path, cli_incident: str) -> None:
     server = WebhookServer().start()
     try:
         for name in ("a", "b"):
@@ -101,7 +73,7 @@ def test_send_wait_delivers_to_every_target(db_path: Path, incident: str) -> Non
                 db=db_path,
                 stdin=SECRET,
             )
-        out = ok("send", incident, "--wait", db=db_path, driver=True)
+        out = ok("send", cli_incident, "--wait", db=db_path, entry=COMMS_DRIVER)
         assert "a                    sent" in out and "b                    sent" in out
         assert len(server.posts()) == 2
         assert server.posts()[0].body["text"].startswith("[INCIDENT] Checkout errors")
@@ -109,7 +81,7 @@ def test_send_wait_delivers_to_every_target(db_path: Path, incident: str) -> Non
         server.stop()
 
 
-def test_send_wait_exits_1_naming_the_failed_target(db_path: Path, incident: str) -> None:
+def test_send_wait_exits_1_naming_the_failed_target(db_path: Path, cli_incident: str) -> None:
     good, bad = (
         WebhookServer().start(),
         WebhookServer(Reply(403, {"error": "invalid_token"})).start(),
@@ -118,13 +90,15 @@ def test_send_wait_exits_1_naming_the_failed_target(db_path: Path, incident: str
     try:
         ok("target", "add", "good", KIND, "--base-url", good.url, db=db_path)
         ok("target", "add", "bad", KIND, "--base-url", bad.url, db=db_path)
-        result = run("send", incident, "--template", "customer", "--wait", db=db_path, driver=True)
+        result = run(
+            "send", cli_incident, "--template", "customer", "--wait", db=db_path, entry=COMMS_DRIVER
+        )
         assert result.returncode == 1
         assert (
             "not delivered to bad (HTTP 403" in result.stderr and "invalid_token" in result.stderr
         )
         assert len(bad.posts()) == 2 and len(good.posts()) == 1
-        shown = json.loads(ok("show", incident, "--json", db=db_path))
+        shown = json.loads(ok("show", cli_incident, "--json", db=db_path))
         kinds = [e["kind"] for e in shown["timeline"]]
         assert kinds.count("message") == 1 and kinds.count("delivery") == 3
     finally:
@@ -132,17 +106,17 @@ def test_send_wait_exits_1_naming_the_failed_target(db_path: Path, incident: str
         bad.stop()
 
 
-def test_send_to_one_target_and_unknown_ones(db_path: Path, incident: str) -> None:
+def test_send_to_one_target_and_unknown_ones(db_path: Path, cli_incident: str) -> None:
     ok("target", "add", "a", KIND, "--base-url", "http://127.0.0.1:9", db=db_path)
-    result = run("send", incident, "--target", "zzz", db=db_path, driver=True)
+    result = run("send", cli_incident, "--target", "zzz", db=db_path, entry=COMMS_DRIVER)
     assert result.returncode == 1 and "unknown target(s) zzz" in result.stderr
-    result = run("send", incident, "--template", "nope", db=db_path, driver=True)
+    result = run("send", cli_incident, "--template", "nope", db=db_path, entry=COMMS_DRIVER)
     assert result.returncode == 1 and "no message template 'nope'" in result.stderr
 
 
-def test_cadence_show_and_set(db_path: Path, incident: str) -> None:
-    assert ok("cadence", incident, db=db_path).startswith("every 30 min (severity default)")
-    assert ok("cadence", incident, "10", db=db_path).startswith("every 10 min")
-    assert ok("cadence", incident, "0", db=db_path).startswith("no scheduled updates")
-    assert ok("cadence", incident, "--default", db=db_path).startswith("every 30 min (severity")
-    assert run("cadence", incident, "soon", db=db_path).returncode == 2
+def test_cadence_show_and_set(db_path: Path, cli_incident: str) -> None:
+    assert ok("cadence", cli_incident, db=db_path).startswith("every 30 min (severity default)")
+    assert ok("cadence", cli_incident, "10", db=db_path).startswith("every 10 min")
+    assert ok("cadence", cli_incident, "0", db=db_path).startswith("no scheduled updates")
+    assert ok("cadence", cli_incident, "--default", db=db_path).startswith("every 30 min (severity")
+    assert run("cadence", cli_incident, "soon", db=db_path).returncode == 2

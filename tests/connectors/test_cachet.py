@@ -64,16 +64,6 @@ def test_validation_error_is_permanent_with_cachet_text(
     )
 
 
-def test_wrong_token_is_permanent(cachet_server: CachetServer, session: requests.Session) -> None:
-    outcome = connector_for("cachet").deliver(
-        make_message(), target(cachet_server), "nope-token-123456", first_delivery(), session, 5
-    )
-    assert (outcome.status, outcome.error) == (
-        "failed",
-        "HTTP 401: You are not authorized to view this content.",
-    )
-
-
 def test_needs_a_base_url(session: requests.Session) -> None:
     outcome = connector_for("cachet").deliver(
         make_message(), Target("s", "cachet"), "t", first_delivery(), session, 5

@@ -4,11 +4,14 @@ Retry-After parsing, scrubbing and safe cutting."""
 from __future__ import annotations
 
 import email.utils
-import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import requests
 
+from commander.clock import FrozenClock
 from commander.connectors._http import parse_retry_after, rebase, scrub
 from commander.connectors._markup import markdown_to_html, markdown_to_mrkdwn, neutral_markdown
 from commander.connectors._text import cut_bytes, cut_chars, split_chunks
@@ -29,6 +32,85 @@ HTTP_KINDS = {
     "matrix": ({"room_id": "!r:example.org"}, "syt_secret_access_token_1"),
     "pagerduty": ({}, "A" * 32),
 }
+
+
+@dataclass(frozen=True)
+class WrongCredential:
+    """How one provider is handed a credential it refuses, and the words it refuses with."""
+
+    server: str  # the contract server's fixture
+    target: Callable[[Any], Target]
+    secret: Callable[[Any], str]
+    error: str
+
+
+WRONG_CREDENTIALS = {
+    "cachet": WrongCredential(
+        "cachet_server",
+        lambda server: Target("status", "cachet", base_url=server.url),
+        lambda server: "nope-token-123456",
+        "HTTP 401: You are not authorized to view this content.",
+    ),
+    "discord": WrongCredential(
+        "discord_server",
+        lambda server: Target("war-room", "discord", base_url=server.url),
+        lambda server: "https://discord.com/api/webhooks/112233445566778899/someOtherToken_987654",
+        "HTTP 401: Invalid Webhook Token (code 50027)",
+    ),
+    "matrix": WrongCredential(
+        "matrix_server",
+        lambda server: Target(
+            "ops", "matrix", base_url=server.url, options={"room_id": server.room_id}
+        ),
+        lambda server: "syt_wrong_token_value_99",
+        "HTTP 401: M_UNKNOWN_TOKEN: Unknown access token",
+    ),
+    "mattermost": WrongCredential(
+        "mattermost_server",
+        lambda server: Target("mm", "mattermost", base_url=server.url),
+        lambda server: "https://chat.example.com/hooks/zz9zz9zz9zz9zz9zz9zz9zz9zz",
+        "HTTP 400: Invalid webhook.",
+    ),
+    "pagerduty": WrongCredential(
+        "pagerduty_server",
+        lambda server: Target("p", "pagerduty", base_url=server.url),
+        lambda server: "Z" * 32,
+        "HTTP 400: Event object is invalid: Invalid routing key",
+    ),
+    "slack": WrongCredential(
+        "slack_api_server",
+        lambda server: Target(
+            "ops", "slack", base_url=server.api_url, options={"channel": "C0INCIDENT"}
+        ),
+        lambda server: "xoxb-wrong-token-1234",
+        "Slack chat.postMessage: invalid_auth",
+    ),
+    "slack-webhook": WrongCredential(
+        "slack_webhook_server",
+        lambda server: Target("ops", "slack-webhook", base_url=server.url),
+        lambda server: "https://hooks.slack.com/services/T0001/B0001/wrongSecretValue123456",
+        "HTTP 404: no_service",
+    ),
+    "teams": WrongCredential(
+        "teams_server",
+        lambda server: Target("exec", "teams"),
+        lambda server: server.webhook_url.replace(server.sig, "WrongSignature_99999999999"),
+        "HTTP 401: DirectApiInvalidAuthorizationSignature: "
+        "The provided authorization signature is invalid.",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(WRONG_CREDENTIALS))
+def test_a_wrong_credential_is_permanent_with_the_providers_text(
+    kind: str, request: pytest.FixtureRequest, session: requests.Session
+) -> None:
+    case = WRONG_CREDENTIALS[kind]
+    server = request.getfixturevalue(case.server)
+    outcome = connector_for(kind).deliver(
+        make_message(), case.target(server), case.secret(server), first_delivery(), session, 5
+    )
+    assert (outcome.status, outcome.error) == ("failed", case.error)
 
 
 def test_every_kind_resolves_to_a_connector() -> None:
@@ -69,13 +151,15 @@ def test_loopback_allowed_and_network_errors_retried_without_the_secret(
     assert "SuperSecretWebhookToken" not in (outcome.error or "")
 
 
-def test_retry_after_seconds_and_http_date() -> None:
+def test_retry_after_seconds_and_http_date(clock: FrozenClock) -> None:
     assert parse_retry_after("120") == 120.0
     assert parse_retry_after("1.5") == 1.5
-    now = time.time()
+    now = clock().timestamp()
     date = email.utils.formatdate(now + 30, usegmt=True)
     assert 28 <= (parse_retry_after(date, now=now) or 0) <= 31
     assert parse_retry_after(email.utils.formatdate(now - 30, usegmt=True), now=now) == 0.0
+    # Without ``now`` the app clock is the reference, not the wall clock.
+    assert parse_retry_after(date) == 30.0
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
 
 

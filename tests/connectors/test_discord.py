@@ -71,17 +71,6 @@ def test_long_text_cut_to_2000_with_warning(
     assert outcome.status == "sent", outcome.error
 
 
-def test_wrong_token_is_permanent_with_discord_text(
-    discord_server: DiscordServer, session: requests.Session
-) -> None:
-    wrong = PUBLIC.replace("contractWebhookToken_abc123", "someOtherToken_987654")
-    outcome = connector_for("discord").deliver(
-        make_message(), target(discord_server), wrong, first_delivery(), session, 5
-    )
-    assert outcome.status == "failed"
-    assert outcome.error == "HTTP 401: Invalid Webhook Token (code 50027)"
-
-
 def test_rate_limit_uses_the_precise_body_value(
     discord_server: DiscordServer, session: requests.Session
 ) -> None:

@@ -84,23 +84,6 @@ def test_transaction_ids_are_stable_and_distinct() -> None:
     )
 
 
-def test_unknown_token_is_permanent_and_not_echoed(
-    matrix_server: MatrixServer, session: requests.Session
-) -> None:
-    outcome = connector_for("matrix").deliver(
-        make_message(),
-        target(matrix_server),
-        "syt_wrong_token_value_99",
-        first_delivery(),
-        session,
-        5,
-    )
-    assert (outcome.status, outcome.error) == (
-        "failed",
-        "HTTP 401: M_UNKNOWN_TOKEN: Unknown access token",
-    )
-
-
 def test_room_not_joined_is_permanent(
     matrix_server: MatrixServer, session: requests.Session
 ) -> None:

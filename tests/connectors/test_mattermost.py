@@ -47,16 +47,6 @@ def test_long_text_cut_so_it_stays_one_post(
     assert len(mattermost_server.posts) == 1
 
 
-def test_unknown_hook_is_permanent_with_mattermost_text(
-    mattermost_server: MattermostServer, session: requests.Session
-) -> None:
-    wrong = PUBLIC.replace("ab3dk8cq9fy5mgxsu1econtract", "zz9zz9zz9zz9zz9zz9zz9zz9zz")
-    outcome = connector_for("mattermost").deliver(
-        make_message(), target(mattermost_server), wrong, first_delivery(), session, 5
-    )
-    assert (outcome.status, outcome.error) == ("failed", "HTTP 400: Invalid webhook.")
-
-
 def test_rate_limit_uses_the_reset_header(
     mattermost_server: MattermostServer, session: requests.Session
 ) -> None:

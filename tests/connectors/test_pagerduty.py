@@ -77,24 +77,6 @@ def test_summary_cut_at_1024_with_warning(
     assert page(pagerduty_server, session, "trigger", headline="x" * 2000).status == "sent"
 
 
-def test_wrong_routing_key_is_permanent_and_not_echoed(
-    pagerduty_server: PagerDutyServer, session: requests.Session
-) -> None:
-    wrong = "Z" * 32
-    outcome = connector_for("pagerduty").deliver(
-        make_message(),
-        Target("p", "pagerduty", base_url=pagerduty_server.url),
-        wrong,
-        first_delivery(),
-        session,
-        5,
-    )
-    assert (outcome.status, outcome.error) == (
-        "failed",
-        "HTTP 400: Event object is invalid: Invalid routing key",
-    )
-
-
 def test_malformed_routing_key_refused_before_sending(session: requests.Session) -> None:
     outcome = connector_for("pagerduty").deliver(
         make_message(),

@@ -40,20 +40,6 @@ def test_base_url_override_keeps_path_and_signature(
     assert outcome.status == "sent", outcome.error
 
 
-def test_bad_signature_is_permanent_and_not_echoed(
-    teams_server: TeamsServer, session: requests.Session
-) -> None:
-    wrong = teams_server.webhook_url.replace(teams_server.sig, "WrongSignature_99999999999")
-    outcome = connector_for("teams").deliver(
-        make_message(), target(teams_server), wrong, first_delivery(), session, 5
-    )
-    assert outcome.status == "failed"
-    assert (
-        outcome.error
-        == "HTTP 401: DirectApiInvalidAuthorizationSignature: The provided authorization signature is invalid."
-    )
-
-
 def test_throttle_server_error_and_timeout_retry(
     teams_server: TeamsServer, session: requests.Session
 ) -> None:

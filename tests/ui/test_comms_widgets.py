@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from commander.clock import FrozenClock
 from commander.connectors.base import override_connector
 from commander.domain import Severity
 from commander.services.cadence import CadenceStatus
@@ -59,17 +60,23 @@ def test_countdown_text_and_due() -> None:
     assert countdown(CadenceStatus(None, True, None, None), NOW)[0] == "No scheduled updates"
 
 
-def test_cadence_widget_highlights_and_announces_once(qtbot: Any) -> None:
+def test_cadence_widget_highlights_and_announces_once(qtbot: Any, clock: FrozenClock) -> None:
+    # The widget reads the app clock on show and on every tick: stop it just before
+    # the update falls due, so the test holds whatever day it runs.
+    clock.move_to(NOW - timedelta(seconds=1))
     widget = CadenceWidget()
     qtbot.addWidget(widget)
     widget.show_status(CadenceStatus(15, True, None, NOW))
+    assert not widget.is_due
+    clock.move_to(NOW + timedelta(seconds=5))
     with qtbot.waitSignal(widget.became_due):
-        widget.refresh(NOW + timedelta(seconds=5))
+        widget.refresh()
     assert widget.is_due and widget.text().startswith("Update overdue by")
+    clock.move_to(NOW + timedelta(seconds=6))
     with qtbot.assertNotEmitted(widget.became_due):
-        widget.refresh(NOW + timedelta(seconds=6))
+        widget.refresh()
+    clock.move_to(NOW)
     widget.show_status(CadenceStatus(15, True, NOW, NOW + timedelta(minutes=15)))
-    widget.refresh(NOW)
     assert not widget.is_due
 
 

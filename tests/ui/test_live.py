@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from commander.domain import Severity
+from tests.support.cli import cli_ok
 from tests.ui.cockpit import window_header, window_timeline
 from ui.main_window import MainWindow
-
-
-def cli(db: Path, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "ui", "--db", str(db), *args], check=True, timeout=60)
 
 
 def test_entry_from_another_process_appears_without_a_refresh(
@@ -21,7 +16,7 @@ def test_entry_from_another_process_appears_without_a_refresh(
     with qtbot.waitSignal(window.incident_shown, timeout=10_000):
         window.submit_declaration("Live", Severity.P2, "")
     qtbot.waitUntil(lambda: window.live.feed is not None, timeout=10_000)
-    cli(db_path, "log", "INC-1", "written by the CLI")
+    cli_ok("log", "INC-1", "written by the CLI", db=db_path)
     model = window_timeline(window).timeline_model
     qtbot.waitUntil(
         lambda: any(
@@ -37,7 +32,7 @@ def test_severity_change_elsewhere_updates_the_header(
     with qtbot.waitSignal(window.incident_shown, timeout=10_000):
         window.submit_declaration("Live header", Severity.P2, "")
     qtbot.waitUntil(lambda: window.live.feed is not None, timeout=10_000)
-    cli(db_path, "severity", "INC-1", "P0", "--reason", "data loss")
+    cli_ok("severity", "INC-1", "P0", "--reason", "data loss", db=db_path)
     qtbot.waitUntil(
         lambda: window_header(window).severity_badge.text() == "P0 Critical", timeout=5_000
     )
@@ -47,7 +42,7 @@ def test_incident_declared_elsewhere_joins_the_list(
     qtbot, window: MainWindow, db_path: Path
 ) -> None:
     qtbot.waitUntil(lambda: window.live.feed is not None, timeout=10_000)
-    cli(db_path, "declare", "From a terminal", "--severity", "P3")
+    cli_ok("declare", "From a terminal", "--severity", "P3", db=db_path)
     qtbot.waitUntil(lambda: window.incident_model.rowCount() == 1, timeout=5_000)
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from commander.domain import EntryKind, Severity
+from commander.domain.when import utc_now
 from commander.services.action_items import (
     ActionItemFields,
     ItemStatus,
@@ -43,7 +44,7 @@ def feature(rig: Rig) -> PostmortemFeature:  # noqa: F811
 @pytest.fixture
 def editor(qtbot, rig: Rig, feature: PostmortemFeature) -> Iterator[PostmortemEditor]:  # noqa: F811
     store = rig.store
-    now = datetime.now(UTC)
+    now = utc_now()
     ref = declare_incident(
         store, "Search is slow", Severity.P2, "ana", now=now - timedelta(hours=2)
     ).ref

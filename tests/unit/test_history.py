@@ -9,6 +9,7 @@ import pytest
 from commander.domain import Phase, Severity
 from commander.domain.deploys import DeployKind, parse_change
 from commander.domain.timing import time_per_phase
+from commander.domain.when import utc_now
 from commander.errors import InvalidInputError
 from commander.services.deploys import record_deploy, rollbacks_and_hotfixes
 from commander.services.incidents import (
@@ -120,7 +121,7 @@ def test_milestone_edits_refuse_nonsense(store) -> None:
     with pytest.raises(InvalidInputError, match="unknown milestone"):
         edit_milestone(store, ref, "fixed", T0, author="bo")
     with pytest.raises(InvalidInputError, match="future"):
-        edit_milestone(store, ref, "resolved", datetime.now(UTC) + timedelta(hours=1), author="bo")
+        edit_milestone(store, ref, "resolved", utc_now() + timedelta(hours=1), author="bo")
 
 
 def test_rollbacks_and_hotfixes_are_listed_with_what_from_to_and_who(store) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from commander.domain.action_item_choices import ItemStatus, ItemType, Priority
+from commander.domain.when import utc_now
 from commander.services.action_items import ActionItemFields
 
 
@@ -44,7 +45,8 @@ class ActionItemDialog(QDialog):
         self.due = QDateEdit()
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("yyyy-MM-dd")
-        start = item.due_on or today or date.today()
+        # The app clock's UTC day, the day the core judges "overdue" by.
+        start = item.due_on or today or utc_now().date()
         self.due.setDate(QDate(start.year, start.month, start.day))
         self.has_due.setChecked(item.due_on is not None)
         self.due.setEnabled(item.due_on is not None)

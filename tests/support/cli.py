@@ -1,0 +1,59 @@
+"""The one way tests run ``commander`` as a script would: a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+# An ``entry`` for ``commander`` with the test webhook connector standing in for one kind.
+COMMS_DRIVER = (str(ROOT / "tests" / "comms" / "cli_driver.py"),)
+
+
+def run_cli(
+    *args: str,
+    db: Path | None = None,
+    stdin: str | None = None,
+    entry: tuple[str, ...] = ("-m", "ui"),
+    env: Mapping[str, str | None] | None = None,
+    binary: bool = False,
+    timeout: float = 90,
+) -> subprocess.CompletedProcess[Any]:
+    """Run the CLI (``python -m ui`` unless ``entry`` says otherwise) on ``db``.
+
+    ``env`` adds variables to the test's environment, or removes those set to None.
+    The checkout is put in front of PYTHONPATH, keeping what was there (the
+    faketime run of scripts/test-future needs its own entry to reach the child).
+    """
+    command = [sys.executable, *entry]
+    if db is not None:
+        command += ["--db", str(db)]
+    child_env = dict(os.environ)
+    child_env["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(ROOT), os.environ.get("PYTHONPATH")) if part
+    )
+    for name, value in (env or {}).items():
+        if value is None:
+            child_env.pop(name, None)
+        else:
+            child_env[name] = value
+    return subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=not binary,
+        input=stdin,
+        timeout=timeout,
+        env=child_env,
+    )
+
+
+def cli_ok(*args: str, db: Path | None = None, **options: Any) -> Any:
+    """What the CLI printed, after checking it exited 0 (its stderr explains if not)."""
+    result = run_cli(*args, db=db, **options)
+    error = result.stderr.decode() if isinstance(result.stderr, bytes) else result.stderr
+    assert result.returncode == 0, error
+    return result.stdout
