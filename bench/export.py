@@ -60,7 +60,7 @@ def build(store: object, entries: int) -> str:
     from commander.services.postmortem import get_postmortem, save_postmortem
     from commander.services.timeline import next_version
     from commander.store.orm import TimelineEntry
-    from tests.postmortem_sample import GENERATED_AT, T0, build_sample
+    from tests.support.postmortem_sample import GENERATED_AT, T0, build_sample
 
     ref = build_sample(store)
     kinds = [EntryKind.NOTE, EntryKind.ACTION, EntryKind.OBSERVATION, EntryKind.DECISION]
@@ -105,7 +105,7 @@ def timed_process(code: str, argv: list[str]) -> float:
 
 def cli_figures(db: Path, ref: str, runs: int, folder: Path) -> dict[str, tuple[float, float]]:
     """Per format: (median export process, median floor process), alternating runs."""
-    from tests.postmortem_sample import GENERATED_AT
+    from tests.support.postmortem_sample import GENERATED_AT
 
     figures: dict[str, tuple[float, float]] = {}
     for fmt in TARGETS:
@@ -134,7 +134,7 @@ def main() -> int:
     from commander.exports.pdf_hook import use_pdf_renderer
     from commander.exports.render import render
     from commander.store.engine import open_store
-    from tests.postmortem_sample import GENERATED_AT
+    from tests.support.postmortem_sample import GENERATED_AT
     from ui.exports.pdf import QtPdfRenderer
 
     with tempfile.TemporaryDirectory() as name:

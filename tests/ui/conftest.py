@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from commander.settings import Settings
-from tests.ui.cockpit import Cockpit, TimelineShellDouble
+from tests.support.cockpit import Cockpit, TimelineShellDouble
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.workers import Worker

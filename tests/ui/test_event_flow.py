@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from commander.domain import Severity
 from commander.domain.changes import Aspect
 from commander.views.changes import Changes
-from tests.ui.cockpit import Cockpit
+from tests.support.cockpit import Cockpit
 
 # What each panel reads, by the core function its job calls.
 READS = {

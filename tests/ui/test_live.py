@@ -6,7 +6,7 @@ from pathlib import Path
 
 from commander.domain import Severity
 from tests.support.cli import cli_ok
-from tests.ui.cockpit import window_header, window_timeline
+from tests.support.cockpit import window_header, window_timeline
 from ui.main_window import MainWindow
 
 

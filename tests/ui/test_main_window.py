@@ -12,7 +12,7 @@ from commander.domain import Severity
 from commander.services.incidents import declare_incident, get_incident
 from commander.settings import Settings
 from commander.store.engine import open_store
-from tests.ui.cockpit import window_header, window_timeline, window_timeline_feature
+from tests.support.cockpit import window_header, window_timeline, window_timeline_feature
 from ui.incidents.declare_dialog import DeclareDialog
 from ui.main_window import MainWindow
 

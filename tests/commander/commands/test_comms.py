@@ -1,0 +1,122 @@
+"""`commander target ...` and `commander send` as a script runs them: real subprocesses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.commander.conftest import SECRET
+from tests.support.cli import COMMS_DRIVER
+from tests.support.cli import cli_ok as ok
+from tests.support.cli import run_cli as run
+from tests.support.webhook import KIND, Reply, WebhookServer
+
+
+def test_target_add_list_remove(db_path: Path) -> None:
+    ok(
+        "target",
+        "add",
+        "status",
+        "statuspage",
+        "--option",
+        "page_id=abc",
+        "--secret-stdin",
+        db=db_path,
+        stdin="tok-123456\n",
+    )
+    ok("target", "add", "chat", "slack-webhook", "--base-url", "http://127.0.0.1:8080", db=db_path)
+    listed = ok("target", "list", db=db_path)
+    assert "status" in listed and "page_id=abc" in listed and "tok-123456" not in listed
+    data = json.loads(ok("target", "list", "--json", db=db_path))
+    assert [t["name"] for t in data] == ["chat", "status"]
+    assert "tok-123456" not in db_path.read_bytes().decode("latin-1")
+    ok("target", "remove", "chat", db=db_path)
+    assert [t["name"] for t in json.loads(ok("target", "list", "--json", db=db_path))] == ["status"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "complaint"),
+    [
+        (["carrier-pigeon"], 2, "unknown target kind"),
+        (["slack", "--base-url", "http://chat.example.com"], 2, "must use https"),
+        (["slack", "--option", "novalue"], 2, "KEY=VALUE"),
+        (["slack", "--secret-stdin"], 1, "nothing on standard input"),
+    ],
+)
+def test_bad_target_input_changes_nothing(
+    db_path: Path, args: list[str], code: int, complaint: str
+) -> None:
+    result = run("target", "add", "x", *args, db=db_path, stdin="")
+    assert result.returncode == code and complaint in result.stderr
+    assert json.loads(ok("target", "list", "--json", db=db_path)) == []
+
+
+def test_the_secret_is_never_taken_from_the_command_line(db_path: Path) -> None:
+    result = run("target", "add", "x", "slack", "--secret", "tok", db=db_path)
+    assert result.returncode == 2
+
+
+def test_send_wait_delivers_to_every_target(db_path: Path, cli_incident: str) -> None:
+    server = WebhookServer().start()
+    try:
+        for name in ("a", "b"):
+            ok(
+                "target",
+                "add",
+                name,
+                KIND,
+                "--base-url",
+                server.url,
+                "--secret-stdin",
+                db=db_path,
+                stdin=SECRET,
+            )
+        out = ok("send", cli_incident, "--wait", db=db_path, entry=COMMS_DRIVER)
+        assert "a                    sent" in out and "b                    sent" in out
+        assert len(server.posts()) == 2
+        assert server.posts()[0].body["text"].startswith("[INCIDENT] Checkout errors")
+    finally:
+        server.stop()
+
+
+def test_send_wait_exits_1_naming_the_failed_target(db_path: Path, cli_incident: str) -> None:
+    good, bad = (
+        WebhookServer().start(),
+        WebhookServer(Reply(403, {"error": "invalid_token"})).start(),
+    )
+    bad.queue(Reply(503, headers={"Retry-After": "0.2"}))  # a retry first, then a failure
+    try:
+        ok("target", "add", "good", KIND, "--base-url", good.url, db=db_path)
+        ok("target", "add", "bad", KIND, "--base-url", bad.url, db=db_path)
+        result = run(
+            "send", cli_incident, "--template", "customer", "--wait", db=db_path, entry=COMMS_DRIVER
+        )
+        assert result.returncode == 1
+        assert (
+            "not delivered to bad (HTTP 403" in result.stderr and "invalid_token" in result.stderr
+        )
+        assert len(bad.posts()) == 2 and len(good.posts()) == 1
+        shown = json.loads(ok("show", cli_incident, "--json", db=db_path))
+        kinds = [e["kind"] for e in shown["timeline"]]
+        assert kinds.count("message") == 1 and kinds.count("delivery") == 3
+    finally:
+        good.stop()
+        bad.stop()
+
+
+def test_send_to_one_target_and_unknown_ones(db_path: Path, cli_incident: str) -> None:
+    ok("target", "add", "a", KIND, "--base-url", "http://127.0.0.1:9", db=db_path)
+    result = run("send", cli_incident, "--target", "zzz", db=db_path, entry=COMMS_DRIVER)
+    assert result.returncode == 1 and "unknown target(s) zzz" in result.stderr
+    result = run("send", cli_incident, "--template", "nope", db=db_path, entry=COMMS_DRIVER)
+    assert result.returncode == 1 and "no message template 'nope'" in result.stderr
+
+
+def test_cadence_show_and_set(db_path: Path, cli_incident: str) -> None:
+    assert ok("cadence", cli_incident, db=db_path).startswith("every 30 min (severity default)")
+    assert ok("cadence", cli_incident, "10", db=db_path).startswith("every 10 min")
+    assert ok("cadence", cli_incident, "0", db=db_path).startswith("no scheduled updates")
+    assert ok("cadence", cli_incident, "--default", db=db_path).startswith("every 30 min (severity")
+    assert run("cadence", cli_incident, "soon", db=db_path).returncode == 2
