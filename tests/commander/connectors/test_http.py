@@ -113,6 +113,56 @@ def test_a_wrong_credential_is_permanent_with_the_providers_text(
     assert (outcome.status, outcome.error) == ("failed", case.error)
 
 
+# A webhook post that times out may have landed, and a repeat would post twice: a person
+# decides. Kind -> (contract server fixture, target, secret, the secret's telltale part).
+TIMEOUT_AFTER_SEND: dict[
+    str, tuple[str, Callable[[Any], Target], Callable[[Any], str], Callable[[Any], str]]
+] = {
+    "discord": (
+        "discord_server",
+        lambda server: Target("war-room", "discord", base_url=server.url),
+        lambda server: (
+            "https://discord.com/api/webhooks/112233445566778899/contractWebhookToken_abc123"
+        ),
+        lambda server: "contractWebhookToken",
+    ),
+    "mattermost": (
+        "mattermost_server",
+        lambda server: Target("mm", "mattermost", base_url=server.url),
+        lambda server: "https://chat.example.com/hooks/ab3dk8cq9fy5mgxsu1econtract",
+        lambda server: "ab3dk8cq9fy5mgxsu1econtract",
+    ),
+    "slack-webhook": (
+        "slack_webhook_server",
+        lambda server: Target("ops", "slack-webhook", base_url=server.url),
+        lambda server: "https://hooks.slack.com/services/T0001/B0001/xXxWebhookSecret000000",
+        lambda server: "xXxWebhookSecret",
+    ),
+    "teams": (
+        "teams_server",
+        lambda server: Target("exec", "teams"),
+        lambda server: server.webhook_url,
+        lambda server: server.sig,
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(TIMEOUT_AFTER_SEND))
+def test_a_timeout_after_send_is_not_retried_and_hides_the_secret(
+    kind: str, request: pytest.FixtureRequest, session: requests.Session
+) -> None:
+    fixture, target, secret, telltale = TIMEOUT_AFTER_SEND[kind]
+    server = request.getfixturevalue(fixture)
+    server.hang_next(1, seconds=1)
+    slow = connector_for(kind).deliver(
+        make_message(), target(server), secret(server), first_delivery(), session, 0.2
+    )
+    assert slow.status == "failed"
+    assert "no answer within 0.2 s" in (slow.error or "")
+    assert "may have been posted" in (slow.error or "")
+    assert telltale(server) not in (slow.error or "")
+
+
 def test_every_kind_resolves_to_a_connector() -> None:
     for kind in KINDS:
         connector = connector_for(kind)

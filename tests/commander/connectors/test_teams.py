@@ -40,7 +40,7 @@ def test_base_url_override_keeps_path_and_signature(
     assert outcome.status == "sent", outcome.error
 
 
-def test_throttle_server_error_and_timeout_retry(
+def test_throttle_and_server_error_retry(
     teams_server: TeamsServer, session: requests.Session
 ) -> None:
     connector = connector_for("teams")
@@ -57,12 +57,6 @@ def test_throttle_server_error_and_timeout_retry(
         ).status
         == "retry"
     )
-    teams_server.hang_next(1, seconds=1)
-    slow = connector.deliver(
-        make_message(), target(teams_server), url, first_delivery(), session, 0.2
-    )
-    assert slow.status == "failed" and "may have been posted" in (slow.error or "")
-    assert teams_server.sig not in (slow.error or "")
 
 
 def test_four_a_second_then_429(teams_server: TeamsServer, session: requests.Session) -> None:
