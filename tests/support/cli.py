@@ -26,29 +26,37 @@ def run_cli(
     """Run the CLI (``python -m ui`` unless ``entry`` says otherwise) on ``db``.
 
     ``env`` adds variables to the test's environment, or removes those set to None.
-    The checkout is put in front of PYTHONPATH, keeping what was there (the
-    faketime run of scripts/test-future needs its own entry to reach the child).
     """
     command = [sys.executable, *entry]
     if db is not None:
         command += ["--db", str(db)]
-    child_env = dict(os.environ)
-    child_env["PYTHONPATH"] = os.pathsep.join(
-        part for part in (str(ROOT), os.environ.get("PYTHONPATH")) if part
-    )
-    for name, value in (env or {}).items():
-        if value is None:
-            child_env.pop(name, None)
-        else:
-            child_env[name] = value
     return subprocess.run(
         [*command, *args],
         capture_output=True,
         text=not binary,
         input=stdin,
         timeout=timeout,
-        env=child_env,
+        env=child_env(env),
     )
+
+
+def child_env(changes: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """The test's environment for a child process, with ``changes`` (None removes).
+
+    The checkout goes in front of PYTHONPATH, keeping what was there: a script run
+    by path would otherwise import the installed ``commander``/``ui`` instead of the
+    code under test, and the faketime run of scripts/test-future needs its entry.
+    """
+    result = dict(os.environ)
+    result["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(ROOT), os.environ.get("PYTHONPATH")) if part
+    )
+    for name, value in (changes or {}).items():
+        if value is None:
+            result.pop(name, None)
+        else:
+            result[name] = value
+    return result
 
 
 def cli_ok(*args: str, db: Path | None = None, **options: Any) -> Any:

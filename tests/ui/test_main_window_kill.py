@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 from commander.domain import Severity
 from commander.services.incidents import declare_incident, get_incident
 from commander.store.engine import open_store
+from tests.support.cli import child_env
 
 DRIVER = Path(__file__).resolve().parents[1] / "support" / "kill_driver.py"
 ACKS_BEFORE_KILL = 40
@@ -25,7 +25,7 @@ def test_acknowledged_entries_survive_sigkill(db_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        env=child_env({"QT_QPA_PLATFORM": "offscreen"}),
     )
     acked: list[str] = []
     try:
