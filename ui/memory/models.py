@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from commander.services.memory import IncidentHits, SimilarIncident
-from ui.severity_colors import severity_colors
+from ui.common.severity_colors import severity_colors
 
 RefRole = Qt.ItemDataRole.UserRole + 1
 # The snippet lines with matched words in <b>, for the highlighting delegate.

@@ -18,7 +18,7 @@ from PySide6.QtGui import QFont
 
 from commander.domain import Severity
 from commander.services.reports import Metric, Report
-from ui.severity_colors import severity_colors
+from ui.common.severity_colors import severity_colors
 
 # (seconds per unit, its name, the largest bar it suits), smallest first.
 _UNITS = ((60.0, "minutes", 600.0), (3600.0, "hours", 96.0), (86400.0, "days", math.inf))

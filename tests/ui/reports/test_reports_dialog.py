@@ -16,9 +16,9 @@ from commander.services.reports import Metric, report_csv
 from commander.store.engine import open_store
 from tests.support.feature_rig import Rig, rig  # noqa: F401
 from ui import reports as reports_feature
+from ui.common.severity_colors import severity_colors
 from ui.reports.charts import month_label, nice_ceiling, time_unit
 from ui.reports.reports_dialog import ReportsDialog
-from ui.severity_colors import severity_colors
 
 # Showing a top-level dialog on the offscreen platform prints this; it is harmless.
 pytestmark = pytest.mark.qt_log_ignore(
