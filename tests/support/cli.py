@@ -11,7 +11,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 # An ``entry`` for ``commander`` with the test webhook connector standing in for one kind.
-COMMS_DRIVER = (str(ROOT / "tests" / "comms" / "cli_driver.py"),)
+COMMS_DRIVER = (str(ROOT / "tests" / "support" / "cli_driver.py"),)
 
 
 def run_cli(
