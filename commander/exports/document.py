@@ -30,7 +30,7 @@ from commander.services.postmortem import (
     deployed_change,
     key_entry,
     read_postmortem,
-    read_postmortem_history,
+    read_postmortem_revisions,
 )
 from commander.services.postmortem_templates import GENERATED_SECTIONS, Template, get_template
 from commander.services.roles import RoleSpell, role_history
@@ -125,7 +125,7 @@ def load_document(
         entries = _entries(session, row.id)
         revisions = _revisions(session, row.id)
         stored = read_postmortem(session, row.id)
-        history = tuple(read_postmortem_history(session, row.id))
+        history = tuple(read_postmortem_revisions(session, row.id))
         items = tuple(read_action_items(session, row.id, include_deleted=True))
         response = Response(
             checklist=tuple(stored_items(session, row.id)),

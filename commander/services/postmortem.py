@@ -119,12 +119,12 @@ def get_postmortem(store: Store, ref: str) -> PostmortemView:
         return read_postmortem(session, load_incident(session, ref).id)
 
 
-def postmortem_history(store: Store, ref: str) -> list[PostmortemRevisionView]:
+def list_postmortem_revisions(store: Store, ref: str) -> list[PostmortemRevisionView]:
     """Every saved revision, oldest first (the last one is what is stored now)."""
     from commander.services.incidents import load_incident
 
     with store.read() as session:
-        return read_postmortem_history(session, load_incident(session, ref).id)
+        return read_postmortem_revisions(session, load_incident(session, ref).id)
 
 
 def read_postmortem(session: Session, incident_id: int) -> PostmortemView:
@@ -135,7 +135,7 @@ def read_postmortem(session: Session, incident_id: int) -> PostmortemView:
     return _view(row) if row else PostmortemView(incident_id, format_ref(incident_id))
 
 
-def read_postmortem_history(session: Session, incident_id: int) -> list[PostmortemRevisionView]:
+def read_postmortem_revisions(session: Session, incident_id: int) -> list[PostmortemRevisionView]:
     row = _row(session, incident_id)
     if row is None:
         return []

@@ -259,7 +259,7 @@ def restore_entry(
         return EntryView.of(entry)
 
 
-def entry_history(store: Store, entry_id: int) -> list[RevisionView]:
+def entry_revisions(store: Store, entry_id: int) -> list[RevisionView]:
     """Earlier states of an entry, oldest first; the entry itself is the latest."""
     with store.read() as session:
         if session.get(TimelineEntry, entry_id) is None:

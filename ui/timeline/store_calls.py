@@ -108,6 +108,6 @@ def restore(store: Store, entry_id: int, author: str) -> EntryView:
 
 
 def revisions_of(store: Store, entry_id: int) -> list[RevisionView]:
-    from commander.services.timeline import entry_history
+    from commander.services.timeline import entry_revisions
 
-    return entry_history(store, entry_id)
+    return entry_revisions(store, entry_id)

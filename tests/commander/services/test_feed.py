@@ -185,6 +185,6 @@ def _downgrade_to_0001(store) -> None:
 
 
 def _history(store, entry_id: int):
-    from commander.services.timeline import entry_history
+    from commander.services.timeline import entry_revisions
 
-    return entry_history(store, entry_id)
+    return entry_revisions(store, entry_id)

@@ -14,7 +14,7 @@ from commander.services.postmortem import (
     Participant,
     PostmortemStatus,
     get_postmortem,
-    postmortem_history,
+    list_postmortem_revisions,
     save_postmortem,
 )
 from commander.services.timeline import log_entry, read_timeline
@@ -35,7 +35,7 @@ def test_an_incident_starts_with_an_empty_draft(store) -> None:
         "sre",
         {},
     )
-    assert postmortem_history(store, ref) == []
+    assert list_postmortem_revisions(store, ref) == []
 
 
 def test_each_save_is_a_revision_with_a_timeline_entry(store) -> None:
@@ -57,7 +57,7 @@ def test_each_save_is_a_revision_with_a_timeline_entry(store) -> None:
         store, replace(first, status=PostmortemStatus.IN_REVIEW), "bo", now=NOW
     )
     assert second.revision == 2 and get_postmortem(store, ref) == second
-    history = postmortem_history(store, ref)
+    history = list_postmortem_revisions(store, ref)
     assert [(h.revision, h.saved_by, h.content["status"]) for h in history] == [
         (1, "ana", "draft"),
         (2, "bo", "in_review"),

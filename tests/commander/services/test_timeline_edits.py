@@ -12,7 +12,7 @@ from commander.services.incidents import change_severity, declare_incident, get_
 from commander.services.timeline import (
     delete_entry,
     edit_entry,
-    entry_history,
+    entry_revisions,
     log_entry,
     pin_entry,
     read_timeline,
@@ -50,7 +50,7 @@ def test_edit_keeps_who_when_and_the_old_values(store) -> None:
         minutes(-2),
     )
     assert edited.author == "ana" and edited.recorded_at == minutes(1)
-    [before] = entry_history(store, entry.id)
+    [before] = entry_revisions(store, entry.id)
     assert (before.revised_by, before.revised_at) == ("bo", minutes(5))
     assert (before.text, before.kind, before.occurred_at, before.pinned) == (
         "db primary at 95% CPU",
@@ -67,7 +67,7 @@ def test_history_is_oldest_first_and_only_given_fields_change(store) -> None:
     edit_entry(store, entry.id, "cy", text="three", now=minutes(3))
     final = edit_entry(store, entry.id, "di", pinned=True, now=minutes(4))
     assert (final.text, final.pinned, final.kind) == ("three", True, "note")
-    history = entry_history(store, entry.id)
+    history = entry_revisions(store, entry.id)
     assert [(r.revised_by, r.text, r.pinned) for r in history] == [
         ("bo", "one", False),
         ("cy", "two", False),
@@ -86,7 +86,7 @@ def test_an_edit_that_changes_nothing_is_refused(store) -> None:
         edit_entry(store, entry.id, "bo", text="same", kind="note", pinned=False)
     with pytest.raises(InvalidInputError, match="nothing to change"):
         edit_entry(store, entry.id, "bo")
-    assert entry_history(store, entry.id) == []
+    assert entry_revisions(store, entry.id) == []
 
 
 def test_bad_edits_are_explained_and_change_nothing(store) -> None:
@@ -99,7 +99,7 @@ def test_bad_edits_are_explained_and_change_nothing(store) -> None:
         edit_entry(store, entry.id, "bo", occurred_at=datetime(2026, 11, 27, 9, 0))
     with pytest.raises(NotFoundError, match="no entry 999"):
         edit_entry(store, 999, "bo", text="x")
-    assert entry_history(store, entry.id) == []
+    assert entry_revisions(store, entry.id) == []
     assert read_timeline(store, entry.incident_id)[-1] == entry
 
 
@@ -115,7 +115,7 @@ def test_app_written_entries_cannot_be_edited_but_can_be_pinned(store) -> None:
     pinned = edit_entry(store, severity.id, "bo", text=severity.text, kind="severity", pinned=True)
     assert pinned.pinned and pinned.text == severity.text
     assert pin_entry(store, declared.id, "bo", True).pinned
-    assert [r.revised_by for r in entry_history(store, severity.id)] == ["bo"]
+    assert [r.revised_by for r in entry_revisions(store, severity.id)] == ["bo"]
     with pytest.raises(InvalidInputError, match="cannot be deleted"):
         delete_entry(store, severity.id, "bo")
 
@@ -126,7 +126,7 @@ def test_pin_and_unpin(store) -> None:
     with pytest.raises(InvalidInputError, match="nothing to change"):
         pin_entry(store, entry.id, "bo", True)
     assert not pin_entry(store, entry.id, "cy", False, now=minutes(3)).pinned
-    assert [r.pinned for r in entry_history(store, entry.id)] == [False, True]
+    assert [r.pinned for r in entry_revisions(store, entry.id)] == [False, True]
 
 
 def test_delete_is_soft_and_restore_brings_it_back(store) -> None:
@@ -141,7 +141,7 @@ def test_delete_is_soft_and_restore_brings_it_back(store) -> None:
     assert restored.deleted_at is None and restored.deleted_by is None
     assert get_incident(store, incident.ref).timeline[-1].text == entry.text
     # The history says who deleted it and when, and who restored it.
-    before_delete, before_restore = entry_history(store, entry.id)
+    before_delete, before_restore = entry_revisions(store, entry.id)
     assert (before_delete.revised_by, before_delete.deleted_at) == ("bo", None)
     assert (before_restore.revised_by, before_restore.revised_at) == ("cy", minutes(6))
     assert (before_restore.deleted_by, before_restore.deleted_at) == ("bo", minutes(5))
@@ -158,9 +158,9 @@ def test_deleted_entries_refuse_edits_and_double_deletes(store) -> None:
         pin_entry(store, entry.id, "bo", True)
     with pytest.raises(InvalidInputError, match="already deleted"):
         delete_entry(store, entry.id, "bo")
-    assert len(entry_history(store, entry.id)) == 1
+    assert len(entry_revisions(store, entry.id)) == 1
     with pytest.raises(NotFoundError):
-        entry_history(store, 999)
+        entry_revisions(store, 999)
 
 
 def test_timeline_of_takes_include_deleted(store) -> None:

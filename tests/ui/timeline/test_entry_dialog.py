@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from commander.domain import EntryKind, Severity
-from commander.services.timeline import entry_history, read_timeline
+from commander.services.timeline import entry_revisions, read_timeline
 from commander.store.engine import open_store
 from commander.views.incidents import EntryView
 from tests.support.cockpit import Cockpit
@@ -86,7 +86,7 @@ def test_editing_a_row_saves_it_with_history(
     assert model.index(0, 3).data() == "rolled back to v1.4.2"
     store = open_store(str(db_path))
     try:
-        history = entry_history(store, edited.id)
+        history = entry_revisions(store, edited.id)
         stored = next(e for e in read_timeline(store, "INC-1") if e.id == edited.id)
     finally:
         store.close()

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from commander.domain import Severity
-from commander.services.timeline import entry_history
+from commander.services.timeline import entry_revisions
 from commander.store.engine import open_store
 from tests.support.cockpit import Cockpit
 from ui.timeline.panel import TimelinePanel
@@ -40,7 +40,7 @@ def test_up_recalls_the_last_entry_and_enter_corrects_it(
     assert "rolled back to v1.4.1" not in texts and "rolled back to v1.4.2" in texts
     store = open_store(str(db_path))
     try:
-        history = entry_history(store, entry.id)
+        history = entry_revisions(store, entry.id)
     finally:
         store.close()
     assert [(r.text, r.revised_by) for r in history] == [("rolled back to v1.4.1", "ana")]
