@@ -1,4 +1,5 @@
-"""Shared pieces for the connector tests: a message, a session, the contract servers."""
+"""Shared pieces for the connector tests: a message, a session (the contract servers
+come from tests/commander/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,18 +12,6 @@ import pytest
 import requests
 
 from commander.connectors.base import Delivery, Message
-from tests.support.contracts.fixtures import (  # noqa: F401
-    cachet_server,
-    discord_server,
-    matrix_server,
-    mattermost_server,
-    pagerduty_server,
-    slack_api_server,
-    slack_webhook_server,
-    smtp_server,
-    statuspage_server,
-    teams_server,
-)
 
 XSS = '<script>alert("x")</script> & <img src=x onerror=alert(1)> [click](javascript:alert(1))'
 
