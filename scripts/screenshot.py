@@ -4,6 +4,7 @@ Run under a display, e.g. ``xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python
 scripts/screenshot.py docs/screenshots/main-window.png`` (``QT_QPA_PLATFORM=offscreen``
 renders the same pixels). ``--timeline docs/screenshots/timeline.png`` shows a busy
 incident instead: many entries of every kind, pinned ones, a deleted one struck through.
+``--size=1920x1080`` sets the window's size (default 1280x760).
 Uses a throwaway store.
 """
 
@@ -125,7 +126,7 @@ def make_busy_store(path: Path) -> None:
     store.close()
 
 
-def main(output: str, busy: bool = False) -> int:
+def main(output: str, busy: bool = False, size: tuple[int, int] = (1280, 760)) -> int:
     from PySide6.QtCore import QTimer
 
     from ui.app import build_app
@@ -136,7 +137,7 @@ def main(output: str, busy: bool = False) -> int:
     (make_busy_store if busy else make_demo_store)(db)
     app = build_app()
     window = MainWindow(Settings(author="ana"), str(db))
-    window.resize(1280, 760)
+    window.resize(*size)
     window.show()
 
     def select_newest() -> None:
@@ -162,6 +163,9 @@ def main(output: str, busy: bool = False) -> int:
 if __name__ == "__main__":
     args = sys.argv[1:]
     timeline = "--timeline" in args
-    paths = [arg for arg in args if arg != "--timeline"]
+    # --size WIDTHxHEIGHT: the window's size (README's shots are 1280x760).
+    sizes = [arg.split("=", 1)[1] for arg in args if arg.startswith("--size=")]
+    width, height = (int(n) for n in (sizes[-1] if sizes else "1280x760").split("x"))
+    paths = [arg for arg in args if arg != "--timeline" and not arg.startswith("--size=")]
     default = "timeline.png" if timeline else "main-window.png"
-    raise SystemExit(main(paths[0] if paths else default, busy=timeline))
+    raise SystemExit(main(paths[0] if paths else default, busy=timeline, size=(width, height)))

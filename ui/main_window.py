@@ -76,7 +76,10 @@ class _HeaderRow(QGridLayout):
     def addWidget(self, widget: QWidget, row: int, column: int, *rest: object) -> None:  # type: ignore[override]
         # Without an alignment a short widget (the update cadence) would be stretched to
         # the height of the tallest (the incident header).
-        super().addWidget(widget, row, column, *(rest or (Qt.AlignmentFlag.AlignTop,)))  # type: ignore[call-overload]
+        # Left as well as top: with only a vertical flag Qt centres a narrow widget in its
+        # cell, and on a wide screen the incident header floated to the middle.
+        top_left = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+        super().addWidget(widget, row, column, *(rest or (top_left,)))  # type: ignore[call-overload]
 
 
 class IncidentFrame(QWidget):
@@ -89,6 +92,7 @@ class IncidentFrame(QWidget):
         self._header_layout = _HeaderRow(self.header)
         self._header_layout.setContentsMargins(0, 0, 0, 0)
         self._header_layout.setColumnStretch(0, 1)
+        self._header_widgets = 0
         # Feature panels (checklist, messages, ...) sit beside the timeline as tabs;
         # the area stays hidden until a feature adds one.
         self.side_tabs = named(QTabWidget(), "sidePanels")
@@ -119,7 +123,10 @@ class IncidentFrame(QWidget):
             self.body.setSizes([720, 300])
 
     def add_header_widget(self, widget: QWidget) -> None:
-        self._header_layout.addWidget(widget, 0, self._header_layout.columnCount())
+        # Counted here: an empty grid already reports one column, which put the first widget
+        # (the incident header) in column 1 beside an empty stretching column 0.
+        self._header_layout.addWidget(widget, 0, self._header_widgets)
+        self._header_widgets += 1
 
 
 class MainWindow(QMainWindow):

@@ -187,3 +187,20 @@ def test_show_the_checklist_brings_its_tab_forward(qtbot, window: MainWindow) ->
     assert tabs.currentWidget() is window.findChild(ChecklistPanel)
     actions["Runbooks…"].trigger()
     assert tabs.currentWidget() is window.findChild(RunbookPanel)
+
+
+def test_header_widgets_start_at_the_left(qtbot) -> None:
+    # An empty grid reports one column: counting from it left an empty stretching column
+    # before the incident header, which floated to the middle of a wide window.
+    from PySide6.QtWidgets import QLabel
+
+    from ui.main_window import IncidentFrame
+
+    frame = IncidentFrame()
+    qtbot.addWidget(frame)
+    first, second = QLabel("incident"), QLabel("cadence")
+    frame.add_header_widget(first)
+    frame.add_header_widget(second)
+    layout = frame.header.layout()
+    assert layout.itemAtPosition(0, 0).widget() is first
+    assert layout.itemAtPosition(0, 1).widget() is second
