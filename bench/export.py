@@ -92,7 +92,11 @@ def build(store: object, entries: int) -> str:
 
 def timed_process(code: str, argv: list[str]) -> float:
     """Seconds from starting ``python -c code argv`` to its exit; it must succeed."""
+    # This checkout's code first (an editable install may point at another), and bytecode
+    # written on the warm-up run as an installed app has it: with PYTHONDONTWRITEBYTECODE
+    # inherited, every run would compile the modules it imports from source again.
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", code, *argv], env=env, cwd=ROOT, capture_output=True, timeout=300

@@ -6,13 +6,17 @@ Renderers (markdown.py, html.py, json_doc.py, and ui/exports/pdf.py through the
 HTML) only format what is here, so the formats cannot disagree. Nothing in it
 depends on the clock except ``generated_at``, which the caller may fix: the
 same incident then renders to the same bytes.
+
+Only the JSON export shows the response record: the other formats ask
+``load_document`` to leave it out, and then neither read it nor import the
+services that read it (the CLI pays for every import; see bench/export.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -21,9 +25,6 @@ from commander.domain.entry_facts import RoleChanged
 from commander.domain.when import utc_now
 from commander.exports.timing import Timing, compute_timing
 from commander.services.action_items import ActionItemView, read_action_items
-from commander.services.checklist import ChecklistItemView, stored_items
-from commander.services.deploys import DeployRecord, deploy_record
-from commander.services.messages import read_incident_targets, read_messages
 from commander.services.postmortem import (
     PostmortemRevisionView,
     PostmortemView,
@@ -33,12 +34,16 @@ from commander.services.postmortem import (
     read_postmortem_revisions,
 )
 from commander.services.postmortem_templates import GENERATED_SECTIONS, Template, get_template
-from commander.services.roles import RoleSpell, role_history
 from commander.store import raw_sql
 from commander.store.engine import Store
 from commander.store.orm import EntryRevision, TimelineEntry
-from commander.views.comms import MessageView, TargetView
 from commander.views.incidents import EntryView, IncidentDetail, RevisionView
+
+if TYPE_CHECKING:  # the response record's readers are imported when it is read
+    from commander.services.checklist import ChecklistItemView
+    from commander.services.deploys import DeployRecord
+    from commander.services.roles import RoleSpell
+    from commander.views.comms import MessageView, TargetView
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +121,14 @@ def load_document(
     ref: str,
     generated_at: datetime | None = None,
     postmortem: PostmortemView | None = None,
+    *,
+    response: bool = True,
 ) -> IncidentDocument:
-    """Read everything in one transaction; ``postmortem`` lets the editor preview unsaved text."""
+    """Read everything in one transaction; ``postmortem`` lets the editor preview unsaved text.
+
+    ``response=False`` leaves the response record empty (``Response()``) and unread: only
+    the JSON export shows it.
+    """
     from commander.services.incidents import load_incident
 
     with store.read() as session:
@@ -127,12 +138,7 @@ def load_document(
         stored = read_postmortem(session, row.id)
         history = tuple(read_postmortem_revisions(session, row.id))
         items = tuple(read_action_items(session, row.id, include_deleted=True))
-        response = Response(
-            checklist=tuple(stored_items(session, row.id)),
-            roles=tuple(role_history(session, row.id)),
-            messages=tuple(read_messages(session, row.id)),
-            targets=tuple(read_incident_targets(session, row.id)),
-        )
+        record = _read_response(session, row.id) if response else None
         incident = IncidentDetail.of(row)
     document = build_document(
         incident,
@@ -144,10 +150,26 @@ def load_document(
         history,
         generated_at or utc_now(),
     )
+    if record is None:
+        return document
     live = document.incident.timeline
     return replace(
         document,
-        response=replace(response, handovers=handovers(live), deploys=deploys(live)),
+        response=replace(record, handovers=handovers(live), deploys=deploys(live)),
+    )
+
+
+def _read_response(session: Any, incident_id: int) -> Response:
+    """The response record's stored parts, in the caller's transaction."""
+    from commander.services.checklist import stored_items
+    from commander.services.messages import read_incident_targets, read_messages
+    from commander.services.roles import role_history
+
+    return Response(
+        checklist=tuple(stored_items(session, incident_id)),
+        roles=tuple(role_history(session, incident_id)),
+        messages=tuple(read_messages(session, incident_id)),
+        targets=tuple(read_incident_targets(session, incident_id)),
     )
 
 
@@ -171,6 +193,8 @@ def handovers(live: tuple[EntryView, ...]) -> tuple[Handover, ...]:
 
 
 def deploys(live: tuple[EntryView, ...]) -> tuple[DeployRecord, ...]:
+    from commander.services.deploys import deploy_record
+
     return tuple(record for record in map(deploy_record, live) if record is not None)
 
 

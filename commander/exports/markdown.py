@@ -12,14 +12,21 @@ from commander.exports.timing import span_text, stamp
 
 # Characters that could start emphasis, code, a link, raw HTML, an entity, a
 # table cell or a strike-through; "(" and "!" are harmless once "[" is escaped.
-# str.translate rather than re.sub: it runs for every entry of a 10,000-entry export.
-_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_[]<>&#|~"})
+# The backslash first, so the ones added for the others are not escaped again.
+# One str.replace per character present rather than re.sub or str.translate (whose
+# table maps to two-character strings, so it takes its slow path): this runs for
+# every entry of a 10,000-entry export, and is about four times as fast as translate.
+_ESCAPES = tuple((char, "\\" + char) for char in "\\`*_[]<>&#|~")
 EMPTY_SECTION = "_Not written yet._"
 
 
 def inline(text: str) -> str:
     """Plain text as one line of Markdown that reads back as the same text."""
-    return " ".join(text.split()).translate(_ESCAPES)
+    text = " ".join(text.split())
+    for char, escaped in _ESCAPES:
+        if char in text:
+            text = text.replace(char, escaped)
+    return text
 
 
 def safe_url(url: str) -> str:
@@ -124,11 +131,14 @@ def timeline(doc: IncidentDocument) -> list[str]:
     if not doc.timeline:
         lines += ["_No entries selected._", ""]
         return lines
+    authors: dict[str, str] = {}  # a few people write thousands of entries
     for entry in doc.timeline:
         pin = " (pinned)" if entry.pinned else ""
+        author = authors.get(entry.author)
+        if author is None:
+            author = authors[entry.author] = inline(entry.author)
         lines.append(
-            f"- **{stamp(entry.occurred_at)}** {entry.kind}{pin}, {inline(entry.author)}: "
-            f"{inline(entry.text)}"
+            f"- **{stamp(entry.occurred_at)}** {entry.kind}{pin}, {author}: {inline(entry.text)}"
         )
     return [*lines, ""]
 

@@ -52,7 +52,8 @@ def export_incident(
     if fmt not in FORMATS:
         raise InvalidInputError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
     report(f"Reading {ref.upper()}", 0.05)
-    doc = load_document(store, ref, generated_at, postmortem)
+    # Only the JSON export shows the response record: the others skip its reads.
+    doc = load_document(store, ref, generated_at, postmortem, response=fmt == "json")
     report(f"Rendering {fmt.upper()} ({len(doc.timeline):,} timeline entries)", 0.3)
     data = render(doc, fmt)
     report("Done", 1.0)

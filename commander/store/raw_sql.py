@@ -241,41 +241,49 @@ def read_entries(connection: Connection, incident_id: int) -> tuple[EntryView, .
     """Every entry of the incident on SQLite, deleted ones too, in time order.
 
     An export reads 10,000 entries or more: loading ORM objects, or even
-    SQLAlchemy's per-value type processing, took most of its time budget, so
-    the driver's rows are decoded here. ``connection`` is the caller's, so the
-    read shares its transaction.
+    SQLAlchemy's per-value type processing and its row-at-a-time fetching, took
+    most of its time budget, so the driver's rows are fetched at once on the
+    caller's connection (so the read shares its transaction) and decoded here.
     """
-    rows = connection.exec_driver_sql(_ENTRIES, (incident_id,))
-    return tuple(
-        EntryView.from_columns(
-            entry_id,
-            entry_incident_id,
-            _stored_time(occurred_at),
-            _stored_time(recorded_at),
-            author,
-            kind,
-            text,
-            pinned,
-            None if data is None else json.loads(data),
-            None if deleted_at is None else _stored_time(deleted_at),
-            deleted_by,
-            version,
+    cursor = connection.connection.cursor()
+    try:
+        rows = cursor.execute(_ENTRIES, (incident_id,)).fetchall()
+    finally:
+        cursor.close()
+    entries = []
+    for (
+        entry_id,
+        entry_incident_id,
+        occurred_at,
+        recorded_at,
+        author,
+        kind,
+        text,
+        pinned,
+        data,
+        deleted_at,
+        deleted_by,
+        version,
+    ) in rows:
+        occurred = _stored_time(occurred_at)
+        entries.append(
+            EntryView.from_columns(
+                entry_id,
+                entry_incident_id,
+                occurred,
+                # Most entries are recorded when they happen: one time read, not two.
+                occurred if recorded_at == occurred_at else _stored_time(recorded_at),
+                author,
+                kind,
+                text,
+                pinned,
+                None if data is None else json.loads(data),
+                None if deleted_at is None else _stored_time(deleted_at),
+                deleted_by,
+                version,
+            )
         )
-        for (
-            entry_id,
-            entry_incident_id,
-            occurred_at,
-            recorded_at,
-            author,
-            kind,
-            text,
-            pinned,
-            data,
-            deleted_at,
-            deleted_by,
-            version,
-        ) in rows
-    )
+    return tuple(entries)
 
 
 # -- the change feed -----------------------------------------------------------------------

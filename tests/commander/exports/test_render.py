@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,13 +15,15 @@ from urllib.parse import urlsplit
 import pytest
 
 from commander.domain import Severity
-from commander.exports.document import load_document
+from commander.exports.document import Response, load_document
 from commander.exports.render import export_incident
 from commander.exports.timing import span_text
 from commander.safe_html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from commander.services.incidents import declare_incident
 from commander.services.postmortem import get_postmortem, save_postmortem
 from commander.services.timeline import log_entry
+from commander.store.engine import open_store
+from tests.support.cli import child_env
 from tests.support.postmortem_sample import GENERATED_AT, T0, at, build_sample
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden"
@@ -238,3 +242,52 @@ def test_raw_html_in_a_section_shows_as_text_like_in_the_runbook_viewer(sqlite_s
     ref = build_sample(sqlite_store, {"section": "Section <b>bold</b> <u>under</u>"})
     page = export_incident(sqlite_store, ref, "html", GENERATED_AT).decode()
     assert "&lt;b&gt;bold&lt;/b&gt; &lt;u&gt;under&lt;/u&gt;" in page
+
+
+def test_only_the_json_export_reads_the_response_record(sqlite_store) -> None:
+    """Left out for the other formats, the record is empty and the rest is the same."""
+    from commander.domain.deploys import DeployChange, DeployKind
+    from commander.domain.roles import Role
+    from commander.services.deploys import record_deploy
+    from commander.services.roles import assign_role
+
+    ref = build_sample(sqlite_store)
+    assign_role(sqlite_store, ref, Role.COMMANDER, "ana", "ana", now=at(40))
+    assign_role(sqlite_store, ref, Role.COMMANDER, "bo", "ana", now=at(41))
+    change = DeployChange(DeployKind.HOTFIX, "v1.4.3", "v1.4.2", "payments")
+    record_deploy(sqlite_store, ref, change, "bo", now=at(42))
+    full = load_document(sqlite_store, ref, GENERATED_AT)
+    short = load_document(sqlite_store, ref, GENERATED_AT, response=False)
+    assert full.response.roles and full.response.handovers and full.response.deploys
+    assert short == replace(full, response=Response())
+
+
+def test_a_markdown_export_imports_none_of_the_response_services(db_path: Path) -> None:
+    """A CLI export pays for every import (bench/export.py): Markdown needs no response reads."""
+    store = open_store(str(db_path))
+    ref = build_sample(store)
+    store.close()
+    response_only = (
+        "commander.services.checklist",
+        "commander.services.messages",
+        "commander.services.roles",
+        "commander.services.deploys",
+        "commander.store.orm_comms",
+        "commander.store.orm_response",
+    )
+    code = (
+        "import sys\n"
+        "from commander.cli import main\n"
+        "assert main(sys.argv[1:]) == 0\n"
+        f"print(sorted(m for m in sys.modules if m in {response_only!r}))"
+    )
+    argv = ["--db", str(db_path), "export", ref, "--format", "md", "-o", os.devnull]
+    ran = subprocess.run(
+        [sys.executable, "-c", code, *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=child_env(),
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "[]"
