@@ -18,7 +18,7 @@ too slow there, or not loaded yet:
 Rows read here become views through the constructors the ORM path uses
 (``EntryView.from_columns``, ``IncidentSummary.from_columns``); this module only
 decodes what the ORM's types store on SQLite (times as naive UTC text, see
-``orm.UTCDateTime``; JSON as text; flags as 0/1). tests/unit/test_raw_sql.py
+``orm.UTCDateTime``; JSON as text; flags as 0/1). tests/commander/store/test_raw_sql.py
 proves each path returns what the ORM path returns.
 
 Nothing here imports SQLAlchemy at load time: the peek runs before it is loaded.
