@@ -2,7 +2,7 @@
 
 No ``target_metadata``: the app only upgrades, it never autogenerates, and
 the revision files must not depend on the live ORM (see ``frozen_types``).
-tests/unit/test_migrations.py compares what they build with the ORM instead.
+tests/commander/store/test_migrations.py compares what they build with the ORM instead.
 """
 
 from alembic import context

@@ -1,7 +1,7 @@
 """The shipped Alembic scripts: read in chain order, free of the live ORM, building
 exactly the schema the ORM describes; a store from a newer version is refused.
 
-Upgrades of stores with rows in them: tests/unit/test_store_upgrades.py.
+Upgrades of stores with rows in them: tests/commander/store/test_upgrades.py.
 """
 
 from __future__ import annotations

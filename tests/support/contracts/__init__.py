@@ -5,7 +5,7 @@ field limits, content type) and answer as it answers (ids, error bodies, 429 and
 Retry-After), following ``/work/shared/connectors.md``. They keep what was
 accepted (posts, incidents, messages) so a test can look at the provider's side.
 
-Fixtures (``tests/contracts/fixtures.py``; import the ones you need into your
+Fixtures (``tests/support/contracts/fixtures.py``; import the ones you need into your
 ``conftest.py``: ``from tests.support.contracts.fixtures import slack_api_server  # noqa: F401``).
 Each starts a fresh server for one test and stops it after:
 
