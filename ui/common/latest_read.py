@@ -25,11 +25,8 @@ class LatestRead(Generic[T]):
         read: Callable[[Store, str], T],
         show: Callable[[T], None],
         on_error: Callable[[BaseException], None],
-        *,
-        slow: bool = False,
     ) -> None:
         self._context = context
-        self._slow = slow
         self._read = read
         self._show = show
         self._on_error = on_error
@@ -50,7 +47,6 @@ class LatestRead(Generic[T]):
             lambda store: read(store, ref),
             lambda result: self._done(ref, result),
             self._failed,
-            slow=self._slow,
         )
 
     def _done(self, ref: str, result: T) -> None:

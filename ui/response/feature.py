@@ -55,19 +55,19 @@ class ResponseFeature(QObject):
         # its write failed, or a checklist read that began after its write is shown.
         self._toggling: set[int] = set()
         self._toggled: set[int] = set()
-        # On the reader: the phase times and the checklist read the incident's timeline
-        # (some 45 ms each at 100,000 entries), which must not hold up the scribe's next
-        # write nor the timeline's rows. What they show is committed before they start:
-        # they run after an announcement or an opening.
+        # On the writer, queued behind the timeline's first page: on the reader they ran
+        # beside the page and its paint, and the reader thread's own connection and malloc
+        # arena cost about 6 MB (bench/timeline.py: the 100k open took 27-44 ms instead of
+        # 12, and +22 MB instead of +17). The phase times and the checklist scan the
+        # incident's timeline (some 45 ms each at 100,000 entries), so a write made right
+        # after an opening or a header change waits that long.
         report = shell.report_error
         self.phase_times = LatestRead(
-            context, store_calls.read_phase_times, self._show_phase_times, report, slow=True
+            context, store_calls.read_phase_times, self._show_phase_times, report
         )
-        self.roles_read = LatestRead(
-            context, store_calls.read_roles, self._show_roles, report, slow=True
-        )
+        self.roles_read = LatestRead(context, store_calls.read_roles, self._show_roles, report)
         self.checklist_read = LatestRead(
-            context, store_calls.read_checklist, self._show_checklist, report, slow=True
+            context, store_calls.read_checklist, self._show_checklist, report
         )
         self._clock = QTimer(self, interval=1000)
         self._clock.timeout.connect(self._tick)
