@@ -279,16 +279,16 @@ def _show(store: Store, args: argparse.Namespace) -> int:
 
 def _export(store: Store, args: argparse.Namespace) -> int:
     from commander.exports.render import export_incident
+    from commander.output_files import refuse_database_target, write_output
 
+    if args.output is not None:  # refused before the work, not after
+        refuse_database_target(args.output.expanduser(), store.sqlite_file)
     data = export_incident(store, args.ref, args.format, args.generated_at)
     if args.output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    try:
-        args.output.write_bytes(data)
-    except OSError as exc:
-        raise CommanderError(f"cannot write {args.output}: {exc.strerror}") from None
+    write_output(args.output, data, store.sqlite_file)
     return 0
 
 

@@ -55,7 +55,7 @@ def _report(store: Store, args: argparse.Namespace) -> int:
 
     report = build_report(store, since=args.since, now=utc_now())
     if args.csv is not None:
-        write_report_csv(report, args.csv)
+        write_report_csv(report, args.csv, store.sqlite_file)
     if args.json:
         sys.stdout.write(dumps(report_document(report)))
     else:

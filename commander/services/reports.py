@@ -34,7 +34,8 @@ from sqlalchemy.orm import Session
 from commander.domain import Severity
 from commander.domain.action_item_choices import ItemStatus
 from commander.domain.timing import SeverityMark, peak_severity, severity_spans
-from commander.errors import CommanderError, InvalidInputError
+from commander.errors import InvalidInputError
+from commander.output_files import write_output
 from commander.services.severity_history import severity_marks
 from commander.store.engine import Store
 from commander.store.orm import Incident
@@ -336,9 +337,7 @@ def report_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def write_report_csv(report: Report, path: Path) -> None:
-    """Save ``report_csv`` to a file; a failure is one readable line."""
-    try:
-        path.write_text(report_csv(report), encoding="utf-8", newline="")
-    except OSError as exc:
-        raise CommanderError(f"cannot write {path}: {exc.strerror}") from None
+def write_report_csv(report: Report, path: Path, store_file: Path | None = None) -> None:
+    """Save ``report_csv`` to a file (never onto a database, never half written); a
+    failure is one readable line."""
+    write_output(path, report_csv(report).encode("utf-8"), store_file)

@@ -65,6 +65,14 @@ class Store:
         return self.url.get_backend_name() == "sqlite"
 
     @property
+    def sqlite_file(self) -> Path | None:
+        """The database file, for a SQLite store kept in one."""
+        database = self.url.database
+        if not self.is_sqlite or not database or database == ":memory:":
+            return None
+        return Path(database)
+
+    @property
     def location(self) -> str:
         return describe(self.url)
 

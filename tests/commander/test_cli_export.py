@@ -96,3 +96,42 @@ def test_bad_format_and_time_are_usage_errors(db_path: Path, stuck_queue: str) -
     assert bad_time.returncode == 2 and b"Traceback" not in bad_time.stderr
     missing = commander("export", "INC-99", "--format", "md", db=db_path)
     assert (missing.returncode, missing.stderr) == (1, b"commander: no incident INC-99\n")
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
+def test_export_never_writes_onto_the_open_store(
+    db_path: Path, stuck_queue: str, suffix: str
+) -> None:
+    target = Path(f"{db_path}{suffix}")
+    before = target.read_bytes() if target.exists() else None
+    result = commander("export", stuck_queue, "--format", "md", "-o", str(target), db=db_path)
+    assert result.returncode == 1
+    assert b"not overwritten" in result.stderr and b"Traceback" not in result.stderr
+    after = target.read_bytes() if target.exists() else None
+    assert after == before
+    ok("show", stuck_queue, db=db_path)  # the store still opens and holds the incident
+
+
+def test_export_and_report_csv_refuse_any_sqlite_file(
+    db_path: Path, tmp_path: Path, stuck_queue: str
+) -> None:
+    other = tmp_path / "other.sqlite"
+    ok("declare", "Elsewhere", "--severity", "P3", db=other)
+    before = other.read_bytes()
+    exported = commander("export", stuck_queue, "--format", "md", "-o", str(other), db=db_path)
+    reported = commander("report", "--csv", str(other), db=db_path)
+    assert (exported.returncode, reported.returncode) == (1, 1)
+    assert b"is a SQLite database" in exported.stderr and b"is a SQLite database" in reported.stderr
+    assert other.read_bytes() == before
+
+
+def test_an_export_replaces_a_file_whole_and_keeps_its_mode(
+    db_path: Path, tmp_path: Path, stuck_queue: str
+) -> None:
+    target = tmp_path / "out.md"
+    target.write_text("old content that is much longer than nothing\n" * 100)
+    target.chmod(0o640)
+    ok("export", stuck_queue, "--format", "md", "-o", str(target), db=db_path)
+    assert target.read_bytes().startswith(b"# ")
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.md.")] == []

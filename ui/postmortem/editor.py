@@ -536,6 +536,7 @@ class PostmortemEditor(QDialog):
         self.exporter.start(
             lambda progress: _export(store, ref, fmt, draft, progress),
             path,
+            store.sqlite_file,
         )
 
     def _on_export_progress(self, step: str, percent: int) -> None:

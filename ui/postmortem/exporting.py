@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-from commander.errors import CommanderError
+from commander.output_files import write_output
 
 # (step, fraction) -> None; the job calls it from the export thread.
 Progress = Callable[[str, float], None]
@@ -27,18 +27,18 @@ class _Relay(QObject):
 
 
 class _ExportJob(QRunnable):
-    def __init__(self, call: ExportCall, path: Path, relay: _Relay) -> None:
+    def __init__(
+        self, call: ExportCall, path: Path, store_file: Path | None, relay: _Relay
+    ) -> None:
         super().__init__()
         self._call, self._path, self._relay = call, path, relay
+        self._store_file = store_file
 
     def run(self) -> None:
         try:
             data = self._call(self._relay.progress.emit)
             self._relay.progress.emit(f"Writing {self._path.name}", 0.97)
-            try:
-                self._path.write_bytes(data)
-            except OSError as exc:
-                raise CommanderError(f"cannot write {self._path}: {exc.strerror}") from None
+            write_output(self._path, data, self._store_file)
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the UI
             self._relay.failed.emit(exc)
         else:
@@ -60,9 +60,11 @@ class ExportRunner(QObject):
         self._relay.failed.connect(self._on_failed)
         self._running = 0
 
-    def start(self, call: ExportCall, path: Path) -> None:
+    def start(self, call: ExportCall, path: Path, store_file: Path | None = None) -> None:
+        """Run ``call`` and write what it returns to ``path`` (never over ``store_file``,
+        the open store, nor any other database)."""
         self._running += 1
-        self._pool.start(_ExportJob(call, path, self._relay))
+        self._pool.start(_ExportJob(call, path, store_file, self._relay))
 
     def busy(self) -> bool:
         return self._running > 0

@@ -48,10 +48,10 @@ def _build(store: Store, months: int | None) -> Report:
     return build_report(store, since=since, now=now)
 
 
-def _save(report: Report, path: Path) -> Path:
+def _save(report: Report, path: Path, store_file: Path | None) -> Path:
     from commander.services.reports import write_report_csv
 
-    write_report_csv(report, path)
+    write_report_csv(report, path, store_file)
     return path
 
 
@@ -202,7 +202,10 @@ class ReportsDialog(QDialog):
             return
         self.status.setText("Saving…")
         self._context.read(
-            lambda _store: _save(report, path), self._on_saved, self._on_save_failed, slow=True
+            lambda store: _save(report, path, store.sqlite_file),
+            self._on_saved,
+            self._on_save_failed,
+            slow=True,
         )
 
     def _on_saved(self, path: Path) -> None:
