@@ -41,11 +41,16 @@ def parse_when(text: str, now: datetime | None = None, zone: tzinfo | None = Non
     cleaned = text.strip()
     if not cleaned:
         raise InvalidInputError(f"empty time: use {HELP}")
-    result = (
-        _parse_relative(cleaned, now)
-        or _parse_clock(cleaned, now, zone)
-        or _parse_iso(cleaned, zone)
-    )
+    try:
+        result = (
+            _parse_relative(cleaned, now)
+            or _parse_clock(cleaned, now, zone)
+            or _parse_iso(cleaned, zone)
+        )
+    except OverflowError:  # -99999999h, 0001-01-01T00:00+14:00, …: past datetime's range
+        raise InvalidInputError(
+            f"time {text!r} is out of range: use a time between the years 1 and 9999 (UTC)"
+        ) from None
     if result is None:
         raise InvalidInputError(f"cannot read time {text!r}: use {HELP}")
     if result - now > FUTURE_TOLERANCE:

@@ -77,6 +77,12 @@ def test_db_from_environment(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         ["declare", "X", "--severity", "P7"],
         ["declare", "X"],
         ["log", "INC-1", "x", "--at", "yesterday-ish"],
+        # Past datetime's range: each printed a 52-line OverflowError before.
+        ["log", "INC-1", "x", "--at", "-99999999h"],
+        ["log", "INC-1", "x", "--at", "0001-01-01T00:00+14:00"],
+        ["log", "INC-1", "x", "--at", "-" + "9" * 30 + "m"],
+        ["declare", "X", "--severity", "P2", "--impact-start", "9999-12-31T23:59-12:00"],
+        ["milestone", "INC-1", "mitigated", "--at", "-99999999h"],
         ["log", "INC-1", "x", "--kind", "severity"],
         ["phase", "INC-1", "fixing"],
         ["frobnicate"],

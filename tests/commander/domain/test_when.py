@@ -70,3 +70,12 @@ def test_one_duration_format_for_the_header_and_the_exports(
 ) -> None:
     assert format_duration(span) == header
     assert format_duration(span, units=3, signed=True) == export
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["-99999999h", "0001-01-01T00:00+14:00", "9999-12-31T23:59-12:00", "-" + "9" * 30 + "m"],
+)
+def test_times_past_the_calendar_are_refused_naming_the_range(text: str) -> None:
+    with pytest.raises(InvalidInputError, match="out of range: use a time between the years"):
+        parse_when(text, now=datetime(2026, 11, 27, 10, 0, tzinfo=UTC), zone=UTC)
