@@ -111,10 +111,8 @@ class AppContext(QObject):
             return with_changes(lambda: call(store))
 
         def done(outcome: tuple[T, list[Changes]]) -> None:
-            result, announced = outcome
-            for changes in announced:
-                self._remember_own(changes)
-                self.changed.emit(changes)
+            result, written = outcome
+            self.announce(written)
             if on_done is not None:
                 on_done(result)
 

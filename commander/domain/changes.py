@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from commander.domain.entry_facts import ChannelCreated, EntryFact
 from commander.domain.kinds import EntryKind, entry_kind
+
+if TYPE_CHECKING:  # the window imports Aspect before its first paint; the facts can wait
+    from commander.domain.entry_facts import EntryFact
 
 
 class Aspect(StrEnum):
@@ -45,8 +48,8 @@ _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
 
 # Facts that change more than their entry's kind says: creating the incident
 # channel logs an action that also ticks a checklist item and moves the Slack thread.
-_BY_FACT: Mapping[type[EntryFact], frozenset[Aspect]] = {
-    ChannelCreated: frozenset({Aspect.CHECKLIST, Aspect.COMMS}),
+_BY_FACT_NAME: Mapping[str, frozenset[Aspect]] = {
+    "ChannelCreated": frozenset({Aspect.CHECKLIST, Aspect.COMMS}),
 }
 
 
@@ -55,5 +58,5 @@ def aspects_of(kind: str, fact: EntryFact | None = None) -> frozenset[Aspect]:
     # A kind a newer app wrote maps to nothing more: at least the timeline shows it.
     aspects = {Aspect.ENTRIES} | _BY_KIND.get(entry_kind(kind), frozenset())
     if fact is not None:
-        aspects |= _BY_FACT.get(type(fact), frozenset())
+        aspects |= _BY_FACT_NAME.get(type(fact).__name__, frozenset())
     return frozenset(aspects)
