@@ -4,7 +4,7 @@ Two promises: no output overwrites a database (the store that is open, its
 ``-wal``/``-shm``/``-journal`` files, or any SQLite file: ``export -o s.sqlite``
 once replaced the store with Markdown), and an interrupted write never leaves
 half a file (the bytes go to a temporary file beside the target, which is then
-renamed over it in one step).
+renamed over it in one step). A device or a pipe is written into as it is.
 """
 
 from __future__ import annotations
@@ -37,8 +37,15 @@ def write_output(path: Path, data: bytes, store_file: Path | None = None) -> Non
 
     ``store_file`` is the open store's SQLite file, when it has one.
     """
-    target = path.expanduser()
-    refuse_database_target(target, store_file)
+    named = path.expanduser()
+    refuse_database_target(named, store_file)
+    # The file a symlink points at is the one replaced; the link stays a link.
+    target = named.resolve()
+    if target.exists() and not target.is_file():
+        # A device or a pipe (-o /dev/stdout, /dev/null, a FIFO) is written into as it is:
+        # renaming a file over it would replace the device node itself.
+        _write_in_place(target, data)
+        return
     folder = target.parent
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=folder)
@@ -61,6 +68,14 @@ def write_output(path: Path, data: bytes, store_file: Path | None = None) -> Non
         raise
 
 
+def _write_in_place(target: Path, data: bytes) -> None:
+    try:
+        with target.open("wb") as out:
+            out.write(data)
+    except OSError as exc:
+        raise CommanderError(f"cannot write {target}: {exc.strerror}") from None
+
+
 def refuse_database_target(path: Path, store_file: Path | None = None) -> None:
     """Raise ``InvalidInputError`` if writing to ``path`` would destroy a database."""
     resolved = path.resolve()
@@ -81,6 +96,8 @@ def refuse_database_target(path: Path, store_file: Path | None = None) -> None:
 
 
 def _is_sqlite_file(path: Path) -> bool:
+    if not path.is_file():  # opening a pipe to read its header would wait for a writer
+        return False
     try:
         with path.open("rb") as handle:
             return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER

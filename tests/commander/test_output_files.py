@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -63,3 +65,27 @@ def test_an_interrupted_write_leaves_no_temporary(
     with pytest.raises(KeyboardInterrupt):
         write_output(target, b"half")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_symlink_stays_a_link_and_its_file_is_replaced(tmp_path: Path) -> None:
+    real = tmp_path / "exports" / "latest.md"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    link = tmp_path / "latest.md"
+    link.symlink_to(real)
+    write_output(link, b"new")
+    assert link.is_symlink() and real.read_bytes() == b"new"
+
+
+def test_a_pipe_is_written_into_not_replaced(tmp_path: Path) -> None:
+    # Renaming over a device or a pipe replaces the node itself: -o /dev/null once
+    # left a regular file in /dev.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_output(fifo, b"streamed")
+    reader.join(timeout=10)
+    assert received == [b"streamed"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
