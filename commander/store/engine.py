@@ -59,6 +59,8 @@ class Store:
         self._write_engine = engine.execution_options(**{_WRITE_OPTION: True})
         self._read_sessions = sessionmaker(engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
+        # The store's random id, once services/store_identity.py has read it.
+        self.cached_identity: str | None = None
 
     @property
     def is_sqlite(self) -> bool:

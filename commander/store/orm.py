@@ -132,6 +132,15 @@ class EntryRevision(Base):
     entry: Mapped[TimelineEntry] = relationship(back_populates="revisions")
 
 
+class StoreIdentity(Base):
+    """The store's random id (one row, made by migration 0006): secrets are keyed by it."""
+
+    __tablename__ = "store_identity"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime]
+
+
 # PostgreSQL hands out entry versions from this sequence (created by migration
 # 0002 on PostgreSQL only); SQLite computes max(version) + 1 instead.
 ENTRY_VERSION_SEQUENCE = Sequence("timeline_entry_version_seq", metadata=Base.metadata)
