@@ -157,3 +157,21 @@ def test_the_write_announces_the_timeline_and_the_checklist_it_ticked(store, inc
         report(store, incident, "again")
     (second,) = changes_of_entries(written)
     assert second.aspects == {Aspect.ENTRIES}  # nothing left to tick
+
+
+def test_reports_logged_at_once_from_two_seats_check_the_item_once(store, incident) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    item(store, incident)  # the checklist filled from its template beforehand
+    start = Barrier(4)
+
+    def seat(number: int):
+        start.wait()
+        return report(store, incident, f"report {number}", reporter=f"user {number}")
+
+    with ThreadPoolExecutor(4) as pool:
+        logged = list(pool.map(seat, range(4)))
+    assert sum(done.checked_item is not None for done in logged) == 1
+    assert len(checklist_entries(store, incident)) == 1
+    assert len(user_reports(store, incident)) == 4
