@@ -44,6 +44,9 @@ _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
     EntryKind.MESSAGE: frozenset({Aspect.COMMS}),
     EntryKind.DELIVERY: frozenset({Aspect.COMMS}),
     EntryKind.CADENCE: frozenset({Aspect.COMMS}),
+    # The timeline only: the Detect item a report ticks logs its own checklist entry
+    # in the same write, and that entry brings the checklist along.
+    EntryKind.USER_REPORT: frozenset(),
 }
 
 # Facts that change more than their entry's kind says: creating the incident

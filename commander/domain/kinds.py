@@ -35,6 +35,8 @@ class EntryKind(StrEnum):
     MESSAGE = "message"
     DELIVERY = "delivery"
     CADENCE = "cadence"
+    # A report from a user or customer, logged by a person (services/user_reports.py).
+    USER_REPORT = "user-report"
     # Alert and chat kinds (other issues) join here, each with its fact in
     # commander/domain/entry_facts/.
 
@@ -77,3 +79,5 @@ USER_KINDS: tuple[EntryKind, ...] = (
 # Entries a person recorded through a structured command: they cannot be
 # reworded (their data would disagree), but a mistaken one can be deleted.
 DELETABLE_KINDS: tuple[EntryKind, ...] = (*USER_KINDS, EntryKind.ROLLBACK, EntryKind.HOTFIX)
+# A user report is such a record too: its reporter, channel and contact are in its fact.
+DELETABLE_KINDS += (EntryKind.USER_REPORT,)

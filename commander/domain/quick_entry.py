@@ -8,6 +8,8 @@ Grammar (tokens are separated by whitespace; command names ignore case)::
     phase  := "/phase" PHASE                                 -> PhaseChange
     deploy := ("/rollback" | "/hotfix") [WHAT] [FROM] -> TO [note ...]
             | ("/rollback" | "/hotfix") [to] TO [note ...]   -> DeployEntry
+    report := "/report" [reporter=]NAME [channel=C] [contact=X] ": " TEXT
+                                                             -> UserReportEntry
     entry  := {flag} text {flag}                             -> LogEntry
     flag   := "/note" | "/action" | "/decision" | "/observation" | "/hypothesis" | "/pin"
 
@@ -21,6 +23,8 @@ Grammar (tokens are separated by whitespace; command names ignore case)::
 - ``/rollback`` and ``/hotfix`` also come first and own the rest of the line
   (grammar in ``commander.domain.deploys``); a time prefix backdates them.
   It cannot backdate ``/sev`` or ``/phase``: ``refuse_backdated_change`` says so.
+- ``/report`` also comes first and owns the rest of the line (grammar in
+  ``commander.domain.user_reports``); a time prefix backdates it.
 - Flags may lead and/or trail the text, in any order; at most one kind
   (default ``note``), ``/pin`` pins the entry.
 - A leading ``/word`` that is not a command is an error; ``//word`` logs
@@ -38,10 +42,11 @@ from datetime import datetime, tzinfo
 from typing import TypeAlias
 
 from commander.domain.deploys import DeployChange, DeployKind, parse_change
-from commander.domain.entry_facts import EntryFact, HotfixDeployed, RolledBack
+from commander.domain.entry_facts import EntryFact, HotfixDeployed, RolledBack, UserReported
 from commander.domain.kinds import USER_KINDS, EntryKind
 from commander.domain.phase import Phase
 from commander.domain.severity import Severity
+from commander.domain.user_reports import UserReport, parse_report, report_line
 from commander.domain.when import parse_when
 from commander.errors import InvalidInputError
 
@@ -73,7 +78,13 @@ class DeployEntry:
     occurred_at: datetime | None
 
 
-QuickEntry: TypeAlias = LogEntry | SeverityChange | PhaseChange | DeployEntry
+@dataclass(frozen=True, slots=True)
+class UserReportEntry:
+    report: UserReport
+    occurred_at: datetime | None
+
+
+QuickEntry: TypeAlias = LogEntry | SeverityChange | PhaseChange | DeployEntry | UserReportEntry
 
 # Loose on purpose: anything that starts like a time is meant as one, so a typo
 # gets a hint instead of silently becoming the text of a note.
@@ -84,7 +95,8 @@ _PIN = "/pin"
 _SEV = ("/sev", "/severity")
 _PHASE = "/phase"
 _DEPLOYS = {f"/{kind.value}": kind for kind in DeployKind}
-COMMANDS: tuple[str, ...] = (*_KINDS, _PIN, "/sev", _PHASE, *_DEPLOYS)
+_REPORT = "/report"
+COMMANDS: tuple[str, ...] = (*_KINDS, _PIN, "/sev", _PHASE, *_DEPLOYS, _REPORT)
 """Every command the bar understands, in the order a completer should offer them."""
 
 _SEVERITIES = ", ".join(Severity)
@@ -106,6 +118,8 @@ def parse_quick_entry(
         return _phase_change(args, occurred_at)
     if word.lower() in _DEPLOYS:
         return DeployEntry(parse_change(_DEPLOYS[word.lower()], args), occurred_at)
+    if word.lower() == _REPORT:
+        return UserReportEntry(parse_report(args), occurred_at)
     return _log_entry(rest, occurred_at)
 
 
@@ -172,7 +186,7 @@ def _leading_flags(text: str) -> tuple[list[str], str]:
         if not word.startswith("/") or word == "/":
             return flags, text
         command = word.lower()
-        if command in _SEV or command == _PHASE or command in _DEPLOYS:
+        if command in _SEV or command in (_PHASE, _REPORT) or command in _DEPLOYS:
             raise InvalidInputError(f"{word} must start the line and cannot follow other commands")
         if command not in _KINDS and command != _PIN:
             raise _unknown_command(word)
@@ -211,8 +225,12 @@ def recall_text(kind: str, text: str, pinned: bool, fact: EntryFact | None) -> s
 
     What ``Up`` puts in the bar to correct an entry. None for what one line of the
     grammar cannot say: several lines, text with surrounding blanks or ending in a
-    command word, a pinned rollback, a kind the bar does not log.
+    command word, a pinned rollback or report, a kind the bar does not log.
     """
+    if kind == EntryKind.USER_REPORT:
+        if pinned or not isinstance(fact, UserReported):
+            return None  # as for a rollback: no pin, and no line without its record
+        return report_line(fact.report(text))
     if kind in _DEPLOYS_BY_KIND:
         if pinned or not isinstance(fact, RolledBack | HotfixDeployed):
             return None  # the bar cannot pin a record, nor retype one without its fact

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from commander import __version__
@@ -255,10 +256,33 @@ def _item(item: ActionItemView) -> dict[str, Any]:
     }
 
 
+@cache  # on first use: ``show --json`` never reads a fact
+def _personal_keys() -> dict[str, frozenset[str]]:
+    from commander.domain.entry_facts import FACT_TYPES
+
+    found: dict[str, set[str]] = {}
+    for fact_type in FACT_TYPES:
+        for kind in fact_type.READ_UNDER or (fact_type.KIND,):
+            found.setdefault(kind.value, set()).update(fact_type.PERSONAL_KEYS)
+    return {kind: frozenset(keys) for kind, keys in found.items() if keys}
+
+
+def shared_data(entry: EntryView) -> tuple[dict[str, Any] | None, list[str]]:
+    """The entry's data without its personal data (a reporter's contact), and the keys
+    left out. An export is a document people share; the store keeps the whole record."""
+    personal = _personal_keys().get(entry.kind)
+    if not personal or not entry.data:
+        return entry.data, []
+    withheld = sorted(key for key in personal if entry.data.get(key) not in (None, ""))
+    return {k: v for k, v in entry.data.items() if k not in personal}, withheld
+
+
 def _audit_entry(entry: EntryView, revisions: tuple[RevisionView, ...]) -> dict[str, Any]:
+    data, withheld = shared_data(entry)
     return {
         **entry_document(entry),
-        "data": entry.data,
+        "data": data,
+        **({"withheld": withheld} if withheld else {}),
         "deleted_at": iso(entry.deleted_at),
         "deleted_by": entry.deleted_by,
         "history": [

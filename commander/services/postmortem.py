@@ -93,7 +93,14 @@ class PostmortemRevisionView:
     content: dict[str, Any]
 
 
-_KEY_KINDS = (EntryKind.SEVERITY, EntryKind.PHASE, EntryKind.DECISION, EntryKind.ACTION)
+_KEY_KINDS = (
+    EntryKind.SEVERITY,
+    EntryKind.PHASE,
+    EntryKind.DECISION,
+    EntryKind.ACTION,
+    # How users were hit and how the team heard: the postmortem's Detection story.
+    EntryKind.USER_REPORT,
+)
 
 
 def key_entry(entry: EntryView) -> bool:

@@ -1,8 +1,9 @@
 """Carrying out what the quick-entry bar parsed: one rule for the window and the CLI.
 
-A parsed line becomes a timeline entry, a rollback or hotfix record, a severity
-change or a phase change. Moving phase hands back the open checklist items of
-the phase left behind, as a warning to show: it never blocks the move.
+A parsed line becomes a timeline entry, a rollback or hotfix record, a user
+report (which may check a Detect item), a severity change or a phase change.
+Moving phase hands back the open checklist items of the phase left behind, as a
+warning to show: it never blocks the move.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from commander.domain.quick_entry import (
     LogEntry,
     QuickEntry,
     SeverityChange,
+    UserReportEntry,
     refuse_backdated_change,
 )
 from commander.services.deploys import record_deploy
 from commander.services.incidents import change_severity
 from commander.services.phase_moves import LeavingWithOpenItems, move_to_phase
 from commander.services.timeline import log_entry
+from commander.services.user_reports import record_user_report
 from commander.store.engine import Store
 from commander.views.incidents import EntryView, IncidentDetail
 
@@ -51,6 +54,11 @@ def carry_out(store: Store, ref: str, parsed: QuickEntry, author: str) -> Carrie
         return CarriedOut(
             record_deploy(store, ref, parsed.change, author, occurred_at=parsed.occurred_at)
         )
+    if isinstance(parsed, UserReportEntry):
+        logged = record_user_report(
+            store, ref, parsed.report, author, occurred_at=parsed.occurred_at
+        )
+        return CarriedOut(logged.entry)
     if isinstance(parsed, SeverityChange):
         return CarriedOut(
             change_severity(store, ref, parsed.severity, author=author, reason=parsed.reason)

@@ -246,7 +246,10 @@ class PostmortemEditor(QDialog):
         self.entry_view.setWordWrap(False)
         key = QPushButton("Key entries")
         key.setObjectName("keyEntries")
-        key.setToolTip("Pinned entries, severity and phase changes, decisions, actions, rollbacks")
+        key.setToolTip(
+            "Pinned entries, severity and phase changes, decisions, actions, rollbacks,"
+            " user reports"
+        )
         key.clicked.connect(self._pick_key_entries)
         note = QLabel("Ticked entries make the postmortem's Timeline section, in time order (UTC).")
         row = QHBoxLayout()

@@ -49,11 +49,26 @@ KIND_COLOURS = {
     "declared": "#e53935",
     "severity": "#e53935",
     "phase": "#546e7a",
+    "user-report": "#00897b",
 }
 
 
 def _key(entry: EntryView) -> _Key:
     return (entry.occurred_at, entry.id)
+
+
+def _tooltip(entry: EntryView) -> str:
+    """The entry's text; for a user report, the reporter's contact too (this window is
+    the commander's own: the exports leave the contact out)."""
+    text = entry.text[:2_000]
+    if entry.kind != "user-report":
+        return text
+    from commander.domain.entry_facts import UserReported
+
+    fact = entry.fact
+    if isinstance(fact, UserReported) and fact.contact:
+        return f"{text}\n\nContact: {fact.contact}"
+    return text
 
 
 class TimelineModel(QAbstractTableModel):
@@ -114,7 +129,7 @@ class TimelineModel(QAbstractTableModel):
         if role == _DECORATION:
             return self._kind_colours.get(entry.kind) if index.column() == KIND else None
         if role == _TOOLTIP:
-            return entry.text[:2_000] if index.column() == TEXT else None
+            return _tooltip(entry) if index.column() == TEXT else None
         return entry  # EntryRole
 
     # -- loading ------------------------------------------------------------------------

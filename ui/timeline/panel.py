@@ -81,7 +81,8 @@ class TimelinePanel(QWidget):
         self.entry_bar = named(QLineEdit(), "quickEntry")
         self.entry_bar.setPlaceholderText(
             "Log what happened, Enter to save (Ctrl+L).  10:05 or -5m backdates;"
-            " /action /decision /observation /hypothesis /pin;  /sev P1 why;  /phase mitigate"
+            " /action /decision /observation /hypothesis /pin;  /sev P1 why;  /phase mitigate;"
+            "  /report NAME: what a user saw"
         )
         self.entry_bar.returnPressed.connect(self._submit)
         self.entry_bar.installEventFilter(self)

@@ -50,6 +50,7 @@ from commander.domain.entry_facts.response_tools import (
     RunbookAttached,
     deployed,
 )
+from commander.domain.entry_facts.user_reports import UserReported, user_reported
 
 __all__ = [
     "ActionItemChange",
@@ -73,9 +74,11 @@ __all__ = [
     "RolledBack",
     "RunbookAttached",
     "SeverityChanged",
+    "UserReported",
     "decode",
     "deployed",
     "encode",
+    "user_reported",
 ]
 
 # Under one kind, the first type that reads a row wins.
@@ -96,6 +99,7 @@ FACT_TYPES: tuple[type[EntryFact], ...] = (
     DeployMarked,
     PostmortemSaved,
     ActionItemChanged,
+    UserReported,
 )
 
 

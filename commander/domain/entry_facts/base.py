@@ -19,6 +19,9 @@ class EntryFact:
     READ_UNDER: ClassVar[tuple[EntryKind, ...]] = ()
     # Whether a row of its kind with no data at all still records this fact.
     WITHOUT_DATA: ClassVar[bool] = False
+    # Keys of its data holding personal data (a reporter's contact): shared documents
+    # (the exports) leave them out.
+    PERSONAL_KEYS: ClassVar[tuple[str, ...]] = ()
 
     def to_data(self) -> dict[str, Any]:
         raise NotImplementedError

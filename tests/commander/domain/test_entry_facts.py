@@ -30,6 +30,7 @@ from commander.domain.entry_facts import (
     RolledBack,
     RunbookAttached,
     SeverityChanged,
+    UserReported,
     decode,
     deployed,
     encode,
@@ -57,6 +58,7 @@ ONE_OF_EACH: tuple[EntryFact, ...] = (
     DeployMarked(DeployKind.HOTFIX),
     PostmortemSaved(3, ("status", "sections")),
     ActionItemChanged(9, ActionItemChange.UPDATED, (("owner", "bo", "cy"),)),
+    UserReported("Ana Lima", "support ticket", "ana@example.com"),
 )
 
 
@@ -175,6 +177,15 @@ STORED_SHAPES: list[tuple[str, dict[str, object] | None, EntryFact | None]] = [
         {"action_item": {"id": 2, "change": "updated", "fields": {"status": ["open", "done"]}}},
         ActionItemChanged(2, ActionItemChange.UPDATED, (("status", "open", "done"),)),
     ),
+    # services/user_reports.py
+    (
+        "user-report",
+        {"reporter": "Ana", "channel": "chat", "contact": "+49 30 1234"},
+        UserReported("Ana", "chat", "+49 30 1234"),
+    ),
+    ("user-report", {"reporter": "Ana", "channel": "", "contact": ""}, UserReported("Ana")),
+    ("user-report", {"reporter": ""}, None),  # a report names its reporter
+    ("user-report", None, None),
     # what people log, and rows this copy cannot read
     ("note", None, None),
     ("action", {"runbook": {"title": "Kafka lag"}}, None),
@@ -245,6 +256,7 @@ def test_every_entry_the_app_writes_reads_back_as_its_fact(store) -> None:
     from commander.services.milestones import edit_milestone
     from commander.services.roles import assign_role
     from commander.services.runbooks import attach_runbook
+    from commander.services.user_reports import log_user_report
     from tests.support.postmortem_sample import build_sample
 
     ref = build_sample(store)
@@ -257,6 +269,7 @@ def test_every_entry_the_app_writes_reads_back_as_its_fact(store) -> None:
     attach_runbook(store, ref, runbook, "ana")
     set_cadence(store, ref, 20, "ana")
     edit_milestone(store, ref, "mitigated", T0, "ana")
+    log_user_report(store, ref, "cannot pay", "Ana", author="bo", channel="chat", contact="a@b")
     facts = {
         (entry.kind, type(entry.fact))
         for entry in get_incident(store, ref).timeline
@@ -274,6 +287,7 @@ def test_every_entry_the_app_writes_reads_back_as_its_fact(store) -> None:
         (EntryKind.RUNBOOK, RunbookAttached),
         (EntryKind.CADENCE, CadenceSet),
         (EntryKind.MILESTONE, MilestoneCorrected),
+        (EntryKind.USER_REPORT, UserReported),
     }
     reopen = [e.fact for e in get_incident(store, ref).timeline if e.kind == "phase"][-1]
     assert isinstance(reopen, PhaseChanged) and dict(reopen.cleared).keys() == {

@@ -10,12 +10,13 @@ import pytest
 
 from commander.domain import EntryKind
 from commander.domain.deploys import DeployChange, DeployKind
-from commander.domain.entry_facts import decode
+from commander.domain.entry_facts import decode, encode, user_reported
 from commander.domain.kinds import USER_KINDS
 from commander.domain.quick_entry import (
     DeployEntry,
     LogEntry,
     QuickEntry,
+    UserReportEntry,
     parse_quick_entry,
     recall_text,
 )
@@ -30,6 +31,8 @@ TOKENS = [
     "/observation", "/hypothesis", "/sev", "/phase", "/rollback", "/hotfix", "/bogus", "//pin",
     "///x", "10:05", "9:05", "-5m", "-", "500", "-5", "2026-11-27T10:05Z", "->", "→", "to",
     "v1.4.2", "a->b", "P1", "triage", "é", "10:99",
+    "/report", "/Report", "Ana", "Ana:", ":", "x:y", "reporter=Bo", "channel=chat",
+    "Contact=a@b.io", "contact=tel:+49:", "channel=", "phone=1", "https://t.io/?a=b",
 ]  # fmt: skip
 
 
@@ -37,10 +40,17 @@ def parse(line: str) -> QuickEntry:
     return parse_quick_entry(line, now=NOW, zone=UTC)
 
 
-def recall_of(parsed: LogEntry | DeployEntry) -> str | None:
+Recallable = LogEntry | DeployEntry | UserReportEntry
+
+
+def recall_of(parsed: Recallable) -> str | None:
     """Recall the entry the parsed line would store (its time is not recalled)."""
     if isinstance(parsed, LogEntry):
         return recall_text(parsed.kind, parsed.text, parsed.pinned, None)
+    if isinstance(parsed, UserReportEntry):  # stored as the service stores it
+        kind = EntryKind.USER_REPORT
+        fact = decode(kind, encode(user_reported(parsed.report)))
+        return recall_text(kind, parsed.report.describe(), False, fact)
     data = {
         "what": parsed.change.what,
         "from": parsed.change.from_version,
@@ -56,13 +66,13 @@ def random_lines(count: int) -> list[str]:
 
 
 def test_every_line_the_bar_logs_is_recalled_as_a_line_that_logs_the_same() -> None:
-    checked = 0
+    checked = reports = 0
     for line in random_lines(5000):
         try:
             parsed = parse(line)
         except InvalidInputError:
             continue
-        if not isinstance(parsed, LogEntry | DeployEntry):
+        if not isinstance(parsed, Recallable):
             continue
         timeless = type(parsed)(**{**_fields(parsed), "occurred_at": None})
         recalled = recall_of(parsed)
@@ -73,12 +83,34 @@ def test_every_line_the_bar_logs_is_recalled_as_a_line_that_logs_the_same() -> N
         assert recalled is not None, line
         assert parse(recalled) == timeless, (line, recalled)
         checked += 1
+        reports += isinstance(parsed, UserReportEntry)
     assert checked > 1000  # the generator really reached the grammar
+    assert reports > 10  # /report lines too (each one is recalled: none is skipped)
 
 
-def _fields(parsed: LogEntry | DeployEntry) -> dict[str, object]:
+def test_every_report_line_the_bar_logs_is_recalled_as_a_line_that_logs_the_same() -> None:
+    rng = random.Random(20261128)
+    checked = 0
+    for _ in range(3000):
+        words = [rng.choice(TOKENS) for _ in range(rng.randint(1, 8))]
+        line = " ".join(["/report", *words])
+        try:
+            parsed = parse(line)
+        except InvalidInputError:
+            continue
+        assert isinstance(parsed, UserReportEntry), line
+        recalled = recall_of(parsed)
+        assert recalled is not None, line
+        assert parse(recalled) == parsed, (line, recalled)
+        checked += 1
+    assert checked > 300
+
+
+def _fields(parsed: Recallable) -> dict[str, object]:
     if isinstance(parsed, LogEntry):
         return asdict(parsed)
+    if isinstance(parsed, UserReportEntry):
+        return {"report": parsed.report, "occurred_at": parsed.occurred_at}
     return {"change": parsed.change, "occurred_at": parsed.occurred_at}
 
 

@@ -53,6 +53,23 @@ def test_a_deploy_line_becomes_a_record(store) -> None:
     assert done.result.data is not None and done.result.data["to"] == "v1"
 
 
+def test_a_report_line_logs_a_user_report_and_checks_the_detect_item(store) -> None:
+    ref = declare(store)
+    line = "-5m /report Ana channel=chat contact=ana@example.com: checkout fails"
+    done = carry_out(store, ref, parse_quick_entry(line), "bo")
+    assert isinstance(done.result, EntryView) and done.warning is None
+    entry = done.result
+    assert (entry.kind, entry.text, entry.author) == (
+        EntryKind.USER_REPORT,
+        "Reported by Ana via chat: checkout fails",
+        "bo",
+    )
+    assert entry.data == {"reporter": "Ana", "channel": "chat", "contact": "ana@example.com"}
+    assert entry.recorded_at - entry.occurred_at >= timedelta(minutes=4, seconds=59)
+    [item] = [i for i in checklist(store, ref).items if i.text == "User reports collected"]
+    assert item.checked_by == "bo"
+
+
 def test_a_severity_line_changes_the_severity(store) -> None:
     ref = declare(store)
     done = carry_out(store, ref, parse_quick_entry("/sev P1 card payments fail"), "bo")
