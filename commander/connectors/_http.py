@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from commander import clock
-from commander.connectors.base import Outcome
+from commander.connectors.base import Outcome, unconfirmed_post
 
 if TYPE_CHECKING:
     import requests
@@ -122,7 +122,7 @@ def request(
         return session.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
     except requests.ReadTimeout:
         if not idempotent:
-            return Outcome("failed", error=unknown_after_timeout(timeout))
+            return Outcome("failed", error=unconfirmed_post(f"no answer within {timeout:g} s"))
         return Outcome("retry", error=f"no answer within {timeout:g} s")
     except requests.Timeout:  # could not connect in time: nothing was sent
         return Outcome("retry", error=f"no answer within {timeout:g} s")
@@ -142,14 +142,6 @@ def request(
     except requests.RequestException as exc:
         text = f"network error: {type(exc).__name__}: {exc}"
         return Outcome("retry", error=short(scrub(text, secrets)))
-
-
-def unknown_after_timeout(timeout: float) -> str:
-    return (
-        f"no answer within {timeout:g} s: the update may have been posted; not sent again "
-        "automatically because this provider cannot recognise a repeat, so check and retry "
-        "if it is missing"
-    )
 
 
 def classify(

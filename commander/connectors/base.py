@@ -101,6 +101,11 @@ class Outcome:
 
 class Connector(Protocol):
     kind: ClassVar[str]
+    # True when the provider recognises a repeated delivery (an idempotency key, a
+    # transaction id, a dedup key, a look before posting, a Message-ID), so a resend
+    # after a lost answer posts nothing twice. False: the outbox never sends again on
+    # its own once a request may have gone out (unconfirmed_post).
+    recognises_repeats: ClassVar[bool]
 
     def render(self, message: Message, target: Target) -> Rendered: ...
 
@@ -113,6 +118,16 @@ class Connector(Protocol):
         session: requests.Session,
         timeout: float,
     ) -> Outcome: ...
+
+
+def unconfirmed_post(cause: str) -> str:
+    """The error of a delivery that may have been posted to a provider that cannot
+    recognise a repeat: failed, for a person to check and retry (``cause``: why no
+    answer came)."""
+    return (
+        f"{cause}: the update may have been posted; not sent again automatically because "
+        "this provider cannot recognise a repeat, so check and retry if it is missing"
+    )
 
 
 # kind -> "module:Class"; modules import lazily so the window never pays for them.

@@ -65,6 +65,8 @@ def _problem(message: Message, target: Target) -> str | None:
 
 class CachetConnector:
     kind: ClassVar[str] = "cachet"
+    # A retry looks for the incident and its update before posting.
+    recognises_repeats: ClassVar[bool] = True
 
     def render(self, message: Message, target: Target) -> Rendered:
         fitter = Fitter("Cachet")

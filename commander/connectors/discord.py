@@ -52,6 +52,7 @@ def _body_retry_after(response: requests.Response) -> float | None:
 
 class DiscordConnector:
     kind: ClassVar[str] = "discord"
+    recognises_repeats: ClassVar[bool] = False  # webhooks take no idempotency key
 
     def render(self, message: Message, target: Target) -> Rendered:
         fitter = Fitter("Discord")
@@ -81,7 +82,7 @@ class DiscordConnector:
             rebase(secret, target.base_url),
             secrets=[secret],
             timeout=timeout,
-            idempotent=False,
+            idempotent=self.recognises_repeats,
             json=payload,
             params=params,
         )

@@ -93,6 +93,7 @@ def _build(message: Message, target: Target) -> EmailMessage:
 
 class EmailConnector:
     kind: ClassVar[str] = "email"
+    recognises_repeats: ClassVar[bool] = True  # both copies carry the same Message-ID
 
     def render(self, message: Message, target: Target) -> Rendered:
         warnings = []

@@ -74,6 +74,7 @@ def _body_retry_after(response: requests.Response) -> float | None:
 
 class MatrixConnector:
     kind: ClassVar[str] = "matrix"
+    recognises_repeats: ClassVar[bool] = True  # the transaction id derives from the delivery
 
     def render(self, message: Message, target: Target) -> Rendered:
         fitter = Fitter("Matrix")

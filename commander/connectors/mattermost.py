@@ -51,6 +51,7 @@ def _retry_after(response: requests.Response) -> float | None:
 
 class MattermostConnector:
     kind: ClassVar[str] = "mattermost"
+    recognises_repeats: ClassVar[bool] = False  # incoming webhooks take no idempotency key
 
     def render(self, message: Message, target: Target) -> Rendered:
         fitter = Fitter("Mattermost")
@@ -75,7 +76,7 @@ class MattermostConnector:
             rebase(secret, target.base_url),
             secrets=[secret],
             timeout=timeout,
-            idempotent=False,
+            idempotent=self.recognises_repeats,
             json=self.render(message, target).payload,
         )
         if isinstance(answer, Outcome):

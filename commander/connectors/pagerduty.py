@@ -67,6 +67,7 @@ def _error_text(response: requests.Response) -> str:
 
 class PagerDutyConnector:
     kind: ClassVar[str] = "pagerduty"
+    recognises_repeats: ClassVar[bool] = True  # one dedup key per incident
 
     def render(self, message: Message, target: Target) -> Rendered:
         fitter = Fitter("PagerDuty")

@@ -93,6 +93,7 @@ def _post_body(message: Message, target: Target, fitter: Fitter) -> tuple[dict[s
 
 class SlackConnector:
     kind: ClassVar[str] = "slack"
+    recognises_repeats: ClassVar[bool] = False  # chat.postMessage takes no idempotency key
 
     def render(self, message: Message, target: Target) -> Rendered:
         fitter = Fitter("Slack")
@@ -122,7 +123,13 @@ class SlackConnector:
             return Outcome("failed", error="Slack target has no channel option")
         # chat.postMessage has no idempotency key: a repeat is a second message.
         data = _call(
-            target, "chat.postMessage", payload, secret, session, timeout, idempotent=False
+            target,
+            "chat.postMessage",
+            payload,
+            secret,
+            session,
+            timeout,
+            idempotent=self.recognises_repeats,
         )
         if isinstance(data, Outcome):
             return data

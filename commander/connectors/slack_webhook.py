@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 class SlackWebhookConnector:
     kind: ClassVar[str] = "slack-webhook"
+    recognises_repeats: ClassVar[bool] = False  # incoming webhooks take no idempotency key
 
     def render(self, message: Message, target: Target) -> Rendered:
         fitter = Fitter("Slack")
@@ -38,7 +39,7 @@ class SlackWebhookConnector:
             rebase(secret, target.base_url),
             secrets=[secret],
             timeout=timeout,
-            idempotent=False,
+            idempotent=self.recognises_repeats,
             json=rendered.payload,
         )
         if isinstance(answer, Outcome):

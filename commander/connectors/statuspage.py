@@ -79,6 +79,8 @@ def _problem(message: Message, target: Target) -> str | None:
 
 class StatuspageConnector:
     kind: ClassVar[str] = "statuspage"
+    # A retry looks for the incident and its update before posting.
+    recognises_repeats: ClassVar[bool] = True
 
     def render(self, message: Message, target: Target) -> Rendered:
         fitter = Fitter("Statuspage")

@@ -93,6 +93,7 @@ def _error_text(response: requests.Response) -> str:
 
 class TeamsConnector:
     kind: ClassVar[str] = "teams"
+    recognises_repeats: ClassVar[bool] = False  # incoming webhooks take no idempotency key
 
     def render(self, message: Message, target: Target) -> Rendered:
         fitter = Fitter("Teams")
@@ -117,7 +118,7 @@ class TeamsConnector:
             rebase(secret, target.base_url),
             secrets=[secret],
             timeout=timeout,
-            idempotent=False,
+            idempotent=self.recognises_repeats,
             data=encoded(_fitted(message, Fitter("Teams"))),
             headers={"Content-Type": "application/json"},
         )

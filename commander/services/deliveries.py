@@ -6,6 +6,10 @@ transaction (except ``retry_delivery``, a person's request, which is its own).
        |                  '----failed--> failed --a person retries--> pending
        '-- queued with its message;  pending/sending --target removed--> failed
 
+A lease that runs out sends the delivery again (its worker died), except once
+its post to a provider that cannot recognise a repeat may have gone out
+(``start_attempt``): that one fails as "may have been posted" (``fail_unconfirmed``).
+
 The outbox (services/outbox.py) decides which change an attempt's outcome
 makes and when; the message (services/messages.py) queues them; removing a
 target (services/targets.py) fails what was still to send. A change and its
@@ -20,6 +24,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from commander.connectors.base import unconfirmed_post
 from commander.domain.entry_facts import DeliveryChanged, DeliveryState
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
@@ -78,7 +83,12 @@ def take_leases(
     workers race. Returns the ids this worker got. No entry: nothing happened yet."""
     claimed = session.scalars(
         update(CommsDelivery)
-        .where(CommsDelivery.id.in_(delivery_ids), claimable(now))
+        .where(
+            CommsDelivery.id.in_(delivery_ids),
+            claimable(now),
+            # A post that may have gone out is never taken again (fail_unconfirmed).
+            CommsDelivery.attempt_started_at.is_(None),
+        )
         .values(
             state=SENDING,
             lease_owner=owner,
@@ -90,6 +100,50 @@ def take_leases(
         .execution_options(synchronize_session=False)
     ).all()
     return list(claimed)
+
+
+def start_attempt(
+    session: Session, delivery_id: int, owner: str, attempt: int, now: datetime
+) -> bool:
+    """Write down that this attempt's request is about to go out to a provider that
+    cannot recognise a repeat, so that if this worker dies before the answer, whoever
+    takes the lease next knows it may have been posted. False when the lease is no
+    longer this claim's (it ran out and was taken again): then nothing may be sent.
+    No entry, as for a claim: the outcome's entry follows."""
+    started = session.scalars(
+        update(CommsDelivery)
+        .where(
+            CommsDelivery.id == delivery_id,
+            CommsDelivery.state == SENDING,
+            CommsDelivery.lease_owner == owner,
+            CommsDelivery.attempts == attempt,
+        )
+        .values(attempt_started_at=now, updated_at=now)
+        .returning(CommsDelivery.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return started is not None
+
+
+def fail_unconfirmed(
+    session: Session, delivery_ids: Sequence[int], author: str, now: datetime
+) -> list[int]:
+    """Of these claimable deliveries, fail those whose worker died after its post to a
+    provider that cannot recognise a repeat went out: it may have been posted, so, as
+    after a timeout, a person checks and retries instead of the outbox posting it twice.
+    Returns the ids left to claim."""
+    unconfirmed = session.scalars(
+        select(CommsDelivery).where(
+            CommsDelivery.id.in_(delivery_ids),
+            CommsDelivery.state == SENDING,
+            CommsDelivery.attempt_started_at.is_not(None),
+        )
+    ).all()
+    for delivery in unconfirmed:
+        error = unconfirmed_post("no answer (the sender stopped while posting)")
+        fail_delivery(session, delivery, error, author, now)
+    failed = {delivery.id for delivery in unconfirmed}
+    return [delivery_id for delivery_id in delivery_ids if delivery_id not in failed]
 
 
 def mark_sent(
@@ -187,7 +241,7 @@ def _settle(
 ) -> None:
     """The end of every change but a claim: no lease held any more, and the entry."""
     delivery.updated_at = now
-    delivery.lease_owner = delivery.lease_until = None
+    delivery.lease_owner = delivery.lease_until = delivery.attempt_started_at = None
     fact = DeliveryChanged(
         delivery.id,
         DeliveryState(delivery.state),

@@ -15,7 +15,11 @@ state change; this module decides which):
 A delivery left ``sending`` by a process that died is claimed again once its
 lease runs out, so nothing is lost when the app closes mid-send; connectors
 derive idempotency keys from the stable delivery id so a resend after such a
-crash does not post twice where the provider supports it.
+crash does not post twice where the provider supports it. Where it does not
+(a connector's ``recognises_repeats`` is False: Slack, Discord, Teams,
+Mattermost), the worker writes down that the attempt started just before the
+request goes out; a lease that runs out after that is not claimed again but
+failed as "may have been posted", as after a timeout, for a person to check.
 """
 
 from __future__ import annotations
@@ -35,14 +39,23 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from commander import secrets
-from commander.connectors.base import Delivery, Message, Outcome, Target, connector_for
+from commander.connectors.base import (
+    Connector,
+    Delivery,
+    Message,
+    Outcome,
+    Target,
+    connector_for,
+)
 from commander.domain.when import utc_now
 from commander.errors import CommanderError
 from commander.services.deliveries import (
     claimable,
     fail_delivery,
+    fail_unconfirmed,
     mark_sent,
     schedule_retry,
+    start_attempt,
     take_leases,
 )
 from commander.services.lease_owner import worker_id
@@ -142,7 +155,7 @@ def claim_due(
         if not store.is_sqlite:
             # Another seat claiming right now skips these rows instead of waiting.
             candidates = candidates.with_for_update(skip_locked=True, of=CommsDelivery)
-        ids = list(session.scalars(candidates))
+        ids = fail_unconfirmed(session, list(session.scalars(candidates)), AUTHOR, now)
         if not ids:
             return []
         return _claims(session, take_leases(session, ids, owner, now, lease), owner)
@@ -198,44 +211,44 @@ def deliver_claimed(
     now: Callable[[], datetime] = utc_now,
 ) -> DeliveryView:
     """Send one claimed delivery and record what happened."""
-    outcome = attempt_delivery(claim, http=http, timeout=timeout)
+    outcome = attempt_delivery(
+        claim, http=http, timeout=timeout, start=lambda: _start(store, claim, now())
+    )
+    if outcome is None:
+        log.info("delivery %s: the lease ran out before sending; not sent", claim.delivery_id)
+        with store.read() as session:
+            return DeliveryView.of(session.get_one(CommsDelivery, claim.delivery_id))
     return record_outcome(store, claim, outcome, now())
 
 
-def attempt_delivery(
-    claim: Claim, *, http: requests.Session | None = None, timeout: float = HTTP_TIMEOUT
-) -> Outcome:
-    """Call the connector; network trouble is a retry, anything else unexpected a failure."""
-    import requests
+def _start(store: Store, claim: Claim, now: datetime) -> bool:
+    with _WRITE_TURN, store.write() as session:
+        return start_attempt(session, claim.delivery_id, claim.owner, claim.attempt, now)
 
+
+def attempt_delivery(
+    claim: Claim,
+    *,
+    http: requests.Session | None = None,
+    timeout: float = HTTP_TIMEOUT,
+    start: Callable[[], bool] | None = None,
+) -> Outcome | None:
+    """Call the connector; network trouble is a retry, anything else unexpected a failure.
+
+    ``start`` is called just before the request goes out to a provider that cannot
+    recognise a repeat (it writes that down); when it answers False (the lease was
+    lost) nothing is sent and the answer is None.
+    """
     secret: str | None = None
-    own_session = http is None
-    session = http or requests.Session()
     try:
         secret = secrets.get_secret(claim.target.name) or ""
         connector = connector_for(claim.target.kind)
-        delivery = Delivery(claim.delivery_id, claim.attempt, dict(claim.state))
-        outcome = connector.deliver(claim.message, claim.target, secret, delivery, session, timeout)
-    except requests.RequestException as exc:
-        outcome = Outcome("retry", error=_describe(exc))
-    except ImportError as exc:
-        log.warning("no connector for %s: %s", claim.target.kind, exc)
-        outcome = Outcome("failed", error=f"no {claim.target.kind} connector in this build")
-    except CommanderError as exc:
-        outcome = Outcome("failed", error=str(exc))
     except Exception as exc:
-        # No traceback in the log: its frames' text could quote the secret.
-        log.error(
-            "connector %s raised %s for delivery %s: %s",
-            claim.target.kind,
-            type(exc).__name__,
-            claim.delivery_id,
-            secrets.scrub(str(exc), [secret]),
-        )
-        outcome = Outcome("failed", error=f"connector error: {type(exc).__name__}: {exc}")
-    finally:
-        if own_session:
-            session.close()
+        outcome = _failure(claim, exc, secret)
+    else:
+        if start is not None and not connector.recognises_repeats and not start():
+            return None
+        outcome = _call_connector(claim, connector, secret, http, timeout)
     if outcome.error:
         # The provider's text may quote the URL we called, which can hold the secret.
         outcome = Outcome(
@@ -246,6 +259,49 @@ def attempt_delivery(
             outcome.retry_after,
         )
     return outcome
+
+
+def _call_connector(
+    claim: Claim,
+    connector: Connector,
+    secret: str,
+    http: requests.Session | None,
+    timeout: float,
+) -> Outcome:
+    import requests
+
+    own_session = http is None
+    session = http or requests.Session()
+    try:
+        delivery = Delivery(claim.delivery_id, claim.attempt, dict(claim.state))
+        return connector.deliver(claim.message, claim.target, secret, delivery, session, timeout)
+    except Exception as exc:
+        return _failure(claim, exc, secret)
+    finally:
+        if own_session:
+            session.close()
+
+
+def _failure(claim: Claim, exc: Exception, secret: str | None) -> Outcome:
+    """What an exception on the way to the provider means for the delivery."""
+    import requests
+
+    if isinstance(exc, requests.RequestException):
+        return Outcome("retry", error=_describe(exc))
+    if isinstance(exc, ImportError):
+        log.warning("no connector for %s: %s", claim.target.kind, exc)
+        return Outcome("failed", error=f"no {claim.target.kind} connector in this build")
+    if isinstance(exc, CommanderError):
+        return Outcome("failed", error=str(exc))
+    # No traceback in the log: its frames' text could quote the secret.
+    log.error(
+        "connector %s raised %s for delivery %s: %s",
+        claim.target.kind,
+        type(exc).__name__,
+        claim.delivery_id,
+        secrets.scrub(str(exc), [secret]),
+    )
+    return Outcome("failed", error=f"connector error: {type(exc).__name__}: {exc}")
 
 
 def _describe(exc: Exception) -> str:

@@ -77,6 +77,11 @@ class CommsDelivery(Base):
     # Who is sending it and until when; an expired lease is claimed again.
     lease_owner: Mapped[str | None] = mapped_column(String(100))
     lease_until: Mapped[datetime | None]
+    # When the holder handed its request to a provider that cannot recognise a repeat
+    # (Slack, Discord, ...), written just before it goes out. A lease that runs out with
+    # this set may have been posted: the delivery fails saying so, never sent again on
+    # its own. Cleared with the lease; never set for providers that recognise repeats.
+    attempt_started_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     provider_id: Mapped[str | None] = mapped_column(String(300))
     acknowledged_at: Mapped[datetime | None]

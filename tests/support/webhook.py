@@ -115,6 +115,7 @@ class JsonWebhookConnector:
     """POST {base_url}/hooks/{secret} with the message as JSON; classify the answer."""
 
     kind: ClassVar[str] = KIND
+    recognises_repeats: ClassVar[bool] = True  # it sends an idempotency key
 
     def render(self, message: Message, target: Target) -> Rendered:
         text = f"**{message.headline}**\n{message.body}"

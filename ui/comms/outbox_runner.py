@@ -29,10 +29,11 @@ PASS_INTERVAL_MS = 2_000
 PARALLEL_DELIVERIES = 6
 
 
-def _claim_due(store: Store, owner: str, limit: int) -> list[Claim]:
+def _claim_due(store: Store, owner: str, limit: int) -> tuple[list[Claim], list[Changes]]:
     from commander.services.outbox import claim_due
 
-    return claim_due(store, owner=owner, limit=limit)
+    # A claim can write too: a post that may have gone out before its sender died fails.
+    return with_changes(lambda: claim_due(store, owner=owner, limit=limit))
 
 
 def _deliver(store: Store, claim: Claim) -> tuple[DeliveryView, list[Changes]]:
@@ -99,12 +100,15 @@ class OutboxRunner(QObject):
         self._claiming = True
         self.worker.submit(
             lambda: _claim_due(store, owner, free),
-            lambda claims: self._on_claimed(claims, free),
+            lambda claimed: self._on_claimed(claimed, free),
             self._on_claim_failed,
         )
 
-    def _on_claimed(self, claims: list[Claim], free: int) -> None:
+    def _on_claimed(self, claimed: tuple[list[Claim], list[Changes]], free: int) -> None:
         self._claiming = False
+        claims, written = claimed
+        if written:
+            self.recorded.emit(written)
         # A full batch may have left due deliveries behind: claim again as slots free up.
         self._more_due = len(claims) >= free
         store = self._store

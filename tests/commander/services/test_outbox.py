@@ -334,6 +334,7 @@ def test_other_incidents_are_not_held_up_by_a_retrying_one(
 
 class _Exploding:
     kind = KIND
+    recognises_repeats = True
 
     def render(self, message: Any, target: Any) -> Any:
         raise AssertionError("not used")

@@ -240,3 +240,53 @@ def test_deliveries_left_by_a_closed_app_go_out_when_the_store_opens(
 
     qtbot.waitUntil(lambda: states() == {"sent"}, timeout=15_000)
     assert len(server.posts()) == 2
+
+
+def test_a_post_a_crashed_app_may_have_made_shows_failed_with_retry(
+    qtbot: Any,
+    rig: Rig,  # noqa: F811
+    feature: CommsFeature,
+) -> None:
+    """Its sender died after the post to Discord went out (no idempotency key): the
+    runner's next claim fails it as "may have been posted", announces it, and the tab
+    offers Retry, as after a timeout; nothing is posted until the person retries."""
+    from datetime import timedelta
+
+    from commander.domain.when import utc_now
+    from commander.services import deliveries, outbox
+    from commander.services.messages import compose, send_message
+    from commander.services.targets import save_target
+    from tests.support.contracts.discord import DiscordServer
+
+    runner = feature.runner
+    assert runner is not None
+    discord = DiscordServer().start()
+    try:
+        store = rig.store
+        save_target(store, "chat", "discord", secret=discord.webhook_url)
+        ref = _open_incident(rig)
+        panel = feature.panel
+        assert panel is not None
+        runner.stop()  # another app (the one that crashes) sends it
+        qtbot.waitUntil(lambda: not runner.worker.busy(), timeout=10_000)
+        send_message(store, compose(store, ref), "bo")
+        [claim] = outbox.claim_due(store, owner="crashed-app", lease=timedelta(seconds=-1))
+        with store.write() as session:
+            deliveries.start_attempt(
+                session, claim.delivery_id, claim.owner, claim.attempt, utc_now()
+            )
+        feature.reload()
+        qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10_000)
+        assert panel.model.delivery_at(0).state == "sending"
+
+        runner.start(store)
+        qtbot.waitUntil(lambda: panel.model.delivery_at(0).state == "failed", timeout=10_000)
+        assert "may have been posted" in (panel.model.delivery_at(0).last_error or "")
+        assert discord.requests == []
+        panel.view.selectRow(0)
+        assert panel.retry_button.isEnabled()
+        panel.retry_button.click()
+        qtbot.waitUntil(lambda: panel.model.delivery_at(0).state == "sent", timeout=15_000)
+        assert len(discord.messages) == 1
+    finally:
+        discord.stop()
