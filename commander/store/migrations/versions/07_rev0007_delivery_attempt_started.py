@@ -1,6 +1,6 @@
 """When a delivery's request went out to a provider that cannot recognise a repeat.
 
-Revision ID: 0107
+Revision ID: 0007
 Revises: 0006
 
 ``deliveries.attempt_started_at`` is written just before the outbox hands such a
@@ -16,7 +16,7 @@ from alembic import op
 
 from commander.store.migrations.frozen_types import utc_datetime
 
-revision = "0107"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
