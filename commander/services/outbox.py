@@ -35,7 +35,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from commander import secrets
-from commander.connectors.base import Delivery, Message, Outcome, Target, connector_for
+from commander.connectors.base import (
+    SECRET_OPTIONAL_KINDS,
+    Delivery,
+    Message,
+    Outcome,
+    Target,
+    connector_for,
+)
 from commander.domain.when import utc_now
 from commander.errors import CommanderError
 from commander.services.deliveries import (
@@ -47,6 +54,8 @@ from commander.services.deliveries import (
 )
 from commander.services.lease_owner import worker_id
 from commander.services.messages import message_of
+from commander.services.store_identity import store_id
+from commander.services.target_secrets import identity_made_at, key_of
 from commander.store.engine import Store
 from commander.store.orm import Incident
 from commander.store.orm_comms import (
@@ -95,6 +104,7 @@ class Claim:
     incident_id: int
     target_id: int
     state: dict[str, str]
+    secret_key: secrets.SecretKey
 
 
 def claim_due(
@@ -138,6 +148,7 @@ def claim_due(
     with store.read() as session:
         if session.scalars(candidates.limit(1)).first() is None:
             return []
+    identity = store_id(store)
     with _WRITE_TURN, store.write() as session:
         if not store.is_sqlite:
             # Another seat claiming right now skips these rows instead of waiting.
@@ -145,11 +156,11 @@ def claim_due(
         ids = list(session.scalars(candidates))
         if not ids:
             return []
-        return _claims(session, take_leases(session, ids, owner, now, lease), owner)
+        return _claims(session, take_leases(session, ids, owner, now, lease), owner, identity)
 
 
-def _claims(session: Session, delivery_ids: list[int], owner: str) -> list[Claim]:
-    """Everything needed to send these deliveries, read in two queries."""
+def _claims(session: Session, delivery_ids: list[int], owner: str, identity: str) -> list[Claim]:
+    """Everything needed to send these deliveries, read in three queries."""
     rows = session.execute(
         select(CommsDelivery, CommsMessage, Incident, CommsTarget)
         .join(CommsMessage, CommsMessage.id == CommsDelivery.message_id)
@@ -169,6 +180,7 @@ def _claims(session: Session, delivery_ids: list[int], owner: str) -> list[Claim
             )
         )
     }
+    made_at = identity_made_at(session)
     claims = []
     for delivery, message, incident, target in rows:
         state = states.get((incident.id, target.id)) or {}
@@ -184,6 +196,7 @@ def _claims(session: Session, delivery_ids: list[int], owner: str) -> list[Claim
                 incident_id=incident.id,
                 target_id=target.id,
                 state={str(k): str(v) for k, v in state.items()},
+                secret_key=key_of(identity, made_at, target),
             )
         )
     return claims
@@ -212,8 +225,11 @@ def attempt_delivery(
     own_session = http is None
     session = http or requests.Session()
     try:
-        secret = secrets.get_secret(claim.target.name) or ""
         connector = connector_for(claim.target.kind)
+        # A target without its secret fails here, by name, not in the connector with
+        # whatever an empty token or URL makes it say.
+        optional = claim.target.kind in SECRET_OPTIONAL_KINDS
+        secret = secrets.require_secret(claim.secret_key, optional=optional)
         delivery = Delivery(claim.delivery_id, claim.attempt, dict(claim.state))
         outcome = connector.deliver(claim.message, claim.target, secret, delivery, session, timeout)
     except requests.RequestException as exc:
