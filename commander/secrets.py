@@ -1,10 +1,29 @@
 """Tokens and webhook URLs: in the OS keyring, or a user-only file where there is none.
 
-The service name is ``incident-commander`` and the key is the target's name.
+Each secret belongs to one store and one of its targets: the keyring service is
+``incident-commander`` and the username ``<store id>/<target name>`` (the store's
+random id, services/store_identity.py), the same key in the fallback file. Two
+stores with a target ``ops`` therefore never share a webhook or a token, and
+removing ``ops`` from one leaves the other's.
+
+Before that, a secret was keyed by the target's name alone (a *legacy* entry).
+A target that existed before its store got its identity (``SecretKey.
+may_adopt_legacy``, decided by services/target_secrets.py) takes over the legacy
+entry of its name the first time it reads its secret: the value is copied to its
+own key and from then on only its own key is read. A legacy entry is never
+deleted by the app: several old stores may each have a target of that name, and
+one that has not read it yet still needs it; ``target remove`` deletes only the
+store's own key. A target added after the upgrade never reads a legacy entry, so
+it cannot pick up another store's secret. A legacy entry nobody needs any more
+stays in the keyring (or file) until the user deletes it there. Nothing tells
+whose a legacy entry was: old stores that shared one each take it over, as they
+used it before; ``commander target secret NAME`` gives a store its own.
+
 Where ``keyring`` finds no backend (a server or container without a Secret
 Service), secrets go to ``secrets.json`` in the config folder, created with
 mode 0600; ``secret_storage_warning()`` says so for the settings dialog.
-Nothing here logs a secret, and ``scrub()`` takes secrets out of error text.
+Nothing here logs a secret or a store id, and ``scrub()`` takes secrets out of
+error text.
 """
 
 from __future__ import annotations
@@ -13,7 +32,11 @@ import json
 import logging
 import os
 import stat
-from collections.abc import Iterable
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,10 +48,34 @@ log = logging.getLogger(__name__)
 SERVICE = "incident-commander"
 FALLBACK_FILE = "secrets.json"
 MASK = "•••"
+# Threads of one process take turns with the fallback file (another process is
+# kept out by a lock on the file beside it): a read-modify-write must not lose
+# another's change, and a first read may now write (the legacy copy).
+_FILE_TURN = threading.Lock()
 
 
 class SecretStoreError(CommanderError):
     """The keyring or the fallback file cannot be read or written."""
+
+
+class MissingSecretError(CommanderError):
+    """A target that needs a token or webhook URL has none stored for this store."""
+
+
+@dataclass(frozen=True, slots=True)
+class SecretKey:
+    """Where the secret of target ``target`` of the store ``store_id`` is kept."""
+
+    store_id: str
+    target: str
+    # The target predates its store's identity, so its secret may still sit under
+    # the target's name alone (see the module docstring).
+    may_adopt_legacy: bool = False
+
+    @property
+    def username(self) -> str:
+        # A store id is a UUID (no "/"), so no target name can make two keys meet.
+        return f"{self.store_id}/{self.target}"
 
 
 def fallback_path() -> Path:
@@ -57,32 +104,87 @@ def secret_storage_warning() -> str | None:
     )
 
 
-def set_secret(target: str, secret: str) -> None:
+def missing_secret_message(target: str) -> str:
+    return (
+        f"no secret stored for target {target} in this store; store it with: "
+        f"commander target secret {target}, or in the window under Comms → Targets…"
+    )
+
+
+def set_secret(key: SecretKey, secret: str) -> None:
     if not secret:
-        raise SecretStoreError(f"the secret for target {target!r} is empty")
+        raise SecretStoreError(f"the secret for target {key.target!r} is empty")
     if keyring_available():
         import keyring
         from keyring.errors import KeyringError
 
         try:
-            keyring.set_password(SERVICE, target, secret)
+            keyring.set_password(SERVICE, key.username, secret)
             return
         except KeyringError as exc:
             raise SecretStoreError(
-                f"cannot store the secret for {target!r} in the keyring: {type(exc).__name__}"
+                f"cannot store the secret for {key.target!r} in the keyring: {type(exc).__name__}"
             ) from None
-    secrets = _read_file()
-    secrets[target] = secret
-    _write_file(secrets)
+    with _file_turn():
+        secrets = _read_file()
+        secrets[key.username] = secret
+        _write_file(secrets)
 
 
-def get_secret(target: str) -> str | None:
+def get_secret(key: SecretKey) -> str | None:
+    """The target's secret in this store, or None; takes over a legacy entry when allowed."""
+    found = _lookup(key.target, key.username)
+    if found is not None or not key.may_adopt_legacy:
+        return found
+    legacy = _lookup(key.target, key.target)
+    if legacy:
+        # Copied, not moved: another old store with a target of this name may need it too.
+        set_secret(key, legacy)
+        log.info("the secret of target %s is now kept for its store alone", key.target)
+    return legacy
+
+
+def require_secret(key: SecretKey, *, optional: bool = False) -> str:
+    """The target's secret; "" when there is none and the target can do without
+    (``optional``), else a ``MissingSecretError`` naming the target."""
+    found = get_secret(key)
+    if found:
+        return found
+    if optional:
+        return ""
+    raise MissingSecretError(missing_secret_message(key.target))
+
+
+def delete_secret(key: SecretKey) -> None:
+    """Forget this store's secret for the target (a legacy entry stays: module docstring)."""
+    if keyring_available():
+        import keyring
+        from keyring.errors import KeyringError, PasswordDeleteError
+
+        try:
+            keyring.delete_password(SERVICE, key.username)
+        except PasswordDeleteError:
+            pass  # there was none
+        except KeyringError as exc:
+            raise SecretStoreError(
+                f"cannot delete the secret for {key.target!r}: {type(exc).__name__}"
+            ) from None
+    if not fallback_path().exists():
+        return
+    with _file_turn():
+        secrets = _read_file()
+        if secrets.pop(key.username, None) is not None:
+            _write_file(secrets)
+
+
+def _lookup(target: str, username: str) -> str | None:
+    """The secret under ``username``: in the keyring, else in the file."""
     if keyring_available():
         import keyring
         from keyring.errors import KeyringError
 
         try:
-            found = keyring.get_password(SERVICE, target)
+            found = keyring.get_password(SERVICE, username)
         except KeyringError as exc:
             raise SecretStoreError(
                 f"cannot read the secret for {target!r} from the keyring: {type(exc).__name__}"
@@ -90,25 +192,31 @@ def get_secret(target: str) -> str | None:
         if found is not None:
             return found
     # Also read the file when a keyring exists: secrets stored before it was installed.
-    return _read_file().get(target)
+    # No turn needed to read: the file is only ever replaced whole, by a rename.
+    return _read_file().get(username)
 
 
-def delete_secret(target: str) -> None:
-    if keyring_available():
-        import keyring
-        from keyring.errors import KeyringError, PasswordDeleteError
+@contextmanager
+def _file_turn() -> Iterator[None]:
+    """Hold the fallback file for a read-modify-write, against threads and processes."""
+    with _FILE_TURN:
+        if sys.platform == "win32":  # Windows always has a keyring; no flock there
+            yield
+            return
+        import fcntl
 
+        path = fallback_path()
+        lock_path = path.with_name(path.name + ".lock")
         try:
-            keyring.delete_password(SERVICE, target)
-        except PasswordDeleteError:
-            pass  # there was none
-        except KeyringError as exc:
-            raise SecretStoreError(
-                f"cannot delete the secret for {target!r}: {type(exc).__name__}"
-            ) from None
-    secrets = _read_file()
-    if secrets.pop(target, None) is not None:
-        _write_file(secrets)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise SecretStoreError(f"cannot lock {lock_path}: {exc.strerror}") from None
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # closing releases the lock
 
 
 def scrub(text: str, secrets: Iterable[str | None]) -> str:

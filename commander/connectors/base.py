@@ -31,6 +31,9 @@ KINDS: tuple[str, ...] = (
     "pagerduty",
     "email",
 )
+# A mail server may take mail without a login; every other kind cannot send
+# without its token, key or webhook URL.
+SECRET_OPTIONAL_KINDS: frozenset[str] = frozenset({"email"})
 
 # The status-page vocabulary a Message speaks (each provider maps it to its own).
 STATUSES: tuple[str, ...] = ("investigating", "identified", "monitoring", "resolved")

@@ -26,6 +26,7 @@ from commander.errors import CommanderError, InvalidInputError, NotFoundError
 from commander.services.checklist import check_open_item_named
 from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
+from commander.services.target_secrets import secret_key
 from commander.services.timeline import add_entry
 from commander.store.engine import Store
 from commander.store.orm_comms import CommsTarget, ConnectorState
@@ -71,9 +72,7 @@ def create_incident_channel(
     now: datetime | None = None,
 ) -> ChannelCreated:
     target, name = _prepare(store, ref, target_name)
-    secret = secrets.get_secret(target.name)
-    if not secret:
-        raise CommanderError(f"target {target.name} has no token stored: add it again")
+    secret = secrets.require_secret(secret_key(store, target.name))
     outcome_state, error = _call_slack(target, secret, name, session, timeout)
     if error is not None:
         raise CommanderError(f"Slack did not create the channel: {secrets.scrub(error, [secret])}")

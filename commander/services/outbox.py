@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session, aliased
 
 from commander import secrets
 from commander.connectors.base import (
+    SECRET_OPTIONAL_KINDS,
     Connector,
     Delivery,
     Message,
@@ -60,6 +61,8 @@ from commander.services.deliveries import (
 )
 from commander.services.lease_owner import worker_id
 from commander.services.messages import message_of
+from commander.services.store_identity import store_id
+from commander.services.target_secrets import identity_made_at, key_of
 from commander.store.engine import Store
 from commander.store.orm import Incident
 from commander.store.orm_comms import (
@@ -108,6 +111,7 @@ class Claim:
     incident_id: int
     target_id: int
     state: dict[str, str]
+    secret_key: secrets.SecretKey
 
 
 def claim_due(
@@ -151,6 +155,7 @@ def claim_due(
     with store.read() as session:
         if session.scalars(candidates.limit(1)).first() is None:
             return []
+    identity = store_id(store)
     with _WRITE_TURN, store.write() as session:
         if not store.is_sqlite:
             # Another seat claiming right now skips these rows instead of waiting.
@@ -158,11 +163,11 @@ def claim_due(
         ids = fail_unconfirmed(session, list(session.scalars(candidates)), AUTHOR, now)
         if not ids:
             return []
-        return _claims(session, take_leases(session, ids, owner, now, lease), owner)
+        return _claims(session, take_leases(session, ids, owner, now, lease), owner, identity)
 
 
-def _claims(session: Session, delivery_ids: list[int], owner: str) -> list[Claim]:
-    """Everything needed to send these deliveries, read in two queries."""
+def _claims(session: Session, delivery_ids: list[int], owner: str, identity: str) -> list[Claim]:
+    """Everything needed to send these deliveries, read in three queries."""
     rows = session.execute(
         select(CommsDelivery, CommsMessage, Incident, CommsTarget)
         .join(CommsMessage, CommsMessage.id == CommsDelivery.message_id)
@@ -182,6 +187,7 @@ def _claims(session: Session, delivery_ids: list[int], owner: str) -> list[Claim
             )
         )
     }
+    made_at = identity_made_at(session)
     claims = []
     for delivery, message, incident, target in rows:
         state = states.get((incident.id, target.id)) or {}
@@ -197,6 +203,7 @@ def _claims(session: Session, delivery_ids: list[int], owner: str) -> list[Claim
                 incident_id=incident.id,
                 target_id=target.id,
                 state={str(k): str(v) for k, v in state.items()},
+                secret_key=key_of(identity, made_at, target),
             )
         )
     return claims
@@ -241,8 +248,11 @@ def attempt_delivery(
     """
     secret: str | None = None
     try:
-        secret = secrets.get_secret(claim.target.name) or ""
         connector = connector_for(claim.target.kind)
+        # A target without its secret fails here, by name, not in the connector with
+        # whatever an empty token or URL makes it say.
+        optional = claim.target.kind in SECRET_OPTIONAL_KINDS
+        secret = secrets.require_secret(claim.secret_key, optional=optional)
     except Exception as exc:
         outcome = _failure(claim, exc, secret)
     else:

@@ -1,5 +1,5 @@
 """Configured destinations for messages. The secret goes to commander.secrets,
-never to the database."""
+keyed by the store's identity and the target's name, never to the database."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ from commander import secrets
 from commander.connectors.base import KINDS, Target
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
+from commander.secrets import SecretKey
 from commander.services.deliveries import fail_unsent_to
+from commander.services.store_identity import store_id
+from commander.services.target_secrets import secret_key
 from commander.store.engine import Store
 from commander.store.orm_comms import (
     CommsTarget,
@@ -97,6 +100,7 @@ def save_target(
     if secret is not None:
         secret = check_secret(secret)
     now = now or utc_now()
+    identity = store_id(store)
     with store.write() as session:
         row = session.scalar(select(CommsTarget).where(CommsTarget.name == name).with_for_update())
         if row is not None and not replace:
@@ -111,8 +115,17 @@ def save_target(
         session.flush()
         # Inside the transaction: if the secret cannot be stored, no target is added.
         if secret:
-            secrets.set_secret(name, secret)
+            secrets.set_secret(SecretKey(identity, name), secret)
         return TargetView.of(row)
+
+
+def store_secret(store: Store, name: str, secret: str) -> None:
+    """Store a new secret for the existing target ``name`` (replacing this store's one)."""
+    key = secret_key(store, name)
+    clean = check_secret(secret)
+    if not clean:
+        raise InvalidInputError(f"the secret for target {key.target} is empty")
+    secrets.set_secret(key, clean)
 
 
 def list_targets(store: Store) -> list[TargetView]:
@@ -128,9 +141,10 @@ def target_of(view: TargetView) -> Target:
 
 
 def remove_target(store: Store, name: str, author: str, now: datetime | None = None) -> None:
-    """Forget a target and its secret. Its unsent deliveries fail, each with an
+    """Forget a target and its secret in this store. Its unsent deliveries fail, each with an
     entry on its incident's timeline."""
     now = now or utc_now()
+    identity = store_id(store)
     with store.write() as session:
         row = session.scalar(select(CommsTarget).where(CommsTarget.name == name.strip()))
         if row is None:
@@ -138,4 +152,5 @@ def remove_target(store: Store, name: str, author: str, now: datetime | None = N
         fail_unsent_to(session, row, author, now)
         session.delete(row)
         session.flush()
-        secrets.delete_secret(row.name)
+        # Only this store's key: another store's target of this name keeps its secret.
+        secrets.delete_secret(SecretKey(identity, row.name))

@@ -39,10 +39,10 @@ def _storage_warning() -> str | None:
     return secret_storage_warning()
 
 
-def _has_secret(name: str) -> bool:
-    from commander.secrets import get_secret
+def _has_secret(store: Store, name: str) -> bool:
+    from commander.services.target_secrets import has_secret
 
-    return get_secret(name) is not None
+    return has_secret(store, name)
 
 
 def _list_targets(store: Store) -> list[TargetView]:
@@ -172,7 +172,8 @@ class TargetsDialog(QDialog):
         self.problem.clear()
         self.secret_edit.clear()
         self.name_edit.setText(target.name if target else "")
-        self.name_edit.setReadOnly(target is not None)  # the secret is stored under the name
+        # The secret is stored under the store's id and the name.
+        self.name_edit.setReadOnly(target is not None)
         self.kind_box.setCurrentText(target.kind if target else KINDS[0])
         self.base_url_edit.setText(target.base_url or "" if target else "")
         options = target.options if target else {}
@@ -185,7 +186,7 @@ class TargetsDialog(QDialog):
         self.secret_edit.setPlaceholderText("leave empty to keep the stored one")
         name = target.name
         self._context.read(
-            lambda _store: _has_secret(name),
+            lambda store: _has_secret(store, name),
             lambda has: self.secret_state.setText(
                 "A secret is stored." if has else "No secret stored."
             ),

@@ -88,8 +88,9 @@ def test_send_wait_exits_1_naming_the_failed_target(db_path: Path, cli_incident:
     )
     bad.queue(Reply(503, headers={"Retry-After": "0.2"}))  # a retry first, then a failure
     try:
-        ok("target", "add", "good", KIND, "--base-url", good.url, db=db_path)
-        ok("target", "add", "bad", KIND, "--base-url", bad.url, db=db_path)
+        for name, server in (("good", good), ("bad", bad)):
+            add = ("target", "add", name, KIND, "--base-url", server.url, "--secret-stdin")
+            ok(*add, db=db_path, stdin=SECRET)
         result = run(
             "send", cli_incident, "--template", "customer", "--wait", db=db_path, entry=COMMS_DRIVER
         )
@@ -120,3 +121,25 @@ def test_cadence_show_and_set(db_path: Path, cli_incident: str) -> None:
     assert ok("cadence", cli_incident, "0", db=db_path).startswith("no scheduled updates")
     assert ok("cadence", cli_incident, "--default", db=db_path).startswith("every 30 min (severity")
     assert run("cadence", cli_incident, "soon", db=db_path).returncode == 2
+
+
+def test_a_target_without_its_secret_is_named_and_target_secret_stores_it(
+    db_path: Path, cli_incident: str
+) -> None:
+    server = WebhookServer().start()
+    try:
+        ok("target", "add", "ops", KIND, "--base-url", server.url, db=db_path)
+        result = run("send", cli_incident, "--wait", db=db_path, entry=COMMS_DRIVER)
+        assert result.returncode == 1 and server.posts() == []
+        assert result.stderr.strip().splitlines() == [
+            "commander: not delivered to ops (no secret stored for target ops in this store; "
+            "store it with: commander target secret ops, or in the window under Comms → Targets…)"
+        ]
+
+        unknown = run("target", "secret", "nope", db=db_path, stdin=SECRET)
+        assert unknown.returncode == 1 and unknown.stderr.strip() == "commander: no target nope"
+        ok("target", "secret", "ops", db=db_path, stdin=f"{SECRET}\n")
+        ok("send", cli_incident, "--wait", db=db_path, entry=COMMS_DRIVER)
+        assert [p.path for p in server.posts()] == [f"/hooks/{SECRET}"]
+    finally:
+        server.stop()

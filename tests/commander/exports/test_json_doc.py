@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from commander import secrets
 from commander.domain.deploys import DeployChange, DeployKind
 from commander.domain.roles import Role
 from commander.domain.when import utc_now
@@ -20,6 +19,7 @@ from commander.services.targets import list_targets
 from commander.store.orm_comms import ConnectorState
 from tests.commander.conftest import SECRET
 from tests.support.postmortem_sample import GENERATED_AT
+from tests.support.secret_stores import stored_secret
 
 
 def test_json_export_has_checklist_roles_deploys_and_comms_but_no_secret(
@@ -46,7 +46,7 @@ def test_json_export_has_checklist_roles_deploys_and_comms_but_no_secret(
     raw = export_incident(store, incident, "json", GENERATED_AT)
     document = json.loads(raw)
 
-    assert secrets.get_secret(target) == SECRET  # configured, so it could leak
+    assert stored_secret(store, target) == SECRET  # configured, so it could leak
     assert SECRET.encode() not in raw
     checked = [i for i in document["checklist"] if i["checked_at"]]
     assert [(i["id"], i["checked_by"]) for i in checked] == [(items[0].id, "ana")]

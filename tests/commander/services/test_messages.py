@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from commander import secrets
 from commander.domain import EntryKind, Phase
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError
@@ -19,6 +18,7 @@ from commander.services.targets import list_targets, remove_target, save_target
 from commander.services.timeline import log_entry, pin_entry
 from commander.store.orm_comms import CommsDelivery, CommsMessage
 from tests.commander.conftest import SECRET
+from tests.support.secret_stores import stored_secret
 from tests.support.webhook import KIND
 
 
@@ -194,7 +194,7 @@ def test_targets_keep_no_secret_in_the_database(store: Any, target: str) -> None
     with store.read() as session:
         rows = session.execute(select(CommsDelivery.__table__.metadata.tables["targets"])).all()
     assert SECRET not in repr(rows)
-    assert secrets.get_secret(target) == SECRET
+    assert stored_secret(store, target) == SECRET
     assert [t.name for t in list_targets(store)] == [target]
 
 
@@ -224,7 +224,7 @@ def test_removing_a_target_fails_its_pending_deliveries_and_forgets_the_secret(
 ) -> None:
     sent = messages.send_message(store, messages.compose(store, incident), "ana")
     remove_target(store, target, author="ana")
-    assert secrets.get_secret(target) is None
+    assert stored_secret(store, target) is None
     delivery = messages.get_message(store, sent.id).deliveries[0]
     assert delivery.state == "failed" and "removed" in (delivery.last_error or "")
     assert get_incident(store, incident).timeline[-1].kind == EntryKind.DELIVERY
@@ -235,5 +235,5 @@ def test_a_plain_http_webhook_url_secret_is_refused_without_quoting_it(store: An
     with pytest.raises(InvalidInputError) as caught:
         save_target(store, "chat", KIND, secret=hook)
     assert "https" in str(caught.value) and "sekrit" not in str(caught.value)
-    assert list_targets(store) == [] and secrets.get_secret("chat") is None
+    assert list_targets(store) == [] and stored_secret(store, "chat") is None
     save_target(store, "local", KIND, secret="http://127.0.0.1:8080/hook")

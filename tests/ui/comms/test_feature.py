@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from commander import secrets
 from commander.connectors.base import override_connector
 from commander.domain import Severity
 from commander.domain.changes import Aspect
 from commander.views.changes import Changes
 from tests.support.feature_rig import Rig, rig  # noqa: F401
+from tests.support.secret_stores import stored_secret
 from tests.support.webhook import KIND, JsonWebhookConnector, Reply, WebhookServer
 from ui import comms
 from ui.comms.feature import CommsFeature
@@ -173,6 +173,7 @@ def test_a_change_to_another_incident_or_aspect_does_not_reload_the_tab(
 
 def test_targets_dialog_adds_a_target_with_its_secret_and_shows_the_warning(
     qtbot: Any,
+    rig: Rig,  # noqa: F811
     feature: CommsFeature,
 ) -> None:
     dialog = feature.edit_targets()
@@ -185,7 +186,7 @@ def test_targets_dialog_adds_a_target_with_its_secret_and_shows_the_warning(
     dialog.secret_edit.setText("tok-98765")
     dialog.save()
     qtbot.waitUntil(lambda: dialog.target_list.count() == 2, timeout=10_000)
-    assert secrets.get_secret("status") == "tok-98765"
+    assert stored_secret(rig.store, "status") == "tok-98765"
     assert dialog.secret_edit.text() == ""
     qtbot.waitUntil(lambda: dialog.secret_state.text() == "A secret is stored.", timeout=10_000)
     dialog.base_url_edit.setText("http://status.example.com")
