@@ -28,6 +28,7 @@ class Aspect(StrEnum):
     COMMS = "comms"  # messages and deliveries
     POSTMORTEM = "postmortem"
     INCIDENTS = "incidents"  # the incident list (ref, title, severity, phase)
+    HEALTH = "health"  # health checks and their states
 
 
 _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
@@ -44,6 +45,8 @@ _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
     EntryKind.MESSAGE: frozenset({Aspect.COMMS}),
     EntryKind.DELIVERY: frozenset({Aspect.COMMS}),
     EntryKind.CADENCE: frozenset({Aspect.COMMS}),
+    EntryKind.HEALTH_CHECK: frozenset({Aspect.HEALTH}),
+    EntryKind.HEALTH: frozenset({Aspect.HEALTH}),
 }
 
 # Facts that change more than their entry's kind says: creating the incident

@@ -35,6 +35,9 @@ class EntryKind(StrEnum):
     MESSAGE = "message"
     DELIVERY = "delivery"
     CADENCE = "cadence"
+    # Health checks while an incident is open: a check added or removed, a state change.
+    HEALTH_CHECK = "health_check"
+    HEALTH = "health"
     # Alert and chat kinds (other issues) join here, each with its fact in
     # commander/domain/entry_facts/.
 

@@ -28,6 +28,11 @@ from commander.domain.entry_facts.comms import (
     DeliveryState,
     MessageSent,
 )
+from commander.domain.entry_facts.health import (
+    HealthChanged,
+    HealthCheckAction,
+    HealthCheckChanged,
+)
 from commander.domain.entry_facts.incident import (
     CadenceSet,
     Declared,
@@ -64,6 +69,9 @@ __all__ = [
     "DeployMarked",
     "EntryFact",
     "FACT_TYPES",
+    "HealthChanged",
+    "HealthCheckAction",
+    "HealthCheckChanged",
     "HotfixDeployed",
     "MessageSent",
     "MilestoneCorrected",
@@ -96,6 +104,8 @@ FACT_TYPES: tuple[type[EntryFact], ...] = (
     DeployMarked,
     PostmortemSaved,
     ActionItemChanged,
+    HealthCheckChanged,
+    HealthChanged,
 )
 
 
