@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from commander.views.health import HealthCheckView, HealthWatch
 
 # The headless runner reads the checks again this often (added or removed elsewhere).
-RELOAD_SECONDS = 5.0
+RELOAD_SECONDS = 2.0
 INTERRUPTED = 130
 
 
