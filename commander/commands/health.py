@@ -13,6 +13,7 @@ import queue
 import sys
 import threading
 import time
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from commander.commands.common import Handler, argument_type, author_of
@@ -133,7 +134,7 @@ def _show(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _summary(watch: HealthWatch, moment: Any) -> str:
+def _summary(watch: HealthWatch, moment: datetime) -> str:
     if not watch.checks:
         return "no health checks"
     if watch.all_green_since is not None:
@@ -150,7 +151,7 @@ def _detail(check: HealthCheckView) -> str:
     return f"{check.latency_ms} ms" if check.latency_ms is not None else ""
 
 
-def watch_document(watch: HealthWatch, moment: Any) -> dict[str, Any]:
+def watch_document(watch: HealthWatch, moment: datetime) -> dict[str, Any]:
     from commander.domain.when import iso
 
     green = watch.all_green_since
