@@ -133,7 +133,7 @@ def test_probing_never_blocks_the_ui_thread(
     qtbot.waitUntil(lambda: _strip(feature).shown()[0][1] is UP, timeout=10_000)
     timer.stop()
     gaps = [later - earlier for earlier, later in zip(ticks, ticks[1:], strict=False)]
-    assert len(ticks) > 20 and max(gaps) < 0.5
+    assert len(ticks) > 20 and max(gaps) < 0.8  # a probe on the UI thread: a 1 s gap
 
 
 def test_all_green_for_shows_in_resolve_and_counts_on(
