@@ -40,6 +40,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "commander.commands.comms",
     "commander.commands.reports",
     "commander.commands.user_reports",
+    "commander.commands.health",
 )
 
 

@@ -39,6 +39,7 @@ from ui.common.error_dialog import show_problem
 from ui.common.named import named
 from ui.comms import install as install_comms
 from ui.context import AppContext
+from ui.health import install as install_health
 from ui.incidents import store_calls
 from ui.incidents.list_model import IncidentListModel
 from ui.incidents.opener import IncidentOpener
@@ -63,6 +64,7 @@ Install = Callable[[AppContext, "MainWindow"], None]
 FEATURES: tuple[Install, ...] = (
     install_timeline,
     install_response,
+    install_health,
     install_postmortem,
     install_reports,
     install_memory,

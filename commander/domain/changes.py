@@ -28,6 +28,7 @@ class Aspect(StrEnum):
     COMMS = "comms"  # messages and deliveries
     POSTMORTEM = "postmortem"
     INCIDENTS = "incidents"  # the incident list (ref, title, severity, phase)
+    HEALTH = "health"  # health checks and their states
 
 
 _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
@@ -47,6 +48,8 @@ _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
     # The timeline only: the Detect item a report ticks logs its own checklist entry
     # in the same write, and that entry brings the checklist along.
     EntryKind.USER_REPORT: frozenset(),
+    EntryKind.HEALTH_CHECK: frozenset({Aspect.HEALTH}),
+    EntryKind.HEALTH: frozenset({Aspect.HEALTH}),
 }
 
 # Facts that change more than their entry's kind says: creating the incident

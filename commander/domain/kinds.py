@@ -37,6 +37,9 @@ class EntryKind(StrEnum):
     CADENCE = "cadence"
     # A report from a user or customer, logged by a person (services/user_reports.py).
     USER_REPORT = "user-report"
+    # Health checks while an incident is open: a check added or removed, a state change.
+    HEALTH_CHECK = "health-check"
+    HEALTH = "health"
     # Alert and chat kinds (other issues) join here, each with its fact in
     # commander/domain/entry_facts/.
 

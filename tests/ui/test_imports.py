@@ -26,6 +26,7 @@ FEATURES = (
     "ui.postmortem",
     "ui.reports",
     "ui.memory",
+    "ui.health",
 )
 
 

@@ -28,6 +28,11 @@ from commander.domain.entry_facts.comms import (
     DeliveryState,
     MessageSent,
 )
+from commander.domain.entry_facts.health import (
+    HealthChanged,
+    HealthCheckAction,
+    HealthCheckChanged,
+)
 from commander.domain.entry_facts.incident import (
     CadenceSet,
     Declared,
@@ -65,6 +70,9 @@ __all__ = [
     "DeployMarked",
     "EntryFact",
     "FACT_TYPES",
+    "HealthChanged",
+    "HealthCheckAction",
+    "HealthCheckChanged",
     "HotfixDeployed",
     "MessageSent",
     "MilestoneCorrected",
@@ -100,6 +108,8 @@ FACT_TYPES: tuple[type[EntryFact], ...] = (
     PostmortemSaved,
     ActionItemChanged,
     UserReported,
+    HealthCheckChanged,
+    HealthChanged,
 )
 
 

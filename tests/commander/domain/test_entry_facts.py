@@ -21,6 +21,9 @@ from commander.domain.entry_facts import (
     DeliveryState,
     DeployMarked,
     EntryFact,
+    HealthChanged,
+    HealthCheckAction,
+    HealthCheckChanged,
     HotfixDeployed,
     MessageSent,
     MilestoneCorrected,
@@ -35,6 +38,7 @@ from commander.domain.entry_facts import (
     deployed,
     encode,
 )
+from commander.domain.health import HealthState
 from commander.domain.kinds import entry_kind
 from commander.domain.roles import Role
 from commander.views.incidents import EntryView
@@ -59,6 +63,8 @@ ONE_OF_EACH: tuple[EntryFact, ...] = (
     PostmortemSaved(3, ("status", "sections")),
     ActionItemChanged(9, ActionItemChange.UPDATED, (("owner", "bo", "cy"),)),
     UserReported("Ana Lima", "support ticket", "ana@example.com"),
+    HealthCheckChanged(4, HealthCheckAction.ADDED, "https://api.example.com/healthz", 30, 2000),
+    HealthChanged(4, "tcp://db:5432", HealthState.UP, HealthState.DOWN, 3, "connection refused"),
 )
 
 
@@ -191,6 +197,36 @@ STORED_SHAPES: list[tuple[str, dict[str, object] | None, EntryFact | None]] = [
     ("action", {"runbook": {"title": "Kafka lag"}}, None),
     ("severity", {"from": "P9", "to": "P1"}, None),
     ("alert", {"source": "grafana"}, None),
+    # services/health_checks.py
+    (
+        "health-check",
+        {
+            "check_id": 4,
+            "action": "added",
+            "target": "tcp://db:5432",
+            "every_seconds": 30,
+            "slow_ms": 2000,
+        },
+        HealthCheckChanged(4, HealthCheckAction.ADDED, "tcp://db:5432", 30, 2000),
+    ),
+    (
+        "health-check",
+        {"check_id": 4, "action": "removed", "target": "tcp://db:5432"},
+        HealthCheckChanged(4, HealthCheckAction.REMOVED, "tcp://db:5432"),
+    ),
+    (
+        "health",
+        {
+            "check_id": 4,
+            "target": "tcp://db:5432",
+            "from": "down",
+            "to": "up",
+            "latency_ms": 2,
+            "error": None,
+        },
+        HealthChanged(4, "tcp://db:5432", HealthState.DOWN, HealthState.UP, 2),
+    ),
+    ("health", {"check_id": 4, "target": "x", "from": "down", "to": "sideways"}, None),
 ]
 
 
