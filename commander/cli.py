@@ -39,6 +39,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "commander.commands.postmortem",
     "commander.commands.comms",
     "commander.commands.reports",
+    "commander.commands.alerts",
 )
 
 

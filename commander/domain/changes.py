@@ -28,6 +28,7 @@ class Aspect(StrEnum):
     COMMS = "comms"  # messages and deliveries
     POSTMORTEM = "postmortem"
     INCIDENTS = "incidents"  # the incident list (ref, title, severity, phase)
+    ALERTS = "alerts"  # the alert inbox and the alert groups an incident holds
 
 
 _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
@@ -44,6 +45,7 @@ _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
     EntryKind.MESSAGE: frozenset({Aspect.COMMS}),
     EntryKind.DELIVERY: frozenset({Aspect.COMMS}),
     EntryKind.CADENCE: frozenset({Aspect.COMMS}),
+    EntryKind.ALERT: frozenset({Aspect.ALERTS}),
 }
 
 # Facts that change more than their entry's kind says: creating the incident

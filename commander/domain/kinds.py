@@ -35,6 +35,9 @@ class EntryKind(StrEnum):
     MESSAGE = "message"
     DELIVERY = "delivery"
     CADENCE = "cadence"
+    # An alert group from monitoring reached the incident, or its alerts resolved
+    # (commander/services/alert_inbox.py).
+    ALERT = "alert"
     # Alert and chat kinds (other issues) join here, each with its fact in
     # commander/domain/entry_facts/.
 

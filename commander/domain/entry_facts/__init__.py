@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commander.domain.entry_facts.alerts import AlertNote, AlertReceived, AlertResolved
 from commander.domain.entry_facts.base import EntryFact
 from commander.domain.entry_facts.comms import (
     ChannelCreated,
@@ -54,6 +55,9 @@ from commander.domain.entry_facts.response_tools import (
 __all__ = [
     "ActionItemChange",
     "ActionItemChanged",
+    "AlertNote",
+    "AlertReceived",
+    "AlertResolved",
     "CadenceSet",
     "ChannelCreated",
     "ChecklistAction",
@@ -96,6 +100,8 @@ FACT_TYPES: tuple[type[EntryFact], ...] = (
     DeployMarked,
     PostmortemSaved,
     ActionItemChanged,
+    AlertReceived,
+    AlertResolved,
 )
 
 

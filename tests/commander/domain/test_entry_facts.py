@@ -12,6 +12,9 @@ from commander.domain.entry_facts import (
     FACT_TYPES,
     ActionItemChange,
     ActionItemChanged,
+    AlertNote,
+    AlertReceived,
+    AlertResolved,
     CadenceSet,
     ChannelCreated,
     ChecklistAction,
@@ -57,6 +60,12 @@ ONE_OF_EACH: tuple[EntryFact, ...] = (
     DeployMarked(DeployKind.HOTFIX),
     PostmortemSaved(3, ("status", "sections")),
     ActionItemChanged(9, ActionItemChange.UPDATED, (("owner", "bo", "cy"),)),
+    AlertReceived(
+        4,
+        "alertmanager",
+        (AlertNote("HighErrorRate", "dd8d", (("service", "checkout"),), "5xx above 5%", T0),),
+    ),
+    AlertResolved(4, "grafana", (AlertNote("Disk", "5b0d", (), "", T0, T0.replace(hour=10)),)),
 )
 
 
@@ -175,11 +184,64 @@ STORED_SHAPES: list[tuple[str, dict[str, object] | None, EntryFact | None]] = [
         {"action_item": {"id": 2, "change": "updated", "fields": {"status": ["open", "done"]}}},
         ActionItemChanged(2, ActionItemChange.UPDATED, (("status", "open", "done"),)),
     ),
+    # services/alert_inbox.py
+    (
+        "alert",
+        {
+            "status": "firing",
+            "group": 4,
+            "source": "alertmanager",
+            "alerts": [
+                {
+                    "name": "HighErrorRate",
+                    "fingerprint": "dd8d",
+                    "labels": {"service": "checkout", "severity": "critical"},
+                    "summary": "5xx above 5%",
+                    "starts_at": "2026-11-20T09:00:00+00:00",
+                    "ends_at": None,
+                }
+            ],
+        },
+        AlertReceived(
+            4,
+            "alertmanager",
+            (
+                AlertNote(
+                    "HighErrorRate",
+                    "dd8d",
+                    (("service", "checkout"), ("severity", "critical")),
+                    "5xx above 5%",
+                    T0,
+                ),
+            ),
+        ),
+    ),
+    (
+        "alert",
+        {
+            "status": "resolved",
+            "group": 4,
+            "source": "grafana",
+            "alerts": [
+                {
+                    "name": "Disk",
+                    "fingerprint": "5b0d",
+                    "labels": {},
+                    "summary": "",
+                    "starts_at": "2026-11-20T09:00:00+00:00",
+                    "ends_at": "2026-11-20T10:00:00+00:00",
+                }
+            ],
+        },
+        AlertResolved(4, "grafana", (AlertNote("Disk", "5b0d", (), "", T0, T0.replace(hour=10)),)),
+    ),
     # what people log, and rows this copy cannot read
     ("note", None, None),
     ("action", {"runbook": {"title": "Kafka lag"}}, None),
     ("severity", {"from": "P9", "to": "P1"}, None),
     ("alert", {"source": "grafana"}, None),
+    ("alert", {"status": "pending", "group": 1, "source": "grafana", "alerts": []}, None),
+    ("forecast", {"source": "grafana"}, None),
 ]
 
 
@@ -224,13 +286,13 @@ def test_entry_view_kind_is_the_enum_and_its_fact_is_decoded_from_its_data() -> 
 
 
 def test_a_kind_from_a_newer_copy_is_kept_as_stored() -> None:
-    entry = _entry("alert", {"source": "grafana"})
-    assert entry.kind == "alert" and isinstance(entry.kind, EntryKind)
-    assert entry_kind("alert") is entry.kind
+    entry = _entry("forecast", {"source": "grafana"})
+    assert entry.kind == "forecast" and isinstance(entry.kind, EntryKind)
+    assert entry_kind("forecast") is entry.kind
     assert entry.fact is None
-    assert "alert" not in {kind.value for kind in EntryKind}  # not a member
+    assert "forecast" not in {kind.value for kind in EntryKind}  # not a member
     with pytest.raises(Exception, match="unknown entry kind"):
-        EntryKind.parse_user_kind("alert")
+        EntryKind.parse_user_kind("forecast")
 
 
 def test_every_entry_the_app_writes_reads_back_as_its_fact(store) -> None:
@@ -283,7 +345,8 @@ def test_every_entry_the_app_writes_reads_back_as_its_fact(store) -> None:
 
 
 def test_an_entry_of_a_kind_this_copy_does_not_know_still_reads_and_exports(store) -> None:
-    """A newer copy on a shared store logged an alert: this copy shows and exports it."""
+    """A newer copy on a shared store logged a kind this one does not know: this copy
+    shows and exports it."""
     import json
 
     from commander.exports.render import export_incident
@@ -301,11 +364,11 @@ def test_an_entry_of_a_kind_this_copy_does_not_know_still_reads_and_exports(stor
             occurred_at=T0,
             recorded_at=T0,
         )
-        entry.kind, entry.data = "alert", {"source": "grafana"}
-    [alert] = [e for e in read_timeline(store, ref) if e.author == "grafana"]
-    assert alert.kind == "alert" and alert.fact is None
+        entry.kind, entry.data = "forecast", {"source": "grafana"}
+    [forecast] = [e for e in read_timeline(store, ref) if e.author == "grafana"]
+    assert forecast.kind == "forecast" and forecast.fact is None
     document = json.loads(export_incident(store, ref, "json", T0))
-    assert {"kind": "alert", "data": {"source": "grafana"}}.items() <= next(
+    assert {"kind": "forecast", "data": {"source": "grafana"}}.items() <= next(
         e for e in document["audit"]["entries"] if e["author"] == "grafana"
     ).items()
     for fmt in ("md", "html"):  # the other renderers take it too
