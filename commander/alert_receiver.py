@@ -137,7 +137,9 @@ class AlertReceiver:
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._threads = [
-            threading.Thread(target=self._server.serve_forever, name="alert-http", daemon=True),
+            threading.Thread(
+                target=self._server.serve_forever, args=(0.1,), name="alert-http", daemon=True
+            ),
             threading.Thread(target=self._work, name="alert-inbox", daemon=True),
         ]
 
@@ -330,6 +332,9 @@ class _Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
         read_all: bool = False,
     ) -> None:
+        self.receiver.report(
+            Rejected(status, self.command, urlsplit(self.path).path, reason, self.client_address[0])
+        )
         if not read_all:
             # The body (if any) is left unread, so this connection cannot carry another
             # request; a sender still writing gets the answer before the close.
@@ -337,9 +342,6 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(status, {"error": reason}, headers)
         if not read_all:
             self._drain()
-        self.receiver.report(
-            Rejected(status, self.command, urlsplit(self.path).path, reason, self.client_address[0])
-        )
 
     def _answer(
         self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None

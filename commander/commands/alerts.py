@@ -49,6 +49,16 @@ def _group(text: str) -> int:
     return int(text)
 
 
+class _RefuseToken(argparse.Action):
+    """``--token X``: refused without echoing X (argparse would print an unknown value)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_options: Any) -> None:
+        parser.error(
+            "the token is never taken from the command line, where other users can read "
+            f"it: use --token-stdin or ${TOKEN_ENV}"
+        )
+
+
 def register(sub: Any) -> dict[str, Handler]:
     severity_type = argument_type(Severity.parse)
     group_type = argument_type(_group)
@@ -56,6 +66,7 @@ def register(sub: Any) -> dict[str, Handler]:
     listen = sub.add_parser(
         "listen",
         help="receive Alertmanager and Grafana webhooks into the alert inbox (foreground)",
+        allow_abbrev=False,
     )
     listen.add_argument("--port", required=True, type=argument_type(_port), metavar="PORT")
     listen.add_argument(
@@ -69,6 +80,7 @@ def register(sub: Any) -> dict[str, Handler]:
         action="store_true",
         help=f"read the shared bearer token from standard input (default: ${TOKEN_ENV})",
     )
+    listen.add_argument("--token", nargs="?", action=_RefuseToken, help=argparse.SUPPRESS)
     listen.add_argument(
         "--declare-at",
         type=severity_type,

@@ -69,7 +69,9 @@ class AlertSource(StrEnum):
 
     @property
     def webhook(self) -> str:
-        return "an Alertmanager webhook" if self is AlertSource.ALERTMANAGER else "a Grafana webhook"
+        if self is AlertSource.ALERTMANAGER:
+            return "an Alertmanager webhook"
+        return "a Grafana webhook"
 
 
 class AlertStatus(StrEnum):

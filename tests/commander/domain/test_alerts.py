@@ -55,7 +55,9 @@ def test_a_grafana_notification_reads_with_its_extra_fields_ignored() -> None:
 
 
 def test_each_version_belongs_to_its_own_path() -> None:
-    with pytest.raises(PayloadError, match=r"version: expected '4' \(an Alertmanager webhook\), got '1'"):
+    with pytest.raises(
+        PayloadError, match=r"version: expected '4' \(an Alertmanager webhook\), got '1'"
+    ):
         parse_notification(AM, recorded("grafana_firing.json"))
     with pytest.raises(PayloadError, match="version: expected '1'"):
         parse_notification(GRAFANA, recorded("alertmanager_0.25_partly_resolved.json"))
