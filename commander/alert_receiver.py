@@ -24,6 +24,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 import socket
 import threading
 from collections.abc import Callable
@@ -53,6 +54,7 @@ _IDLE_POLL = 1.0  # seconds; the worker also looks for what another process queu
 _BATCH = 50
 _RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0, 10.0)  # after the store refused a write
 _DRAIN_LIMIT = 64 * 1024  # bytes read and dropped after an early answer, before closing
+_LENGTH = re.compile(r"[0-9]{1,18}")  # ASCII digits only ("²" is a digit to str.isdigit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,7 @@ class AlertReceiver:
                 f"cannot listen on {host} port {port}: {exc.strerror or exc}"
             ) from None
         self._server.receiver = self
+        self._started = False
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._threads = [
@@ -159,16 +162,18 @@ class AlertReceiver:
     def start(self) -> AlertReceiver:
         for thread in self._threads:
             thread.start()
+        self._started = True
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop answering, let the worker finish the notification it is taking in."""
         self._stopping.set()
         self._wake.set()
-        self._server.shutdown()
+        if self._started:  # shutdown() waits for serve_forever, which must be running
+            self._server.shutdown()
+            for thread in self._threads:
+                thread.join(timeout)
         self._server.server_close()
-        for thread in self._threads:
-            thread.join(timeout)
         self.queue.close()
 
     # -- called by the request handler, on the server's threads --
@@ -263,6 +268,10 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
     receiver: AlertReceiver
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver would print the traceback on stderr, over `listen`'s lines.
+        log.exception("alert receiver: error while serving %s", client_address[0])
+
 
 class _Server6(_Server):
     address_family = socket.AF_INET6
@@ -312,8 +321,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(411, "send the body with a Content-Length")
             return None
         declared = self.headers.get("Content-Length")
-        if declared is None or not declared.strip().isdigit():
+        if declared is None:
             self._refuse(411, "send the body with a Content-Length")
+            return None
+        if not _LENGTH.fullmatch(declared.strip()):
+            self._refuse(400, f"Content-Length {declared.strip()[:20]!r} is not a length")
             return None
         length = int(declared)
         if length > self.receiver.max_body:

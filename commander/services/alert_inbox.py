@@ -81,9 +81,12 @@ class InboxPolicy:
 def policy_from_settings(settings: Settings, declare_at: Severity | None = None) -> InboxPolicy:
     """The settings' policy; ``declare_at`` (``listen --declare-at``) wins over theirs."""
     severities = severity_mapping(settings.alert_severity_label, settings.alert_severities)
-    if declare_at is None and settings.alert_declare_at:
+    setting = settings.alert_declare_at
+    if declare_at is None and setting:
+        if not isinstance(setting, str):
+            raise InvalidInputError(f'alert_declare_at: {setting!r} is not a level like "P1"')
         try:
-            declare_at = Severity.parse(settings.alert_declare_at)
+            declare_at = Severity.parse(setting)
         except InvalidInputError as error:
             raise InvalidInputError(f"alert_declare_at: {error}") from None
     return InboxPolicy(severities, declare_at)

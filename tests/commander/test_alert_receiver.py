@@ -223,6 +223,22 @@ def _read_answer(client: socket.socket) -> bytes:
     return received
 
 
+@pytest.mark.parametrize("length", ["\u00b2", "-5", "1e3", "9" * 30])
+def test_a_length_that_is_no_number_is_refused(
+    receiver: AlertReceiver, sqlite_store: Store, length: str
+) -> None:
+    with socket.create_connection((receiver.host, receiver.port), timeout=10) as client:
+        client.sendall(
+            (
+                f"POST /alertmanager HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n"
+                f"Content-Length: {length}\r\n\r\n{{}}"
+            ).encode("latin-1")
+        )
+        answer = _read_answer(client)
+    assert answer.startswith(b"HTTP/1.1 400 ") and b"is not a length" in answer
+    _nothing_stored(receiver, sqlite_store)
+
+
 def test_a_body_just_over_the_limit_sent_whole_gets_413_too(
     receiver: AlertReceiver, sqlite_store: Store
 ) -> None:
@@ -315,6 +331,11 @@ def test_tokens_must_be_long_and_plain(sqlite_store: Store) -> None:
         check_token("a token with spaces in it")
     with pytest.raises(InvalidInputError, match="needs a token"):
         AlertReceiver(sqlite_store, " ", InboxPolicy())
+
+
+def test_a_receiver_never_started_stops_at_once(sqlite_store: Store) -> None:
+    idle = AlertReceiver(sqlite_store, TOKEN, InboxPolicy())
+    idle.stop(timeout=1)  # must not wait for a server loop that never ran
 
 
 def test_a_port_in_use_is_one_clear_error(receiver: AlertReceiver, sqlite_store: Store) -> None:

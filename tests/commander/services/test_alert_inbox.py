@@ -259,3 +259,5 @@ def test_the_policy_comes_from_the_settings() -> None:
     )
     with pytest.raises(InvalidInputError, match="alert_declare_at: unknown severity"):
         policy_from_settings(Settings(alert_declare_at="urgent"))
+    with pytest.raises(InvalidInputError, match="alert_declare_at: 1 is not a level"):
+        policy_from_settings(Settings(alert_declare_at=1))  # type: ignore[arg-type]
