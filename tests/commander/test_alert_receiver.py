@@ -351,3 +351,14 @@ def test_grafana_payloads_use_the_grafana_path(
     assert _post(receiver, "/alertmanager", body(payload)).status_code == 400
     events.wait_for(lambda seen: len(events.intakes()) == 1)
     assert [g.source for g in list_inbox(sqlite_store)] == ["grafana"]
+
+
+def test_the_queue_lives_beside_a_sqlite_store_and_per_store_otherwise(store: Store) -> None:
+    from commander import paths
+    from commander.alert_receiver import queue_path_for
+    from commander.services.store_identity import store_id
+
+    if store.sqlite_file is not None:
+        assert queue_path_for(store) == store.sqlite_file.with_name("incidents.alert-queue.sqlite")
+    else:  # PostgreSQL: one queue per store, on this machine
+        assert queue_path_for(store) == paths.data_dir() / f"alert-queue-{store_id(store)}.sqlite"
