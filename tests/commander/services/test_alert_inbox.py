@@ -261,3 +261,25 @@ def test_the_policy_comes_from_the_settings() -> None:
         policy_from_settings(Settings(alert_declare_at="urgent"))
     with pytest.raises(InvalidInputError, match="alert_declare_at: 1 is not a level"):
         policy_from_settings(Settings(alert_declare_at=1))  # type: ignore[arg-type]
+
+
+def test_a_group_declaring_announces_what_it_changed(store: Store, clock: FrozenClock) -> None:
+    from commander.domain.changes import Aspect
+    from commander.services.feed import read_changes
+    from commander.store.announce import collecting
+    from commander.views.changes import changes_of_entries
+
+    with collecting() as written:
+        intake = _take(store, alertmanager(alert("HighErrorRate")))
+    (changes,) = changes_of_entries(written)
+    assert changes.aspects == {
+        Aspect.ENTRIES,
+        Aspect.ALERTS,
+        Aspect.INCIDENTS,
+        Aspect.HEADER,
+        Aspect.CHECKLIST,
+    }
+    assert [e.kind for e in changes.entries] == ["declared", "alert", "milestone", "checklist"]
+    # Another window learns the same from the change feed.
+    (seen,) = read_changes(store, 0)[0]
+    assert seen.aspects == changes.aspects and intake.incident_ref == "INC-1"
