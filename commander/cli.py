@@ -41,6 +41,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "commander.commands.reports",
     "commander.commands.user_reports",
     "commander.commands.health",
+    "commander.commands.alerts",
 )
 
 

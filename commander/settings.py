@@ -6,14 +6,20 @@ import getpass
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from commander import paths
+from commander.domain.alerts import DEFAULT_SEVERITY_LABEL, DEFAULT_SEVERITY_LEVELS
 
 log = logging.getLogger(__name__)
 
 SETTINGS_VERSION = 1
+
+
+def default_alert_severities() -> dict[str, str]:
+    """The ``severity`` label's usual values and the level each one means, as text."""
+    return {value: level.value for value, level in DEFAULT_SEVERITY_LEVELS.items()}
 
 
 def os_user_name() -> str:
@@ -28,6 +34,12 @@ class Settings:
     version: int = SETTINGS_VERSION
     author: str = ""
     show_local_time: bool = False
+    # The alert inbox (commander/services/alert_inbox.py): which label holds an alert's
+    # severity, what its values mean, and from which level a firing alert group declares
+    # an incident by itself ("" is never; ``listen --declare-at`` overrides it).
+    alert_severity_label: str = DEFAULT_SEVERITY_LABEL
+    alert_severities: dict[str, str] = field(default_factory=default_alert_severities)
+    alert_declare_at: str = ""
 
     def author_or_default(self) -> str:
         return self.author or os.environ.get("COMMANDER_AUTHOR") or os_user_name()

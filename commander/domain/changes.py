@@ -29,6 +29,7 @@ class Aspect(StrEnum):
     POSTMORTEM = "postmortem"
     INCIDENTS = "incidents"  # the incident list (ref, title, severity, phase)
     HEALTH = "health"  # health checks and their states
+    ALERTS = "alerts"  # the alert inbox and the alert groups an incident holds
 
 
 _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
@@ -50,6 +51,7 @@ _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
     EntryKind.USER_REPORT: frozenset(),
     EntryKind.HEALTH_CHECK: frozenset({Aspect.HEALTH}),
     EntryKind.HEALTH: frozenset({Aspect.HEALTH}),
+    EntryKind.ALERT: frozenset({Aspect.ALERTS}),
 }
 
 # Facts that change more than their entry's kind says: creating the incident

@@ -40,6 +40,9 @@ class EntryKind(StrEnum):
     # Health checks while an incident is open: a check added or removed, a state change.
     HEALTH_CHECK = "health-check"
     HEALTH = "health"
+    # An alert group from monitoring reached the incident, or its alerts resolved
+    # (commander/services/alert_inbox.py).
+    ALERT = "alert"
     # Alert and chat kinds (other issues) join here, each with its fact in
     # commander/domain/entry_facts/.
 

@@ -49,6 +49,25 @@ def declare_incident(
     detected_at: datetime | None = None,
     now: datetime | None = None,
 ) -> IncidentDetail:
+    now = now or utc_now()
+    with store.write() as session:
+        incident = declare_in(
+            session, title, severity, author, summary, impact_started_at, detected_at, now
+        )
+        return IncidentDetail.of(incident)
+
+
+def declare_in(
+    session: Session,
+    title: str,
+    severity: Severity,
+    author: str,
+    summary: str,
+    impact_started_at: datetime | None,
+    detected_at: datetime | None,
+    now: datetime,
+) -> Incident:
+    """Declare inside the caller's transaction (an alert group declaring its incident)."""
     title = title.strip()
     if not title:
         raise InvalidInputError("an incident needs a title")
@@ -56,32 +75,30 @@ def declare_incident(
         raise InvalidInputError(f"title is {len(title)} characters; keep it under {TITLE_MAX}")
     refuse_nul(title, "the title")
     refuse_nul(summary, "the summary")
-    now = now or utc_now()
-    with store.write() as session:
-        incident = Incident(
-            title=title,
-            summary=summary.strip(),
-            severity=severity.value,
-            phase=Phase.DETECT.value,
-            declared_at=now,
-            severity_since=now,
-            phase_since=now,
-            impact_started_at=impact_started_at,
-            detected_at=detected_at or now,
-            declared_by=author,
-        )
-        session.add(incident)
-        session.flush()
-        add_entry(
-            session,
-            incident,
-            fact=Declared(severity),
-            text=f"Declared {incident.ref} at {severity.value} ({severity.label}): {title}",
-            author=author,
-            occurred_at=now,
-            recorded_at=now,
-        )
-        return IncidentDetail.of(incident)
+    incident = Incident(
+        title=title,
+        summary=summary.strip(),
+        severity=severity.value,
+        phase=Phase.DETECT.value,
+        declared_at=now,
+        severity_since=now,
+        phase_since=now,
+        impact_started_at=impact_started_at,
+        detected_at=detected_at or now,
+        declared_by=author,
+    )
+    session.add(incident)
+    session.flush()
+    add_entry(
+        session,
+        incident,
+        fact=Declared(severity),
+        text=f"Declared {incident.ref} at {severity.value} ({severity.label}): {title}",
+        author=author,
+        occurred_at=now,
+        recorded_at=now,
+    )
+    return incident
 
 
 def change_severity(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from commander.domain import EntryKind
 from commander.domain.entry_facts import MilestoneCorrected
 from commander.domain.limits import refuse_nul
@@ -13,6 +15,7 @@ from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
 from commander.services.timeline import add_entry, live_entries_of_kinds
 from commander.store.engine import Store
+from commander.store.orm import Incident, TimelineEntry
 from commander.views.incidents import EntryView
 
 # The incident's times a person may correct after the fact.
@@ -48,26 +51,41 @@ def edit_milestone(
         raise InvalidInputError("a milestone cannot be in the future")
     with store.write() as session:
         incident = locked_incident(session, ref)
-        old = getattr(incident, column)
-        if old == moment:
+        if getattr(incident, column) == moment:
             raise InvalidInputError(
                 f"{incident.ref} already has that {name.replace('_', ' ')} time"
             )
-        setattr(incident, column, moment)
-        label = name.replace("_", " ").capitalize()
-        text = f"{label} time changed from {_clock(old)} to {_clock(moment)}"
-        if reason.strip():
-            text += f": {reason.strip()}"
-        entry = add_entry(
-            session,
-            incident,
-            fact=MilestoneCorrected(column, old, moment, reason.strip()),
-            text=text,
-            author=author,
-            occurred_at=now,
-            recorded_at=now,
+        return EntryView.of(
+            correct_milestone(session, incident, column, moment, author, reason, now)
         )
-        return EntryView.of(entry)
+
+
+def correct_milestone(
+    session: Session,
+    incident: Incident,
+    column: str,
+    moment: datetime | None,
+    author: str,
+    reason: str,
+    now: datetime,
+) -> TimelineEntry:
+    """Set one milestone inside the caller's transaction, logging the old and new value
+    (an alert's start becoming the detected time)."""
+    old = getattr(incident, column)
+    setattr(incident, column, moment)
+    label = column.removesuffix("_at").replace("_", " ").capitalize()
+    text = f"{label} time changed from {_clock(old)} to {_clock(moment)}"
+    if reason.strip():
+        text += f": {reason.strip()}"
+    return add_entry(
+        session,
+        incident,
+        fact=MilestoneCorrected(column, old, moment, reason.strip()),
+        text=text,
+        author=author,
+        occurred_at=now,
+        recorded_at=now,
+    )
 
 
 def milestone_history(store: Store, ref: str) -> list[EntryView]:

@@ -4,6 +4,13 @@ Features keep their tables in their own ``orm_*`` module; the migration
 environment and the schema test import this one module to see them all.
 """
 
-from commander.store import orm, orm_comms, orm_health, orm_postmortem, orm_response
+from commander.store import (
+    orm,
+    orm_alerts,
+    orm_comms,
+    orm_health,
+    orm_postmortem,
+    orm_response,
+)
 
-__all__ = ["orm", "orm_comms", "orm_health", "orm_postmortem", "orm_response"]
+__all__ = ["orm", "orm_alerts", "orm_comms", "orm_health", "orm_postmortem", "orm_response"]

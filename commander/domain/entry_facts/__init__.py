@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from commander.domain.entry_facts.alerts import AlertNote, AlertReceived, AlertResolved
 from commander.domain.entry_facts.base import EntryFact
 from commander.domain.entry_facts.comms import (
     ChannelCreated,
@@ -60,6 +61,9 @@ from commander.domain.entry_facts.user_reports import UserReported, user_reporte
 __all__ = [
     "ActionItemChange",
     "ActionItemChanged",
+    "AlertNote",
+    "AlertReceived",
+    "AlertResolved",
     "CadenceSet",
     "ChannelCreated",
     "ChecklistAction",
@@ -110,6 +114,8 @@ FACT_TYPES: tuple[type[EntryFact], ...] = (
     UserReported,
     HealthCheckChanged,
     HealthChanged,
+    AlertReceived,
+    AlertResolved,
 )
 
 

@@ -12,6 +12,9 @@ from commander.domain.entry_facts import (
     FACT_TYPES,
     ActionItemChange,
     ActionItemChanged,
+    AlertNote,
+    AlertReceived,
+    AlertResolved,
     CadenceSet,
     ChannelCreated,
     ChecklistAction,
@@ -65,6 +68,12 @@ ONE_OF_EACH: tuple[EntryFact, ...] = (
     UserReported("Ana Lima", "support ticket", "ana@example.com"),
     HealthCheckChanged(4, HealthCheckAction.ADDED, "https://api.example.com/healthz", 30, 2000),
     HealthChanged(4, "tcp://db:5432", HealthState.UP, HealthState.DOWN, 3, "connection refused"),
+    AlertReceived(
+        4,
+        "alertmanager",
+        (AlertNote("HighErrorRate", "dd8d", (("service", "checkout"),), "5xx above 5%", T0),),
+    ),
+    AlertResolved(4, "grafana", (AlertNote("Disk", "5b0d", (), "", T0, T0.replace(hour=10)),)),
 )
 
 
@@ -192,6 +201,57 @@ STORED_SHAPES: list[tuple[str, dict[str, object] | None, EntryFact | None]] = [
     ("user-report", {"reporter": "Ana", "channel": "", "contact": ""}, UserReported("Ana")),
     ("user-report", {"reporter": ""}, None),  # a report names its reporter
     ("user-report", None, None),
+    # services/alert_inbox.py
+    (
+        "alert",
+        {
+            "status": "firing",
+            "group": 4,
+            "source": "alertmanager",
+            "alerts": [
+                {
+                    "name": "HighErrorRate",
+                    "fingerprint": "dd8d",
+                    "labels": {"service": "checkout", "severity": "critical"},
+                    "summary": "5xx above 5%",
+                    "starts_at": "2026-11-20T09:00:00+00:00",
+                    "ends_at": None,
+                }
+            ],
+        },
+        AlertReceived(
+            4,
+            "alertmanager",
+            (
+                AlertNote(
+                    "HighErrorRate",
+                    "dd8d",
+                    (("service", "checkout"), ("severity", "critical")),
+                    "5xx above 5%",
+                    T0,
+                ),
+            ),
+        ),
+    ),
+    (
+        "alert",
+        {
+            "status": "resolved",
+            "group": 4,
+            "source": "grafana",
+            "alerts": [
+                {
+                    "name": "Disk",
+                    "fingerprint": "5b0d",
+                    "labels": {},
+                    "summary": "",
+                    "starts_at": "2026-11-20T09:00:00+00:00",
+                    "ends_at": "2026-11-20T10:00:00+00:00",
+                }
+            ],
+        },
+        AlertResolved(4, "grafana", (AlertNote("Disk", "5b0d", (), "", T0, T0.replace(hour=10)),)),
+    ),
     # what people log, and rows this copy cannot read
     ("note", None, None),
     ("action", {"runbook": {"title": "Kafka lag"}}, None),
@@ -227,6 +287,8 @@ STORED_SHAPES: list[tuple[str, dict[str, object] | None, EntryFact | None]] = [
         HealthChanged(4, "tcp://db:5432", HealthState.DOWN, HealthState.UP, 2),
     ),
     ("health", {"check_id": 4, "target": "x", "from": "down", "to": "sideways"}, None),
+    ("alert", {"status": "pending", "group": 1, "source": "grafana", "alerts": []}, None),
+    ("forecast", {"source": "grafana"}, None),
 ]
 
 
@@ -271,13 +333,13 @@ def test_entry_view_kind_is_the_enum_and_its_fact_is_decoded_from_its_data() -> 
 
 
 def test_a_kind_from_a_newer_copy_is_kept_as_stored() -> None:
-    entry = _entry("alert", {"source": "grafana"})
-    assert entry.kind == "alert" and isinstance(entry.kind, EntryKind)
-    assert entry_kind("alert") is entry.kind
+    entry = _entry("forecast", {"source": "grafana"})
+    assert entry.kind == "forecast" and isinstance(entry.kind, EntryKind)
+    assert entry_kind("forecast") is entry.kind
     assert entry.fact is None
-    assert "alert" not in {kind.value for kind in EntryKind}  # not a member
+    assert "forecast" not in {kind.value for kind in EntryKind}  # not a member
     with pytest.raises(Exception, match="unknown entry kind"):
-        EntryKind.parse_user_kind("alert")
+        EntryKind.parse_user_kind("forecast")
 
 
 def test_every_entry_the_app_writes_reads_back_as_its_fact(store) -> None:
@@ -333,7 +395,8 @@ def test_every_entry_the_app_writes_reads_back_as_its_fact(store) -> None:
 
 
 def test_an_entry_of_a_kind_this_copy_does_not_know_still_reads_and_exports(store) -> None:
-    """A newer copy on a shared store logged an alert: this copy shows and exports it."""
+    """A newer copy on a shared store logged a kind this one does not know: this copy
+    shows and exports it."""
     import json
 
     from commander.exports.render import export_incident
@@ -351,11 +414,11 @@ def test_an_entry_of_a_kind_this_copy_does_not_know_still_reads_and_exports(stor
             occurred_at=T0,
             recorded_at=T0,
         )
-        entry.kind, entry.data = "alert", {"source": "grafana"}
-    [alert] = [e for e in read_timeline(store, ref) if e.author == "grafana"]
-    assert alert.kind == "alert" and alert.fact is None
+        entry.kind, entry.data = "forecast", {"source": "grafana"}
+    [forecast] = [e for e in read_timeline(store, ref) if e.author == "grafana"]
+    assert forecast.kind == "forecast" and forecast.fact is None
     document = json.loads(export_incident(store, ref, "json", T0))
-    assert {"kind": "alert", "data": {"source": "grafana"}}.items() <= next(
+    assert {"kind": "forecast", "data": {"source": "grafana"}}.items() <= next(
         e for e in document["audit"]["entries"] if e["author"] == "grafana"
     ).items()
     for fmt in ("md", "html"):  # the other renderers take it too
