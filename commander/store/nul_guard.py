@@ -26,10 +26,20 @@ def guard(sessions: sessionmaker[Session]) -> None:
 
 
 def _refuse_nul_in_changes(session: Session, _context: Any, _instances: Any) -> None:
-    for row in (*session.new, *session.dirty):
-        state = inspect(row)
-        table = state.mapper.local_table.name.replace("_", " ")
-        for attribute in state.mapper.column_attrs:
-            value = state.dict.get(attribute.key)
+    for row in session.new:
+        _refuse_nul_in_row(row, changed_only=False)
+    for row in session.dirty:
+        # Only the values set now: a NUL an older version stored on SQLite must not
+        # stop checking an item or pinning an entry.
+        _refuse_nul_in_row(row, changed_only=True)
+
+
+def _refuse_nul_in_row(row: object, *, changed_only: bool) -> None:
+    state = inspect(row)
+    table = state.mapper.local_table.name.replace("_", " ")
+    for attribute in state.mapper.column_attrs:
+        key = attribute.key
+        values = state.attrs[key].history.added if changed_only else [state.dict.get(key)]
+        for value in values:
             if value is not None:
-                refuse_nul_within(value, f"the {attribute.key.replace('_', ' ')} ({table})")
+                refuse_nul_within(value, f"the {key.replace('_', ' ')} ({table})")

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import insert, select
 
 from commander import secrets
 from commander.domain import Phase, Severity
@@ -163,3 +164,21 @@ def test_the_guard_refuses_a_write_no_service_checked(store: Any) -> None:
     with nested, store.write() as session:
         session.add(CommsTarget(name="y", kind=KIND, options={"to": ["a\x00"]}, created_at=AT))
     assert list_targets(store) == []
+
+
+def test_a_nul_stored_before_does_not_block_changing_the_rest_of_its_row(
+    sqlite_store: Any,
+) -> None:
+    # Only SQLite could have stored one; a Core INSERT passes no flush, as writes once did.
+    with sqlite_store.write() as session:
+        session.execute(
+            insert(CommsTarget).values(name="old\x00", kind=KIND, options={}, created_at=AT)
+        )
+    with sqlite_store.write() as session:
+        row = session.scalars(select(CommsTarget)).one()
+        row.base_url = "https://chat.example"
+    refused = pytest.raises(InvalidInputError, match=r"the options \(targets\) contains a NUL")
+    with refused, sqlite_store.write() as session:
+        session.scalars(select(CommsTarget)).one().options = {"channel": "a\x00"}
+    [target] = list_targets(sqlite_store)
+    assert (target.base_url, target.options) == ("https://chat.example", {})
