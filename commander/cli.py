@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from commander import __version__
-from commander.commands.common import Handler, argument_type, author_of
+from commander.commands.common import Handler, argument_type, author_of, say, say_block, warn
 from commander.domain import USER_KINDS, EntryKind, Phase, Severity
 from commander.domain.when import HELP as TIME_HELP
 from commander.domain.when import parse_when
 from commander.errors import CommanderError
+from commander.terminal_text import one_line
 
 if TYPE_CHECKING:
     from commander.store.engine import Store
@@ -168,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
 def _fail(message: str, debug: bool) -> None:
     if debug:
         traceback.print_exc()
-    print(f"{PROG}: {message}", file=sys.stderr)
+    print(f"{PROG}: {one_line(message)}", file=sys.stderr)  # it may quote stored text
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -224,7 +225,7 @@ def _phase(store: Store, args: argparse.Namespace) -> int:
 
     move = move_to_phase(store, args.ref, args.phase, author=author_of(args))
     if move.warning is not None:  # open items are warned about, never a reason to stay
-        print(f"{PROG}: warning: {move.warning.message}", file=sys.stderr)
+        warn(move.warning.message)
     return 0
 
 
@@ -248,7 +249,7 @@ def _list(store: Store, args: argparse.Namespace) -> int:
         sys.stdout.write(dumps(rows))
         return 0
     for i in incidents:
-        print(
+        say(
             f"{i.ref:<8} {i.severity.value}  {i.phase.value:<10} {_short(i.declared_at)}  {i.title}"
         )
     return 0
@@ -266,15 +267,15 @@ def _show(store: Store, args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(dumps(incident_document(incident)))
         return 0
-    print(f"{incident.ref}  {incident.title}")
+    say(f"{incident.ref}  {incident.title}")
     severity, phase = incident.severity, incident.phase
-    print(f"  severity {severity.value} ({severity.label}), phase {phase.label}")
-    print(f"  declared {_short(incident.declared_at)} by {incident.declared_by}")
+    say(f"  severity {severity.value} ({severity.label}), phase {phase.label}")
+    say(f"  declared {_short(incident.declared_at)} by {incident.declared_by}")
     if incident.summary:
-        print(f"  {incident.summary}")
-    for entry in incident.timeline:
+        say_block(incident.summary, indent="  ")
+    for entry in incident.timeline:  # one row each: a line break in the text shows as \x0a
         pin = "*" if entry.pinned else " "
-        print(
+        say(
             f"{pin} {entry.occurred_at:%H:%M:%SZ}  {entry.author:<12} {entry.kind:<11} {entry.text}"
         )
     return 0

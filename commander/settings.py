@@ -11,6 +11,7 @@ from pathlib import Path
 
 from commander import paths
 from commander.domain.alerts import DEFAULT_SEVERITY_LABEL, DEFAULT_SEVERITY_LEVELS
+from commander.domain.limits import refuse_nul
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,18 @@ class Settings:
     alert_declare_at: str = ""
 
     def author_or_default(self) -> str:
-        return self.author or os.environ.get("COMMANDER_AUTHOR") or os_user_name()
+        """The name that signs changes. One holding a NUL (a hand-edited file) is refused
+        here, naming the file, rather than by the store; $COMMANDER_AUTHOR cannot hold
+        one (the OS refuses it in the environment)."""
+        if self.author:
+            return refuse_nul(self.author, f"the author in {settings_path()}")
+        return os.environ.get("COMMANDER_AUTHOR") or os_user_name()
+
+
+def checked_author(name: str) -> str:
+    """A name typed to sign changes, as it will be remembered; refused (``InvalidInputError``)
+    when the store could not keep it."""
+    return refuse_nul(name.strip(), "the name")
 
 
 def settings_path() -> Path:

@@ -10,6 +10,8 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication
 
+from commander.errors import CommanderError
+
 log = logging.getLogger(__name__)
 _log_path: Path | None = None
 _showing = False
@@ -29,6 +31,14 @@ def report_crash(
     kind: type[BaseException], error: BaseException, trace: TracebackType | None
 ) -> None:
     global _showing
+    if isinstance(error, CommanderError) and QApplication.instance() is not None:
+        # Something the user can fix, raised on the UI thread (an author setting the
+        # store would refuse, say): one plain line, as from a worker, not a crash.
+        from ui.common.error_dialog import show_problem
+
+        log.info("refused: %s", error)
+        show_problem(QApplication.activeWindow(), "Incident Commander", str(error))
+        return
     log.error("unexpected error", exc_info=(kind, error, trace))
     if QApplication.instance() is None or _showing:
         return

@@ -20,9 +20,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from commander.commands.common import Handler, argument_type, author_of
+from commander.commands.common import Handler, argument_type, author_of, say
 from commander.domain import Severity
-from commander.domain.alerts import escape_controls
 from commander.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -118,7 +117,7 @@ def register(sub: Any) -> dict[str, Handler]:
 
 
 def _out(line: str) -> None:
-    sys.stdout.write(escape_controls(line) + "\n")
+    say(line)  # labels and annotations come from other machines: escaped, one line
     sys.stdout.flush()
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from commander.errors import CommanderError
+from commander.terminal_text import block, one_line
 
 if TYPE_CHECKING:
     from commander.store.engine import Store
@@ -34,3 +37,21 @@ def author_of(args: argparse.Namespace) -> str:
     from commander.settings import load_settings
 
     return load_settings().author_or_default()
+
+
+def say(line: str = "") -> None:
+    """One line of human output; control characters in the stored text it quotes
+    are shown escaped (``commander.terminal_text``), so a row stays one row."""
+    sys.stdout.write(one_line(line) + "\n")
+
+
+def say_block(text: str, indent: str = "") -> None:
+    """A multi-line text (a summary, a drafted runbook) as it is, line breaks and tabs
+    kept and every other control character escaped, each line after ``indent``."""
+    shown = textwrap.indent(block(text), indent)
+    sys.stdout.write(shown if shown.endswith("\n") else shown + "\n")
+
+
+def warn(message: str) -> None:
+    """A warning on stderr, one line whatever the text it quotes."""
+    sys.stderr.write(f"commander: warning: {one_line(message)}\n")

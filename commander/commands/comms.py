@@ -13,7 +13,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from commander.commands.common import Handler, argument_type, author_of
+from commander.commands.common import Handler, argument_type, author_of, say
 from commander.connectors.base import KINDS
 from commander.domain.key_values import parse_pair
 from commander.errors import CommanderError, InvalidInputError
@@ -134,10 +134,6 @@ def register(sub: Any) -> dict[str, Handler]:
     }
 
 
-def _out(line: str) -> None:
-    sys.stdout.write(line + "\n")
-
-
 def _target(store: Store, args: argparse.Namespace) -> int:
     from commander.services import targets
 
@@ -166,7 +162,7 @@ def _target(store: Store, args: argparse.Namespace) -> int:
         return 0
     for t in rows:
         options = " ".join(f"{k}={v}" for k, v in sorted(t.options.items()))
-        _out(f"{t.name:<20} {t.kind:<14} {t.base_url or '-'}  {options}".rstrip())
+        say(f"{t.name:<20} {t.kind:<14} {t.base_url or '-'}  {options}".rstrip())
     return 0
 
 
@@ -183,7 +179,7 @@ def _send(store: Store, args: argparse.Namespace) -> int:
 
     message = compose(store, args.ref, args.template)
     sent = send_message(store, message, author_of(args), args.target or None)
-    _out(f"message {sent.id}: {sent.headline}")
+    say(f"message {sent.id}: {sent.headline}")
     if not args.wait:
         from commander.services.outbox import deliver_due
 
@@ -207,7 +203,7 @@ def _deliver(store: Store, args: argparse.Namespace) -> int:
 
         left = outstanding(store)
     for delivery in left:
-        _out(_line(delivery))
+        say(_line(delivery))
     return 0
 
 
@@ -216,7 +212,7 @@ def _report(store: Store, message_ids: list[int], final: bool) -> int:
 
     deliveries = [d for m in message_ids for d in get_message(store, m).deliveries]
     for delivery in deliveries:
-        _out(_line(delivery))
+        say(_line(delivery))
     failed = [d for d in deliveries if d.state == "failed"]
     unfinished = [d for d in deliveries if not d.final]
     if failed:
@@ -243,7 +239,7 @@ def _channel(store: Store, args: argparse.Namespace) -> int:
     from commander.services.channels import create_incident_channel
 
     created = create_incident_channel(store, args.ref, args.target, author_of(args))
-    _out(f"#{created.channel_name}")
+    say(f"#{created.channel_name}")
     return 0
 
 
@@ -256,5 +252,5 @@ def _show_cadence(store: Store, args: argparse.Namespace) -> int:
     else:
         status = cadence_status(store, args.ref)
     due = f"; next update due {status.due_at:%H:%M:%SZ}" if status.due_at else ""
-    _out(describe(status.minutes, status.is_default) + due)
+    say(describe(status.minutes, status.is_default) + due)
     return 0

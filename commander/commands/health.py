@@ -16,7 +16,7 @@ import time
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from commander.commands.common import Handler, argument_type, author_of
+from commander.commands.common import Handler, argument_type, author_of, say
 from commander.domain.health import (
     DEFAULT_EVERY_SECONDS,
     DEFAULT_SLOW_MS,
@@ -125,9 +125,9 @@ def _show(store: Store, args: argparse.Namespace) -> int:
 
         sys.stdout.write(dumps(watch_document(watch, moment)))
         return 0
-    print(f"{watch.ref}  {_summary(watch, moment)}")
+    say(f"{watch.ref}  {_summary(watch, moment)}")
     for check in watch.checks:
-        print(
+        say(
             f"{check.id:>4}  {check.state.value:<7}  since {check.since:%Y-%m-%d %H:%M:%SZ}  "
             f"{check.label}  {_detail(check)}".rstrip()
         )
@@ -275,4 +275,5 @@ class _Runner:
             text = change_text(
                 check.label, recorded.changed_from, recorded.check.state, outcome, check.slow_ms
             )
-            print(f"{outcome.at:%H:%M:%SZ}  {text}", flush=True)
+            say(f"{outcome.at:%H:%M:%SZ}  {text}")  # a probe's error comes from the network
+            sys.stdout.flush()

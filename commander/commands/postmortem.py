@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
-from commander.commands.common import Handler, argument_type, author_of
+from commander.commands.common import Handler, argument_type, author_of, say
 from commander.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -76,9 +76,9 @@ def _list(store: Store, args: argparse.Namespace) -> int:
     for item in items:
         due = item.due_on.isoformat() if item.due_on else "-"
         late = " OVERDUE" if item.overdue else ""
-        sys.stdout.write(
+        say(
             f"{item.incident_ref:<8} #{item.id:<4} {item.priority.value:<6} {due}{late}  "
-            f"{item.owner or '-'}: {item.description}\n"
+            f"{item.owner or '-'}: {item.description}"
         )
     return 0
 

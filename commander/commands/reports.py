@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from commander.commands.common import Handler, argument_type
+from commander.commands.common import Handler, argument_type, say
 
 if TYPE_CHECKING:
     from commander.services.memory import IncidentHits, SimilarIncident
@@ -39,10 +39,6 @@ def register(sub: Any) -> dict[str, Handler]:
     similar.add_argument("ref")
     similar.add_argument("--json", action="store_true")
     return {"report": _report, "search": _search, "similar": _similar}
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
 
 
 # -- report ---------------------------------------------------------------------------
@@ -111,15 +107,15 @@ def _print_report(report: Report) -> None:
     from commander.services.reports import Metric
 
     period = f"since {report.since}" if report.since else "all time"
-    _out(f"{report.incident_count} incidents, {period}. Counted by peak severity, UTC month.")
-    _out("")
-    _out("month    " + "".join(f"{s.value:>5}" for s in Severity) + "  total")
+    say(f"{report.incident_count} incidents, {period}. Counted by peak severity, UTC month.")
+    say("")
+    say("month    " + "".join(f"{s.value:>5}" for s in Severity) + "  total")
     for month in report.months:
         cells = "".join(f"{month.by_severity[s]:>5}" for s in Severity)
-        _out(f"{month.month}  {cells}  {month.total:>5}")
-    _out("")
-    _out(f"Times from {report.anchor_rule}: mean / median (incidents measured)")
-    _out("sev  " + "".join(f"{metric.value.upper():<22}" for metric in Metric))
+        say(f"{month.month}  {cells}  {month.total:>5}")
+    say("")
+    say(f"Times from {report.anchor_rule}: mean / median (incidents measured)")
+    say("sev  " + "".join(f"{metric.value.upper():<22}" for metric in Metric))
     notes: list[str] = []
     for severity in Severity:
         cells = ""
@@ -127,7 +123,7 @@ def _print_report(report: Report) -> None:
             t = report.stats(metric, severity)
             cell = f"{duration(t.mean_seconds)} / {duration(t.median_seconds)} ({t.measured})"
             cells += f"{cell:<22}"
-        _out(f"{severity.value}   {cells.rstrip()}")
+        say(f"{severity.value}   {cells.rstrip()}")
         left_out = [
             f"{metric.value.upper()} {report.stats(metric, severity).missing}"
             for metric in Metric
@@ -143,10 +139,10 @@ def _print_report(report: Report) -> None:
         if wrong:
             notes.append(f"  {severity.value} stamped before the anchor: {', '.join(wrong)}")
     if notes:
-        _out("Left out:")
+        say("Left out:")
         for note in notes:
-            _out(note)
-    _out(f"Open action items: {report.open_action_items}")
+            say(note)
+    say(f"Open action items: {report.open_action_items}")
 
 
 # -- search and similar ---------------------------------------------------------------
@@ -161,16 +157,16 @@ def _search(store: Store, args: argparse.Namespace) -> int:
         sys.stdout.write(dumps([_hits_document(group) for group in groups]))
         return 0
     if not groups:
-        _out("no entry matches")
+        say("no entry matches")
     for group in groups:
         found = f"{group.matches} matching"
         if group.postmortem_matches:
             found += f", {group.postmortem_matches} in postmortem"
-        _out(f"{group.ref:<8} {group.severity.value}  {group.title}  ({found})")
+        say(f"{group.ref:<8} {group.severity.value}  {group.title}  ({found})")
         for hit in group.hits:
-            _out(f"    {hit.occurred_at:%Y-%m-%d %H:%MZ}  {hit.snippet}")
+            say(f"    {hit.occurred_at:%Y-%m-%d %H:%MZ}  {hit.snippet}")
         for pm_hit in group.postmortem_hits:
-            _out(f"    postmortem · {pm_hit.section_title}: {pm_hit.snippet}")
+            say(f"    postmortem · {pm_hit.section_title}: {pm_hit.snippet}")
     return 0
 
 
@@ -216,15 +212,15 @@ def _similar(store: Store, args: argparse.Namespace) -> int:
         sys.stdout.write(dumps([similar_document(item) for item in found]))
         return 0
     if not found:
-        _out("no similar past incident")
+        say("no similar past incident")
     for item in found:
         resolved = f"resolved {item.resolved_at:%Y-%m-%d}" if item.resolved_at else "not resolved"
-        _out(f"{item.ref:<8} {item.severity.value}  {item.title}  ({resolved}, {item.score:.2f})")
-        _out(f"    shared words: {', '.join(item.shared_terms)}")
+        say(f"{item.ref:<8} {item.severity.value}  {item.title}  ({resolved}, {item.score:.2f})")
+        say(f"    shared words: {', '.join(item.shared_terms)}")
         if item.runbooks:
-            _out(f"    runbooks: {', '.join(item.runbooks)}")
+            say(f"    runbooks: {', '.join(item.runbooks)}")
         if item.postmortem_link:
-            _out(f"    postmortem: {item.postmortem_link}")
+            say(f"    postmortem: {item.postmortem_link}")
     return 0
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from commander.commands.common import Handler, argument_type, author_of
+from commander.commands.common import Handler, argument_type, author_of, say, say_block, warn
 from commander.domain import Phase
 from commander.domain.roles import Role
 from commander.domain.when import HELP as TIME_HELP
@@ -149,7 +149,7 @@ def _checklist(store: Store, args: argparse.Namespace) -> int:
 
     view = checklist(store, args.ref)
     if view.template_problem:
-        print(f"commander: warning: {view.template_problem}", file=sys.stderr)
+        warn(view.template_problem)
     items = view.of_phase(args.phase) if args.phase else list(view.items)
     if args.json:
         _dumps(
@@ -161,11 +161,11 @@ def _checklist(store: Store, args: argparse.Namespace) -> int:
         if item.phase is not shown:
             shown = item.phase
             current = "  (current)" if shown is view.phase else ""
-            print(f"{shown.label}{current}")
+            say(f"{shown.label}{current}")
         mark = "x" if item.checked else "-" if item.not_applicable else " "
         note = f"  (n/a: {item.not_applicable_reason})" if item.not_applicable else ""
         who = f"  ({item.checked_by})" if item.checked else ""
-        print(f"  [{mark}] {item.id:>4}  {item.text}{who}{note}")
+        say(f"  [{mark}] {item.id:>4}  {item.text}{who}{note}")
     return 0
 
 
@@ -192,7 +192,7 @@ def _add(store: Store, args: argparse.Namespace) -> int:
     from commander.services.checklist import add_item
 
     item = add_item(store, args.ref, args.text, author=author_of(args), phase=args.phase)
-    print(item.id)
+    say(str(item.id))
     return 0
 
 
@@ -224,7 +224,7 @@ def _roles(store: Store, args: argparse.Namespace) -> int:
         )
         return 0
     for holder in roles.holders:
-        print(f"{holder.role.label:<22} {holder.person}")
+        say(f"{holder.role.label:<22} {holder.person}")
     return 0
 
 
@@ -261,7 +261,7 @@ def _deploys(store: Store, args: argparse.Namespace) -> int:
         )
         return 0
     for r in records:
-        print(f"{r.occurred_at:%Y-%m-%d %H:%MZ}  {r.by:<12} {r.change.describe()}")
+        say(f"{r.occurred_at:%Y-%m-%d %H:%MZ}  {r.by:<12} {r.change.describe()}")
     return 0
 
 
@@ -302,9 +302,9 @@ def _history(store: Store, args: argparse.Namespace) -> int:
     for p in periods:
         reason = f"  ({p.reason})" if p.reason else ""
         lasted = format_duration(p.duration(now))
-        print(f"{p.severity.value}  since {p.since:%Y-%m-%d %H:%MZ}  {lasted}{reason}")
+        say(f"{p.severity.value}  since {p.since:%Y-%m-%d %H:%MZ}  {lasted}{reason}")
     for phase, spent in times.items():
-        print(f"{phase.label:<11} {format_duration(spent)}")
+        say(f"{phase.label:<11} {format_duration(spent)}")
     return 0
 
 
@@ -313,10 +313,10 @@ def _runbooks(store: Store, args: argparse.Namespace) -> int:
 
     library = load_library()
     for problem in library.problems:
-        print(f"commander: warning: {problem}", file=sys.stderr)
+        warn(problem)
     for runbook in library.search(" ".join(args.query)):
         where = "user" if runbook.user else "shipped"
-        print(f"{runbook.name:<34} {runbook.title}  ({where}, {len(runbook.steps)} steps)")
+        say(f"{runbook.name:<34} {runbook.title}  ({where}, {len(runbook.steps)} steps)")
     return 0
 
 
@@ -333,7 +333,7 @@ def _runbook_draft(store: Store, args: argparse.Namespace) -> int:
 
     text = draft_from_incident(store, args.ref)
     if args.save:
-        print(save_runbook(text))
+        say(str(save_runbook(text)))
         return 0
-    sys.stdout.write(text)
+    say_block(text)  # drafted from the timeline's entries
     return 0

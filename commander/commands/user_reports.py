@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from commander.commands.common import Handler, argument_type, author_of
+from commander.commands.common import Handler, argument_type, author_of, say
 from commander.domain import user_reports as rules
 from commander.domain.when import HELP as TIME_HELP
 from commander.domain.when import parse_when
@@ -86,6 +86,5 @@ def _user_reports(store: Store, args: argparse.Namespace) -> int:
     for r in records:
         via = f" via {r.report.channel}" if r.report.channel else ""
         contact = f" <{r.report.contact}>" if r.report.contact else ""
-        said = r.report.text.replace("\n", " ")
-        print(f"{r.occurred_at:%Y-%m-%d %H:%MZ}  {r.report.reporter}{via}{contact}: {said}")
+        say(f"{r.occurred_at:%Y-%m-%d %H:%MZ}  {r.report.reporter}{via}{contact}: {r.report.text}")
     return 0

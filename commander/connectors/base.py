@@ -13,6 +13,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
+from commander.domain.limits import NUL, without_nul
 from commander.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -100,6 +101,17 @@ class Outcome:
     state: dict[str, str] = field(default_factory=dict)  # remembered for the next delivery
     error: str | None = None  # the provider's own error text, never containing the secret
     retry_after: float | None = None  # seconds, from Retry-After or the body, when given
+
+    def __post_init__(self) -> None:
+        # What a provider answered is recorded whatever it holds: a NUL in it (which
+        # the store refuses) becomes a stand-in rather than an outcome that cannot be kept.
+        if self.provider_id is not None:
+            object.__setattr__(self, "provider_id", without_nul(self.provider_id))
+        if self.error is not None:
+            object.__setattr__(self, "error", without_nul(self.error))
+        if any(NUL in key + value for key, value in self.state.items()):
+            state = {without_nul(key): without_nul(value) for key, value in self.state.items()}
+            object.__setattr__(self, "state", state)
 
 
 class Connector(Protocol):

@@ -385,14 +385,3 @@ def group_title(names: tuple[str, ...] | list[str], summary: str = "") -> str:
     else:
         title = f"{names[0]} +{len(names) - 1} more"
     return f"{title}: {summary}" if summary else title
-
-
-def escape_controls(text: str) -> str:
-    """``text`` safe for one terminal line: control characters as ``\\xNN`` escapes.
-
-    Labels and annotations come from other machines; printed raw, a newline
-    would forge a second line and an escape sequence could rewrite the screen.
-    """
-    return "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
-    )

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from commander import secrets
 from commander.connectors.base import Target
 from commander.domain import Phase, entry_facts
+from commander.domain.limits import AUTHOR, refuse_nul
 from commander.domain.when import utc_now
 from commander.errors import CommanderError, InvalidInputError, NotFoundError
 from commander.services.checklist import check_open_item_named
@@ -71,6 +72,7 @@ def create_incident_channel(
     timeout: float = HTTP_TIMEOUT,
     now: datetime | None = None,
 ) -> ChannelCreated:
+    refuse_nul(author, AUTHOR)  # before Slack is asked: a refusal must change nothing
     target, name = _prepare(store, ref, target_name)
     secret = secrets.require_secret(secret_key(store, target.name))
     outcome_state, error = _call_slack(target, secret, name, session, timeout)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from commander import secrets
 from commander.connectors.base import KINDS, Target
+from commander.domain.limits import refuse_nul
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.secrets import SecretKey
@@ -28,7 +29,7 @@ NAME_MAX = 100
 
 
 def check_name(name: str) -> str:
-    clean = name.strip()
+    clean = refuse_nul(name, "the target name").strip()  # PostgreSQL cannot even look it up
     if not clean or len(clean) > NAME_MAX or any(c.isspace() for c in clean):
         raise InvalidInputError(f"target name {name!r}: 1 to {NAME_MAX} characters, no spaces")
     return clean
@@ -67,7 +68,7 @@ def _is_loopback(host: str) -> bool:
 
 def check_secret(secret: str) -> str:
     """A webhook URL given as the secret follows the base URL rule; the error never quotes it."""
-    clean = secret.strip()
+    clean = refuse_nul(secret, "the secret").strip()  # stored text like any other
     parts = urlsplit(clean)
     if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
         raise InvalidInputError("the webhook URL must use https (http only to this machine)")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from commander.domain import USER_KINDS, EntryKind
 from commander.domain.entry_facts import EntryFact, encode
 from commander.domain.kinds import DELETABLE_KINDS
-from commander.domain.limits import refuse_nul
+from commander.domain.limits import AUTHOR, refuse_nul
 from commander.domain.refs import parse_ref
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
@@ -83,6 +83,8 @@ def add_entry(
     kind = kind or (fact.KIND if fact is not None else None)
     if kind is None:
         raise ValueError("an entry needs a kind or a fact")
+    refuse_nul(author, AUTHOR)
+    refuse_nul(text, "the entry")
     entry = TimelineEntry(
         incident_id=incident.id,
         occurred_at=occurred_at,
@@ -115,6 +117,7 @@ def log_entry(
     if not text.strip():
         raise InvalidInputError("an entry needs some text")
     refuse_nul(text, "the entry")
+    refuse_nul(author, AUTHOR)  # the SQLite fast path below passes no other check
     now = now or utc_now()
     if store.is_sqlite:  # the hot path: one driver-level INSERT (see store/raw_sql.py)
         written = raw_sql.insert_entry(

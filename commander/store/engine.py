@@ -24,6 +24,7 @@ from commander.errors import StoreError
 from commander.store import raw_sql, schema
 from commander.store.announce import tracking
 from commander.store.location import raw_location
+from commander.store.nul_guard import guard
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ class Store:
         self._write_engine = engine.execution_options(**{_WRITE_OPTION: True})
         self._read_sessions = sessionmaker(engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
+        guard(self._read_sessions)
+        guard(self._write_sessions)
         # The store's random id, once services/store_identity.py has read it.
         self.cached_identity: str | None = None
 

@@ -40,3 +40,20 @@ def test_crash_dialog_copies_details(qtbot, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(QMessageBox, "exec", press_copy_then_close)
     show_crash(None, "RuntimeError: x", "Traceback: details here", "")
     assert QApplication.clipboard().text() == "Traceback: details here"
+
+
+def test_a_problem_the_user_can_fix_is_shown_plainly_not_as_a_crash(
+    qtbot, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    from commander.errors import InvalidInputError
+
+    problems: list[str] = []
+    monkeypatch.setattr(
+        "ui.common.error_dialog.show_problem", lambda parent, title, text: problems.append(text)
+    )
+    monkeypatch.setattr("ui.common.error_dialog.show_crash", lambda *args: problems.append("crash"))
+    error = InvalidInputError("the author in settings.json contains a NUL character")
+    with caplog.at_level(logging.INFO):
+        crash.report_crash(type(error), error, None)
+    assert problems == ["the author in settings.json contains a NUL character"]
+    assert "unexpected error" not in caplog.text

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
-from commander.settings import Settings, os_user_name
+from commander.errors import InvalidInputError
+from commander.settings import Settings, checked_author, os_user_name
+from ui.common.error_dialog import show_problem
 
 
 def ask_author(parent: QWidget | None, settings: Settings) -> bool:
@@ -16,8 +18,14 @@ def ask_author(parent: QWidget | None, settings: Settings) -> bool:
         QLineEdit.EchoMode.Normal,
         settings.author or os_user_name(),
     )
-    name = name.strip()
-    if not accepted or not name:
+    if not accepted:
+        return False
+    try:
+        name = checked_author(name)
+    except InvalidInputError as refused:
+        show_problem(parent, "Who is logging?", str(refused))
+        return False
+    if not name:
         return False
     settings.author = name
     return True

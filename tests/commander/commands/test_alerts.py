@@ -85,7 +85,7 @@ def test_listen_prints_a_line_per_notification_and_stops_cleanly_on_ctrl_c(
     )
     forged = alert("Disk\nfake line \x1b[2J", severity="warning")
     assert listener.post("/alertmanager", body(alertmanager(forged, group_key="{}:x"))) == 200
-    assert listener.line().endswith("group 2 P3 Disk\\nfake line \\x1b[2J: waiting in the inbox")
+    assert listener.line().endswith("group 2 P3 Disk\\x0afake line \\x1b[2J: waiting in the inbox")
     code, stderr = listener.stop()
     assert (code, stderr) == (130, "commander: stopped listening\n")
     assert [g["state"] for g in json.loads(ok("alerts", "--json", db=db_path))] == [

@@ -16,7 +16,6 @@ from commander.domain.alerts import (
     PayloadError,
     SeverityMapping,
     declares,
-    escape_controls,
     group_title,
     parse_body,
     parse_notification,
@@ -228,11 +227,6 @@ def test_the_worst_severity_of_a_group_decides_and_declaring_is_off_by_default()
 def test_group_titles() -> None:
     assert group_title(["HighErrorRate"]) == "HighErrorRate"
     assert group_title(["A", "B", "C"], "5xx") == "A +2 more: 5xx"
-
-
-def test_escape_controls_keeps_one_line() -> None:
-    assert escape_controls("ok\nforged line\x1b[2J\u202e") == "ok\\nforged line\\x1b[2J\\u202e"
-    assert escape_controls("Zoë — 5xx") == "Zoë — 5xx"
 
 
 def test_the_published_example_shapes_survive_a_json_round_trip() -> None:
