@@ -61,14 +61,16 @@ def _free_port() -> int:
 class SmtpServer:
     """``received``: accepted mail; ``refuse``: recipients to refuse with a given reply;
     ``password``: when set, AUTH is offered and checked; ``tls``: an SSLContext enables STARTTLS
-    (required when given); ``echo_auth``: AUTH is refused quoting the client's AUTH line, and
-    only PLAIN is offered, so that refusal is the one the client reports."""
+    (required when given); ``implicit_tls``: the whole connection is TLS (smtps, port 465
+    style); ``echo_auth``: AUTH is refused quoting the client's AUTH line, and only PLAIN is
+    offered, so that refusal is the one the client reports."""
 
     def __init__(
         self,
         password: str | None = None,
         tls: ssl.SSLContext | None = None,
         *,
+        implicit_tls: ssl.SSLContext | None = None,
         echo_auth: bool = False,
     ) -> None:
         self.password = password
@@ -84,6 +86,8 @@ class SmtpServer:
             kwargs.update(tls_context=tls, require_starttls=True)
         if echo_auth:
             kwargs.update(auth_exclude_mechanism=["LOGIN"])
+        if implicit_tls is not None:
+            kwargs.update(ssl_context=implicit_tls)
         self._controller = Controller(self.handler, hostname=self.host, port=self.port, **kwargs)
 
     @property
