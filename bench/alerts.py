@@ -140,7 +140,7 @@ def main() -> int:
 
     folder = Path(tempfile.mkdtemp(prefix="bench-alerts-"))
     db = folder / "incidents.sqlite"
-    store = open_store(str(db))
+    store = open_store(str(db), create=True)
     taken: list[float] = []
 
     def on_event(event: Any) -> None:

@@ -49,7 +49,7 @@ from commander.logs import configure_logging
 from commander.store.engine import open_store
 args = parse_args(sys.argv[1:])
 configure_logging(args.debug)
-open_store(args.db).close()
+open_store(args.db, create=True).close()
 """
 COMMANDER = "import sys\nfrom ui.launcher import main\nsys.exit(main())\n"
 
@@ -144,7 +144,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         db = folder / "bench.sqlite"
-        store = open_store(str(db))
+        store = open_store(str(db), create=True)
         started = time.perf_counter()
         ref = build(store, args.entries)
         print(f"built {ref} with {args.entries} entries in {time.perf_counter() - started:.1f} s")
@@ -153,7 +153,7 @@ def main() -> int:
 
         app = QGuiApplication(["bench"])  # noqa: F841 - the PDF renderer needs one
         use_pdf_renderer(QtPdfRenderer())  # what ui.launcher does at start
-        store = open_store(str(db))
+        store = open_store(str(db), create=True)
         doc = load_document(store, ref, GENERATED_AT)
         print(f"document: {len(doc.audit.entries)} entries, {len(doc.timeline)} in the timeline")
         render(doc, "pdf")  # warm up: Qt loads fonts once per process

@@ -103,7 +103,7 @@ def main() -> int:
 
     app = QApplication(sys.argv[:1])
     override_connector(KIND, WebhookConnector())
-    store = open_store(str(home / "bench.sqlite"))
+    store = open_store(str(home / "bench.sqlite"), create=True)
     servers = [serve(ms / 1000) for ms in LATENCIES_MS]
     names = {}
     for number, (ms, server) in enumerate(zip(LATENCIES_MS, servers, strict=True), start=1):

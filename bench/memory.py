@@ -96,7 +96,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
-    store = open_store(str(folder / "bench.sqlite"))
+    store = open_store(str(folder / "bench.sqlite"), create=True)
     try:
         began = time.perf_counter()
         build(store, args.incidents, args.entries, random.Random(1))

@@ -35,7 +35,7 @@ def median_ms(call: Callable[[], object], runs: int) -> float:
 
 
 def main(entries: int) -> None:
-    store = open_store(str(Path(tempfile.mkdtemp()) / "bench.sqlite"))
+    store = open_store(str(Path(tempfile.mkdtemp()) / "bench.sqlite"), create=True)
     ref = declare_incident(store, "Busy incident", Severity.P0, author="bench").ref
     for n in range(entries):
         log_entry(store, ref, f"entry {n}", author="bench", kind=EntryKind.ACTION)

@@ -58,7 +58,7 @@ def make_store(db: Path, count: int = 50) -> None:
     from commander.services.timeline import log_entry
     from commander.store.engine import open_store
 
-    store = open_store(str(db))
+    store = open_store(str(db), create=True)
     try:
         for n in range(1, count + 1):
             summary = f"Benchmark incident number {n}: synthetic load, nothing is on fire."

@@ -48,7 +48,7 @@ def make_store(db: Path) -> dict[str, str]:
     from commander.store.engine import open_store
     from commander.store.orm import TimelineEntry
 
-    store = open_store(str(db))
+    store = open_store(str(db), create=True)
     start = utc_now() - timedelta(days=3)
     refs = {}
     for name, count in (("warm", 0), ("small", SMALL), ("big", BIG)):
@@ -271,7 +271,7 @@ def durable_writes(db: Path, ref: str, incident_id: int, count: int) -> tuple[fl
     from commander.services.timeline import log_entry
     from commander.store.engine import open_store
 
-    store = open_store(str(db))
+    store = open_store(str(db), create=True)
     raw = sqlite3.connect(db, isolation_level=None)
     for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON"):
         raw.execute(f"PRAGMA {pragma}")

@@ -172,10 +172,15 @@ def _fail(message: str, debug: bool) -> None:
     print(f"{PROG}: {one_line(message)}", file=sys.stderr)  # it may quote stored text
 
 
+# The one subcommand that may create a store; every other one needs a store that
+# exists, so a mistyped --db says "no store at PATH" instead of making one.
+CREATES_STORE = frozenset({"declare"})
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     from commander.store.engine import open_store
 
-    store = open_store(args.db)
+    store = open_store(args.db, create=args.command in CREATES_STORE)
     try:
         handler = _HANDLERS.get(args.command) or _FEATURE_HANDLERS[args.command]
         return handler(store, args)

@@ -20,3 +20,11 @@ class NotFoundError(CommanderError):
 
 class InvalidInputError(CommanderError):
     """A value given by the user cannot be used; nothing was changed."""
+
+
+class NoStoreError(StoreError, NotFoundError):
+    """Nothing is stored at the location, and the caller may not create a store there."""
+
+    def __init__(self, location: str, detail: str = "") -> None:
+        super().__init__(f"no store at {location}{detail}")
+        self.location = location

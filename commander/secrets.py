@@ -28,6 +28,7 @@ error text.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -38,7 +39,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 from commander import paths
 from commander.errors import CommanderError
@@ -47,7 +48,10 @@ log = logging.getLogger(__name__)
 
 SERVICE = "incident-commander"
 FALLBACK_FILE = "secrets.json"
-MASK = "•••"
+MASK = "[secret]"
+MIN_SECRET = 4
+# Pieces of a secret URL shorter than this are ordinary words ("services", "api"), not secret.
+MIN_URL_PIECE = 8
 # Threads of one process take turns with the fallback file (another process is
 # kept out by a lock on the file beside it): a read-modify-write must not lose
 # another's change, and a first read may now write (the legacy copy).
@@ -220,13 +224,61 @@ def _file_turn() -> Iterator[None]:
 
 
 def scrub(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` with every secret (and its URL-encoded form) replaced by a mask."""
-    for secret in secrets:
-        if not secret or len(secret) < 4:  # masking "a" would mangle the text, not hide much
-            continue
-        for form in {secret, quote(secret, safe=""), quote(secret)}:
-            text = text.replace(form, MASK)
+    """``text`` with every form of every secret replaced by ``MASK``.
+
+    The one scrub for every error text that is kept (a delivery's last error, the
+    timeline, exports, logs): a provider may echo what it was sent in any encoding.
+    See ``secret_forms`` for the forms.
+    """
+    forms = {form for secret in secrets if secret for form in secret_forms(secret)}
+    for form in sorted(forms, key=len, reverse=True):  # longest first: no half-masked forms
+        text = text.replace(form, MASK)
     return text
+
+
+def secret_forms(secret: str) -> set[str]:
+    """The secret as an error text may show it.
+
+    As given, stripped, escaped as in a repr; URL-encoded (``quote``, ``quote_plus``);
+    base64 (standard and URL-safe) of the secret, and of the secret at each of the three
+    byte alignments of a longer blob (SMTP's AUTH PLAIN sends base64 of
+    ``\\0user\\0password``: the password's bytes start anywhere in a 3-byte group, and
+    only the whole groups are its own); for a secret URL (a webhook) its path, query
+    and their parts, where long enough to be secret on their own. Secrets shorter than
+    ``MIN_SECRET`` are left alone: masking "ab" would mangle the text, not hide much.
+    """
+    if len(secret) < MIN_SECRET:
+        return set()
+    whole = {
+        secret,
+        secret.strip(),
+        secret.encode("unicode_escape").decode(),
+        quote(secret),
+        quote(secret, safe=""),
+        quote_plus(secret),
+        quote_plus(secret, safe="/"),
+    }
+    forms = {form for form in whole if len(form) >= MIN_SECRET}
+    raw = secret.encode()
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        forms.add(encode(raw).decode())
+        for start in range(3):
+            aligned = raw[start:]
+            aligned = aligned[: len(aligned) - len(aligned) % 3]
+            if aligned:
+                forms.add(encode(aligned).decode())
+    forms.update(piece for piece in _url_pieces(secret) if len(piece) >= MIN_URL_PIECE)
+    return forms
+
+
+def _url_pieces(secret: str) -> set[str]:
+    parts = urlsplit(secret)
+    if not (parts.scheme and parts.netloc):
+        return set()
+    pieces = {parts.path, parts.query, *parts.path.split("/")}
+    for key, value in parse_qsl(parts.query):
+        pieces.update((value, f"{key}={value}"))
+    return pieces
 
 
 def _read_file() -> dict[str, str]:

@@ -49,7 +49,7 @@ PROFILE = {
 
 def make_report_demo(path: Path, now: datetime, count: int = 64, seed: int = 7) -> None:
     rng = random.Random(seed)
-    store = open_store(str(path))
+    store = open_store(str(path), create=True)
     try:
         start = now - timedelta(days=360)
         moments = sorted(
@@ -119,7 +119,7 @@ def main(output: str) -> int:
     db = folder / "demo.sqlite"
     make_report_demo(db, utc_now())
     app = build_app()
-    store = open_store(str(db))
+    store = open_store(str(db), create=True)
     worker = Worker(on_error=lambda error: print(error, file=sys.stderr))  # noqa: T201
     context = AppContext(Settings(author="ana"), writer=worker, reader=worker)
     context.set_store(store)

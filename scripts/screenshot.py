@@ -24,7 +24,7 @@ from commander.store.engine import open_store
 
 
 def make_demo_store(path: Path) -> None:
-    store = open_store(str(path))
+    store = open_store(str(path), create=True)
     now = utc_now()
     start = now - timedelta(minutes=47)
     declare_incident(
@@ -92,7 +92,7 @@ BUSY_STEPS = [
 
 def make_busy_store(path: Path) -> None:
     """One long-running incident with many entries, some pinned, one deleted."""
-    store = open_store(str(path))
+    store = open_store(str(path), create=True)
     now = utc_now()
     start = now - timedelta(minutes=96)
     ref = declare_incident(

@@ -28,7 +28,7 @@ from commander.store.engine import open_store  # noqa: E402
 
 
 def add_response(path: Path) -> None:
-    store = open_store(str(path))
+    store = open_store(str(path), create=True)
     ref, now = "INC-2", utc_now()
     for role, person in ((Role.COMMANDER, "Ana"), (Role.SCRIBE, "Bo"), (Role.SME, "Cy")):
         assign_role(store, ref, role, person, author="ana", now=now - timedelta(minutes=44))

@@ -48,10 +48,20 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def empty_store(db_path: Path) -> Path:
+    """``db_path`` holding a store with nothing in it yet: only ``declare`` and the
+    window create a store, so a CLI test that starts with another command needs one."""
+    from commander.store.engine import open_store
+
+    open_store(str(db_path), create=True).close()
+    return db_path
+
+
+@pytest.fixture
 def sqlite_store(db_path: Path) -> Iterator[object]:
     from commander.store.engine import open_store
 
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     yield store
     store.close()
 
@@ -75,19 +85,25 @@ def _postgres_database() -> Iterator[str]:
             connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def empty_postgres_database() -> Iterator[str]:
+    """The URL of a new PostgreSQL database without a table (skipped without a server)."""
+    yield from _postgres_database()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, db_path: Path) -> Iterator[object]:
     """The same test on an embedded SQLite file and on a team PostgreSQL server."""
     from commander.store.engine import open_store
 
     if request.param == "sqlite":
-        opened = open_store(str(db_path))
+        opened = open_store(str(db_path), create=True)
         yield opened
         opened.close()
         return
     database = _postgres_database()
     url = next(database)
-    opened = open_store(url)
+    opened = open_store(url, create=True)
     try:
         yield opened
     finally:

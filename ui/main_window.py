@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from commander.domain.changes import Aspect
-from commander.errors import CommanderError
+from commander.errors import CommanderError, NoStoreError
 from commander.settings import Settings, save_settings
+from commander.store.location import names_explicit_store
 from ui.common.bring_forward import bring_forward
 from ui.common.error_dialog import show_problem
 from ui.common.named import named
@@ -42,6 +43,7 @@ from ui.context import AppContext
 from ui.health import install as install_health
 from ui.incidents import store_calls
 from ui.incidents.list_model import IncidentListModel
+from ui.incidents.new_store import confirm_new_store
 from ui.incidents.opener import IncidentOpener
 from ui.live import LiveFeed
 from ui.memory import install as install_memory
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self._db_arg = db_arg
+        self._creating_store = False  # the store being opened may be created
         writer = Worker(on_error=self.report_error, parent=self)
         reader = Worker(on_error=self.report_error, parent=self)
         self.context = AppContext(settings, writer, reader, parent=self)
@@ -266,11 +269,20 @@ class MainWindow(QMainWindow):
 
     # -- store ------------------------------------------------------------------------
     def open_store(self) -> None:
-        """Show the list from a quick read-only peek, then open the store for real."""
-        db_arg, writer = self._db_arg, self.context.writer
-        writer.submit(lambda: store_calls.peek(db_arg), self._on_peeked)
-        writer.submit(
-            lambda: store_calls.open_store_listing(db_arg),
+        """Show the list from a quick read-only peek, then open the store for real.
+
+        The default store is created when missing; a location the user named is
+        only created once they said yes (see ``_on_store_failed``).
+        """
+        db_arg = self._db_arg
+        self.context.writer.submit(lambda: store_calls.peek(db_arg), self._on_peeked)
+        self._open_listing(create=not names_explicit_store(db_arg))
+
+    def _open_listing(self, *, create: bool) -> None:
+        db_arg = self._db_arg
+        self._creating_store = create
+        self.context.writer.submit(
+            lambda: store_calls.open_store_listing(db_arg, create=create),
             self._on_store_opened,
             self._on_store_failed,
         )
@@ -293,6 +305,13 @@ class MainWindow(QMainWindow):
         self.store_opened.emit()
 
     def _on_store_failed(self, error: BaseException) -> None:
+        if (
+            isinstance(error, NoStoreError)
+            and not self._creating_store  # a location the user named: ask before making it
+            and confirm_new_store(self, error.location)
+        ):
+            self._open_listing(create=True)
+            return
         message = str(error) if isinstance(error, CommanderError) else repr(error)
         self.placeholder.setText(f"Cannot open the incident store:\n{message}")
         self.store_failed.emit(message)

@@ -1,8 +1,8 @@
 """HTTP plumbing every provider shares.
 
 The HTTPS rule, one request with its network failures classified, the
-classification of an answer (sent, retry, failed), Retry-After parsing and the
-scrubbing that keeps a secret out of every error text.
+classification of an answer (sent, retry, failed) and Retry-After parsing. Every
+error text is scrubbed of the secret by ``commander.secrets.scrub``.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from __future__ import annotations
 import email.utils
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import urlsplit
 
 from commander import clock
 from commander.connectors.base import Outcome, unconfirmed_post
+from commander.secrets import scrub
 
 if TYPE_CHECKING:
     import requests
@@ -22,8 +23,6 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # Statuspage answers 420 when rate limited; 408 is the server giving up on a slow request.
 RETRY_STATUSES = frozenset({408, 420, 429})
 ERROR_TEXT_LIMIT = 500
-# Pieces of a secret URL shorter than this are ordinary words ("services", "api"), not secret.
-_MIN_SECRET_PIECE = 8
 
 
 def insecure_reason(url: str) -> str | None:
@@ -37,33 +36,6 @@ def insecure_reason(url: str) -> str | None:
     if parts.scheme == "http":
         return f"refused to send to http://{host}: HTTPS is required except to loopback"
     return "refused to send: the URL must start with https:// (http:// only to loopback)"
-
-
-def secret_pieces(secret: str) -> list[str]:
-    """The secret and every part of it that could show up on its own in an error text."""
-    if not secret:
-        return []
-    # Also the forms an exception text may show: stripped, and escaped as in a repr.
-    escaped = secret.encode("unicode_escape").decode()
-    pieces = {secret, secret.strip(), escaped, quote(secret, safe=""), quote(secret)}
-    parts = urlsplit(secret)
-    if parts.scheme and parts.netloc:
-        pieces.add(parts.path)
-        pieces.add(parts.query)
-        pieces.update(segment for segment in parts.path.split("/"))
-        for key, value in parse_qsl(parts.query):
-            pieces.add(value)
-            pieces.add(f"{key}={value}")
-    kept = {piece for piece in pieces if len(piece) >= _MIN_SECRET_PIECE or piece == secret}
-    kept.discard("")
-    return sorted(kept, key=len, reverse=True)
-
-
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        for piece in secret_pieces(secret):
-            text = text.replace(piece, "[secret]")
-    return text
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

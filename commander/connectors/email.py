@@ -21,10 +21,11 @@ from email.utils import formatdate, getaddresses
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 from urllib.parse import urlsplit
 
-from commander.connectors._http import LOOPBACK_HOSTS, scrub, short
+from commander.connectors._http import LOOPBACK_HOSTS, short
 from commander.connectors._markup import markdown_to_html
 from commander.connectors._text import plain_text, single_line
 from commander.connectors.base import Delivery, Message, Outcome, Rendered, Target
+from commander.secrets import scrub
 
 if TYPE_CHECKING:
     import requests
@@ -160,6 +161,10 @@ def _send(
     timeout: float,
 ) -> Outcome:
     context = ssl.create_default_context(cafile=target.options.get("ca_file") or None)
+    username = target.options.get("username") or sender
+    # What smtplib sends for the password: the password (AUTH LOGIN, base64) and AUTH
+    # PLAIN's blob (base64); a server may echo either in its error.
+    sent = [secret, f"\0{username}\0{secret}"] if secret else []
     try:
         smtp: smtplib.SMTP
         if server.implicit_tls:
@@ -170,12 +175,12 @@ def _send(
             if server.starttls:
                 smtp.starttls(context=context)
             if secret:
-                smtp.login(target.options.get("username") or sender, secret)
+                smtp.login(username, secret)
             refused = smtp.send_message(mail, sender, recipients)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         status = "retry" if codes and all(400 <= c < 500 for c in codes) else "failed"
-        return _outcome(status, f"every recipient refused: {_refusals(exc.recipients)}", secret)
+        return _outcome(status, f"every recipient refused: {_refusals(exc.recipients)}", sent)
     except smtplib.SMTPResponseException as exc:
         text = (
             exc.smtp_error.decode(errors="replace")
@@ -183,17 +188,17 @@ def _send(
             else str(exc.smtp_error)
         )
         status = "retry" if 400 <= exc.smtp_code < 500 else "failed"
-        return _outcome(status, f"SMTP {exc.smtp_code}: {text}", secret)
+        return _outcome(status, f"SMTP {exc.smtp_code}: {text}", sent)
     except smtplib.SMTPNotSupportedError as exc:
-        return _outcome("failed", f"the mail server does not support this: {exc}", secret)
+        return _outcome("failed", f"the mail server does not support this: {exc}", sent)
     except ssl.SSLCertVerificationError as exc:
         return _outcome(
-            "failed", f"the mail server's certificate is not trusted: {exc.verify_message}", secret
+            "failed", f"the mail server's certificate is not trusted: {exc.verify_message}", sent
         )
     except TimeoutError:
         return Outcome("retry", error=f"no answer within {timeout:g} s")
     except (smtplib.SMTPException, OSError) as exc:
-        return _outcome("retry", f"mail server unreachable: {type(exc).__name__}: {exc}", secret)
+        return _outcome("retry", f"mail server unreachable: {type(exc).__name__}: {exc}", sent)
     note = f"not accepted for: {_refusals(refused)}" if refused else None
     return Outcome("sent", error=note)
 
@@ -204,6 +209,6 @@ def _refusals(refused: dict[str, tuple[int, bytes]]) -> str:
     )
 
 
-def _outcome(status: str, text: str, secret: str) -> Outcome:
-    error = short(scrub(text, [secret]))
+def _outcome(status: str, text: str, sent: list[str]) -> Outcome:
+    error = short(scrub(text, sent))
     return Outcome("retry", error=error) if status == "retry" else Outcome("failed", error=error)

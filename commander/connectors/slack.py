@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from commander.connectors._http import classify, json_body, request, scrub, short, text_of
+from commander.connectors._http import classify, json_body, request, short, text_of
 from commander.connectors._slack import slack_payload
 from commander.connectors._text import Fitter
 from commander.connectors.base import Delivery, Message, Outcome, Rendered, Target
+from commander.secrets import scrub
 
 if TYPE_CHECKING:
     import requests

@@ -42,18 +42,45 @@ def check_kind(kind: str) -> str:
     return clean
 
 
-def check_base_url(url: str | None) -> str | None:
-    """HTTPS, except to this machine (self-hosted test servers, local relays)."""
+MAIL_SCHEMES = ("smtp", "smtps")
+MAIL_URL_FORM = "smtp://host:port or smtps://host:port"
+
+
+def check_base_url(url: str | None, kind: str | None = None) -> str | None:
+    """An email target's ``smtp://host:port`` or ``smtps://host:port`` (docs/connectors.md);
+    for every other kind HTTPS, except to this machine (self-hosted test servers, local
+    relays). Without a kind (the CLI checks ``--base-url`` before it has the kind) either
+    form passes; ``save_target`` checks again with the kind."""
     if url is None or not url.strip():
         return None
     clean = url.strip().rstrip("/")
     parts = urlsplit(clean)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise InvalidInputError(f"base URL {url!r} is not an http(s) URL")
     if parts.username or parts.password:
         raise InvalidInputError("put credentials in the secret, not in the base URL")
+    is_mail = parts.scheme in MAIL_SCHEMES
+    if kind == "email" or (kind is None and is_mail):
+        return _check_mail_url(url, clean)
+    if is_mail:
+        raise InvalidInputError(f"base URL {url!r}: smtp:// and smtps:// are for email targets")
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise InvalidInputError(f"base URL {url!r} is not an http(s) URL")
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise InvalidInputError(f"base URL {url!r} must use https (http only to this machine)")
+    return clean
+
+
+def _check_mail_url(url: str, clean: str) -> str:
+    parts = urlsplit(clean)
+    if parts.scheme not in MAIL_SCHEMES or not parts.hostname:
+        raise InvalidInputError(f"email base URL {url!r}: use {MAIL_URL_FORM}")
+    if parts.path or parts.query or parts.fragment:
+        raise InvalidInputError(f"email base URL {url!r}: only {MAIL_URL_FORM}, nothing after")
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or above 65535
+        port = 0
+    if port == 0:
+        raise InvalidInputError(f"email base URL {url!r}: the port must be 1 to 65535")
     return clean
 
 
@@ -97,7 +124,7 @@ def save_target(
 ) -> TargetView:
     """Add a target (or change one with ``replace``); a given secret is stored with it."""
     name, kind = check_name(name), check_kind(kind)
-    base_url, clean_options = check_base_url(base_url), check_options(options or {})
+    base_url, clean_options = check_base_url(base_url, kind), check_options(options or {})
     if secret is not None:
         secret = check_secret(secret)
     now = now or utc_now()

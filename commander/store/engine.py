@@ -1,7 +1,10 @@
 """Opening a store: resolve the URL, refuse bad files, set pragmas, migrate.
 
 A file that is not a database, or one written by a newer version, is refused
-before anything writes to it, so it stays byte-for-byte as it was.
+before anything writes to it, so it stays byte-for-byte as it was. Every caller
+says whether it may create a store (``create``): only declaring and the window
+do; everything else needs one that exists, so a mistyped ``--db`` creates
+nothing (no file, no -wal/-shm, no folder) and says "no store at PATH".
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from commander.errors import StoreError
+from commander.errors import NoStoreError, StoreError
 from commander.store import raw_sql, schema
 from commander.store.announce import tracking
 from commander.store.location import raw_location
@@ -115,20 +118,25 @@ def _explained(store: Store) -> Iterator[None]:
         raise StoreError(f"database {store.location}: {reason}") from exc
 
 
-def open_store(url: URL | str | None = None) -> Store:
-    """Open (creating and migrating if needed) the store at ``url``."""
+def open_store(url: URL | str | None = None, *, create: bool) -> Store:
+    """Open the store at ``url``, migrating it if needed.
+
+    With ``create`` a missing store is made (a SQLite file, its folder, or the
+    tables of an empty server database); without it, NoStoreError says there is
+    none and nothing is created.
+    """
     if not isinstance(url, URL):
         url = resolve_url(url)
     is_sqlite = url.get_backend_name() == "sqlite"
     if is_sqlite and url.database not in (None, "", ":memory:"):
-        _check_sqlite_file(Path(url.database))
+        _check_sqlite_file(Path(url.database), create=create)
     try:
         engine = _create_engine(url)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise StoreError(f"cannot use database URL {describe(url)}: {exc}") from None
     store = Store(url, engine)
     try:
-        _migrate(store)
+        _migrate(store, create=create)
     except BaseException:
         engine.dispose()
         raise
@@ -152,12 +160,13 @@ def _create_engine(url: URL) -> Engine:
     return engine
 
 
-def _check_sqlite_file(path: Path) -> None:
+def _check_sqlite_file(path: Path, *, create: bool) -> None:
+    # exists() is False for a dangling link too; resolve_url has followed links already.
+    if not path.exists():
+        if not create:
+            raise NoStoreError(str(path))
+        _make_folder(path.parent)
     folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}") from None
     if not folder.is_dir():
         raise StoreError(f"cannot use {path}: {folder} is not a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -170,18 +179,30 @@ def _check_sqlite_file(path: Path) -> None:
         raise StoreError(f"cannot read and write {path}: permission denied")
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_HEADER))
-    if header and header != SQLITE_HEADER:
+    if not header:
+        # SQLite would happily make a store of it, hiding a store cut to nothing by a
+        # failed copy or a full disk, or a file meant for something else.
+        raise StoreError(f"{path} is an empty file, not a store; remove it or choose another path")
+    if header != SQLITE_HEADER:
         raise StoreError(f"{path} is not an Incident Commander database (not a SQLite file)")
-    if header:
-        _check_existing_revision(path)
+    _check_existing_revision(path, create=create)
 
 
-def _check_existing_revision(path: Path) -> None:
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}") from None
+
+
+def _check_existing_revision(path: Path, *, create: bool) -> None:
     """Look inside read-only: refuse foreign, corrupt or newer databases untouched."""
     try:
         found = raw_sql.sqlite_file_schema(path)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is damaged or not a database ({exc})") from None
+    if not found.tables and not create:
+        raise NoStoreError(str(path), ": the SQLite database there has no tables")
     if found.tables and "alembic_version" not in found.tables:
         raise StoreError(f"{path} is a SQLite database but not an Incident Commander one")
     if found.revision is not None and found.revision not in schema.KNOWN_REVISIONS:
@@ -204,10 +225,14 @@ def _reason(exc: SQLAlchemyError) -> str:
     return (str(orig) if orig else str(exc)).strip().splitlines()[0]
 
 
-def _migrate(store: Store) -> None:
+def _migrate(store: Store, *, create: bool) -> None:
     revision = _current_revision(store)
     if revision == schema.HEAD:
         return
+    if revision is None and not create:
+        # A server database with none of our tables: not a store yet, and a command
+        # that only reads must not turn it into one.
+        raise NoStoreError(store.location)
     if revision is not None and revision not in schema.KNOWN_REVISIONS:
         raise StoreError(
             f"database {store.location} was written by a newer Incident Commander "

@@ -25,3 +25,8 @@ def sqlite_file(raw: str) -> Path | None:
         return None
     database = unquote(rest[1:])
     return Path(database).expanduser().resolve() if database else None
+
+
+def names_explicit_store(arg: str | None) -> bool:
+    """True when ``--db`` or ``COMMANDER_DB`` chose the store, not the default location."""
+    return bool(arg or os.environ.get(ENV))

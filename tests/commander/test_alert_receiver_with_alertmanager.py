@@ -65,7 +65,7 @@ def eventually(read: Callable[[], T | None], what: str) -> T:
 @pytest.fixture(scope="module")
 def peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Peer]:
     folder: Path = tmp_path_factory.mktemp("alertmanager")
-    store = open_store(str(folder / "incidents.sqlite"))
+    store = open_store(str(folder / "incidents.sqlite"), create=True)
     events: list[ReceiverEvent] = []
     receiver = AlertReceiver(
         store, TOKEN, InboxPolicy(SeverityMapping(), Severity.P2), on_event=events.append

@@ -55,7 +55,7 @@ def hostile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """INC-1 with HOSTILE in every text a listing shows; INC-2, a plain look-alike.
     Made once; each test gets a copy."""
     path = tmp_path_factory.mktemp("hostile") / "incidents.sqlite"
-    store = open_store(str(path))
+    store = open_store(str(path), create=True)
     try:
         ref = declare_incident(
             store, f"Checkout {HOSTILE}", Severity.P1, author=HOSTILE, summary=HOSTILE
@@ -172,7 +172,7 @@ def test_a_providers_error_is_printed_escaped(
     server: WebhookServer,
     connector: JsonWebhookConnector,
 ) -> None:
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     declare_incident(store, "Checkout errors", Severity.P1, author="ana")
     save_target(store, "ops", KIND, base_url=server.url, secret=SECRET)
     store.close()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import stat
@@ -10,12 +11,14 @@ import subprocess
 import sys
 import threading
 from contextlib import nullcontext
+from urllib.parse import quote_plus
 
 import pytest
 
 from commander import secrets
 from commander.secrets import SecretKey
 from tests.support.cli import child_env
+from tests.support.secret_forms import assert_no_form_of
 from tests.support.secret_stores import memory_keyring
 
 STORE_A = "11111111-1111-4111-8111-111111111111"
@@ -73,6 +76,47 @@ def test_scrub_hides_plain_and_url_encoded_forms() -> None:
     scrubbed = secrets.scrub(text, [secret])
     assert "abc def" not in scrubbed and "abc%20def" not in scrubbed
     assert scrubbed.count(secrets.MASK) == 2
+    plus = secrets.scrub(f"form: token={quote_plus('p@ss word/1')}", ["p@ss word/1"])
+    assert plus == f"form: token={secrets.MASK}"
+
+
+def test_scrub_removes_a_secret_urls_pieces() -> None:
+    secret = "https://hooks.example.com/services/T0/B0/SuperSecretWebhookToken?sig=Signature123456"
+    text = "POST /services/T0/B0/SuperSecretWebhookToken failed; sig=Signature123456"
+    cleaned = secrets.scrub(text, [secret])
+    assert "SuperSecretWebhookToken" not in cleaned and "Signature123456" not in cleaned
+    assert secrets.scrub("token abc%2Fdef", ["abc/def"]) == f"token {secrets.MASK}"
+    assert secrets.scrub("nothing here", ["", None]) == "nothing here"
+    assert secrets.scrub("a short pin 123", ["123"]) == "a short pin 123"
+
+
+def test_scrub_catches_escaped_and_stripped_forms() -> None:
+    escaped = secrets.scrub("value: 'Bearer tok-123456789\\n'", ["tok-123456789\n"])
+    assert escaped == f"value: 'Bearer {secrets.MASK}'"
+    assert secrets.scrub("token=tok-123456789;", [" tok-123456789 "]) == f"token={secrets.MASK};"
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.mark.parametrize("before", range(6))
+def test_scrub_finds_the_secret_base64_encoded_inside_a_longer_blob(before: int) -> None:
+    """SMTP's AUTH PLAIN blob holds the password after the user name: at any offset."""
+    blob = ("\0" + "u" * before + "\0" + PASSWORD).encode()
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        text = f"535 5.7.8 bad credentials: AUTH PLAIN {encode(blob).decode()} refused"
+        scrubbed = secrets.scrub(text, [PASSWORD])
+        assert_no_form_of(PASSWORD, scrubbed)
+        assert scrubbed.startswith("535 5.7.8 bad credentials: AUTH PLAIN ")
+    login = f"535 AUTH LOGIN {base64.b64encode(PASSWORD.encode()).decode()}"
+    assert secrets.scrub(login, [PASSWORD]) == f"535 AUTH LOGIN {secrets.MASK}"
+
+
+def test_the_check_itself_sees_an_unscrubbed_blob() -> None:
+    """``assert_no_form_of`` would catch the leak the scrub prevents."""
+    blob = base64.b64encode(b"\0ic@example.com\0" + PASSWORD.encode()).decode()
+    with pytest.raises(AssertionError):
+        assert_no_form_of(PASSWORD, f"535 {blob}")
 
 
 def test_a_real_keyring_backend_is_used_when_one_exists() -> None:

@@ -31,7 +31,7 @@ class Rig:
         self.writer = Worker(on_error=self.shell.report_error)
         self.reader = Worker(on_error=self.shell.report_error)
         self.context = AppContext(Settings(author="ana"), self.writer, self.reader)
-        self.store = open_store(str(db_path))
+        self.store = open_store(str(db_path), create=True)
         self.opened: list[str] = []  # refs the features asked the window to open
         self.context.incident_requested.connect(self.opened.append)
 

@@ -25,7 +25,13 @@ def qt_pdf() -> Iterator[None]:
 
 @pytest.fixture
 def window(qtbot, db_path: Path) -> Iterator[MainWindow]:
-    """The real main window on a real SQLite file, store opened like at start-up."""
+    """The real main window on a real SQLite file, store opened like at start-up.
+
+    The store is made first: the window asks before creating one at a path given to it
+    (tests/ui/incidents/test_new_store.py covers that question)."""
+    from commander.store.engine import open_store
+
+    open_store(str(db_path), create=True).close()
     main = MainWindow(Settings(author="ana"), str(db_path))
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.store_opened, timeout=15_000):
@@ -46,7 +52,7 @@ def cockpit(qtbot, db_path: Path) -> Iterator[Cockpit]:
     writer = Worker(on_error=shell.report_error, parent=shell.widget)
     reader = Worker(on_error=shell.report_error, parent=shell.widget)
     context = AppContext(Settings(author="ana"), writer, reader, parent=shell.widget)
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     context.set_store(store)
     built = Cockpit(context, shell)
     yield built

@@ -163,7 +163,7 @@ def test_an_entry_from_another_seat_is_announced_once_by_the_feed(
     from commander.store.engine import open_store
 
     seen = announced(live)
-    other_seat = open_store(str(db_path))
+    other_seat = open_store(str(db_path), create=False)
     try:
         entry = log_entry(other_seat, "INC-1", "seen from the NOC", author="bo")
     finally:

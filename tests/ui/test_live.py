@@ -61,7 +61,7 @@ def test_the_feed_starts_after_what_was_committed_before(qtbot, cockpit, db_path
     assert live.cursor == latest_version(cockpit.context.require_store())
     qtbot.wait(3 * 500)  # a few polls
     assert seen == []
-    other_seat = open_store(str(db_path))
+    other_seat = open_store(str(db_path), create=False)
     try:
         log_entry(other_seat, "INC-1", "logged after", author="cy")
     finally:

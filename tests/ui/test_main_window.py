@@ -40,7 +40,7 @@ def test_declaring_in_the_window_stores_it_and_opens_it(
     assert header.severity_badge.text() == "P1 High"
     assert header.severity_badge.property("severity") == "P1"
     assert "since declared" in header.clock_label.text()
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=False)
     try:
         stored = get_incident(store, "INC-1")
     finally:
@@ -91,7 +91,7 @@ def test_first_timeline_entry_from_the_bar(qtbot, window: MainWindow) -> None:
 
 
 def test_existing_incidents_are_listed_at_start(qtbot, db_path: Path) -> None:
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     for n in range(3):
         declare_incident(store, f"Incident {n}", Severity.P3, author="bo")
     store.close()
@@ -151,7 +151,7 @@ def test_the_first_incident_opens_at_its_newest_rows(qtbot, db_path: Path) -> No
     # at the oldest rows instead of the newest.
     from commander.services.timeline import log_entry
 
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     declare_incident(store, "Thirty notes", Severity.P3, author="bo")
     for n in range(1, 31):
         log_entry(store, "INC-1", f"entry {n:02}", author="bo")

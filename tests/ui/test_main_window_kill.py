@@ -17,7 +17,7 @@ ACKS_BEFORE_KILL = 40
 
 
 def test_acknowledged_entries_survive_sigkill(db_path: Path) -> None:
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     declare_incident(store, "Kill test", Severity.P1, author="ana")
     store.close()
     driver = subprocess.Popen(
@@ -40,7 +40,7 @@ def test_acknowledged_entries_survive_sigkill(db_path: Path) -> None:
         driver.kill()
         _out, errors = driver.communicate(timeout=30)
     assert len(acked) == ACKS_BEFORE_KILL, errors
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=False)
     try:
         stored = {entry.text for entry in get_incident(store, "INC-1").timeline}
     finally:

@@ -22,12 +22,13 @@ def peek(db_arg: str | None) -> list[IncidentSummary] | None:
     return peek_incidents(db_arg)
 
 
-def open_store_listing(db_arg: str | None) -> tuple[Store, list[IncidentSummary]]:
-    """Open the store and list its incidents in one trip to the worker."""
+def open_store_listing(db_arg: str | None, *, create: bool) -> tuple[Store, list[IncidentSummary]]:
+    """Open the store (``create``: make it if there is none) and list its incidents,
+    in one trip to the worker."""
     from commander.services.incidents import list_incidents
     from commander.store.engine import open_store
 
-    store = open_store(db_arg)
+    store = open_store(db_arg, create=create)
     return store, list_incidents(store)
 
 

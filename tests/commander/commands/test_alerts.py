@@ -131,7 +131,7 @@ def test_the_inbox_from_the_command_line(db_path: Path, cli_incident: str) -> No
     from commander.services.alert_inbox import InboxPolicy, take_in
     from commander.store.engine import open_store
 
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         for name, severity in (("LatencyHigh", "warning"), ("Odd", None), ("Noisy", "info")):
             payload = alertmanager(alert(name, severity=severity), group_key=f"{{}}:{name}")
@@ -172,7 +172,7 @@ def test_the_inbox_from_the_command_line(db_path: Path, cli_incident: str) -> No
     ] == [3]
     from commander.services.incidents import get_incident
 
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         texts = [entry.text for entry in get_incident(store, cli_incident).timeline]
     finally:

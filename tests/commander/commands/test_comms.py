@@ -14,7 +14,8 @@ from tests.support.cli import run_cli as run
 from tests.support.webhook import KIND, Reply, WebhookServer
 
 
-def test_target_add_list_remove(db_path: Path) -> None:
+def test_target_add_list_remove(empty_store: Path) -> None:
+    db_path = empty_store
     ok(
         "target",
         "add",
@@ -46,8 +47,9 @@ def test_target_add_list_remove(db_path: Path) -> None:
     ],
 )
 def test_bad_target_input_changes_nothing(
-    db_path: Path, args: list[str], code: int, complaint: str
+    empty_store: Path, args: list[str], code: int, complaint: str
 ) -> None:
+    db_path = empty_store
     result = run("target", "add", "x", *args, db=db_path, stdin="")
     assert result.returncode == code and complaint in result.stderr
     assert json.loads(ok("target", "list", "--json", db=db_path)) == []

@@ -11,6 +11,7 @@ import pytest
 from tests.support.cli import cli_ok as ok
 from tests.support.cli import run_cli as run
 from tests.support.contracts.slack import SlackApiServer
+from tests.support.contracts.smtp import SmtpServer
 
 
 def _add_slack(db: Path, server: SlackApiServer, stdin: str, channel: str = "C0INCIDENT") -> None:
@@ -72,3 +73,52 @@ def test_send_wait_names_a_slack_error_code(
 
     assert result.returncode == 1
     assert "not delivered to ops (Slack chat.postMessage: channel_not_found)" in result.stderr
+
+
+def test_an_email_target_named_by_its_smtp_base_url_delivers(
+    db_path: Path, cli_incident: str, smtp_server: SmtpServer
+) -> None:
+    """`--base-url smtp://host:port` as docs/connectors.md has it (target add refused it)."""
+    ok(
+        "target",
+        "add",
+        "mail",
+        "email",
+        "--base-url",
+        f"smtp://{smtp_server.host}:{smtp_server.port}",
+        "--option",
+        "from=ic@example.com",
+        "--option",
+        "to=ops@example.com",
+        "--option",
+        "starttls=false",
+        "--secret-stdin",
+        db=db_path,
+        stdin="smtp-secret-pass\n",
+    )
+    out = ok("send", cli_incident, "--target", "mail", "--wait", "--timeout", "20", db=db_path)
+    assert "mail                 sent" in out
+    [mail] = smtp_server.received
+    assert mail.recipients == ["ops@example.com"]
+    assert str(mail.message["Subject"]).startswith("[INCIDENT] Checkout errors")
+
+
+@pytest.mark.parametrize(
+    ("kind", "url", "code", "complaint"),
+    [
+        ("email", "smtps://mail.example.com:465", 0, ""),
+        ("email", "smtp://mail.example.com:99999", 2, "the port must be 1 to 65535"),
+        ("email", "https://mail.example.com", 1, "use smtp://host:port or smtps://host:port"),
+        ("slack", "smtp://mail.example.com:587", 1, "smtp:// and smtps:// are for email targets"),
+    ],
+)
+def test_target_add_takes_the_email_base_urls_the_docs_name(
+    empty_store: Path, kind: str, url: str, code: int, complaint: str
+) -> None:
+    result = run("target", "add", "t", kind, "--base-url", url, db=empty_store)
+    assert result.returncode == code, result.stderr
+    # A usage error (2) comes after argparse's usage lines; any other error is one line.
+    assert complaint in result.stderr.splitlines()[-1] if code else result.stderr == ""
+    assert code != 1 or result.stderr.count("\n") == 1
+    listed = json.loads(ok("target", "list", "--json", db=empty_store))
+    assert [t["base_url"] for t in listed] == ([url] if code == 0 else [])

@@ -37,7 +37,7 @@ COMMANDER = ("-m", "commander")
 
 
 def _queue_an_update(db: Path, kind: str, server: Any) -> str:
-    store = open_store(str(db))
+    store = open_store(str(db), create=True)
     try:
         ref = declare_incident(store, "Checkout errors", Severity.P1, author="ana").ref
         if kind == "slack":
@@ -71,7 +71,7 @@ def _kill_deliver_mid_post(db: Path, server: Any) -> None:
 
 def _after_the_lease(db: Path) -> DeliveryView:
     """The killed run's delivery, its lease moved back to have run out (it lasts 90 s)."""
-    store: Store = open_store(str(db))
+    store: Store = open_store(str(db), create=True)
     try:
         with store.write() as session:
             [row] = session.query(CommsDelivery).all()
@@ -84,7 +84,7 @@ def _after_the_lease(db: Path) -> DeliveryView:
 
 
 def _delivery_and_entries(db: Path, ref: str) -> tuple[DeliveryView, list[str]]:
-    store = open_store(str(db))
+    store = open_store(str(db), create=True)
     try:
         [message] = messages.list_messages(store, ref)
         texts = [e.text for e in get_incident(store, ref).timeline if e.kind == "delivery"]

@@ -213,7 +213,7 @@ def test_health_run_stops_when_the_incident_closes(
     deadline = time.monotonic() + 10
     while server.hits() == 0 and time.monotonic() < deadline:  # it is running
         time.sleep(0.01)
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         change_phase(store, ref, Phase.POSTMORTEM, "ana")
     finally:

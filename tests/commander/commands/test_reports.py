@@ -22,7 +22,7 @@ def seed(db: Path) -> None:
     from commander.services.timeline import log_entry
     from commander.store.engine import open_store
 
-    store = open_store(str(db))
+    store = open_store(str(db), create=True)
     try:
         start = utc_now() - timedelta(minutes=30)
         declare_incident(store, "Redis pool exhausted", Severity.P1, "ana", impact_started_at=start)
@@ -87,7 +87,7 @@ def test_search_shows_postmortem_matches(db_path: Path) -> None:
     from commander.store.engine import open_store
 
     seed(db_path)
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=False)
     try:
         draft = get_postmortem(store, "INC-2")
         sections = {"summary": "A cold CDN cache after the purge."}

@@ -205,3 +205,41 @@ def test_starttls_with_a_trusted_certificate(
         make_message(), untrusted, PASSWORD, first_delivery(), session, 5
     )
     assert refused.status == "failed" and "not trusted" in (refused.error or "")
+
+
+def _via_base_url(server: SmtpServer, scheme: str, **options: str) -> Target:
+    """No host or port options: the base URL alone names the server (docs/connectors.md)."""
+    base = {"from": "ic@example.com", "to": "ops@example.com", **options}
+    return Target("mail", "email", f"{scheme}://{server.host}:{server.port}", base)
+
+
+def test_an_smtp_base_url_names_the_server(
+    smtp_server: SmtpServer, session: requests.Session
+) -> None:
+    outcome = connector_for("email").deliver(
+        make_message(),
+        _via_base_url(smtp_server, "smtp", starttls="false"),
+        PASSWORD,
+        first_delivery(),
+        session,
+        5,
+    )
+    assert outcome.status == "sent", outcome.error
+    assert [m.recipients for m in smtp_server.received] == [["ops@example.com"]]
+
+
+def test_an_smtps_base_url_speaks_tls_from_the_first_byte(
+    certificate: Path, session: requests.Session
+) -> None:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificate / "cert.pem", certificate / "key.pem")
+    server = SmtpServer(password=PASSWORD, implicit_tls=context).start()
+    try:
+        target = _via_base_url(server, "smtps", ca_file=str(certificate / "cert.pem"))
+        outcome = connector_for("email").deliver(
+            make_message(), target, PASSWORD, first_delivery(), session, 5
+        )
+    finally:
+        server.stop()
+    assert outcome.status == "sent", outcome.error
+    assert len(server.received) == 1

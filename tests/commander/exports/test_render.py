@@ -264,7 +264,7 @@ def test_only_the_json_export_reads_the_response_record(sqlite_store) -> None:
 
 def test_a_markdown_export_imports_none_of_the_response_services(db_path: Path) -> None:
     """A CLI export pays for every import (bench/export.py): Markdown needs no response reads."""
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     ref = build_sample(store)
     store.close()
     response_only = (

@@ -116,7 +116,7 @@ def test_feed_poll_on_sqlite_notices_commits_by_another_store(sqlite_store, db_p
         assert feed.poll() is False  # idle
         changes_since(sqlite_store, incident.id, 0)  # reading changes nothing
         assert feed.poll() is False
-        other_seat = open_store(str(db_path))
+        other_seat = open_store(str(db_path), create=False)
         try:
             log_entry(other_seat, incident.ref, "from the other seat", author="bo")
         finally:
@@ -163,7 +163,7 @@ def test_upgrading_a_0001_database_backfills_versions_and_indexes_old_text(store
         )
     store.close()
 
-    upgraded = open_store(store.url)
+    upgraded = open_store(store.url, create=False)
     try:
         old, cursor = changes_since(upgraded, 7, 0)
         assert [(e.id, e.version) for e in old] == [(3, 3), (5, 5)] and cursor == 5

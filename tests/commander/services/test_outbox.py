@@ -280,7 +280,7 @@ def _deliver_in_a_process(location: str) -> int:
     from tests.support.webhook import JsonWebhookConnector
 
     override_connector(KIND, JsonWebhookConnector())
-    store = open_store(location)
+    store = open_store(location, create=True)
     try:
         delivered = 0
         while batch := outbox.deliver_due(store, limit=2):

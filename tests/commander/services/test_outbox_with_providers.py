@@ -30,6 +30,7 @@ from tests.support.contracts.slack import SlackApiServer, SlackWebhookServer
 from tests.support.contracts.smtp import SmtpServer
 from tests.support.contracts.statuspage import StatuspageServer
 from tests.support.contracts.teams import TeamsServer
+from tests.support.secret_forms import assert_no_form_of
 
 SMTP_PASSWORD = "smtp-secret-pass"
 SHORT = 0.5  # client timeout for the hang tests: the contract server answers later
@@ -421,3 +422,38 @@ def test_email_refused_for_one_recipient_says_so_on_the_delivery_and_timeline(
     assert "gone@example.com (550 5.1.1 No such user)" in (view.last_error or "")
     [entry] = _delivery_entries(store, incident, "mail")
     assert entry.startswith("Delivered") and "not accepted for: gone@example.com" in entry
+
+
+def test_an_smtp_server_echoing_the_auth_blob_leaks_no_form_of_the_password(
+    store: Any, incident: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The refusal quotes AUTH PLAIN's base64 of ``\\0user\\0password``: it must reach neither
+    the delivery, the timeline, the store nor the JSON export, in any encoding."""
+    from commander.exports.render import export_incident
+
+    caplog.set_level(logging.DEBUG)
+    server = SmtpServer(password=SMTP_PASSWORD, echo_auth=True).start()
+    try:
+        options = {
+            "host": server.host,
+            "port": str(server.port),
+            "starttls": "false",
+            "from": "ic@example.com",
+            "to": "ops@example.com",
+        }
+        save_target(store, "mail", "email", options=options, secret=SMTP_PASSWORD)
+        message_id = _send(store, incident, ["mail"])
+        _drain(store, message_id)
+    finally:
+        server.stop()
+
+    view = _deliveries(store, message_id)["mail"]
+    assert view.state == "failed"
+    assert (view.last_error or "").startswith("SMTP 535: 5.7.8 Authentication failed for PLAIN ")
+    [entry] = _delivery_entries(store, incident, "mail")
+    exported = export_incident(store, incident, "json", None).decode()
+    assert "Authentication failed for PLAIN" in exported
+    # The app's own log; the test server (aiosmtpd's "mail.log") logs what it sends.
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("commander"))
+    for text in (view.last_error or "", entry, exported, _everything_in(store), logged):
+        assert_no_form_of(SMTP_PASSWORD, text)

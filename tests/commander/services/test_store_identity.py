@@ -14,8 +14,8 @@ from commander.store.engine import Store, open_store
 
 
 def test_two_new_stores_have_different_ids(tmp_path: Path) -> None:
-    first = open_store(str(tmp_path / "a.sqlite"))
-    second = open_store(str(tmp_path / "b.sqlite"))
+    first = open_store(str(tmp_path / "a.sqlite"), create=True)
+    second = open_store(str(tmp_path / "b.sqlite"), create=True)
     try:
         assert store_id(first) != store_id(second)
         assert len(store_id(first)) == 36
@@ -26,12 +26,12 @@ def test_two_new_stores_have_different_ids(tmp_path: Path) -> None:
 
 def test_a_store_keeps_its_id_when_reopened_and_when_copied(tmp_path: Path) -> None:
     path = tmp_path / "a.sqlite"
-    store = open_store(str(path))
+    store = open_store(str(path), create=True)
     made = store_id(store)
     store.close()
     shutil.copyfile(path, tmp_path / "copy.sqlite")
-    again = open_store(str(path))
-    copy = open_store(str(tmp_path / "copy.sqlite"))
+    again = open_store(str(path), create=False)
+    copy = open_store(str(tmp_path / "copy.sqlite"), create=False)
     try:
         assert store_id(again) == made
         assert store_id(copy) == made
@@ -41,7 +41,7 @@ def test_a_store_keeps_its_id_when_reopened_and_when_copied(tmp_path: Path) -> N
 
 
 def test_the_id_is_the_same_on_every_path_to_the_store(store: Store) -> None:
-    other = open_store(store.url)
+    other = open_store(store.url, create=False)
     try:
         assert store_id(other) == store_id(store)
     finally:
@@ -49,10 +49,10 @@ def test_the_id_is_the_same_on_every_path_to_the_store(store: Store) -> None:
 
 
 def test_a_hand_edited_identity_is_refused_not_guessed(db_path: Path) -> None:
-    open_store(str(db_path)).close()
+    open_store(str(db_path), create=True).close()
     with sqlite3.connect(db_path) as connection:
         connection.execute("INSERT INTO store_identity VALUES ('x', '2026-01-01 00:00:00')")
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=False)
     try:
         with pytest.raises(StoreError, match="identity is damaged"):
             store_id(store)

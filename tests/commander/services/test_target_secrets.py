@@ -54,7 +54,7 @@ def servers() -> Iterator[tuple[WebhookServer, WebhookServer]]:
 
 @pytest.fixture
 def other_store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(str(tmp_path / "other" / "incidents.sqlite"))
+    opened = open_store(str(tmp_path / "other" / "incidents.sqlite"), create=True)
     yield opened
     opened.close()
 
@@ -97,7 +97,7 @@ def _upgraded_old_store(tmp_path: Path, name: str) -> Store:
     path = tmp_path / name / "incidents.sqlite"
     path.parent.mkdir()
     shutil.copyfile(FIXTURES / "rev_0004.sqlite", path)
-    return open_store(str(path))
+    return open_store(str(path), create=True)
 
 
 def _store_legacy(backend: MemoryKeyring | None, target: str, secret: str) -> None:
@@ -130,7 +130,7 @@ def test_a_legacy_secret_is_taken_over_on_first_read_and_still_serves_a_later_st
     # Two old stores that both had a target "status" using the one name-only secret.
     first = _upgraded_old_store(tmp_path, "first")
     later = _upgraded_old_store(tmp_path, "later")
-    fresh = open_store(str(tmp_path / "fresh" / "incidents.sqlite"))
+    fresh = open_store(str(tmp_path / "fresh" / "incidents.sqlite"), create=True)
     try:
         _store_legacy(backend, "status", LEGACY)
         for store in (first, later):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from commander.errors import StoreError
+from commander.errors import NoStoreError, StoreError
 from commander.store import schema
 from commander.store.engine import open_store, resolve_url
 
@@ -19,7 +19,7 @@ def digest(path: Path) -> str:
 
 
 def test_new_store_is_created_with_wal_foreign_keys_and_busy_timeout(db_path: Path) -> None:
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         with store.engine.connect() as connection:
             assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -52,10 +52,10 @@ def test_reopening_an_up_to_date_store_keeps_its_data(db_path: Path) -> None:
     from commander.domain import Severity
     from commander.services.incidents import declare_incident, list_incidents
 
-    first = open_store(str(db_path))
+    first = open_store(str(db_path), create=True)
     declare_incident(first, "Checkout down", Severity.P1, author="ana")
     first.close()
-    second = open_store(str(db_path))
+    second = open_store(str(db_path), create=True)
     try:
         assert [i.title for i in list_incidents(second)] == ["Checkout down"]
     finally:
@@ -67,7 +67,7 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> N
     path.write_bytes(b"meeting notes, not a database\n" * 100)
     before = digest(path)
     with pytest.raises(StoreError, match="not an Incident Commander database") as caught:
-        open_store(str(path))
+        open_store(str(path), create=True)
     assert str(path) in str(caught.value)
     assert digest(path) == before
     assert not Path(f"{path}-wal").exists()
@@ -78,18 +78,18 @@ def test_a_damaged_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
     path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
     before = digest(path)
     with pytest.raises(StoreError, match="damaged"):
-        open_store(str(path))
+        open_store(str(path), create=True)
     assert digest(path) == before
 
 
 def test_a_database_from_a_newer_version_is_refused_untouched(db_path: Path) -> None:
-    open_store(str(db_path)).close()
+    open_store(str(db_path), create=True).close()
     with sqlite3.connect(db_path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999'")
     connection.close()
     before = digest(db_path)
     with pytest.raises(StoreError, match="newer Incident Commander") as caught:
-        open_store(str(db_path))
+        open_store(str(db_path), create=True)
     assert str(db_path) in str(caught.value)
     assert digest(db_path) == before
 
@@ -101,7 +101,7 @@ def test_someone_elses_sqlite_database_is_refused_untouched(tmp_path: Path) -> N
     connection.close()
     before = digest(path)
     with pytest.raises(StoreError, match="not an Incident Commander one"):
-        open_store(str(path))
+        open_store(str(path), create=True)
     assert digest(path) == before
 
 
@@ -109,7 +109,7 @@ def test_an_unwritable_location_is_explained(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     with pytest.raises(StoreError, match="data folder") as caught:
-        open_store(str(blocker / "sub" / "incidents.sqlite"))
+        open_store(str(blocker / "sub" / "incidents.sqlite"), create=True)
     assert str(blocker) in str(caught.value)
 
 
@@ -117,11 +117,58 @@ def test_a_bad_url_is_explained() -> None:
     with pytest.raises(StoreError, match="cannot read database URL"):
         resolve_url("postgresql://u@h:port/db")
     with pytest.raises(StoreError, match="cannot use database URL nonsense://"):
-        open_store("nonsense://")
+        open_store("nonsense://", create=True)
 
 
 def test_an_unreachable_server_is_explained_without_its_password() -> None:
     with pytest.raises(StoreError) as caught:
-        open_store("postgresql+psycopg://ic:s3cret@127.0.0.1:1/incidents?connect_timeout=2")
+        open_store(
+            "postgresql+psycopg://ic:s3cret@127.0.0.1:1/incidents?connect_timeout=2", create=True
+        )
     assert "s3cret" not in str(caught.value)
     assert "127.0.0.1" in str(caught.value)
+
+
+def test_without_create_a_missing_store_is_named_and_nothing_is_made(tmp_path: Path) -> None:
+    missing = tmp_path / "typo" / "incidents.sqlite"
+    with pytest.raises(NoStoreError) as caught:
+        open_store(str(missing), create=False)
+    assert str(caught.value) == f"no store at {missing}"
+    assert caught.value.location == str(missing)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_file_is_refused_even_when_creating(tmp_path: Path) -> None:
+    empty = tmp_path / "incidents.sqlite"
+    empty.touch()
+    for create in (True, False):
+        with pytest.raises(StoreError) as caught:
+            open_store(str(empty), create=create)
+        assert str(caught.value) == (
+            f"{empty} is an empty file, not a store; remove it or choose another path"
+        )
+    assert [p.name for p in tmp_path.iterdir()] == ["incidents.sqlite"]
+    assert empty.stat().st_size == 0
+
+
+def _table_names(url: str) -> list[str]:
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url)
+    try:
+        return inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_an_empty_server_database_is_no_store_for_a_reader(empty_postgres_database: str) -> None:
+    """A server database exists or not; one without our tables is no store until declared."""
+    url = resolve_url(empty_postgres_database)
+    with pytest.raises(NoStoreError) as caught:
+        open_store(url, create=False)
+    assert str(caught.value) == f"no store at {url.render_as_string(hide_password=True)}"
+    assert _table_names(empty_postgres_database) == []
+    open_store(url, create=True).close()
+    assert "incidents" in _table_names(empty_postgres_database)
+    open_store(url, create=False).close()

@@ -19,7 +19,7 @@ ENTRIES_EACH = 40
 def _write_entries(path: str, ref: str, writer: int) -> int:
     from commander.services.timeline import log_entry
 
-    store = open_store(path)
+    store = open_store(path, create=True)
     try:
         for n in range(ENTRIES_EACH):
             log_entry(store, ref, f"writer {writer} entry {n}", author=f"w{writer}")
@@ -29,7 +29,7 @@ def _write_entries(path: str, ref: str, writer: int) -> int:
 
 
 def test_concurrent_writers_and_a_cli_lose_no_entry(db_path: Path) -> None:
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     ref = declare_incident(store, "Busy", Severity.P1, author="ana").ref
     store.close()
     cli = subprocess.Popen(
@@ -44,7 +44,7 @@ def test_concurrent_writers_and_a_cli_lose_no_entry(db_path: Path) -> None:
         )
     _out, cli_errors = cli.communicate(timeout=60)
     assert cli.returncode == 0, cli_errors
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         texts = [e.text for e in get_incident(store, ref).timeline]
     finally:

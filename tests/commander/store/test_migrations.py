@@ -61,7 +61,7 @@ def test_migrations_import_nothing_of_the_app_but_their_frozen_types() -> None:
 
 
 def test_migrating_from_empty_gives_the_orm_schema(db_path: Path) -> None:
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         with store.engine.connect() as connection:
             context = MigrationContext.configure(
@@ -85,7 +85,7 @@ def test_two_processes_opening_a_new_store_at_once_both_succeed(db_path: Path) -
 def _open_and_count(path: str) -> int:
     from commander.services.incidents import list_incidents
 
-    store = open_store(path)
+    store = open_store(path, create=True)
     try:
         return len(list_incidents(store))
     finally:
@@ -102,7 +102,7 @@ def test_a_postgres_store_from_a_newer_version_is_refused_untouched(store: Store
     store.engine.dispose()
 
     with pytest.raises(StoreError, match="newer Incident Commander") as caught:
-        open_store(store.url)
+        open_store(store.url, create=True)
 
     assert str(caught.value) == (
         f"database {describe(store.url)} was written by a newer Incident Commander "

@@ -15,7 +15,7 @@ from commander.store.peek import peek_incidents
 
 
 def test_peek_lists_what_the_store_lists(db_path: Path) -> None:
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     declare_incident(store, "First", Severity.P3, author="ana")
     second = declare_incident(store, "Second 🔥", Severity.P0, author="ana")
     change_phase(store, second.ref, Phase.MITIGATE, author="ana")
@@ -33,7 +33,7 @@ def test_peek_steps_aside_for_missing_foreign_or_other_versions(
     junk = tmp_path / "junk.sqlite"
     junk.write_text("not a database")
     assert peek_incidents(str(junk)) is None
-    open_store(str(db_path)).close()
+    open_store(str(db_path), create=True).close()
     with sqlite3.connect(db_path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999'")
     connection.close()
@@ -42,7 +42,7 @@ def test_peek_steps_aside_for_missing_foreign_or_other_versions(
 
 def test_peek_reads_without_loading_sqlalchemy(db_path: Path) -> None:
     """The peek shares store/raw_sql.py with paths that need SQLAlchemy; it must not load it."""
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     declare_incident(store, "Peeked", Severity.P2, author="ana")
     store.close()
     code = (

@@ -219,7 +219,7 @@ def test_file_schema_of_foreign_and_empty_files(tmp_path: Path) -> None:
 def test_every_connection_gets_the_pragmas_and_writers_take_the_lock_up_front(
     db_path: Path,
 ) -> None:
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         with store.read() as session:
             pragmas = [

@@ -100,7 +100,7 @@ def test_a_store_of_every_revision_upgrades_with_every_row_unchanged(
     for table, saved in manifest["tables"].items():
         assert _rows(path, table, saved["columns"]) == saved["rows"], f"fixture {table} changed"
 
-    open_store(str(path)).close()
+    open_store(str(path), create=True).close()
 
     assert _stored_revision(path) == schema.HEAD
     assert manifest["tables"], "the manifest lists no table"
@@ -117,7 +117,7 @@ def test_todays_code_reads_what_every_revision_wrote(revision: str, tmp_path: Pa
     saved = _manifest(revision)["tables"]
     incidents = _as_dicts(saved["incidents"])
     entries = _as_dicts(saved["timeline_entries"])
-    store = open_store(str(_copy(revision, tmp_path)))
+    store = open_store(str(_copy(revision, tmp_path)), create=False)
     try:
         listed = list_incidents(store)
         assert [(i.id, i.title) for i in listed] == [(i["id"], i["title"]) for i in incidents][::-1]
@@ -148,9 +148,9 @@ def _as_dicts(saved: dict[str, Any]) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("revision", schema.KNOWN_REVISIONS)
 def test_an_upgraded_store_has_the_schema_of_a_new_one(revision: str, tmp_path: Path) -> None:
     upgraded = _copy(revision, tmp_path)
-    open_store(str(upgraded)).close()
+    open_store(str(upgraded), create=False).close()
     new = tmp_path / "new" / "incidents.sqlite"
-    open_store(str(new)).close()
+    open_store(str(new), create=True).close()
 
     assert _schema(upgraded) == _schema(new)
     engine = create_engine(f"sqlite:///{upgraded}")
@@ -247,7 +247,7 @@ def test_a_postgres_store_of_every_revision_upgrades_with_every_row_unchanged(
         with engine.begin() as connection:
             written = _load_rows(connection, saved)
 
-        open_store(store.url).close()
+        open_store(store.url, create=True).close()
 
         with engine.connect() as connection:
             reflected = MetaData()
@@ -262,7 +262,7 @@ def test_a_postgres_store_of_every_revision_upgrades_with_every_row_unchanged(
             newest = connection.execute(text("SELECT max(version) FROM timeline_entries")).scalar()
         # Entry versions go on above the carried ones (from 0001 the 0002
         # migration numbered the rows and started the sequence after them).
-        upgraded = open_store(store.url)
+        upgraded = open_store(store.url, create=False)
         try:
             entry = log_entry(upgraded, "INC-1", "Written after the upgrade", "tester")
         finally:

@@ -18,7 +18,7 @@ from commander.views.changes import changes_of_entries
 
 
 def test_a_logged_entry_announces_only_the_timeline(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "s.sqlite"))
+    store = open_store(str(tmp_path / "s.sqlite"), create=True)
     incident = declare_incident(store, "API down", Severity.P2, author="ana")
     with collecting() as written:
         entry = log_entry(store, incident.ref, "paged on-call", author="ana")
@@ -30,7 +30,7 @@ def test_a_logged_entry_announces_only_the_timeline(tmp_path: Path) -> None:
 
 
 def test_severity_and_phase_announce_header_list_and_checklist(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "s.sqlite"))
+    store = open_store(str(tmp_path / "s.sqlite"), create=True)
     incident = declare_incident(store, "API down", Severity.P2, author="ana")
     with collecting() as written:
         change_severity(store, incident.ref, Severity.P0, author="ana")
@@ -42,7 +42,7 @@ def test_severity_and_phase_announce_header_list_and_checklist(tmp_path: Path) -
 
 
 def test_the_feed_yields_the_value_the_write_announced(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "s.sqlite"))
+    store = open_store(str(tmp_path / "s.sqlite"), create=True)
     incident = declare_incident(store, "API down", Severity.P2, author="ana")
     cursor = latest_version(store)
     with collecting() as written:
@@ -57,7 +57,7 @@ def test_the_feed_yields_the_value_the_write_announced(tmp_path: Path) -> None:
 
 
 def test_a_failed_write_announces_nothing(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "s.sqlite"))
+    store = open_store(str(tmp_path / "s.sqlite"), create=True)
     incident = declare_incident(store, "API down", Severity.P2, author="ana")
     with collecting() as written:
         with pytest.raises(NotFoundError):
@@ -68,7 +68,7 @@ def test_a_failed_write_announces_nothing(tmp_path: Path) -> None:
 
 
 def test_outside_collecting_nothing_is_tracked(tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "s.sqlite"))
+    store = open_store(str(tmp_path / "s.sqlite"), create=True)
     incident = declare_incident(store, "API down", Severity.P2, author="ana")
     with collecting() as written:
         pass

@@ -42,6 +42,16 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+@dataclass
+class _EchoingHandler(_Handler):
+    """A careless server: its AUTH refusal quotes what the client sent."""
+
+    async def handle_AUTH(
+        self, server: Any, session: Session, envelope: Envelope, args: Any
+    ) -> str:
+        return "535 5.7.8 Authentication failed for " + " ".join(args)
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -51,11 +61,20 @@ def _free_port() -> int:
 class SmtpServer:
     """``received``: accepted mail; ``refuse``: recipients to refuse with a given reply;
     ``password``: when set, AUTH is offered and checked; ``tls``: an SSLContext enables STARTTLS
-    (required when given)."""
+    (required when given); ``implicit_tls``: the whole connection is TLS (smtps, port 465
+    style); ``echo_auth``: AUTH is refused quoting the client's AUTH line, and only PLAIN is
+    offered, so that refusal is the one the client reports."""
 
-    def __init__(self, password: str | None = None, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        password: str | None = None,
+        tls: ssl.SSLContext | None = None,
+        *,
+        implicit_tls: ssl.SSLContext | None = None,
+        echo_auth: bool = False,
+    ) -> None:
         self.password = password
-        self.handler = _Handler()
+        self.handler = _EchoingHandler() if echo_auth else _Handler()
         self.host = "127.0.0.1"
         self.port = _free_port()
         kwargs: dict[str, Any] = {}
@@ -65,6 +84,10 @@ class SmtpServer:
             kwargs.update(authenticator=self._authenticate, auth_require_tls=tls is not None)
         if tls is not None:
             kwargs.update(tls_context=tls, require_starttls=True)
+        if echo_auth:
+            kwargs.update(auth_exclude_mechanism=["LOGIN"])
+        if implicit_tls is not None:
+            kwargs.update(ssl_context=implicit_tls)
         self._controller = Controller(self.handler, hostname=self.host, port=self.port, **kwargs)
 
     @property

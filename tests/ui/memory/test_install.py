@@ -29,7 +29,7 @@ pytestmark = pytest.mark.qt_log_ignore(
 
 @pytest.fixture
 def seeded(db_path: Path) -> Path:
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     declare_incident(store, "Redis pool exhausted", Severity.P1, "ana", summary="checkout errors")
     log_entry(store, "INC-1", "raised redis maxclients", "bo", kind=EntryKind.ACTION)
     declare_incident(store, "Login page slow", Severity.P3, "ana")
@@ -116,7 +116,7 @@ def test_no_match_and_stale_answers(qtbot, seeded: Path, installed: Rig) -> None
 
 
 def test_search_model_escapes_entry_text_and_bolds_matches(qtbot, seeded, qtmodeltester) -> None:
-    store = open_store(str(seeded))
+    store = open_store(str(seeded), create=False)
     try:
         groups = search_all(store, "involved")
     finally:
@@ -136,7 +136,7 @@ def test_search_shows_postmortem_matches_marked_as_such(
 
     from commander.services.postmortem import get_postmortem, save_postmortem
 
-    store = open_store(str(seeded))
+    store = open_store(str(seeded), create=False)
     try:
         draft = get_postmortem(store, "INC-2")
         sections = {"root_causes": "Stale <script> cache in the login pool"}

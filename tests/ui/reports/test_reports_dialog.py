@@ -36,7 +36,7 @@ NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 def seeded(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Four incidents this month; written before the feature's store opens."""
     monkeypatch.setattr("ui.reports.reports_dialog.utc_now", lambda: NOW)
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     declared = NOW - timedelta(hours=2)  # every phase change below is at NOW or before
     for severity, minutes in (
         (Severity.P1, 10),

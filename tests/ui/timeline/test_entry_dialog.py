@@ -84,7 +84,7 @@ def test_editing_a_row_saves_it_with_history(
     # An hour and a half earlier: now before the declaration, so it moved to the top.
     assert model.row_of(edited.id) == 0
     assert model.index(0, 3).data() == "rolled back to v1.4.2"
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         history = entry_revisions(store, edited.id)
         stored = next(e for e in read_timeline(store, "INC-1") if e.id == edited.id)

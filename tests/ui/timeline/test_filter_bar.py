@@ -29,7 +29,7 @@ ENTRIES = [
 
 
 def write(db: Path, entries: list[tuple[str, EntryKind, str, bool]], declare: bool) -> None:
-    store = open_store(str(db))
+    store = open_store(str(db), create=True)
     try:
         start = utc_now() - timedelta(hours=1)
         if declare:

@@ -38,7 +38,7 @@ def test_up_recalls_the_last_entry_and_enter_corrects_it(
         logged.timeline_model.entry_at(r).text for r in range(logged.timeline_model.rowCount())
     ]
     assert "rolled back to v1.4.1" not in texts and "rolled back to v1.4.2" in texts
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         history = entry_revisions(store, entry.id)
     finally:
