@@ -24,6 +24,7 @@ from commander.domain import USER_KINDS, EntryKind, Phase, Severity
 from commander.domain.when import HELP as TIME_HELP
 from commander.domain.when import parse_when
 from commander.errors import CommanderError
+from commander.interrupts import run_command
 
 if TYPE_CHECKING:
     from commander.store.engine import Store
@@ -138,7 +139,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """CLI entry without the window (``python -m commander``)."""
+    """CLI entry without the window (``python -m commander``); Ctrl-C as interrupts.py says."""
+    return run_command(PROG, lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parse_args(argv)
     if args.command is None:
         build_parser().error("no subcommand given (run `commander` without one to open the window)")

@@ -331,8 +331,18 @@ def deliver_due(
         return []
     if parallel <= 1 or len(claims) == 1:
         return [deliver_claimed(store, claim, timeout=timeout) for claim in claims]
-    with ThreadPoolExecutor(min(parallel, len(claims))) as pool:
+    pool = ThreadPoolExecutor(min(parallel, len(claims)))
+    interrupted = False
+    try:
         return list(pool.map(lambda c: deliver_claimed(store, c, timeout=timeout), claims))
+    except KeyboardInterrupt:
+        # Ctrl-C: neither wait for the sends still on the network nor start the others.
+        # Their deliveries keep the lease and are claimed again when it runs out, as
+        # after a crash (commander/interrupts.py ends the process without waiting).
+        interrupted = True
+        raise
+    finally:
+        pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
 
 
 def outstanding(store: Store, message_ids: Sequence[int] | None = None) -> list[DeliveryView]:
