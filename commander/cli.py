@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from commander import __version__
-from commander.commands.common import Handler, argument_type, author_of
+from commander.commands.common import CommandParser, Handler, argument_type, author_of
 from commander.domain import USER_KINDS, EntryKind, Phase, Severity
 from commander.domain.when import HELP as TIME_HELP
 from commander.domain.when import parse_when
@@ -44,12 +44,13 @@ FEATURE_COMMANDS: tuple[str, ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog=PROG,
         description="Incident Commander. With no subcommand, opens the window.",
     )
     parser.add_argument(
         "--db",
+        type=str,  # a file name may hold bytes that are not UTF-8, as files may
         metavar="URL",
         help="SQLite file path or SQLAlchemy URL (default: $COMMANDER_DB, "
         "else incidents.sqlite in the user data folder)",
