@@ -11,6 +11,7 @@ import signal
 import socket
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -22,10 +23,11 @@ from commander.services.incidents import declare_incident, get_incident
 from commander.services.messages import compose, send_message
 from commander.services.outbox import HTTP_TIMEOUT
 from commander.services.targets import save_target
+from commander.services.timeline import log_entry
 from commander.store.engine import open_store
 from commander.store.orm_comms import DELIVERY_STATES, SENDING, SENT, CommsDelivery
 from commander.views.comms import DeliveryView
-from tests.support.cli import start_interruptible, wait_for_byte
+from tests.support.cli import child_env, start_interruptible, wait_for_byte
 from tests.support.webhook import KIND, Reply, WebhookServer
 
 INTERRUPTED = "commander: interrupted\n"
@@ -207,3 +209,27 @@ def test_ctrl_c_while_the_interpreter_shuts_down_keeps_the_outcome(db_path: Path
     assert interrupt_after(process, 0) == (0, "")
     assert_sound(db_path)
     assert "logged before the exit" in entry_texts(db_path)
+
+
+def test_a_reader_that_stops_early_still_ends_the_output_quietly(db_path: Path) -> None:
+    # `commander show INC-1 | head -1`, the other signal a command line meets: Python
+    # ignores SIGPIPE, the write fails with BrokenPipeError, the CLI exits 1 without a word.
+    declared(db_path)
+    store = open_store(str(db_path))
+    try:
+        for number in range(600):  # about 110 kB of output, more than a pipe holds
+            log_entry(store, "INC-1", f"{number:03} " + "x" * 150, author="ana")
+    finally:
+        store.close()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ui", "--db", str(db_path), "show", "INC-1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=child_env(),
+    )
+    assert process.stdout is not None and process.stderr is not None
+    with process.stdout, process.stderr:
+        assert process.stdout.read(10)
+        process.stdout.close()
+        errors = process.stderr.read()
+    assert (process.wait(timeout=60), errors) == (1, b"")
