@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from commander.domain import Severity
 from commander.domain.entry_facts import DeliveryChanged
-from commander.services.incidents import declare_incident, get_incident
+from commander.services.incidents import declare_incident, get_incident, list_incidents
 from commander.services.messages import compose, send_message
 from commander.services.outbox import HTTP_TIMEOUT
 from commander.services.targets import save_target
@@ -75,7 +75,8 @@ def checked_deliveries(db_path: Path) -> list[DeliveryView]:
             leases = {row.id: (row.lease_owner, row.lease_until) for row in rows}
         recorded = {
             (entry.fact.delivery_id, entry.fact.state.value)
-            for entry in get_incident(store, "INC-1").timeline
+            for incident in list_incidents(store)
+            for entry in get_incident(store, incident.ref).timeline
             if isinstance(entry.fact, DeliveryChanged)
         }
     finally:
@@ -109,13 +110,27 @@ def declared(db_path: Path, target_url: str | None = None) -> None:
         store.close()
 
 
-def queue_update(db_path: Path) -> None:
-    """An update waiting in the outbox for both targets; nothing sent yet."""
+def queue_update(db_path: Path, new_incident: bool = False) -> None:
+    """An update of INC-1 (or of a new incident) waiting in the outbox for both targets.
+
+    A new incident's update does not queue behind one of INC-1's left under a lease:
+    one incident's updates reach a target one at a time, in order."""
     store = open_store(str(db_path))
     try:
-        send_message(store, compose(store, "INC-1"), "ana")
+        ref = "INC-1"
+        if new_incident:
+            ref = declare_incident(store, "Interrupted too", Severity.P2, author="ana").ref
+        send_message(store, compose(store, ref), "ana")
     finally:
         store.close()
+
+
+def wait_for_post(server: WebhookServer, seen: int) -> None:
+    """Until the provider has received more than ``seen`` POSTs."""
+    deadline = time.monotonic() + 60
+    while len(server.posts()) <= seen:
+        assert time.monotonic() < deadline, "no POST reached the provider"
+        time.sleep(0.005)
 
 
 def test_ctrl_c_anywhere_in_log_exits_130_with_one_line(db_path: Path) -> None:
@@ -168,27 +183,29 @@ def test_ctrl_c_while_deliver_waits_on_the_network(db_path: Path) -> None:
     assert [d.state for d in deliveries] == [SENDING, SENDING]
 
 
-def test_ctrl_c_anywhere_in_deliver_leaves_each_delivery_recorded_or_leased(
+def test_ctrl_c_at_each_step_of_deliver_leaves_each_delivery_recorded_or_leased(
     db_path: Path,
 ) -> None:
-    server = WebhookServer(Reply(delay=0.1)).start()
+    reply = Reply(delay=0.2)
+    server = WebhookServer(reply).start()
+    outcomes = []
     try:
         declared(db_path, server.url)
-        queue_update(db_path)
-        calibration = start_interruptible("deliver", "--wait", db=db_path)
-        ready = time.monotonic()
-        assert finish(calibration)[0] == 0
-        duration = time.monotonic() - ready
-        interrupted = 0
-        for delay in spread(duration, 3):
-            queue_update(db_path)
+        # At once (the imports), while the provider holds the POST, just after it answered
+        # (the outcome being recorded, or the next pass of the wait).
+        for wait in (None, 0.0, reply.delay + 0.01):
+            queue_update(db_path, new_incident=True)
+            seen = len(server.posts())
             process = start_interruptible("deliver", "--wait", db=db_path, entry="cli")
-            interrupted += assert_interrupted_or_done(*interrupt_after(process, delay))
+            if wait is not None:
+                wait_for_post(server, seen)
+            outcomes.append(interrupt_after(process, wait or 0))
     finally:
         server.stop()
-    assert interrupted >= 2
+    interrupted = [assert_interrupted_or_done(*outcome) for outcome in outcomes]
+    assert interrupted[:2] == [True, True]  # the last may have finished first
     deliveries = checked_deliveries(db_path)
-    assert len(deliveries) == 8
+    assert len(deliveries) == 6
     assert {d.state for d in deliveries} <= {"pending", SENDING, SENT}
 
 
