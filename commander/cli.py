@@ -24,7 +24,7 @@ from commander.domain import USER_KINDS, EntryKind, Phase, Severity
 from commander.domain.when import HELP as TIME_HELP
 from commander.domain.when import parse_when
 from commander.errors import CommanderError
-from commander.interrupts import run_command
+from commander.interrupts import caused_by_interrupt, run_command
 
 if TYPE_CHECKING:
     from commander.store.engine import Store
@@ -158,11 +158,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         return _dispatch(args)
     except CommanderError as exc:
+        if caused_by_interrupt(exc):
+            raise  # Ctrl-C, surfacing as another error: commander/interrupts.py ends the run
         log.info("%s failed: %s", args.command, exc)
         _fail(str(exc), args.debug)
     except BrokenPipeError:
         return 1
     except Exception as exc:
+        if caused_by_interrupt(exc):
+            raise
         log.exception("unexpected error in %s", args.command)
         _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", args.debug)
     return 1

@@ -65,9 +65,25 @@ def run_command(prog: str, main: Callable[[], int]) -> int:
         # near the very end of its shutdown, where Ctrl-C would kill the process silently.
         if signal.getsignal(signal.SIGINT) is _first_interrupt:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except KeyboardInterrupt:
-        exit_interrupted()
+    except BaseException as error:
+        if caused_by_interrupt(error):
+            exit_interrupted()
+        raise
     return code
+
+
+def caused_by_interrupt(error: BaseException) -> bool:
+    """Whether ``error`` is a KeyboardInterrupt or arose from one: Python 3.11 wraps one
+    raised in ``__set_name__`` (a dataclass being built) in a RuntimeError, and clean-up
+    that fails while an interrupt unwinds raises its own error in its place."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def install(prog: str) -> bool:
@@ -117,6 +133,6 @@ def _interrupted_now(signum: int, frame: FrameType | None) -> None:
 
 
 def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
-    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+    if unraisable.exc_value is not None and caused_by_interrupt(unraisable.exc_value):
         exit_interrupted()  # raised in a finaliser, which would swallow it and go on
     sys.__unraisablehook__(unraisable)

@@ -38,6 +38,7 @@ from commander import secrets
 from commander.connectors.base import Delivery, Message, Outcome, Target, connector_for
 from commander.domain.when import utc_now
 from commander.errors import CommanderError
+from commander.interrupts import caused_by_interrupt
 from commander.services.deliveries import (
     claimable,
     fail_delivery,
@@ -224,6 +225,8 @@ def attempt_delivery(
     except CommanderError as exc:
         outcome = Outcome("failed", error=str(exc))
     except Exception as exc:
+        if caused_by_interrupt(exc):
+            raise  # Ctrl-C arriving as another error: no reason to fail the delivery
         # No traceback in the log: its frames' text could quote the secret.
         log.error(
             "connector %s raised %s for delivery %s: %s",

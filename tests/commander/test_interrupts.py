@@ -15,10 +15,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from commander.domain import Severity
 from commander.domain.entry_facts import DeliveryChanged
+from commander.interrupts import caused_by_interrupt
 from commander.services.incidents import declare_incident, get_incident, list_incidents
 from commander.services.messages import compose, send_message
 from commander.services.outbox import HTTP_TIMEOUT
@@ -250,3 +252,23 @@ def test_a_reader_that_stops_early_still_ends_the_output_quietly(db_path: Path) 
         process.stdout.close()
         errors = process.stderr.read()
     assert (process.wait(timeout=60), errors) == (1, b"")
+
+
+class _Interrupting:
+    def __set_name__(self, owner: type, name: str) -> None:
+        raise KeyboardInterrupt  # as if Ctrl-C landed while a dataclass was being built
+
+
+def test_an_interrupt_wrapped_in_another_error_is_still_one() -> None:
+    # Python 3.11 wraps it in RuntimeError ("Error calling __set_name__"); before that was
+    # seen, a Ctrl-C during an import once ended the run with that traceback.
+    with pytest.raises(BaseException) as built:
+        type("Built", (), {"field": _Interrupting()})
+    assert caused_by_interrupt(built.value)
+    with pytest.raises(OSError) as cleanup:  # clean-up failing while an interrupt unwinds
+        try:
+            raise KeyboardInterrupt
+        finally:
+            raise OSError("cannot roll back")
+    assert caused_by_interrupt(cleanup.value)
+    assert not caused_by_interrupt(RuntimeError("a plain bug"))
