@@ -19,11 +19,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from commander import __version__
-from commander.commands.common import Handler, argument_type, author_of, say, say_block, warn
+from commander.commands.common import (
+    CommandParser,
+    Handler,
+    argument_type,
+    author_of,
+    say,
+    say_block,
+    warn,
+)
 from commander.domain import USER_KINDS, EntryKind, Phase, Severity
 from commander.domain.when import HELP as TIME_HELP
 from commander.domain.when import parse_when
 from commander.errors import CommanderError
+from commander.interrupts import caused_by_interrupt, run_command
 from commander.terminal_text import one_line
 
 if TYPE_CHECKING:
@@ -47,12 +56,13 @@ FEATURE_COMMANDS: tuple[str, ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog=PROG,
         description="Incident Commander. With no subcommand, opens the window.",
     )
     parser.add_argument(
         "--db",
+        type=str,  # a file name may hold bytes that are not UTF-8, as files may
         metavar="URL",
         help="SQLite file path or SQLAlchemy URL (default: $COMMANDER_DB, "
         "else incidents.sqlite in the user data folder)",
@@ -142,7 +152,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """CLI entry without the window (``python -m commander``)."""
+    """CLI entry without the window (``python -m commander``); Ctrl-C as interrupts.py says."""
+    return run_command(PROG, lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parse_args(argv)
     if args.command is None:
         build_parser().error("no subcommand given (run `commander` without one to open the window)")
@@ -156,11 +170,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         return _dispatch(args)
     except CommanderError as exc:
+        if caused_by_interrupt(exc):
+            raise  # Ctrl-C, surfacing as another error: commander/interrupts.py ends the run
         log.info("%s failed: %s", args.command, exc)
         _fail(str(exc), args.debug)
     except BrokenPipeError:
         return 1
     except Exception as exc:
+        if caused_by_interrupt(exc):
+            raise
         log.exception("unexpected error in %s", args.command)
         _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", args.debug)
     return 1

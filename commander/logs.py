@@ -14,6 +14,9 @@ def configure_logging(debug: bool = False) -> Path | None:
     """Return the log file's path, or None when the log folder cannot be written."""
     import logging.handlers  # not at module level: it pulls in socket, pickle, queue
 
+    # The log is kept on a best-effort basis: a record the disk cannot take (it is full)
+    # is dropped, instead of logging printing its own traceback over the app's message.
+    logging.raiseExceptions = False
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if debug else logging.INFO)
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")

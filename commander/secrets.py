@@ -43,6 +43,7 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 from commander import paths
 from commander.errors import CommanderError
+from commander.keyring_backend import configured_keyring
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +90,10 @@ def fallback_path() -> Path:
 def keyring_available() -> bool:
     """True when ``keyring`` has a real backend (not the fail or null one)."""
     try:
-        import keyring
         from keyring.backends import fail, null
     except ImportError:
         return False
-    backend = keyring.get_keyring()
+    backend = configured_keyring()  # a backend named but not to be had is explained
     return not isinstance(backend, fail.Keyring | null.Keyring)
 
 

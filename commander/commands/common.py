@@ -6,7 +6,7 @@ import argparse
 import sys
 import textwrap
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from commander.errors import CommanderError
 from commander.terminal_text import block, one_line
@@ -17,10 +17,42 @@ if TYPE_CHECKING:
 Handler = Callable[["Store", argparse.Namespace], int]
 
 
+class CommandParser(argparse.ArgumentParser):
+    """The CLI's parser (its subcommands' too): an argument that is not valid text is a
+    usage error naming it, wherever no ``type`` says otherwise."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("type", None, valid_text)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        subcommands = super().add_subparsers(**kwargs)
+        # Everything after the subcommand's name passes through this action; the
+        # subcommand's own parser checks (and names) each of its arguments.
+        subcommands.type = str
+        return subcommands
+
+
+def valid_text(text: str) -> str:
+    """``text`` as given, unless it holds bytes that are not UTF-8.
+
+    Python hands such bytes over as lone surrogates, which no store, file or terminal
+    can take: refused here, before they fail deep inside with an encoding error.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            "not valid text (it holds bytes that are not UTF-8)"
+        ) from None
+    return text
+
+
 def argument_type(parse: Callable[[str], object]) -> Callable[[str], object]:
     """Adapt a domain parser so argparse reports its message as a usage error."""
 
     def convert(text: str) -> object:
+        valid_text(text)
         try:
             return parse(text)
         except CommanderError as exc:

@@ -50,6 +50,7 @@ from commander.connectors.base import (
 )
 from commander.domain.when import utc_now
 from commander.errors import CommanderError
+from commander.interrupts import caused_by_interrupt
 from commander.services.deliveries import (
     claimable,
     fail_delivery,
@@ -303,6 +304,8 @@ def _failure(claim: Claim, exc: Exception, secret: str | None) -> Outcome:
         return Outcome("failed", error=f"no {claim.target.kind} connector in this build")
     if isinstance(exc, CommanderError):
         return Outcome("failed", error=str(exc))
+    if caused_by_interrupt(exc):
+        raise exc  # Ctrl-C arriving as another error: no reason to fail the delivery
     # No traceback in the log: its frames' text could quote the secret.
     log.error(
         "connector %s raised %s for delivery %s: %s",
@@ -397,8 +400,18 @@ def deliver_due(
         return []
     if parallel <= 1 or len(claims) == 1:
         return [deliver_claimed(store, claim, timeout=timeout) for claim in claims]
-    with ThreadPoolExecutor(min(parallel, len(claims))) as pool:
+    pool = ThreadPoolExecutor(min(parallel, len(claims)))
+    interrupted = False
+    try:
         return list(pool.map(lambda c: deliver_claimed(store, c, timeout=timeout), claims))
+    except KeyboardInterrupt:
+        # Ctrl-C: neither wait for the sends still on the network nor start the others.
+        # Their deliveries keep the lease and are claimed again when it runs out, as
+        # after a crash (commander/interrupts.py ends the process without waiting).
+        interrupted = True
+        raise
+    finally:
+        pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
 
 
 def outstanding(store: Store, message_ids: Sequence[int] | None = None) -> list[DeliveryView]:

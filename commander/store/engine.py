@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from commander.errors import NoStoreError, StoreError
 from commander.store import raw_sql, schema
 from commander.store.announce import tracking
+from commander.store.disk_full import disk_full_message, is_disk_full
 from commander.store.location import raw_location
 from commander.store.nul_guard import guard
 
@@ -114,6 +115,8 @@ def _explained(store: Store) -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
+        if is_disk_full(exc, store.sqlite_file):
+            raise StoreError(disk_full_message(store.location)) from exc
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         raise StoreError(f"database {store.location}: {reason}") from exc
 
@@ -200,7 +203,7 @@ def _check_existing_revision(path: Path, *, create: bool) -> None:
     try:
         found = raw_sql.sqlite_file_schema(path)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is damaged or not a database ({exc})") from None
+        raise StoreError(_unreadable(path, exc)) from None
     if not found.tables and not create:
         raise NoStoreError(str(path), ": the SQLite database there has no tables")
     if found.tables and "alembic_version" not in found.tables:
@@ -212,11 +215,23 @@ def _check_existing_revision(path: Path, *, create: bool) -> None:
         )
 
 
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """Why SQLite could not look into ``path``: only what it calls damaged is called so."""
+    if is_disk_full(exc, path):  # in WAL mode even a read needs room for the -shm file
+        return disk_full_message(str(path))
+    code = getattr(exc, "sqlite_errorcode", sqlite3.SQLITE_NOTADB) & 0xFF
+    if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+        return f"{path} is damaged or not a database ({exc})"
+    return f"cannot read {path}: {exc}"
+
+
 def _current_revision(store: Store) -> str | None:
     try:
         with store.engine.connect() as connection:
             return raw_sql.stored_revision(connection)
     except DBAPIError as exc:
+        if is_disk_full(exc, store.sqlite_file):
+            raise StoreError(disk_full_message(store.location)) from None
         raise StoreError(f"cannot open database {store.location}: {_reason(exc)}") from None
 
 
@@ -239,12 +254,27 @@ def _migrate(store: Store, *, create: bool) -> None:
             f"(schema {revision}); update the app to open it"
         )
     if revision is not None and store.is_sqlite and store.url.database:
-        backup = Path(f"{store.url.database}.before-{schema.HEAD}.bak")
-        shutil.copy2(store.url.database, backup)
-        log.info("backed up %s to %s before migrating", store.location, backup)
+        source = Path(store.url.database)
+        _back_up(source, Path(f"{source}.before-{schema.HEAD}.bak"))
     from commander.store.migrate import upgrade_to_head  # Alembic is slow to import.
 
     try:
         upgrade_to_head(store._write_engine)
     except DBAPIError as exc:
+        if is_disk_full(exc, store.sqlite_file):
+            raise StoreError(disk_full_message(store.location)) from None
         raise StoreError(f"cannot prepare database {store.location}: {_reason(exc)}") from None
+
+
+def _back_up(source: Path, backup: Path) -> None:
+    """Copy the store aside before migrating it; a copy cut short is not left behind."""
+    try:
+        shutil.copy2(source, backup)
+    except OSError as exc:
+        backup.unlink(missing_ok=True)
+        if is_disk_full(exc):
+            raise StoreError(disk_full_message(str(source))) from None
+        raise StoreError(
+            f"cannot back up {source} to {backup} before migrating: {exc.strerror}"
+        ) from None
+    log.info("backed up %s to %s before migrating", source, backup)

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, cast
 from commander.domain import EntryKind
 from commander.errors import StoreError
 from commander.store.announce import announce
+from commander.store.disk_full import disk_full_message, is_disk_full
 from commander.views.incidents import EntryView, IncidentSummary
 
 if TYPE_CHECKING:
@@ -192,6 +193,8 @@ def insert_entry(
                 cursor.execute("ROLLBACK")
             raise
     except sqlite3.Error as exc:
+        if is_disk_full(exc, store.sqlite_file):
+            raise StoreError(disk_full_message(store.location)) from exc
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreError(f"database {store.location}: {reason}") from exc
     finally:

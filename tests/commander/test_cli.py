@@ -101,6 +101,11 @@ def test_other_errors_exit_1_with_one_line(db_path: Path, tmp_path: Path) -> Non
     ok("declare", "Existing", "--severity", "P2", db=db_path)
     missing = commander("log", "INC-99", "hello", db=db_path)
     assert (missing.returncode, missing.stderr) == (1, "commander: no incident INC-99\n")
+    huge = commander("show", "INC-99999999999999999999", db=db_path)  # an OverflowError once
+    assert (huge.returncode, huge.stderr) == (
+        1,
+        "commander: no incident INC-99999999999999999999\n",
+    )
     junk = tmp_path / "junk.sqlite"
     junk.write_text("not a database")
     bad = commander("list", db=junk)
@@ -108,6 +113,30 @@ def test_other_errors_exit_1_with_one_line(db_path: Path, tmp_path: Path) -> Non
     assert bad.stderr.count("\n") == 1 and str(junk) in bad.stderr
     assert "Traceback" not in bad.stderr
     assert junk.read_text() == "not a database"
+
+
+def test_an_argument_that_is_not_valid_text_is_a_usage_error_naming_it(
+    db_path: Path, tmp_path: Path
+) -> None:
+    # Bytes that are not UTF-8 reach Python as lone surrogates ("\udcff" is the byte 0xff);
+    # each of these said "internal error: UnicodeEncodeError" before.
+    ok("declare", "Existing", "--severity", "P2", db=db_path)
+    before = ok("show", "INC-1", "--json", db=db_path)
+    for args, named in (
+        (["log", "INC-1", "\udcff"], "text"),
+        (["log", "INC-1", "fine", "--author", "a\udcff"], "--author"),
+        (["log", "INC-1", "fine", "--at", "\udcff"], "--at"),
+    ):
+        result = commander(*args, db=db_path)
+        assert result.returncode == 2
+        assert result.stderr.splitlines()[-1].endswith(
+            f"error: argument {named}: not valid text (it holds bytes that are not UTF-8)"
+        )
+    assert ok("show", "INC-1", "--json", db=db_path) == before
+    # A file name is not text: such a store path keeps working.
+    assert (
+        ok("declare", "Elsewhere", "--severity", "P3", db=tmp_path / "\udcff.sqlite") == "INC-1\n"
+    )
 
 
 def test_version() -> None:

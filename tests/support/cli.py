@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -12,6 +13,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 # An ``entry`` for ``commander`` with the test webhook connector standing in for one kind.
 COMMS_DRIVER = (str(ROOT / "tests" / "support" / "cli_driver.py"),)
+INTERRUPT_DRIVER = ROOT / "tests" / "support" / "interrupt_driver.py"
+# interrupt_driver.py writes a byte to these descriptors: Ctrl-C is handled; shutting down.
+READY_FD = "COMMANDER_TEST_READY_FD"
+EXITING_FD = "COMMANDER_TEST_EXITING_FD"
 
 
 def run_cli(
@@ -65,3 +70,40 @@ def cli_ok(*args: str, db: Path | None = None, **options: Any) -> Any:
     error = result.stderr.decode() if isinstance(result.stderr, bytes) else result.stderr
     assert result.returncode == 0, error
     return result.stdout
+
+
+def start_interruptible(
+    *args: str, db: Path, entry: str = "launcher", exiting: int | None = None
+) -> subprocess.Popen[str]:
+    """Start ``commander`` (``entry``: ``launcher``, the console script's way, or ``cli``,
+    ``commander.cli.main``) and return once it handles Ctrl-C itself, so that a test's
+    delays before SIGINT count from there. ``exiting``: a pipe's write end that hears
+    when the interpreter is shutting down (see interrupt_driver.py)."""
+    read_end, write_end = os.pipe()
+    descriptors = {READY_FD: write_end} | ({EXITING_FD: exiting} if exiting is not None else {})
+    try:
+        process = subprocess.Popen(
+            [sys.executable, str(INTERRUPT_DRIVER), entry, "--db", str(db), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=child_env({name: str(fd) for name, fd in descriptors.items()}),
+            pass_fds=tuple(descriptors.values()),
+        )
+    finally:
+        os.close(write_end)
+    try:
+        announced = wait_for_byte(read_end)
+    finally:
+        os.close(read_end)
+    if not announced:
+        process.kill()
+        _out, errors = process.communicate()
+        raise AssertionError(f"commander never took over Ctrl-C: {errors}")
+    return process
+
+
+def wait_for_byte(descriptor: int, timeout: float = 60) -> bool:
+    """True once a byte arrived on ``descriptor``; False at end of file or timeout."""
+    readable, _, _ = select.select([descriptor], [], [], timeout)
+    return bool(readable) and os.read(descriptor, 1) != b""

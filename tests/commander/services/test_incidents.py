@@ -168,6 +168,25 @@ def test_unknown_incident_and_bad_input_are_explained(store) -> None:
     assert list_incidents(store) == []
 
 
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "INC-2147483648",  # one past PostgreSQL's INTEGER: "integer out of range" there
+        "INC-99999999999999999999",  # past SQLite's: an OverflowError binding it
+        "inc-" + "9" * 5000,  # past int()'s digit limit
+    ],
+)
+def test_a_number_no_incident_can_have_is_not_found(store, ref: str) -> None:
+    declare_incident(store, "Existing", Severity.P3, author="ana")
+    expected = f"^no incident {ref.upper()}$"
+    with pytest.raises(NotFoundError, match=expected):
+        get_incident(store, ref)
+    with pytest.raises(NotFoundError, match=expected):
+        log_entry(store, ref, "hello", author="ana")
+    with pytest.raises(NotFoundError, match=expected):
+        change_severity(store, ref, Severity.P1, author="ana")
+
+
 def test_list_is_newest_first(store) -> None:
     refs = [
         declare_incident(store, f"Incident {n}", Severity.P3, author="ana").ref for n in range(3)

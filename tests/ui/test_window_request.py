@@ -1,6 +1,6 @@
 import pytest
 
-from ui.launcher import WindowArgs, display_problem, window_args
+from ui.window_request import WindowArgs, display_problem, window_args
 
 
 @pytest.mark.parametrize(
