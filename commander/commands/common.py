@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from commander.errors import CommanderError
@@ -34,3 +35,16 @@ def author_of(args: argparse.Namespace) -> str:
     from commander.settings import load_settings
 
     return load_settings().author_or_default()
+
+
+def typed_time(text: str) -> datetime:
+    """A time typed on the command line (``--at``): ``HH:MM`` on the clock the settings
+    choose, as the window's bar reads it (``domain.when.typing_zone``)."""
+    from commander.domain.when import parse_when, typing_zone
+    from commander.settings import load_settings
+
+    return parse_when(text, zone=typing_zone(load_settings().show_local_time))
+
+
+TIME_TYPE = argument_type(typed_time)
+"""The argparse type of every option that takes a time."""

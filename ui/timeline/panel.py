@@ -9,7 +9,6 @@ says which of them pass it.
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from commander.domain import USER_KINDS
 from commander.domain.quick_entry import LogEntry, parse_quick_entry, recall_text
+from commander.domain.when import typing_zone
 from commander.errors import InvalidInputError
 from commander.views.incidents import EntryView, IncidentDetail
 from commander.views.timeline import TimelineFilter, TimelinePage
@@ -363,8 +363,7 @@ class TimelinePanel(QWidget):
             return
         try:
             # "10:05" means 10:05 on the clock the timeline shows: UTC unless local is on.
-            zone = None if self.timeline_model.local_time else UTC
-            parsed = parse_quick_entry(text, zone=zone)
+            parsed = parse_quick_entry(text, zone=typing_zone(self.timeline_model.local_time))
         except InvalidInputError as error:
             self.show_hint(str(error))  # nothing is written; the text stays to be fixed
             return
