@@ -83,7 +83,7 @@ def test_editing_a_row_saves_it_with_history(
     assert (edited.text, edited.kind, edited.pinned) == (text, EntryKind.ACTION, True)
     # An hour and a half earlier: now before the declaration, so it moved to the top.
     assert model.row_of(edited.id) == 0
-    assert model.index(0, 3).data() == "rolled back to v1.4.2"
+    assert model.index(0, 3).data() == "rolled back to v1.4.2 … (2 lines)"
     store = open_store(str(db_path))
     try:
         history = entry_revisions(store, edited.id)
