@@ -16,6 +16,7 @@ from PySide6.QtGui import QFontDatabase, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -63,6 +64,12 @@ class LongEntryDialog(QDialog):
         self.editor.setPlainText(text)
         self.status = wrapping(named(QLabel(), "longEntryStatus"))
         self.status.setTextFormat(Qt.TextFormat.PlainText)
+        # A pasted log often starts with a time stamp: the grammar takes it as a backdate
+        # (said in the status) and leaves it out of the text; one click keeps it as text.
+        self.keep_time_button = QPushButton("Keep the leading time as text")
+        self.keep_time_button.setToolTip("Puts /note first: the time stays in the entry's text")
+        self.keep_time_button.clicked.connect(self.keep_time_as_text)
+        self.keep_time_button.hide()
         guide = wrapping(
             QLabel(
                 "Read as the quick-entry bar reads a line: a leading time (10:05, -5m) backdates,"
@@ -82,7 +89,10 @@ class LongEntryDialog(QDialog):
         self.editor.installEventFilter(self)  # Ctrl+Enter in the text, shortcut or not
         layout = QVBoxLayout(self)
         layout.addWidget(self.editor, 1)
-        layout.addWidget(self.status)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.keep_time_button)
+        layout.addLayout(status_row)
         layout.addWidget(guide)
         layout.addWidget(QLabel("Ctrl+Enter logs it. Esc asks before dropping the text."))
         layout.addWidget(self.buttons)
@@ -122,12 +132,22 @@ class LongEntryDialog(QDialog):
         try:
             parsed = self._parse()
         except InvalidInputError as error:
+            self.keep_time_button.hide()
             self._show(f"{size}. Cannot log it yet: {error}. Nothing is lost: the text stays here.")
             return
         said = [size, _what_it_logs(parsed)]
         if parsed.occurred_at is not None:
-            said.append(format_backdate(parsed.occurred_at, clock.now(), self._local_time))
+            backdate = format_backdate(parsed.occurred_at, clock.now(), self._local_time)
+            said.append(f"{backdate}; the leading time is left out of the text")
+        self.keep_time_button.setVisible(parsed.occurred_at is not None)
         self._show(" · ".join(said), problem=False)
+
+    def keep_time_as_text(self) -> None:
+        """The grammar's way to log a leading time as text: ``/note`` first."""
+        cursor = self.editor.textCursor()
+        cursor.movePosition(cursor.MoveOperation.Start)
+        cursor.insertText("/note ")
+        self.read_text()
 
     def _show(self, message: str, problem: bool = True) -> None:
         self.status.setText(message)

@@ -84,6 +84,8 @@ class TimelinePanel(QWidget):
         self.timeline_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.timeline_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.timeline_view.setWordWrap(False)
+        # "… (149 lines)" ends a long entry's cell: a narrow column cuts its middle instead.
+        self.timeline_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.timeline_view.setAlternatingRowColors(True)
         vertical = self.timeline_view.verticalHeader()
         vertical.setVisible(False)
@@ -203,7 +205,7 @@ class TimelinePanel(QWidget):
         if self._authors_wanted:
             self._authors_wanted = False
             self._load_authors()
-        QTimer.singleShot(0, self._fill_viewport)
+        QTimer.singleShot(0, self, self._fill_viewport)  # dropped if the panel goes
         wanted = self.filter_bar.applied
         if page.timeline_filter != wanted:  # the filter changed while this page was read
             self._on_filter_changed(wanted)
@@ -264,7 +266,7 @@ class TimelinePanel(QWidget):
             view.updateGeometries()
             hint = QAbstractItemView.ScrollHint.PositionAtTop
             view.scrollTo(model.index(model.row_of(top_id), TEXT), hint)
-        QTimer.singleShot(0, self._fill_viewport)
+        QTimer.singleShot(0, self, self._fill_viewport)  # dropped if the panel goes
 
     def _older_failed(self, error: BaseException) -> None:
         self._fetching_older = False
@@ -335,7 +337,7 @@ class TimelinePanel(QWidget):
             self._refresh_counts()
         combo = self.filter_bar.author_combo
         if any(combo.findText(entry.author) < 0 for entry in entries):
-            QTimer.singleShot(0, self._load_authors)
+            QTimer.singleShot(0, self, self._load_authors)
 
     def show_logged(self, entry: EntryView) -> None:
         """Bring an entry this window logged into view, and remember it for Up."""

@@ -143,3 +143,21 @@ def test_a_leading_time_in_a_paste_says_it_backdates(qtbot, clock, open_incident
     dialog.read_text()
     # the clock fixture stands at 10:00Z
     assert "backdated to 09:30Z (30m 00s ago)" in dialog.status.text()
+
+
+def test_a_pasted_log_keeps_its_leading_time_as_text_in_one_click(
+    qtbot, clock, open_incident: Cockpit
+) -> None:
+    window = open_incident
+    dialog = paste(qtbot, window, "09:30:05 ERROR pool exhausted\n09:30:06 ERROR again")
+    dialog.read_text()
+    assert "backdated to 09:30:05Z" in dialog.status.text()
+    assert "the leading time is left out of the text" in dialog.status.text()
+    assert not dialog.keep_time_button.isHidden()
+    qtbot.mouseClick(dialog.keep_time_button, Qt.MouseButton.LeftButton)
+    assert "backdated" not in dialog.status.text() and dialog.keep_time_button.isHidden()
+    with qtbot.waitSignal(window.timeline.entry_logged, timeout=10_000) as logged:
+        log_it(qtbot, dialog)
+    entry = logged.args[0]
+    assert entry.text == "09:30:05 ERROR pool exhausted\n09:30:06 ERROR again"
+    assert entry.occurred_at == entry.recorded_at  # logged now, not backdated
