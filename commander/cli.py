@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from commander import __version__
 from commander.commands.common import (
+    TIME_TYPE,
     CommandParser,
     Handler,
     argument_type,
@@ -30,7 +31,6 @@ from commander.commands.common import (
 )
 from commander.domain import USER_KINDS, EntryKind, Phase, Severity
 from commander.domain.when import HELP as TIME_HELP
-from commander.domain.when import parse_when
 from commander.errors import CommanderError
 from commander.interrupts import caused_by_interrupt, run_command
 from commander.terminal_text import one_line
@@ -71,20 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
     severity_help = "; ".join(f"{s.value} {s.label}: {s.definition}" for s in Severity)
-    time_type = argument_type(parse_when)
     severity_type = argument_type(Severity.parse)
 
     declare = sub.add_parser("declare", help="declare a new incident; prints its ref")
     declare.add_argument("title")
     declare.add_argument("--severity", required=True, type=severity_type, help=severity_help)
     declare.add_argument("--summary", default="")
-    declare.add_argument("--impact-start", type=time_type, metavar="TIME", help=TIME_HELP)
+    declare.add_argument("--impact-start", type=TIME_TYPE, metavar="TIME", help=TIME_HELP)
     declare.add_argument("--author", help="who is declaring (default: settings, then OS user)")
 
     log_cmd = sub.add_parser("log", help="add a timeline entry")
     log_cmd.add_argument("ref")
     log_cmd.add_argument("text")
-    log_cmd.add_argument("--at", type=time_type, metavar="TIME", help=TIME_HELP)
+    log_cmd.add_argument("--at", type=TIME_TYPE, metavar="TIME", help=TIME_HELP)
     log_cmd.add_argument(
         "--kind",
         type=argument_type(EntryKind.parse_user_kind),
@@ -118,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, metavar="FILE")
     export.add_argument(
         "--generated-at",
-        type=time_type,
+        type=TIME_TYPE,
         metavar="TIME",
         help="the time the document says it was made (default now); fix it for identical files",
     )

@@ -5,6 +5,11 @@ scripts/screenshot.py docs/screenshots/main-window.png`` (``QT_QPA_PLATFORM=offs
 renders the same pixels). ``--timeline docs/screenshots/timeline.png`` shows a busy
 incident instead: many entries of every kind, pinned ones, a deleted one struck through.
 ``--size=1920x1080`` sets the window's size (default 1280x760).
+``--scribe`` shows an incident that runs over midnight (times with dates) with a
+149-line log entry selected (its whole text in the pane below the rows); ``--paste``
+the same incident with a 3,000-line log pasted into the bar: the multi-line entry
+editor holding all of it (the screen is grabbed, dialog included: run it under
+``xvfb-run -s "-screen 0 1280x800x24"`` with ``--size=1280x800``).
 Uses a throwaway store.
 """
 
@@ -12,8 +17,9 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from commander.domain import EntryKind, Phase, Severity
 from commander.domain.when import utc_now
@@ -126,7 +132,51 @@ def make_busy_store(path: Path) -> None:
     store.close()
 
 
-def main(output: str, busy: bool = False, size: tuple[int, int] = (1280, 760)) -> int:
+def pool_log(lines: int, start: datetime) -> str:
+    """A log as a scribe pastes it: one line per second from ``start``."""
+    return "\n".join(
+        f"{(start + timedelta(seconds=n)):%Y-%m-%dT%H:%M:%S}Z ERROR payments-api"
+        f" pool exhausted: 500/500 in use, waited 30000 ms (request {48_000 + n})"
+        for n in range(lines)
+    )
+
+
+SCRIBE_STEPS = [
+    (-95, "bo", EntryKind.OBSERVATION, "Checkout 5xx at 3% on the payments dashboard"),
+    (-80, "ana", EntryKind.ACTION, "Paged payments on-call"),
+    (-52, "cy", EntryKind.HYPOTHESIS, "Nightly refund report holds pool connections"),
+    (-20, "bo", EntryKind.OBSERVATION, "Error rate 9% and climbing after midnight"),
+    (10, "ana", EntryKind.DECISION, "Kill the refund report; keep the pool size"),
+    (14, "cy", EntryKind.ACTION, "Killed the refund report job (pid 48121)"),
+    (31, "dee", EntryKind.OBSERVATION, "Server connections down to 180/500, errors 0.4%"),
+]
+
+
+def make_scribe_store(path: Path) -> None:
+    """An incident that runs over midnight (UTC), with a 149-line log logged whole."""
+    store = open_store(str(path))
+    midnight = utc_now().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = midnight - timedelta(minutes=110)
+    ref = declare_incident(
+        store,
+        "Checkout payments failing overnight",
+        Severity.P1,
+        author="ana",
+        summary="card payments fail at checkout",
+        now=start,
+    ).ref
+    for minutes, author, kind, text in SCRIBE_STEPS:
+        at = midnight + timedelta(minutes=minutes)
+        log_entry(store, ref, text, author=author, kind=kind, occurred_at=at, now=at)
+    at = midnight - timedelta(minutes=35)
+    log = "pool log from payments-api-7f9c during the spike\n" + pool_log(148, at)
+    log_entry(store, ref, log, author="bo", kind=EntryKind.OBSERVATION, occurred_at=at, now=at)
+    store.close()
+
+
+def main(
+    output: str, busy: bool = False, size: tuple[int, int] = (1280, 760), mode: str = ""
+) -> int:
     from PySide6.QtCore import QTimer
 
     from ui.app import build_app
@@ -134,10 +184,12 @@ def main(output: str, busy: bool = False, size: tuple[int, int] = (1280, 760)) -
 
     folder = Path(tempfile.mkdtemp())
     db = folder / "demo.sqlite"
-    (make_busy_store if busy else make_demo_store)(db)
+    maker = make_scribe_store if mode else make_busy_store if busy else make_demo_store
+    maker(db)
     app = build_app()
     window = MainWindow(Settings(author="ana"), str(db))
     window.resize(*size)
+    window.move(0, 0)
     window.show()
 
     def select_newest() -> None:
@@ -146,7 +198,13 @@ def main(output: str, busy: bool = False, size: tuple[int, int] = (1280, 760)) -
     def save() -> None:
         from ui.timeline.panel import TimelinePanel
 
-        bar = window.findChild(TimelinePanel).entry_bar
+        panel = window.findChild(TimelinePanel)
+        bar = panel.entry_bar
+        if mode:
+            show_scribe(panel, output, mode)
+            # exit, not quit: quit closes the editor, which asks before dropping the paste
+            QTimer.singleShot(900, lambda: (grab_screen(window, output), app.exit(0)))
+            return
         if busy:
             bar.setText("/decision keep the deploy freeze until the postmortem")
         else:
@@ -160,12 +218,40 @@ def main(output: str, busy: bool = False, size: tuple[int, int] = (1280, 760)) -
     return app.exec()
 
 
+def show_scribe(panel: Any, output: str, mode: str) -> None:
+    """Select the long entry (its pane opens), or paste a 3,000-line log into the bar."""
+    from PySide6.QtGui import QGuiApplication
+
+    from ui.timeline.model import TEXT
+
+    model = panel.timeline_model
+    rows = [r for r in range(model.rowCount()) if "\n" in model.entry_at(r).text]
+    panel.timeline_view.setCurrentIndex(model.index(rows[0], TEXT))
+    if mode == "paste":
+        QGuiApplication.clipboard().setText(pool_log(3_000, utc_now() - timedelta(hours=1)))
+        panel.entry_bar.setFocus()
+        panel.entry_bar.paste_text(QGuiApplication.clipboard().text())
+
+
+def grab_screen(window: Any, output: str) -> None:
+    """The whole screen (a dialog is a window of its own), or the window when there is none."""
+    screen = window.screen()
+    shot = screen.grabWindow(0) if screen is not None else None
+    if shot is None or shot.isNull():
+        shot = window.grab()
+    shot.save(output)
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
+    mode = "paste" if "--paste" in args else "scribe" if "--scribe" in args else ""
+    args = [arg for arg in args if arg not in ("--paste", "--scribe")]
     timeline = "--timeline" in args
     # --size WIDTHxHEIGHT: the window's size (README's shots are 1280x760).
     sizes = [arg.split("=", 1)[1] for arg in args if arg.startswith("--size=")]
     width, height = (int(n) for n in (sizes[-1] if sizes else "1280x760").split("x"))
     paths = [arg for arg in args if arg != "--timeline" and not arg.startswith("--size=")]
     default = "timeline.png" if timeline else "main-window.png"
-    raise SystemExit(main(paths[0] if paths else default, busy=timeline, size=(width, height)))
+    raise SystemExit(
+        main(paths[0] if paths else default, busy=timeline, size=(width, height), mode=mode)
+    )

@@ -6,6 +6,7 @@ import argparse
 import sys
 import textwrap
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from commander.errors import CommanderError
@@ -87,3 +88,16 @@ def say_block(text: str, indent: str = "") -> None:
 def warn(message: str) -> None:
     """A warning on stderr, one line whatever the text it quotes."""
     sys.stderr.write(f"commander: warning: {one_line(message)}\n")
+
+
+def typed_time(text: str) -> datetime:
+    """A time typed on the command line (``--at``): ``HH:MM`` on the clock the settings
+    choose, as the window's bar reads it (``domain.when.typing_zone``)."""
+    from commander.domain.when import parse_when, typing_zone
+    from commander.settings import load_settings
+
+    return parse_when(text, zone=typing_zone(load_settings().show_local_time))
+
+
+TIME_TYPE = argument_type(typed_time)
+"""The argparse type of every option that takes a time."""

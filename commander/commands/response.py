@@ -6,11 +6,18 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from commander.commands.common import Handler, argument_type, author_of, say, say_block, warn
+from commander.commands.common import (
+    TIME_TYPE,
+    Handler,
+    argument_type,
+    author_of,
+    say,
+    say_block,
+    warn,
+)
 from commander.domain import Phase
 from commander.domain.roles import Role
 from commander.domain.when import HELP as TIME_HELP
-from commander.domain.when import parse_when
 
 if TYPE_CHECKING:
     from commander.services.checklist import ChecklistItemView
@@ -70,7 +77,7 @@ def register(sub: Any) -> dict[str, Handler]:
         deploy.add_argument("--from", dest="from_version", default="", metavar="VERSION")
         deploy.add_argument("--what", default="", help="the service or component")
         deploy.add_argument("--reason", default="")
-        deploy.add_argument("--at", type=argument_type(parse_when), metavar="TIME", help=TIME_HELP)
+        deploy.add_argument("--at", type=TIME_TYPE, metavar="TIME", help=TIME_HELP)
         deploy.add_argument("--author")
 
     deploys = sub.add_parser("deploys", help="the incident's rollbacks and hotfixes, in order")
@@ -81,7 +88,7 @@ def register(sub: Any) -> dict[str, Handler]:
     milestone.add_argument("ref")
     milestone.add_argument("name", help="impact_started, detected, acknowledged, mitigated, ...")
     when = milestone.add_mutually_exclusive_group(required=True)
-    when.add_argument("--at", type=argument_type(parse_when), metavar="TIME", help=TIME_HELP)
+    when.add_argument("--at", type=TIME_TYPE, metavar="TIME", help=TIME_HELP)
     when.add_argument("--clear", action="store_true", help="unset it")
     milestone.add_argument("--reason", default="")
     milestone.add_argument("--author")

@@ -6,10 +6,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from commander.commands.common import Handler, argument_type, author_of, say
+from commander.commands.common import TIME_TYPE, Handler, argument_type, author_of, say
 from commander.domain import user_reports as rules
 from commander.domain.when import HELP as TIME_HELP
-from commander.domain.when import parse_when
 
 if TYPE_CHECKING:
     from commander.store.engine import Store
@@ -37,7 +36,7 @@ def register(sub: Any) -> dict[str, Handler]:
         type=argument_type(rules.check_contact),
         help="how to reach them back (kept out of the exports: personal data)",
     )
-    report.add_argument("--at", type=argument_type(parse_when), metavar="TIME", help=TIME_HELP)
+    report.add_argument("--at", type=TIME_TYPE, metavar="TIME", help=TIME_HELP)
     report.add_argument("--author", help="who logs it (default: settings, then OS user)")
 
     reports = sub.add_parser("user-reports", help="an incident's user reports, contacts included")

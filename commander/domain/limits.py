@@ -10,6 +10,9 @@ NUL = "\x00"
 # What a NUL from outside (a provider's answer) becomes: Unicode's sign for a
 # character that could not be kept.
 NUL_STAND_IN = "\ufffd"
+ENTRY_TEXT_MAX = 1_000_000
+"""The most characters one timeline entry holds (some 10,000 lines of log). Longer text
+is refused whole, saying its size, never cut: the person splits it."""
 
 
 def refuse_nul(text: str, what: str) -> str:
@@ -39,3 +42,14 @@ def without_nul(text: str) -> str:
     """A text the app did not choose (a provider's error or id) made storable: it is
     kept, each NUL shown by a stand-in, rather than refused and lost."""
     return text.replace(NUL, NUL_STAND_IN) if NUL in text else text
+
+
+def refuse_long_entry(text: str) -> str:
+    """``text`` unchanged, or a plain error naming its size: an entry is stored whole or not
+    at all. The window asks before logging, so a paste too long stays in its editor."""
+    if len(text) > ENTRY_TEXT_MAX:
+        raise InvalidInputError(
+            f"the entry has {len(text):,} characters; one entry holds at most "
+            f"{ENTRY_TEXT_MAX:,}: split it into several entries"
+        )
+    return text

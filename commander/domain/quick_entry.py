@@ -29,7 +29,8 @@ Grammar (tokens are separated by whitespace; command names ignore case)::
   (default ``note``), ``/pin`` pins the entry.
 - A leading ``/word`` that is not a command is an error; ``//word`` logs
   ``/word``. A ``/word`` inside the text, or an unknown one at its end, is text.
-- The text is stripped of surrounding whitespace and otherwise kept verbatim.
+- The text is stripped of surrounding whitespace and otherwise kept verbatim; text
+  over ``limits.ENTRY_TEXT_MAX`` is refused whole (never cut).
 
 Errors are ``InvalidInputError`` with a one-line message a UI can show inline.
 """
@@ -44,6 +45,7 @@ from typing import TypeAlias
 from commander.domain.deploys import DeployChange, DeployKind, parse_change
 from commander.domain.entry_facts import EntryFact, HotfixDeployed, RolledBack, UserReported
 from commander.domain.kinds import USER_KINDS, EntryKind
+from commander.domain.limits import refuse_long_entry
 from commander.domain.phase import Phase
 from commander.domain.severity import Severity
 from commander.domain.user_reports import UserReport, parse_report, report_line
@@ -173,6 +175,7 @@ def _log_entry(rest: str, occurred_at: datetime | None) -> LogEntry:
         raise InvalidInputError(f"an entry has one kind, not {named}: keep only one")
     if not body:
         raise InvalidInputError("nothing to log: type what happened")
+    refuse_long_entry(body)  # said before anything is written, so the text is never cut
     return LogEntry(body, kinds[0] if kinds else EntryKind.NOTE, _PIN in flags, occurred_at)
 
 

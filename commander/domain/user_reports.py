@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from commander.domain.limits import refuse_nul
+from commander.domain.limits import refuse_long_entry, refuse_nul
 from commander.errors import InvalidInputError
 
 REPORTER_MAX = 200
@@ -92,7 +92,7 @@ def check_text(text: str) -> str:
     refuse_nul(text, "the report")
     if not text.strip():
         raise InvalidInputError("a user report needs its text: what did they report?")
-    return text.strip()
+    return refuse_long_entry(text.strip())
 
 
 def _one_line(value: str, name: str) -> str:

@@ -2,6 +2,11 @@
 
 Everything comes back as an aware UTC datetime. Pure functions: the caller
 passes ``now`` so tests and backdating stay deterministic.
+
+One rule for every front door: ``HH:MM`` (and an ISO time without an offset) is read
+on the clock the user chose to see times on, the settings' ``show_local_time``: UTC
+unless local time is switched on (``typing_zone``). The window's bar and the CLI's
+``--at`` both ask ``typing_zone``, so one ``HH:MM`` names one moment.
 """
 
 from __future__ import annotations
@@ -19,7 +24,10 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 _CLOCK = re.compile(r"^(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?$")
 _RELATIVE = re.compile(r"^-(?=\d)(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
 
-HELP = "ISO 8601 (2026-11-27T10:05Z), HH:MM (today, local time) or relative like -5m, -1h30m"
+HELP = (
+    "ISO 8601 (2026-11-27T10:05Z), HH:MM (today, in UTC; in local time when the settings"
+    " show local time) or relative like -5m, -1h30m"
+)
 
 
 def local_zone() -> tzinfo:
@@ -29,15 +37,23 @@ def local_zone() -> tzinfo:
     return zone
 
 
+def typing_zone(show_local_time: bool) -> tzinfo:
+    """The clock a typed ``HH:MM`` is read on: the one times are shown on (module docstring)."""
+    return local_zone() if show_local_time else UTC
+
+
 def utc_now() -> datetime:
     """The name most code calls; reads the one injectable clock."""
     return clock.now()
 
 
 def parse_when(text: str, now: datetime | None = None, zone: tzinfo | None = None) -> datetime:
-    """Turn what a person typed into an aware UTC datetime, or explain why not."""
+    """Turn what a person typed into an aware UTC datetime, or explain why not.
+
+    ``zone``: the clock ``HH:MM`` is read on, ``typing_zone(...)``; UTC when not given.
+    """
     now = now or utc_now()
-    zone = zone or local_zone()
+    zone = zone or UTC
     cleaned = text.strip()
     if not cleaned:
         raise InvalidInputError(f"empty time: use {HELP}")
@@ -104,6 +120,22 @@ def format_clock(moment: datetime, local: bool, with_date: bool = False) -> str:
         return shown.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
     shown = moment.astimezone(UTC)
     return shown.strftime("%Y-%m-%d %H:%M:%SZ" if with_date else "%H:%M:%SZ")
+
+
+def format_backdate(moment: datetime, now: datetime, local: bool) -> str:
+    """What a time prefix does, said before it is logged: ``backdated to 18:00Z (2h 05m
+    ago)`` on the clock the user chose; the date joins the time when the day is not today's
+    there (``23:55`` typed just after midnight means last night)."""
+    zone = local_zone() if local else UTC
+    shown, today = moment.astimezone(zone), now.astimezone(zone)
+    clock_format = "%H:%M" if shown.second == 0 and shown.microsecond == 0 else "%H:%M:%S"
+    if shown.date() != today.date():
+        clock_format = "%Y-%m-%d " + clock_format
+    when = shown.strftime(clock_format) + (" local time" if local else "Z")
+    span = now - moment
+    if span < timedelta(0):  # within FUTURE_TOLERANCE: a clock running slow
+        return f"dated {when} ({format_duration(-span)} from now)"
+    return f"backdated to {when} ({format_duration(span)} ago)"
 
 
 def format_duration(span: timedelta, units: int = 2, signed: bool = False) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from commander.domain import USER_KINDS, EntryKind
 from commander.domain.entry_facts import EntryFact, encode
 from commander.domain.kinds import DELETABLE_KINDS
-from commander.domain.limits import AUTHOR, refuse_nul
+from commander.domain.limits import AUTHOR, refuse_long_entry, refuse_nul
 from commander.domain.refs import parse_ref
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
@@ -116,7 +116,7 @@ def log_entry(
 
     if not text.strip():
         raise InvalidInputError("an entry needs some text")
-    refuse_nul(text, "the entry")
+    refuse_nul(refuse_long_entry(text), "the entry")
     refuse_nul(author, AUTHOR)  # the SQLite fast path below passes no other check
     now = now or utc_now()
     if store.is_sqlite:  # the hot path: one driver-level INSERT (see store/raw_sql.py)
@@ -200,7 +200,7 @@ def edit_entry(
     if text is not None and not text.strip():
         raise InvalidInputError("an entry needs some text")
     if text is not None:
-        refuse_nul(text, "the entry")
+        refuse_nul(refuse_long_entry(text), "the entry")
     if occurred_at is not None:
         occurred_at = _aware(occurred_at)
     now = now or utc_now()

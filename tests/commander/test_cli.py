@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -159,3 +159,24 @@ def test_window_without_display_says_what_to_do(db_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "xvfb-run" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_hh_mm_after_at_is_read_on_the_clock_the_settings_choose(db_path: Path) -> None:
+    # The machine runs five and a half hours ahead of UTC (no DST). The window reads a
+    # typed "HH:MM" on the clock it shows, UTC unless local time is on; `log --at` must
+    # read it the same way (it used to take the machine's local clock always).
+    zone = timezone(timedelta(hours=5, minutes=30))
+    env = {"TZ": "IST-5:30"}
+    ref = ok("declare", "Clock test", "--severity", "P2", db=db_path, env=env).strip()
+    settings = Path(os.environ["COMMANDER_SETTINGS"])
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    # Two hours ago, to the minute, on each clock (an HH:MM later than now means yesterday).
+    earlier = (datetime.now(UTC) - timedelta(hours=2)).replace(second=0, microsecond=0)
+    for show_local_time, shown in ((False, earlier), (True, earlier.astimezone(zone))):
+        settings.write_text(json.dumps({"show_local_time": show_local_time}))
+        text = f"local={show_local_time}"
+        ok("log", ref, text, "--at", f"{shown:%H:%M}", db=db_path, env=env)
+    document = json.loads(ok("show", ref, "--json", db=db_path))
+    logged = {e["text"]: datetime.fromisoformat(e["occurred_at"]) for e in document["timeline"]}
+    assert logged["local=False"] == earlier
+    assert logged["local=True"] == earlier

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commander.domain.when import format_clock, parse_when
+from commander.domain.when import format_clock, parse_when, typing_zone
 from commander.errors import InvalidInputError
 from commander.views.incidents import IncidentDetail
 from ui.common.named import named, wrapping
@@ -100,7 +100,7 @@ class MilestoneDialog(QDialog):
             return
         try:
             # A clock time is read on the clock the window shows (UTC unless local is on).
-            self.moment = parse_when(text, zone=None if self._local else UTC)
+            self.moment = parse_when(text, zone=typing_zone(self._local))
         except InvalidInputError as error:
             self.problem.setText(str(error))
             self.problem.show()

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from commander.domain import USER_KINDS
+from commander.domain.limits import refuse_long_entry
+from commander.errors import InvalidInputError
 from commander.views.incidents import EntryView
-from ui.common.named import named
+from ui.common.named import named, wrapping
 
 TIME_FORMAT = "yyyy-MM-dd HH:mm:ss"
 
@@ -74,7 +76,22 @@ class EntryDialog(QDialog):
                 field.setEnabled(False)
             form.addRow("", QLabel("The app wrote this entry: it can only be pinned."))
         form.addRow(QLabel("Ctrl+Enter saves. The entry's earlier version stays in its history."))
+        self.problem = wrapping(named(QLabel(), "entryProblem"))
+        self.problem.setStyleSheet("color: #b71c1c")
+        self.problem.hide()
+        form.addRow(self.problem)
         form.addRow(self.buttons)
+
+    def accept(self) -> None:
+        """Saved text over the core's entry limit would be refused after the dialog closed,
+        taking the edit with it: it is said here instead, and the dialog stays open."""
+        try:
+            refuse_long_entry(self.text_edit.toPlainText())
+        except InvalidInputError as error:
+            self.problem.setText(f"{error}. Nothing is saved yet; the text stays here.")
+            self.problem.show()
+            return
+        super().accept()
 
     def changes(self) -> dict[str, Any]:
         """The fields that differ from the entry, as ``edit_entry`` keywords."""

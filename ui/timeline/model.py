@@ -11,13 +11,13 @@ it is left for the page that will bring it.
 from __future__ import annotations
 
 import bisect
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
-from commander.domain.when import format_clock
+from commander.domain.when import format_clock, local_zone
 from commander.views.incidents import EntryView
 
 if TYPE_CHECKING:
@@ -28,8 +28,11 @@ _Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Time", "Author", "Kind", "Entry")
 TIME, AUTHOR, KIND, TEXT = range(len(COLUMNS))
 EntryRole = Qt.ItemDataRole.UserRole + 1
-# Long pastes stay whole in the store; a table cell shows the first line only.
+# Long pastes stay whole in the store; a table cell shows the first line (and the count).
 _CELL_LIMIT = 500
+# A tooltip shows this many lines of a long entry; the detail pane below shows it all.
+TOOLTIP_LINES = 30
+_TOOLTIP_CHARS = 2_000
 
 
 _Key = tuple[datetime, int]
@@ -57,10 +60,32 @@ def _key(entry: EntryView) -> _Key:
     return (entry.occurred_at, entry.id)
 
 
-def _tooltip(entry: EntryView) -> str:
-    """The entry's text; for a user report, the reporter's contact too (this window is
-    the commander's own: the exports leave the contact out)."""
-    text = entry.text[:2_000]
+def line_count(text: str) -> int:
+    """Lines as the person sees them (a final line break adds none)."""
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
+
+
+def _cell_text(entry: EntryView, lines: int) -> str:
+    """The first line, and for a longer entry how much more there is: ``… (149 lines)``."""
+    # Slice before splitting: a 1 MB paste is not copied on every repaint.
+    head = entry.text[:_CELL_LIMIT]
+    first = head.split("\n", 1)[0].rstrip("\r")
+    if lines > 1:
+        return f"{first} … ({lines:,} lines)"
+    return f"{first} …" if len(entry.text) > _CELL_LIMIT else first
+
+
+def _tooltip(entry: EntryView, lines: int) -> str:
+    """The entry's text (its first lines when long: the detail pane shows the rest); for a
+    user report, the reporter's contact too (this window is the commander's own: the
+    exports leave the contact out)."""
+    text = entry.text[:_TOOLTIP_CHARS]
+    whole = "select the entry to read it whole below"
+    if lines > TOOLTIP_LINES:
+        shown = "\n".join(text.split("\n", TOOLTIP_LINES)[:TOOLTIP_LINES])
+        text = f"{shown}\n… {lines:,} lines in all: {whole}"
+    elif len(entry.text) > _TOOLTIP_CHARS:
+        text = f"{text}…\n({len(entry.text):,} characters in all: {whole})"
     if entry.kind != "user-report":
         return text
     from commander.domain.entry_facts import UserReported
@@ -72,6 +97,9 @@ def _tooltip(entry: EntryView) -> str:
 
 
 class TimelineModel(QAbstractTableModel):
+    # True when the rows held span more than one day (on the clock shown): times show dates.
+    dates_shown_changed = Signal(bool)
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._struck = QFont()
@@ -82,6 +110,11 @@ class TimelineModel(QAbstractTableModel):
         # id -> when it happened, as held: with the id, where to binary-search for it.
         # (No parallel list of keys: at 100,000 rows every object per row counts.)
         self._time_of: dict[int, datetime] = {}
+        # id -> lines, for entries of more than one line only: counted once, when the row
+        # arrives, never on a repaint; one-line entries (nearly all) cost nothing here.
+        self._lines: dict[int, int] = {}
+        self._earliest_known: datetime | None = None  # the incident's start, rows or not
+        self._dates_shown = False
         self._has_older = False
         self._latest_version = 0
         self._local_time = False
@@ -115,13 +148,12 @@ class TimelineModel(QAbstractTableModel):
         if role == _DISPLAY:
             column = index.column()
             if column == TIME:
-                return format_clock(entry.occurred_at, self._local_time)
+                return format_clock(entry.occurred_at, self._local_time, self._dates_shown)
             if column == AUTHOR:
                 return entry.author
             if column == KIND:
                 return ("★ " if entry.pinned else "") + entry.kind
-            # Slice before splitting: a 1 MB paste is not copied on every repaint.
-            return entry.text[:_CELL_LIMIT].split("\n", 1)[0]
+            return _cell_text(entry, self._lines.get(entry.id, 1))
         if role == _FONT:
             return self._struck if entry.deleted_at is not None else None
         if role == _FOREGROUND:
@@ -129,7 +161,11 @@ class TimelineModel(QAbstractTableModel):
         if role == _DECORATION:
             return self._kind_colours.get(entry.kind) if index.column() == KIND else None
         if role == _TOOLTIP:
-            return _tooltip(entry) if index.column() == TEXT else None
+            if index.column() == TIME:
+                return format_clock(entry.occurred_at, self._local_time, with_date=True)
+            if index.column() == TEXT:
+                return _tooltip(entry, self._lines.get(entry.id, 1))
+            return None
         return entry  # EntryRole
 
     # -- loading ------------------------------------------------------------------------
@@ -149,9 +185,12 @@ class TimelineModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = rows
         self._time_of = {row.id: row.occurred_at for row in rows}
+        self._lines = {}
+        self._count_lines(rows)
         self._has_older = has_older
         self._latest_version = max(latest, max((r.version for r in rows), default=0))
         self.endResetModel()
+        self._update_dates_shown()
 
     def set_counts(self, total: int, shown: int) -> None:
         self.total_count, self.shown_count = total, shown
@@ -178,8 +217,10 @@ class TimelineModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
         self._rows[0:0] = fresh
         self._time_of.update((e.id, e.occurred_at) for e in fresh)
+        self._count_lines(fresh)
         self._latest_version = max(self._latest_version, max(e.version for e in fresh))
         self.endInsertRows()
+        self._update_dates_shown()
         return len(fresh)
 
     # -- live changes ---------------------------------------------------------------------
@@ -195,6 +236,8 @@ class TimelineModel(QAbstractTableModel):
         if row >= 0:
             if self._rows[row].occurred_at == entry.occurred_at:
                 self._rows[row] = entry
+                self._lines.pop(entry.id, None)
+                self._count_lines((entry,))
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
                 return row
             self._remove_row(row)  # its time was corrected: it moves
@@ -205,7 +248,9 @@ class TimelineModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), position, position)
         self._rows.insert(position, entry)
         self._time_of[entry.id] = entry.occurred_at
+        self._count_lines((entry,))
         self.endInsertRows()
+        self._update_dates_shown()
         return position
 
     def apply_changes(
@@ -229,8 +274,52 @@ class TimelineModel(QAbstractTableModel):
 
     def _remove_row(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self._time_of[self._rows.pop(row).id]
+        removed = self._rows.pop(row).id
+        del self._time_of[removed]
+        self._lines.pop(removed, None)
         self.endRemoveRows()
+        self._update_dates_shown()
+
+    def _count_lines(self, entries: list[EntryView] | tuple[EntryView, ...]) -> None:
+        for entry in entries:
+            if "\n" in entry.text:
+                self._lines[entry.id] = line_count(entry.text)
+
+    def lines_of(self, entry: EntryView) -> int:
+        return self._lines.get(entry.id, 1)
+
+    def shows_whole(self, entry: EntryView) -> bool:
+        """Whether its cell holds all of it: one line, not cut."""
+        return entry.id not in self._lines and len(entry.text) <= _CELL_LIMIT
+
+    # -- dates ----------------------------------------------------------------------------
+    def set_earliest_known(self, moment: datetime | None) -> None:
+        """When the incident began (declared), so dates show while its first day's
+        entries are still in a page not fetched yet."""
+        self._earliest_known = moment
+        self._update_dates_shown()
+
+    @property
+    def dates_shown(self) -> bool:
+        return self._dates_shown
+
+    def _update_dates_shown(self) -> None:
+        """Dates join the times once the rows span more than one day on the clock shown:
+        the first and the last row (rows are in time order) say it, whatever their count."""
+        first = self._rows[0].occurred_at if self._rows else None
+        if self._earliest_known is not None and (first is None or self._earliest_known < first):
+            first = self._earliest_known
+        last = self._rows[-1].occurred_at if self._rows else None
+        shown = first is not None and last is not None and self._day(first) != self._day(last)
+        if shown == self._dates_shown:
+            return
+        self._dates_shown = shown
+        if self._rows:
+            self.dataChanged.emit(self.index(0, TIME), self.index(len(self._rows) - 1, TIME))
+        self.dates_shown_changed.emit(shown)
+
+    def _day(self, moment: datetime) -> date:
+        return moment.astimezone(local_zone() if self._local_time else UTC).date()
 
     # -- lookups --------------------------------------------------------------------------
     def row_of(self, entry_id: int) -> int:
@@ -251,6 +340,7 @@ class TimelineModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, TIME), self.index(len(self._rows) - 1, TIME))
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, TIME, TIME)
+        self._update_dates_shown()  # midnight falls elsewhere on another clock
 
     def entry_at(self, row: int) -> EntryView:
         return self._rows[row]

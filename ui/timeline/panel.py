@@ -9,7 +9,6 @@ says which of them pass it.
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -18,28 +17,42 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
+    QPlainTextEdit,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from commander import clock
 from commander.domain import USER_KINDS
-from commander.domain.quick_entry import LogEntry, parse_quick_entry, recall_text
+from commander.domain.quick_entry import (
+    LogEntry,
+    QuickEntry,
+    parse_quick_entry,
+    recall_text,
+    refuse_backdated_change,
+)
+from commander.domain.when import format_backdate, typing_zone
 from commander.errors import InvalidInputError
 from commander.views.incidents import EntryView, IncidentDetail
 from commander.views.timeline import TimelineFilter, TimelinePage
 from ui.common.named import named, wrapping
 from ui.timeline import store_calls
+from ui.timeline.entry_bar import QuickEntryBar
 from ui.timeline.filter_bar import TimelineFilterBar
 from ui.timeline.model import AUTHOR, KIND, TEXT, TIME, TimelineModel
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from commander.views.timeline import TimelineCounts
     from ui.context import AppContext
+    from ui.timeline.long_entry_dialog import LongEntryDialog
 
 _EDIT_KEYS = (Qt.Key.Key_F2, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_TIME_WIDTH = 110
 
 
 class TimelinePanel(QWidget):
@@ -63,6 +76,7 @@ class TimelinePanel(QWidget):
         self._generation = 0
         self._fetching_older = False
         self._authors_wanted = False
+        self._incident_start: datetime | None = None
         self.timeline_model = TimelineModel(self)
         self.timeline_model.set_local_time(context.settings.show_local_time)
         self.timeline_view = named(QTableView(), "timeline")
@@ -70,15 +84,30 @@ class TimelinePanel(QWidget):
         self.timeline_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.timeline_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.timeline_view.setWordWrap(False)
+        # "… (149 lines)" ends a long entry's cell: a narrow column cuts its middle instead.
+        self.timeline_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.timeline_view.setAlternatingRowColors(True)
         vertical = self.timeline_view.verticalHeader()
         vertical.setVisible(False)
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # fast with many rows
         horizontal = self.timeline_view.horizontalHeader()
         horizontal.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((TIME, 110), (AUTHOR, 120), (KIND, 120)):
+        for column, width in ((TIME, _TIME_WIDTH), (AUTHOR, 120), (KIND, 120)):
             self.timeline_view.setColumnWidth(column, width)
-        self.entry_bar = named(QLineEdit(), "quickEntry")
+        self.timeline_model.dates_shown_changed.connect(self._fit_time_column)
+        # The whole text of a long entry, below the rows while it is the current one.
+        self.detail = named(QPlainTextEdit(), "entryDetail")
+        self.detail.setReadOnly(True)
+        self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.detail.hide()
+        self._detail_entry: EntryView | None = None
+        self.timeline_view.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.timeline_model.dataChanged.connect(self._show_detail)
+        self.timeline_model.modelReset.connect(self._show_detail)
+        self.timeline_model.rowsRemoved.connect(self._show_detail)
+        self.entry_bar = named(QuickEntryBar(), "quickEntry")
+        self.entry_bar.long_text.connect(self.open_long_entry)
+        self._long_entry: LongEntryDialog | None = None
         self.entry_bar.setPlaceholderText(
             "Log what happened, Enter to save (Ctrl+L).  10:05 or -5m backdates;"
             " /action /decision /observation /hypothesis /pin;  /sev P1 why;  /phase mitigate;"
@@ -104,14 +133,22 @@ class TimelinePanel(QWidget):
         self._last_logged: int | None = None  # what Up recalls
         self._editing: int | None = None
         self.hint = wrapping(named(QLabel(), "entryHint"))
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.hide()
-        self.entry_bar.textEdited.connect(lambda _text: self.hint.hide())
+        self.entry_bar.textEdited.connect(self._on_bar_edited)
+        self.entry_bar.textChanged.connect(self._preview_line)
         # The filters and rows in a box of their own; the bar and its hint below.
         timeline_area = QWidget()
         timeline_layout = QVBoxLayout(timeline_area)
         timeline_layout.setContentsMargins(0, 0, 0, 0)
         timeline_layout.addWidget(self.filter_bar)
-        timeline_layout.addWidget(self.timeline_view, 1)
+        self.rows_and_detail = QSplitter(Qt.Orientation.Vertical)
+        self.rows_and_detail.setChildrenCollapsible(False)
+        self.rows_and_detail.addWidget(self.timeline_view)
+        self.rows_and_detail.addWidget(self.detail)
+        self.rows_and_detail.setStretchFactor(0, 3)
+        self.rows_and_detail.setStretchFactor(1, 2)
+        timeline_layout.addWidget(self.rows_and_detail, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(timeline_area, 1)
@@ -138,6 +175,7 @@ class TimelinePanel(QWidget):
         self.filter_bar.reset_silently()
         self.incident_id = incident.id
         self.incident_ref = incident.ref
+        self._incident_start = incident.declared_at
         self._generation += 1
         generation, incident_id = self._generation, incident.id
         timeline_filter = self.filter_bar.applied
@@ -155,6 +193,7 @@ class TimelinePanel(QWidget):
             return  # a newer filter or incident replaced this answer
         self._generation = generation
         self._fetching_older = False
+        self.timeline_model.set_earliest_known(self._incident_start)
         self.timeline_model.set_page(page)
         self._at_live_edge = True
         self.timeline_view.scrollToBottom()
@@ -166,7 +205,7 @@ class TimelinePanel(QWidget):
         if self._authors_wanted:
             self._authors_wanted = False
             self._load_authors()
-        QTimer.singleShot(0, self._fill_viewport)
+        QTimer.singleShot(0, self, self._fill_viewport)  # dropped if the panel goes
         wanted = self.filter_bar.applied
         if page.timeline_filter != wanted:  # the filter changed while this page was read
             self._on_filter_changed(wanted)
@@ -227,7 +266,7 @@ class TimelinePanel(QWidget):
             view.updateGeometries()
             hint = QAbstractItemView.ScrollHint.PositionAtTop
             view.scrollTo(model.index(model.row_of(top_id), TEXT), hint)
-        QTimer.singleShot(0, self._fill_viewport)
+        QTimer.singleShot(0, self, self._fill_viewport)  # dropped if the panel goes
 
     def _older_failed(self, error: BaseException) -> None:
         self._fetching_older = False
@@ -298,7 +337,7 @@ class TimelinePanel(QWidget):
             self._refresh_counts()
         combo = self.filter_bar.author_combo
         if any(combo.findText(entry.author) < 0 for entry in entries):
-            QTimer.singleShot(0, self._load_authors)
+            QTimer.singleShot(0, self, self._load_authors)
 
     def show_logged(self, entry: EntryView) -> None:
         """Bring an entry this window logged into view, and remember it for Up."""
@@ -341,21 +380,60 @@ class TimelinePanel(QWidget):
         self.entry_bar.selectAll()
 
     def entry_committed(self, text: str) -> None:
-        """Clear the bar only if it still holds what was committed."""
+        """Clear the bar (or close the long-entry editor) only if it still holds what was
+        committed."""
         self._editing = None
         self.entry_bar.setEnabled(True)
-        if self.entry_bar.text() == text:
+        dialog = self._long_entry
+        if dialog is not None and dialog.pending == text:
+            dialog.committed()
+        elif self.entry_bar.text() == text:
             self.entry_bar.clear()
         self.entry_bar.setFocus()
 
     def entry_failed(self, message: str) -> None:
+        dialog = self._long_entry
+        if dialog is not None and dialog.pending is not None:
+            dialog.failed(message)  # the editor keeps the text, with the reason
+            return
         self.entry_bar.setEnabled(True)  # the typed text stays for another try
         self.entry_bar.setFocus()
         self.show_hint(message)
 
-    def show_hint(self, message: str) -> None:
+    def show_hint(self, message: str, info: bool = False) -> None:
+        """A problem (red) under the bar, or ``info``: what Enter will do (a backdate)."""
         self.hint.setText(message)
+        if self.hint.property("info") != info:
+            self.hint.setProperty("info", info)
+            self.hint.style().unpolish(self.hint)
+            self.hint.style().polish(self.hint)
         self.hint.show()
+
+    def _on_bar_edited(self, text: str) -> None:
+        self.hint.hide()  # the person is fixing what the hint said
+        self._preview_line(text)
+
+    def _preview_line(self, text: str) -> None:
+        """Say before Enter what a leading time will do: ``backdated to 18:00Z (…)``.
+
+        The core parses the line (as Enter will); only a line that parses with a time
+        says anything, so half-typed text shows no error until Enter.
+        """
+        local = self.timeline_model.local_time
+        parsed: QuickEntry | None = None
+        if text.strip():
+            try:
+                parsed = parse_quick_entry(text, zone=typing_zone(local))
+                refuse_backdated_change(parsed)
+            except InvalidInputError as error:
+                if parsed is not None:  # it parsed, with a time it cannot take
+                    self.show_hint(str(error))
+                    return
+                parsed = None
+        if parsed is not None and parsed.occurred_at is not None:
+            self.show_hint(format_backdate(parsed.occurred_at, clock.now(), local), info=True)
+        elif self.hint.property("info"):
+            self.hint.hide()
 
     def _submit(self) -> None:
         text = self.entry_bar.text()
@@ -363,8 +441,7 @@ class TimelinePanel(QWidget):
             return
         try:
             # "10:05" means 10:05 on the clock the timeline shows: UTC unless local is on.
-            zone = None if self.timeline_model.local_time else UTC
-            parsed = parse_quick_entry(text, zone=zone)
+            parsed = parse_quick_entry(text, zone=typing_zone(self.timeline_model.local_time))
         except InvalidInputError as error:
             self.show_hint(str(error))  # nothing is written; the text stays to be fixed
             return
@@ -373,10 +450,56 @@ class TimelinePanel(QWidget):
             return
         self.hint.hide()
         self.entry_bar.setEnabled(False)
-        if self._editing is not None:
-            self.edit_submitted.emit(self._editing, text, parsed)
+        self._hand_over(text, parsed, self._editing)
+
+    def _hand_over(self, text: str, parsed: QuickEntry, editing: int | None) -> None:
+        if editing is not None:
+            self.edit_submitted.emit(editing, text, parsed)
         else:
             self.entry_submitted.emit(text, parsed)
+
+    # -- the long-entry editor ----------------------------------------------------------
+    def open_long_entry(self, text: str) -> None:
+        """A multi-line or long paste: the editor holds all of it, the bar none of it."""
+        from ui.timeline.long_entry_dialog import LongEntryDialog
+
+        if self._long_entry is not None:  # (it is modal: a second paste cannot come here)
+            self._long_entry.editor.insertPlainText(text)
+            return
+        editing = self._editing
+        dialog = LongEntryDialog(text, self.timeline_model.local_time, editing is not None, self)
+        dialog.submitted.connect(lambda typed, parsed: self._hand_over(typed, parsed, editing))
+        dialog.finished.connect(self._long_entry_closed)
+        self._long_entry = dialog
+        self.hint.hide()
+        dialog.open()
+
+    def _long_entry_closed(self, _result: int) -> None:
+        if self._long_entry is not None:
+            self._long_entry.deleteLater()
+        self._long_entry = None
+        self._editing = None  # a correction dropped in the editor is not carried on here
+        self.entry_bar.setFocus()
+
+    # -- reading a long entry -----------------------------------------------------------
+    def _show_detail(self) -> None:
+        """The current entry's whole text below the rows, when its cell cannot show it."""
+        entry = self.selected_entry()
+        if entry is None or self.timeline_model.shows_whole(entry):
+            self._detail_entry = None
+            self.detail.hide()
+            return
+        if entry != self._detail_entry:
+            self._detail_entry = entry
+            self.detail.setPlainText(entry.text)
+        self.detail.show()
+
+    def _fit_time_column(self, dates_shown: bool) -> None:
+        width = _TIME_WIDTH
+        if dates_shown:
+            sample = self.timeline_model.index(0, TIME).data() or "2026-11-27 10:05:00Z"
+            width = max(width, self.timeline_view.fontMetrics().horizontalAdvance(sample) + 24)
+        self.timeline_view.setColumnWidth(TIME, width)
 
     # -- correcting, deleting, restoring ---------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from commander.domain import EntryKind, Phase, Severity
+from commander.domain.limits import ENTRY_TEXT_MAX
 from commander.domain.quick_entry import (
     LogEntry,
     PhaseChange,
@@ -12,6 +13,7 @@ from commander.domain.quick_entry import (
     SeverityChange,
     parse_quick_entry,
 )
+from commander.domain.when import typing_zone
 from commander.errors import InvalidInputError
 
 NOW = datetime(2026, 11, 27, 10, 30, 0, tzinfo=UTC)
@@ -242,12 +244,31 @@ def test_text_is_kept_verbatim(typed: str, kept: str) -> None:
 
 
 def test_a_megabyte_of_text_is_kept_and_parsed_quickly() -> None:
-    words = ("lorem ipsum /dolor " * 60_000).strip()
-    spaces = "a" + " " * 1_000_000 + "b /action"
+    words = ("lorem ipsum /dolor " * 52_000).strip()
+    gap = " " * (ENTRY_TEXT_MAX - 2)  # the longest text an entry holds
     started = time.perf_counter()
     assert log(words).text == words
-    assert log(spaces) == LogEntry("a" + " " * 1_000_000 + "b", EntryKind.ACTION, False, None)
+    assert log(f"a{gap}b /action") == LogEntry(f"a{gap}b", EntryKind.ACTION, False, None)
     assert time.perf_counter() - started < 2  # no quadratic backtracking
+
+
+def test_text_over_the_entry_limit_is_refused_whole_saying_its_size() -> None:
+    # Said before anything is written: the window keeps the text, never a cut copy.
+    assert "the entry has 1,000,001 characters; one entry holds at most 1,000,000" in error(
+        "-5m /action " + "x" * (ENTRY_TEXT_MAX + 1)
+    )
+    assert "1,000,001 characters" in error("/report Ana: " + "x" * (ENTRY_TEXT_MAX + 1))
+
+
+def test_the_bar_reads_hh_mm_on_the_clock_the_user_chose(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The machine's clock is an hour ahead of UTC; the user sees (and types) UTC unless
+    # they switched local time on. The CLI's --at asks the same typing_zone.
+    monkeypatch.setattr("commander.domain.when.local_zone", lambda: PARIS)
+    ten_five = datetime(2026, 11, 27, 10, 5, tzinfo=UTC)
+    assert parse_quick_entry("10:05 x", now=NOW).occurred_at == ten_five
+    assert parse_quick_entry("10:05 x", now=NOW, zone=typing_zone(False)).occurred_at == ten_five
+    in_paris = parse_quick_entry("10:05 x", now=NOW, zone=typing_zone(True)).occurred_at
+    assert in_paris == ten_five - timedelta(hours=1)
 
 
 def test_results_are_frozen() -> None:

@@ -2,7 +2,13 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from commander.domain.when import format_clock, format_duration, parse_when
+from commander.domain.when import (
+    format_backdate,
+    format_clock,
+    format_duration,
+    parse_when,
+    typing_zone,
+)
 from commander.errors import InvalidInputError
 
 NOW = datetime(2026, 11, 27, 10, 30, 0, tzinfo=UTC)
@@ -79,3 +85,39 @@ def test_one_duration_format_for_the_header_and_the_exports(
 def test_times_past_the_calendar_are_refused_naming_the_range(text: str) -> None:
     with pytest.raises(InvalidInputError, match="out of range: use a time between the years"):
         parse_when(text, now=datetime(2026, 11, 27, 10, 0, tzinfo=UTC), zone=UTC)
+
+
+def test_hh_mm_is_read_on_the_clock_the_user_chose(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("commander.domain.when.local_zone", lambda: PARIS)
+    assert typing_zone(show_local_time=False) is UTC
+    assert typing_zone(show_local_time=True) is PARIS
+    at_ten_five = datetime(2026, 11, 27, 10, 5, tzinfo=UTC)
+    assert parse_when("10:05", now=NOW, zone=typing_zone(False)) == at_ten_five
+    assert parse_when("10:05", now=NOW, zone=typing_zone(True)) == at_ten_five - timedelta(hours=1)
+    # Not told which clock, the core reads UTC (the settings' default), not the machine's.
+    assert parse_when("10:05", now=NOW) == at_ten_five
+
+
+@pytest.mark.parametrize(
+    ("moment", "local", "said"),
+    [
+        (datetime(2026, 11, 27, 8, 0, tzinfo=UTC), False, "backdated to 08:00Z (2h 30m ago)"),
+        (
+            datetime(2026, 11, 27, 8, 0, tzinfo=UTC),
+            True,
+            "backdated to 09:00 local time (2h 30m ago)",
+        ),
+        (NOW - timedelta(seconds=90), False, "backdated to 10:28:30Z (1m 30s ago)"),
+        (
+            datetime(2026, 11, 26, 23, 55, tzinfo=UTC),
+            False,
+            "backdated to 2026-11-26 23:55Z (10h 35m ago)",
+        ),
+        (NOW + timedelta(minutes=2), False, "dated 10:32Z (2m 00s from now)"),
+    ],
+)
+def test_a_backdate_is_said_on_the_chosen_clock(
+    monkeypatch: pytest.MonkeyPatch, moment: datetime, local: bool, said: str
+) -> None:
+    monkeypatch.setattr("commander.domain.when.local_zone", lambda: PARIS)
+    assert format_backdate(moment, NOW, local) == said

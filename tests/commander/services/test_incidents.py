@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from commander.domain import EntryKind, Phase, Severity
+from commander.domain.limits import ENTRY_TEXT_MAX
 from commander.domain.when import iso
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.incidents import (
@@ -149,6 +150,19 @@ def test_nul_is_refused_the_same_on_both_backends(store) -> None:
         edit_entry(store, entry.id, "ana", text="paged\x00")
     assert [e.text for e in get_incident(store, incident.ref).timeline][-1] == "paged on-call"
     assert list_incidents(store)[0].severity == Severity.P1
+
+
+def test_text_over_the_entry_limit_is_refused_whole_on_both_backends(store) -> None:
+    incident = declare_incident(store, "Login", Severity.P1, author="ana")
+    too_long = "x" * (ENTRY_TEXT_MAX + 1)
+    with pytest.raises(InvalidInputError, match="1,000,001 characters; one entry holds at most"):
+        log_entry(store, incident.ref, too_long, author="ana")
+    longest = log_entry(store, incident.ref, "y" * ENTRY_TEXT_MAX, author="ana")
+    assert len(longest.text) == ENTRY_TEXT_MAX  # stored whole, never cut
+    with pytest.raises(InvalidInputError, match="1,000,001 characters"):
+        edit_entry(store, longest.id, "ana", text=too_long)
+    assert get_incident(store, incident.ref).timeline[-1].text == "y" * ENTRY_TEXT_MAX
+    assert len(get_incident(store, incident.ref).timeline) == 2
 
 
 def test_failed_change_writes_nothing(store) -> None:

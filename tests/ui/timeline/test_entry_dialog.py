@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from commander.domain import EntryKind, Severity
+from commander.domain.limits import ENTRY_TEXT_MAX
 from commander.services.timeline import entry_revisions, read_timeline
 from commander.store.engine import open_store
 from commander.views.incidents import EntryView
@@ -27,6 +28,20 @@ def test_ok_without_changes_changes_nothing(qtbot) -> None:
     dialog = EntryDialog(entry(), local_time=True)
     qtbot.addWidget(dialog)
     assert dialog.changes() == {}  # the time's fraction of a second is not a change
+
+
+def test_an_edit_over_the_entry_limit_stays_open_with_its_text(qtbot) -> None:
+    dialog = EntryDialog(entry(), local_time=False)
+    qtbot.addWidget(dialog)
+    too_long = "line of log\n" * (ENTRY_TEXT_MAX // 12 + 1)
+    dialog.text_edit.setPlainText(too_long)
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "one entry holds at most 1,000,000" in dialog.problem.text()
+    assert dialog.text_edit.toPlainText() == too_long
+    dialog.text_edit.setPlainText("short again")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
 
 
 def test_only_what_changed_is_returned(qtbot) -> None:
@@ -83,7 +98,7 @@ def test_editing_a_row_saves_it_with_history(
     assert (edited.text, edited.kind, edited.pinned) == (text, EntryKind.ACTION, True)
     # An hour and a half earlier: now before the declaration, so it moved to the top.
     assert model.row_of(edited.id) == 0
-    assert model.index(0, 3).data() == "rolled back to v1.4.2"
+    assert model.index(0, 3).data() == "rolled back to v1.4.2 … (2 lines)"
     store = open_store(str(db_path), create=True)
     try:
         history = entry_revisions(store, edited.id)

@@ -138,3 +138,48 @@ def test_a_phase_command_warns_about_open_items_but_moves(qtbot, open_incident: 
     assert window.header.phase_label.text() == "Phase: Triage"
     assert not window.panel.hint.isHidden()
     assert "leaving Detect with 3 open checklist item(s)" in window.panel.hint.text()
+
+
+@pytest.mark.parametrize(
+    ("local", "typed", "said"),
+    [
+        (False, "09:30 paged on-call", "backdated to 09:30Z (30m 00s ago)"),
+        (True, "14:30 paged on-call", "backdated to 14:30 local time (30m 00s ago)"),
+        (False, "-90s paged on-call", "backdated to 09:58:30Z (1m 30s ago)"),
+    ],
+)
+def test_a_leading_time_says_it_backdates_before_enter(
+    qtbot,
+    clock,
+    cockpit: Cockpit,
+    monkeypatch: pytest.MonkeyPatch,
+    local: bool,
+    typed: str,
+    said: str,
+) -> None:
+    # The clock fixture stands at 10:00Z; local time here is five hours ahead.
+    monkeypatch.setattr("commander.domain.when.local_zone", lambda: timezone(timedelta(hours=5)))
+    cockpit.declare(qtbot, "Payments 5xx", Severity.P2)
+    cockpit.context.set_local_time(local)
+    panel = cockpit.panel
+    cockpit.timeline.focus_entry_bar()
+    qtbot.keyClicks(panel.entry_bar, typed)
+    assert not panel.hint.isHidden()
+    assert panel.hint.text() == said
+    assert panel.hint.property("info") is True  # said, not scolded
+    with qtbot.waitSignal(cockpit.timeline.entry_logged, timeout=10_000):
+        qtbot.keyClick(panel.entry_bar, Qt.Key.Key_Return)
+    assert panel.hint.isHidden()  # the bar is empty again: nothing to say
+
+
+def test_a_line_without_a_time_says_nothing(qtbot, open_incident: Cockpit) -> None:
+    panel = open_incident.panel
+    qtbot.keyClicks(panel.entry_bar, "error rate 14% at 10:05")
+    assert panel.hint.isHidden()
+
+
+def test_a_time_prefix_on_sev_is_refused_before_enter(qtbot, open_incident: Cockpit) -> None:
+    panel = open_incident.panel
+    qtbot.keyClicks(panel.entry_bar, "-5m /sev P1 revenue")
+    assert panel.hint.text() == "a time prefix cannot backdate /sev or /phase"
+    assert not panel.hint.property("info")
