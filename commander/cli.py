@@ -152,7 +152,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """CLI entry without the window (``python -m commander``); Ctrl-C as interrupts.py says."""
-    return run_command(PROG, lambda: _main(argv))
+    return run_command(PROG, lambda: _main(argv), process_ends=argv is None)
 
 
 def _main(argv: Sequence[str] | None) -> int:

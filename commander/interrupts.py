@@ -46,18 +46,26 @@ _prog: str | None = None  # the command's name while run_command is in charge
 _said = False
 
 
-def run_command(prog: str, main: Callable[[], int]) -> int:
+def run_command(prog: str, main: Callable[[], int], *, process_ends: bool = True) -> int:
     """Run ``main`` as this process's command; Ctrl-C ends it as the module says.
 
     Nested calls (``python -m commander`` reaching ``commander.cli.main``) and calls
     outside the main thread, which cannot own signals, just run ``main``.
+    ``process_ends``: the process exits when this returns (an entry point reading
+    ``sys.argv``). Otherwise the caller goes on (a test, a script calling ``main`` with
+    its own arguments): Ctrl-C is given back as it was, not left ignored, since
+    processes started later inherit an ignored SIGINT and could not be stopped.
     """
     if _prog is not None or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         return main()  # already in charge, or whoever started us asked to ignore Ctrl-C
+    previous = signal.getsignal(signal.SIGINT)
     try:
         if not install(prog):  # inside the try: a Ctrl-C right after it is caught below
             return main()
         code = main()
+        if not process_ends:
+            _give_back(previous)
+            return code
         # The command's outcome is decided and what it wrote is committed: a Ctrl-C
         # while the interpreter shuts down (atexit hooks, the log, flushing output)
         # can change neither, so it is ignored and the exit status stays the outcome's.
@@ -70,6 +78,15 @@ def run_command(prog: str, main: Callable[[], int]) -> int:
             exit_interrupted()
         raise
     return code
+
+
+def _give_back(previous: object) -> None:
+    """Undo ``install`` for a caller that goes on after the command."""
+    global _prog
+    release()
+    if callable(previous) or previous in (signal.SIG_DFL, signal.SIG_IGN):
+        signal.signal(signal.SIGINT, previous)  # type: ignore[arg-type]
+    _prog = None
 
 
 def caused_by_interrupt(error: BaseException) -> bool:

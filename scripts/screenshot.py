@@ -154,7 +154,7 @@ SCRIBE_STEPS = [
 
 def make_scribe_store(path: Path) -> None:
     """An incident that runs over midnight (UTC), with a 149-line log logged whole."""
-    store = open_store(str(path))
+    store = open_store(str(path), create=True)
     midnight = utc_now().replace(hour=0, minute=0, second=0, microsecond=0)
     start = midnight - timedelta(minutes=110)
     ref = declare_incident(

@@ -18,7 +18,9 @@ PROG = "commander"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return run_command(PROG, lambda: _launch(list(sys.argv[1:] if argv is None else argv)))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # Called with sys.argv it is the process's command; with arguments, a caller goes on.
+    return run_command(PROG, lambda: _launch(arguments), process_ends=argv is None)
 
 
 def _launch(argv: list[str]) -> int:

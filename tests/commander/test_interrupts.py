@@ -69,7 +69,7 @@ def checked_deliveries(db_path: Path) -> list[DeliveryView]:
     sending only under a lease (claimed again when it runs out), sent only with the
     provider's acknowledgement and its timeline entry written with it."""
     assert_sound(db_path)
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         with store.read() as session:
             rows = session.scalars(select(CommsDelivery)).all()
@@ -93,7 +93,7 @@ def checked_deliveries(db_path: Path) -> list[DeliveryView]:
 
 
 def entry_texts(db_path: Path) -> list[str]:
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         return [entry.text for entry in get_incident(store, "INC-1").timeline]
     finally:
@@ -102,7 +102,7 @@ def entry_texts(db_path: Path) -> list[str]:
 
 def declared(db_path: Path, target_url: str | None = None) -> None:
     """INC-1 and, with ``target_url``, two targets of the test webhook kind there."""
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         declare_incident(store, "Interrupted", Severity.P2, author="ana")
         if target_url is not None:
@@ -117,7 +117,7 @@ def queue_update(db_path: Path, new_incident: bool = False) -> None:
 
     A new incident's update does not queue behind one of INC-1's left under a lease:
     one incident's updates reach a target one at a time, in order."""
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         ref = "INC-1"
         if new_incident:
@@ -234,7 +234,7 @@ def test_a_reader_that_stops_early_still_ends_the_output_quietly(db_path: Path) 
     # `commander show INC-1 | head -1`, the other signal a command line meets: Python
     # ignores SIGPIPE, the write fails with BrokenPipeError, the CLI exits 1 without a word.
     declared(db_path)
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     try:
         for number in range(600):  # about 110 kB of output, more than a pipe holds
             log_entry(store, "INC-1", f"{number:03} " + "x" * 150, author="ana")
@@ -272,3 +272,28 @@ def test_an_interrupt_wrapped_in_another_error_is_still_one() -> None:
             raise OSError("cannot roll back")
     assert caused_by_interrupt(cleanup.value)
     assert not caused_by_interrupt(RuntimeError("a plain bug"))
+
+
+def test_a_command_run_in_process_gives_ctrl_c_back(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A caller that goes on (a test, a script) keeps its Ctrl-C, and so do the processes
+    it starts later: an ignored SIGINT is inherited (before: ``health-run`` started by a
+    test after an in-process command could not be stopped)."""
+    from commander.cli import main
+    from ui.launcher import main as launcher_main
+
+    monkeypatch.setattr("commander.logs.configure_logging", lambda debug=False: None)
+    before = signal.getsignal(signal.SIGINT)
+    assert main(["--db", str(db_path), "declare", "Checkout down", "--severity", "P2"]) == 0
+    assert signal.getsignal(signal.SIGINT) is before
+    assert launcher_main(["--db", str(db_path), "list"]) == 0
+    assert signal.getsignal(signal.SIGINT) is before
+    capsys.readouterr()
+    child = subprocess.run(
+        [sys.executable, "-c", "import signal; print(signal.getsignal(signal.SIGINT))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "default_int_handler" in child.stdout

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from commander.store.engine import open_store
 from tests.support.alert_payloads import alert, alertmanager, body
 from tests.support.cli import child_env
 from tests.support.cli import cli_ok as ok
@@ -63,6 +64,12 @@ class Listener:
         self.process.send_signal(how)
         _, stderr = self.process.communicate(timeout=20)
         return self.process.returncode, stderr
+
+
+@pytest.fixture(autouse=True)
+def _a_store(db_path: Path) -> None:
+    """Every command here needs an existing store: none of them creates one."""
+    open_store(str(db_path), create=True).close()
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
 
 def test_a_full_disk_says_so_through_the_cli(full_disk: Path, tmp_path: Path) -> None:
     db = full_disk / "incidents.sqlite"
-    store = open_store(str(db))
+    store = open_store(str(db), create=True)
     declare_incident(store, "Disk", Severity.P2, author="ana")
     store.close()
     # The log folder is on the full disk too: its errors must not reach the terminal.
@@ -91,7 +91,7 @@ def test_a_full_disk_says_so_through_the_cli(full_disk: Path, tmp_path: Path) ->
     cli_ok("log", "INC-1", "space again", db=db, env=logs)
     with contextlib.closing(sqlite3.connect(db)) as check:
         assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    store = open_store(str(db))
+    store = open_store(str(db), create=True)
     try:
         incident = get_incident(store, "INC-1")
     finally:
@@ -115,7 +115,7 @@ def test_no_space_for_the_backup_before_a_migration(full_disk: Path) -> None:
 def capped_store(db_path: Path) -> Iterator[object]:
     """A store whose file SQLite may not grow: every new page is refused with SQLITE_FULL,
     the code SQLite gives a write that finds the disk full."""
-    store = open_store(str(db_path))
+    store = open_store(str(db_path), create=True)
     declare_incident(store, "Capped", Severity.P2, author="ana")
 
     @event.listens_for(store.engine, "connect")
