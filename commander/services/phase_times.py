@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from commander.domain import EntryKind, Phase
 from commander.domain.entry_facts import PhaseChanged, decode
-from commander.domain.timing import time_per_phase
+from commander.domain.timing import clock_stop, time_per_phase
 from commander.domain.when import utc_now
 from commander.services.incidents import load_incident
 from commander.services.timeline import live_entries_of_kinds
@@ -14,7 +14,8 @@ from commander.store.engine import Store
 
 
 def phase_times(store: Store, ref: str, now: datetime | None = None) -> dict[Phase, timedelta]:
-    """Time spent in each phase so far (repeated visits add up).
+    """Time spent in each phase so far (repeated visits add up), up to the
+    resolution once resolved: the clocks stop there.
 
     The incident row has the last word on where it is now: when its phase
     entries do not end there (a store whose phase entries carry no data), the
@@ -32,4 +33,4 @@ def phase_times(store: Store, ref: str, now: datetime | None = None) -> dict[Pha
         logged = max(moves, key=lambda move: move[0])[1] if moves else Phase.DETECT
         if logged is not current:
             moves.append((incident.phase_since, current))
-        return time_per_phase(incident.declared_at, moves, now)
+        return time_per_phase(incident.declared_at, moves, clock_stop(incident.resolved_at, now))
