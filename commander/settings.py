@@ -6,7 +6,7 @@ import getpass
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from commander import paths
@@ -28,6 +28,14 @@ class Settings:
     version: int = SETTINGS_VERSION
     author: str = ""
     show_local_time: bool = False
+    # The window as it was last closed (ui/window_memory.py): where and how big
+    # ([x, y, width, height], unmaximised), whether maximised, each splitter's sizes by
+    # name, and the incident open per store (by the store's random id, never its
+    # location: a server URL may hold a password).
+    window_geometry: list[int] = field(default_factory=list)
+    window_maximized: bool = False
+    splitter_sizes: dict[str, list[int]] = field(default_factory=dict)
+    open_incidents: dict[str, str] = field(default_factory=dict)
 
     def author_or_default(self) -> str:
         return self.author or os.environ.get("COMMANDER_AUTHOR") or os_user_name()

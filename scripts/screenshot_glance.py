@@ -3,7 +3,7 @@
 Run on a display or offscreen; one PNG per size::
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot_glance.py shots/ \
-        --size=1280x800 --size=1920x1080
+        --size=1280x800 --size=1920x1080 [--open=INC-2]
 
 INC-1 and INC-2 share the start of their title ("Checkout API returning 5xx for card
 payments ..."), INC-2 owes a status update (P2, none sent for 75 minutes), INC-3 is
@@ -97,7 +97,7 @@ def make_glance_store(path: Path) -> None:
     store.close()
 
 
-def main(folder: Path, sizes: list[tuple[int, int]]) -> int:
+def main(folder: Path, sizes: list[tuple[int, int]], ref: str = "INC-1") -> int:
     from PySide6.QtCore import QTimer
 
     from ui.app import build_app
@@ -116,7 +116,7 @@ def main(folder: Path, sizes: list[tuple[int, int]]) -> int:
         QTimer.singleShot(600, lambda: save(width, height))
 
     def save(width: int, height: int) -> None:
-        window.grab().save(str(folder / f"glance-{width}x{height}.png"))
+        window.grab().save(str(folder / f"glance-{ref}-{width}x{height}.png"))
         if pending:
             shoot()
         else:
@@ -124,7 +124,7 @@ def main(folder: Path, sizes: list[tuple[int, int]]) -> int:
 
     window.resize(*sizes[0])
     window.show()
-    window.store_opened.connect(lambda: window.open_incident("INC-1"))
+    window.store_opened.connect(lambda: window.open_incident(ref))
     window.incident_shown.connect(lambda _ref: QTimer.singleShot(400, shoot))
     window.open_store()
     return app.exec()
@@ -134,6 +134,7 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     wanted = [arg.split("=", 1)[1] for arg in args if arg.startswith("--size=")] or ["1280x800"]
     parsed = [tuple(int(n) for n in size.split("x")) for size in wanted]
-    paths = [arg for arg in args if not arg.startswith("--size=")]
+    opened = [arg.split("=", 1)[1] for arg in args if arg.startswith("--open=")] or ["INC-1"]
+    paths = [arg for arg in args if not arg.startswith("--")]
     out = Path(paths[0] if paths else "shots")
-    raise SystemExit(main(out, [(w, h) for w, h in parsed]))
+    raise SystemExit(main(out, [(w, h) for w, h in parsed], opened[-1]))

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -66,31 +67,29 @@ def test_list_json(db_path: Path) -> None:
     assert set(rows[0]) >= {"ref", "title", "severity", "phase", "declared_at"}
 
 
-def test_list_puts_active_incidents_first_and_marks_an_overdue_update(db_path: Path) -> None:
+def test_list_puts_active_incidents_first_and_marks_an_overdue_update(
+    db_path: Path, sqlite_store: Any
+) -> None:
     from commander.domain import Phase, Severity
     from commander.domain.when import utc_now
     from commander.services.incidents import change_phase, declare_incident
-    from commander.store.engine import open_store
 
     # Times relative to the real clock: the CLI runs in its own process, on it.
     now = utc_now()
-    store = open_store(str(db_path))
-    try:
-        declare_incident(store, "Quiet", Severity.P3, "ana", now=now - timedelta(minutes=50))
-        late = declare_incident(
-            store, "Late update", Severity.P1, "ana", now=now - timedelta(minutes=40)
-        ).ref
-        done = declare_incident(
-            store,
-            "Resolved",
-            Severity.P0,
-            "ana",
-            impact_started_at=now - timedelta(minutes=35),
-            now=now - timedelta(minutes=30),
-        ).ref
-        change_phase(store, done, Phase.RESOLVE, "ana", now=now - timedelta(minutes=10))
-    finally:
-        store.close()
+    store = sqlite_store  # the file at db_path
+    declare_incident(store, "Quiet", Severity.P3, "ana", now=now - timedelta(minutes=50))
+    late = declare_incident(
+        store, "Late update", Severity.P1, "ana", now=now - timedelta(minutes=40)
+    ).ref
+    done = declare_incident(
+        store,
+        "Resolved",
+        Severity.P0,
+        "ana",
+        impact_started_at=now - timedelta(minutes=35),
+        now=now - timedelta(minutes=30),
+    ).ref
+    change_phase(store, done, Phase.RESOLVE, "ana", now=now - timedelta(minutes=10))
     rows = json.loads(ok("list", "--json", db=db_path))
     assert [r["title"] for r in rows] == ["Late update", "Quiet", "Resolved"]
     assert [r["active"] for r in rows] == [True, True, False]
