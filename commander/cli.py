@@ -104,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     phase.add_argument("phase", type=argument_type(Phase.parse), metavar="|".join(Phase))
     phase.add_argument("--author")
 
-    list_cmd = sub.add_parser("list", help="list incidents, newest first")
+    list_cmd = sub.add_parser(
+        "list", help="list incidents: active ones first (most severe first), then resolved"
+    )
     list_cmd.add_argument("--json", action="store_true")
 
     show = sub.add_parser("show", help="show an incident and its timeline")
@@ -252,10 +254,12 @@ def _phase(store: Store, args: argparse.Namespace) -> int:
 
 
 def _list(store: Store, args: argparse.Namespace) -> int:
-    from commander.domain.when import iso
+    from commander.domain.durations import human_duration
+    from commander.domain.when import iso, utc_now
     from commander.exports.json_doc import dumps
     from commander.services.incidents import list_incidents
 
+    now = utc_now()
     incidents = list_incidents(store)
     if args.json:
         rows = [
@@ -265,14 +269,26 @@ def _list(store: Store, args: argparse.Namespace) -> int:
                 "severity": i.severity.value,
                 "phase": i.phase.value,
                 "declared_at": iso(i.declared_at),
+                "impact_started_at": iso(i.impact_started_at),
+                "resolved_at": iso(i.resolved_at),
+                "active": i.active,
+                # Age while active, start → resolved once resolved (from the impact start
+                # when one is recorded).
+                "elapsed_seconds": int(i.running_time(now).total_seconds()),
+                "next_update_due": iso(i.update_due_at),
+                "update_overdue": i.update_overdue(now),
             }
             for i in incidents
         ]
         sys.stdout.write(dumps(rows))
         return 0
     for i in incidents:
+        spent = human_duration(i.running_time(now))
+        state = f"open {spent}" if i.active else f"lasted {spent}"
+        overdue = "  (update overdue)" if i.update_overdue(now) else ""
         say(
-            f"{i.ref:<8} {i.severity.value}  {i.phase.value:<10} {_short(i.declared_at)}  {i.title}"
+            f"{i.ref:<8} {i.severity.value}  {i.phase.value:<10} {_short(i.declared_at)}  "
+            f"{state:<15} {i.title}{overdue}"
         )
     return 0
 

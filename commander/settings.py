@@ -41,6 +41,14 @@ class Settings:
     alert_severity_label: str = DEFAULT_SEVERITY_LABEL
     alert_severities: dict[str, str] = field(default_factory=default_alert_severities)
     alert_declare_at: str = ""
+    # The window as it was last closed (ui/window_memory.py): where and how big
+    # ([x, y, width, height], unmaximised), whether maximised, each splitter's sizes by
+    # name, and the incident open per store (by the store's random id, never its
+    # location: a server URL may hold a password).
+    window_geometry: list[int] = field(default_factory=list)
+    window_maximized: bool = False
+    splitter_sizes: dict[str, list[int]] = field(default_factory=dict)
+    open_incidents: dict[str, str] = field(default_factory=dict)
 
     def author_or_default(self) -> str:
         """The name that signs changes. One holding a NUL (a hand-edited file) is refused

@@ -17,10 +17,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelection, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QLabel,
-    QListView,
     QMainWindow,
     QMenu,
     QPushButton,
@@ -43,6 +41,7 @@ from ui.context import AppContext
 from ui.health import install as install_health
 from ui.incidents import store_calls
 from ui.incidents.list_model import IncidentListModel
+from ui.incidents.list_view import IncidentListView
 from ui.incidents.new_store import confirm_new_store
 from ui.incidents.opener import IncidentOpener
 from ui.live import LiveFeed
@@ -51,6 +50,14 @@ from ui.postmortem import install as install_postmortem
 from ui.reports import install as install_reports
 from ui.response import install as install_response
 from ui.timeline import install as install_timeline
+from ui.window_memory import (
+    remember_incident,
+    remembered_incident,
+    remembered_sizes,
+    restore_geometry,
+    save_geometry,
+    save_splitter,
+)
 from ui.workers import Worker
 
 if TYPE_CHECKING:
@@ -74,6 +81,10 @@ FEATURES: tuple[Install, ...] = (
 )
 
 
+# How the timeline and the side panels share the width the window gains or loses.
+SIDE_SHARE = (2, 1)
+
+
 class _HeaderRow(QGridLayout):
     """Header widgets side by side, each at its own height from the top."""
 
@@ -81,9 +92,14 @@ class _HeaderRow(QGridLayout):
         # Without an alignment a short widget (the update cadence) would be stretched to
         # the height of the tallest (the incident header).
         # Left as well as top: with only a vertical flag Qt centres a narrow widget in its
-        # cell, and on a wide screen the incident header floated to the middle.
+        # cell, and on a wide screen the incident header floated to the middle. A widget
+        # that asks to expand (the incident header) fills its cell's width instead: any
+        # horizontal flag keeps a widget at its preferred width, and the title was cut
+        # short in the middle of a 1920-pixel window.
+        expands = bool(widget.sizePolicy().expandingDirections() & Qt.Orientation.Horizontal)
         top_left = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
-        super().addWidget(widget, row, column, *(rest or (top_left,)))  # type: ignore[call-overload]
+        wanted = Qt.AlignmentFlag.AlignTop if expands else top_left
+        super().addWidget(widget, row, column, *(rest or (wanted,)))  # type: ignore[call-overload]
 
 
 class IncidentFrame(QWidget):
@@ -101,9 +117,10 @@ class IncidentFrame(QWidget):
         # the area stays hidden until a feature adds one.
         self.side_tabs = named(QTabWidget(), "sidePanels")
         self.side_tabs.hide()
-        self.body = QSplitter()
-        self.body.setStretchFactor(0, 1)
+        self.body = named(QSplitter(), "bodySplitter")
         self._main_view: QWidget | None = None
+        # The timeline and side panel sizes to start with (the window's remembered ones).
+        self.body_sizes = [720, 300]
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.body, 1)
@@ -115,7 +132,7 @@ class IncidentFrame(QWidget):
     def set_main_view(self, widget: QWidget) -> None:
         self._main_view = widget
         self.body.insertWidget(0, widget)
-        self.body.setStretchFactor(0, 1)
+        self.body.setStretchFactor(0, SIDE_SHARE[0])
 
     def add_side_panel(self, panel: QWidget, title: str) -> None:
         """Show a feature's panel as a tab beside the main view."""
@@ -124,7 +141,9 @@ class IncidentFrame(QWidget):
         if first:  # the timeline keeps most of the width; the user can drag the handle
             self.body.addWidget(self.side_tabs)
             self.side_tabs.show()
-            self.body.setSizes([720, 300])
+            # A wider window widens the side panel too (a third of what it gains).
+            self.body.setStretchFactor(self.body.indexOf(self.side_tabs), SIDE_SHARE[1])
+            self.body.setSizes(self.body_sizes)
 
     def add_header_widget(self, widget: QWidget) -> None:
         # Counted here: an empty grid already reports one column, which put the first widget
@@ -155,9 +174,12 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self._listing = False
         self._list_again = False
+        # The store's id, once read: what the open incident is remembered by.
+        self._store_key: str | None = None
         self.setWindowTitle("Incident Commander")
         self.resize(1200, 760)
         self._build_widgets()
+        self._restore_layout()
         self._build_actions()
         for install in FEATURES:
             install(self.context, self)
@@ -170,13 +192,7 @@ class MainWindow(QMainWindow):
     # -- layout -----------------------------------------------------------------------
     def _build_widgets(self) -> None:
         self.incident_model = IncidentListModel(self)
-        self.incident_list = named(QListView(), "incidentList")
-        self.incident_list.setModel(self.incident_model)
-        self.incident_list.setUniformItemSizes(True)
-        # A long title ends in "…" (full text in the tooltip) rather than a sideways scroll.
-        self.incident_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.incident_list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.incident_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.incident_list = IncidentListView(self.incident_model)
         self.incident_list.selectionModel().selectionChanged.connect(self._on_incident_selected)
         self.declare_button = QPushButton("+ Declare incident")
         self.declare_button.setEnabled(False)
@@ -196,11 +212,14 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.placeholder)
         self.pages.addWidget(self.frame)
 
-        splitter = QSplitter()
+        splitter = named(QSplitter(), "mainSplitter")
         splitter.addWidget(left)
         splitter.addWidget(self.pages)
+        # The list keeps its width when the window grows; the incident takes the rest.
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([280, 920])
+        self.main_splitter = splitter
         self.setCentralWidget(splitter)
         self.store_label = QLabel()
         self.statusBar().addPermanentWidget(self.store_label)
@@ -302,6 +321,7 @@ class MainWindow(QMainWindow):
         self.placeholder.setText("No incident open. Declare one with Ctrl+N.")
         self._show_incidents(incidents)
         self.context.set_store(store)  # the live feed starts; a pending choice opens
+        self.context.read(store_calls.store_key, self._reopen_remembered)
         self.store_opened.emit()
 
     def _on_store_failed(self, error: BaseException) -> None:
@@ -400,6 +420,41 @@ class MainWindow(QMainWindow):
         self.incident_declared.emit(incident.ref)
         self.open_incident(incident.ref)
 
+    # -- what the window remembers ----------------------------------------------------
+    def _restore_layout(self) -> None:
+        restore_geometry(self, self.settings)
+        sizes = remembered_sizes(self.settings, "incidents", 2)
+        if sizes is not None:
+            self.main_splitter.setSizes(sizes)
+        body = remembered_sizes(self.settings, "body", 2)
+        if body is not None:
+            self.frame.body_sizes = body
+
+    def _reopen_remembered(self, store_key: str | None) -> None:
+        """Open the incident that was open when the window last closed on this store,
+        unless the user chose one meanwhile."""
+        self._store_key = store_key
+        if store_key is None or self.context.incident is not None:
+            return
+        if self._opener.pending_ref is not None:
+            return
+        refs = [row.ref for row in self.incident_model.incidents()]
+        ref = remembered_incident(self.settings, store_key, refs)
+        if ref is not None:
+            self.open_incident(ref)
+
+    def _remember_layout(self) -> None:
+        save_geometry(self, self.settings)
+        save_splitter(self.main_splitter, "incidents", self.settings)
+        if self.frame.side_tabs.count():
+            save_splitter(self.frame.body, "body", self.settings)
+        if self._store_key is not None:
+            incident = self.context.incident
+            remember_incident(
+                self.settings, self._store_key, incident.ref if incident is not None else None
+            )
+        self._save_settings()
+
     # -- settings ---------------------------------------------------------------------
     def change_author(self) -> None:
         from ui.common.author_dialog import ask_author
@@ -419,6 +474,7 @@ class MainWindow(QMainWindow):
 
     # -- shutdown ---------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._remember_layout()
         self.live.stop_polling()
         self.context.writer.wait()
         self.context.reader.wait()

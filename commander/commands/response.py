@@ -281,11 +281,15 @@ def _milestone(store: Store, args: argparse.Namespace) -> int:
 
 
 def _history(store: Store, args: argparse.Namespace) -> int:
+    from commander.domain.timing import clock_stop
     from commander.domain.when import format_duration, iso, utc_now
+    from commander.services.incidents import get_incident
     from commander.services.phase_times import phase_times
     from commander.services.severity_history import severity_history
 
-    now = utc_now()
+    # A resolved incident's clocks stopped at its resolution: so does the current level.
+    resolved_at = get_incident(store, args.ref, with_timeline=False).resolved_at
+    now = clock_stop(resolved_at, utc_now())
     periods = severity_history(store, args.ref)
     times = phase_times(store, args.ref, now)
     if args.json:

@@ -1,19 +1,19 @@
 """How often the comms lead owes an update, and when the next one is due.
 
-Defaults follow severity (P0 every 15 minutes, P1 30, P2 60, P3/P4 none); an
-incident can have its own interval. The clock runs from the last message sent,
-or from the declaration before the first one.
+The rule (severity defaults, an incident's own interval, from the last message
+sent or the declaration) is ``domain.cadence``; this module reads and writes it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commander.domain import Severity
+from commander.domain.cadence import interval_minutes, update_due_at
 from commander.domain.entry_facts import CadenceSet
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError
@@ -23,13 +23,6 @@ from commander.store.engine import Store
 from commander.store.orm import Incident
 from commander.store.orm_comms import CommsMessage, UpdateCadence
 
-DEFAULT_MINUTES: dict[Severity, int | None] = {
-    Severity.P0: 15,
-    Severity.P1: 30,
-    Severity.P2: 60,
-    Severity.P3: None,
-    Severity.P4: None,
-}
 MAX_MINUTES = 24 * 60
 
 
@@ -92,16 +85,11 @@ def describe(minutes: int | None, is_default: bool = False) -> str:
 
 def status_of(session: Session, incident: Incident) -> CadenceStatus:
     row = session.get(UpdateCadence, incident.id)
-    if row is not None:
-        minutes: int | None = row.minutes or None
-        is_default = False
-    else:
-        minutes, is_default = DEFAULT_MINUTES[Severity(incident.severity)], True
-    last = session.scalar(
+    minutes, is_default = interval_minutes(
+        row.minutes if row is not None else None, Severity(incident.severity)
+    )
+    last_at = session.scalar(
         select(func.max(CommsMessage.created_at)).where(CommsMessage.incident_id == incident.id)
     )
-    last_at = last
-    due = None
-    if minutes and incident.resolved_at is None:
-        due = (last_at or incident.declared_at) + timedelta(minutes=minutes)
+    due = update_due_at(minutes, last_at, incident.declared_at, incident.resolved_at)
     return CadenceStatus(minutes, is_default, last_at, due)

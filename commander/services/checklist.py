@@ -103,6 +103,13 @@ class ChecklistView:
     def open_items(self, phase: Phase) -> list[ChecklistItemView]:
         return [item for item in self.of_phase(phase) if item.open]
 
+    def carried_over(self, phase: Phase | None = None) -> dict[Phase, list[ChecklistItemView]]:
+        """The open items of the phases before ``phase`` (default: the current one), by
+        phase in process order: left behind, still to do (an empty phase is left out)."""
+        phase = phase or self.phase
+        earlier = (p for p in Phase if p.order < phase.order)
+        return {p: items for p in earlier if (items := self.open_items(p))}
+
 
 # -- reading --------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commander.domain import Phase, Severity
@@ -16,7 +16,8 @@ from commander.errors import InvalidInputError, NotFoundError
 from commander.services.timeline import add_entry, timeline_of
 from commander.store.engine import Store
 from commander.store.orm import Incident
-from commander.views.incidents import IncidentDetail, IncidentSummary
+from commander.store.orm_comms import CommsMessage, UpdateCadence
+from commander.views.incidents import IncidentDetail, IncidentSummary, in_list_order
 
 # Entering a phase stamps the milestone it stands for, unless already set.
 _PHASE_MILESTONES: dict[Phase, tuple[str, ...]] = {
@@ -174,10 +175,26 @@ def change_phase(
 
 
 def list_incidents(store: Store) -> list[IncidentSummary]:
-    """Newest first."""
+    """Every incident, active ones first (``views.incidents.in_list_order``), each with
+    when its next status update is due."""
+    last_message = (
+        select(func.max(CommsMessage.created_at))
+        .where(CommsMessage.incident_id == Incident.id)
+        .scalar_subquery()
+    )
+    query = select(
+        Incident.id,
+        Incident.title,
+        Incident.severity,
+        Incident.phase,
+        Incident.declared_at,
+        Incident.impact_started_at,
+        Incident.resolved_at,
+        UpdateCadence.minutes,
+        last_message,
+    ).outerjoin(UpdateCadence, UpdateCadence.incident_id == Incident.id)
     with store.read() as session:
-        rows = session.scalars(select(Incident).order_by(Incident.id.desc()))
-        return [IncidentSummary.of(row) for row in rows]
+        return in_list_order(IncidentSummary.from_columns(*row) for row in session.execute(query))
 
 
 def get_incident(store: Store, ref: str, with_timeline: bool = True) -> IncidentDetail:

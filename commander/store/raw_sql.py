@@ -40,7 +40,7 @@ from commander.domain import EntryKind
 from commander.errors import StoreError
 from commander.store.announce import announce
 from commander.store.disk_full import disk_full_message, is_disk_full
-from commander.views.incidents import EntryView, IncidentSummary
+from commander.views.incidents import EntryView, IncidentSummary, in_list_order
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -51,8 +51,12 @@ if TYPE_CHECKING:
 # Alembic's own bookkeeping table: one row naming the revision the schema is at.
 _REVISION = "SELECT version_num FROM alembic_version"
 _TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+# Columns in IncidentSummary.from_columns' order; the order is in_list_order's.
 _INCIDENT_SUMMARIES = (
-    "SELECT id, title, severity, phase, declared_at FROM incidents ORDER BY id DESC"
+    "SELECT i.id, i.title, i.severity, i.phase, i.declared_at, i.impact_started_at, "
+    "i.resolved_at, c.minutes, "
+    "(SELECT max(m.created_at) FROM messages m WHERE m.incident_id = i.id) "
+    "FROM incidents i LEFT JOIN update_cadences c ON c.incident_id = i.id"
 )
 # Columns in EntryView.from_columns' order.
 _ENTRIES = (
@@ -133,19 +137,38 @@ def begin_transaction(connection: Connection, *, immediate: bool) -> None:
 
 
 def read_incident_summaries(path: Path, head: str) -> list[IncidentSummary] | None:
-    """The incident list, newest first, from a SQLite file at revision ``head``; else None.
+    """The incident list in its order (``in_list_order``) from a SQLite file at
+    revision ``head``; else None.
 
     Raises ``sqlite3.Error`` or ``ValueError`` for what it cannot read.
     """
     with _read_only(path) as connection:
         if _file_revision(connection) != head:
             return None
-        return [
-            IncidentSummary.from_columns(entry_id, title, severity, phase, _stored_time(declared))
-            for entry_id, title, severity, phase, declared in connection.execute(
-                _INCIDENT_SUMMARIES
+        return in_list_order(
+            IncidentSummary.from_columns(
+                entry_id,
+                title,
+                severity,
+                phase,
+                _stored_time(declared),
+                _maybe_time(impact_started),
+                _maybe_time(resolved),
+                own_minutes,
+                _maybe_time(last_message),
             )
-        ]
+            for (
+                entry_id,
+                title,
+                severity,
+                phase,
+                declared,
+                impact_started,
+                resolved,
+                own_minutes,
+                last_message,
+            ) in connection.execute(_INCIDENT_SUMMARIES)
+        )
 
 
 # -- logging an entry on SQLite ------------------------------------------------------------
@@ -328,3 +351,7 @@ def _file_revision(connection: sqlite3.Connection) -> str | None:
 def _stored_time(stored: str) -> datetime:
     """A time as orm.UTCDateTime stores it on SQLite (naive UTC text), aware again."""
     return datetime.fromisoformat(stored + "+00:00")
+
+
+def _maybe_time(stored: str | None) -> datetime | None:
+    return None if stored is None else _stored_time(stored)

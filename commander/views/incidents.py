@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from commander.domain import Phase, Severity
+from commander.domain.cadence import interval_minutes, is_overdue, update_due_at
 from commander.domain.kinds import EntryKind, entry_kind
 from commander.domain.refs import format_ref
+from commander.domain.timing import (
+    IncidentClocks,
+    clock_stop,
+    clocks_started_at,
+    incident_clocks,
+)
 
 if TYPE_CHECKING:  # the window imports these views before SQLAlchemy is loaded
     from commander.domain.entry_facts import EntryFact
@@ -19,23 +26,82 @@ if TYPE_CHECKING:  # the window imports these views before SQLAlchemy is loaded
 
 @dataclass(frozen=True, slots=True)
 class IncidentSummary:
+    """One row of the incident list (the window's and ``commander list``)."""
+
     id: int
     ref: str
     title: str
     severity: Severity
     phase: Phase
     declared_at: datetime
-
-    @classmethod
-    def of(cls, row: Incident) -> IncidentSummary:
-        return cls.from_columns(row.id, row.title, row.severity, row.phase, row.declared_at)
+    impact_started_at: datetime | None = None
+    resolved_at: datetime | None = None
+    # When the next status update is due (domain/cadence.py); None: none owed.
+    update_due_at: datetime | None = None
 
     @classmethod
     def from_columns(
-        cls, id: int, title: str, severity: str, phase: str, declared_at: datetime
+        cls,
+        id: int,
+        title: str,
+        severity: str,
+        phase: str,
+        declared_at: datetime,
+        impact_started_at: datetime | None = None,
+        resolved_at: datetime | None = None,
+        own_cadence_minutes: int | None = None,
+        last_message_at: datetime | None = None,
     ) -> IncidentSummary:
-        """The one way a summary is built from stored values (ORM row or the start-up peek)."""
-        return cls(id, format_ref(id), title, Severity(severity), Phase(phase), declared_at)
+        """The one way a summary is built from stored values (ORM row or the start-up peek).
+
+        ``own_cadence_minutes`` is the incident's own update interval (None: the
+        severity's), ``last_message_at`` when its last update was written.
+        """
+        level = Severity(severity)
+        minutes, _default = interval_minutes(own_cadence_minutes, level)
+        due = update_due_at(minutes, last_message_at, declared_at, resolved_at)
+        return cls(
+            id,
+            format_ref(id),
+            title,
+            level,
+            Phase(phase),
+            declared_at,
+            impact_started_at,
+            resolved_at,
+            due,
+        )
+
+    @property
+    def active(self) -> bool:
+        """Not resolved yet (a reopened incident is active again)."""
+        return self.resolved_at is None
+
+    @property
+    def started_at(self) -> datetime:
+        """What its clocks count from: the impact start, else the declaration."""
+        return clocks_started_at(self.declared_at, self.impact_started_at)
+
+    def running_time(self, now: datetime) -> timedelta:
+        """Its age while active; how long it lasted (start → resolved) once resolved."""
+        return max(clock_stop(self.resolved_at, now) - self.started_at, timedelta(0))
+
+    def update_overdue(self, now: datetime) -> bool:
+        return is_overdue(self.update_due_at, now)
+
+
+def in_list_order(incidents: Iterable[IncidentSummary]) -> list[IncidentSummary]:
+    """The order the window's list and ``commander list`` show: active incidents first,
+    most severe first, then newest; then resolved ones, most recently resolved first."""
+    rows = list(incidents)
+    active = sorted((i for i in rows if i.active), key=lambda i: (i.severity.rank, -i.id))
+    resolved = sorted((i for i in rows if not i.active), key=_resolution, reverse=True)
+    return active + resolved
+
+
+def _resolution(incident: IncidentSummary) -> tuple[datetime, int]:
+    assert incident.resolved_at is not None
+    return incident.resolved_at, incident.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +240,18 @@ class IncidentDetail:
     resolved_at: datetime | None
     closed_at: datetime | None
     timeline: tuple[EntryView, ...] = field(default=())
+
+    def clocks(self, now: datetime) -> IncidentClocks:
+        """Its clocks at ``now``: what the header shows (stopped once resolved)."""
+        return incident_clocks(
+            declared_at=self.declared_at,
+            impact_started_at=self.impact_started_at,
+            severity_since=self.severity_since,
+            phase_since=self.phase_since,
+            mitigated_at=self.mitigated_at,
+            resolved_at=self.resolved_at,
+            now=now,
+        )
 
     @classmethod
     def of(cls, row: Incident, timeline: tuple[EntryView, ...] = ()) -> IncidentDetail:

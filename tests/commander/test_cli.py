@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,6 +64,43 @@ def test_list_json(db_path: Path) -> None:
     ok("declare", "B", "--severity", "P0", db=db_path)
     rows = json.loads(ok("list", "--json", db=db_path))
     assert [(r["ref"], r["severity"]) for r in rows] == [("INC-2", "P0"), ("INC-1", "P3")]
+    assert set(rows[0]) >= {"ref", "title", "severity", "phase", "declared_at"}
+
+
+def test_list_puts_active_incidents_first_and_marks_an_overdue_update(
+    db_path: Path, sqlite_store: Any
+) -> None:
+    from commander.domain import Phase, Severity
+    from commander.domain.when import utc_now
+    from commander.services.incidents import change_phase, declare_incident
+
+    # Times relative to the real clock: the CLI runs in its own process, on it.
+    now = utc_now()
+    store = sqlite_store  # the file at db_path
+    declare_incident(store, "Quiet", Severity.P3, "ana", now=now - timedelta(minutes=50))
+    late = declare_incident(
+        store, "Late update", Severity.P1, "ana", now=now - timedelta(minutes=40)
+    ).ref
+    done = declare_incident(
+        store,
+        "Resolved",
+        Severity.P0,
+        "ana",
+        impact_started_at=now - timedelta(minutes=35),
+        now=now - timedelta(minutes=30),
+    ).ref
+    change_phase(store, done, Phase.RESOLVE, "ana", now=now - timedelta(minutes=10))
+    rows = json.loads(ok("list", "--json", db=db_path))
+    assert [r["title"] for r in rows] == ["Late update", "Quiet", "Resolved"]
+    assert [r["active"] for r in rows] == [True, True, False]
+    assert [r["update_overdue"] for r in rows] == [True, False, False]
+    assert rows[0]["next_update_due"] == (now - timedelta(minutes=10)).isoformat()
+    assert rows[1]["next_update_due"] is None  # P3: no scheduled updates
+    assert rows[2]["elapsed_seconds"] == 25 * 60  # impact start → resolved, stopped
+    assert rows[2]["resolved_at"] == (now - timedelta(minutes=10)).isoformat()
+    text = ok("list", db=db_path).splitlines()
+    assert text[0].startswith(f"{late:<8} P1  detect") and text[0].endswith("(update overdue)")
+    assert "lasted 25m" in text[2]
 
 
 def test_db_from_environment(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,7 +28,7 @@ READS = {
         ("commander.services.timeline_pages", "timeline_authors"),
     ],
     "header": [
-        ("commander.services.phase_times", "phase_times"),
+        ("commander.services.phase_times", "phase_clock"),
         ("commander.services.incidents", "get_incident"),
     ],
     "roles": [("commander.services.roles", "current_roles")],

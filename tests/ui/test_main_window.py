@@ -204,3 +204,99 @@ def test_header_widgets_start_at_the_left(qtbot) -> None:
     layout = frame.header.layout()
     assert layout.itemAtPosition(0, 0).widget() is first
     assert layout.itemAtPosition(0, 1).widget() is second
+
+
+def shown_window(qtbot, db_path: Path, settings: Settings | None = None) -> MainWindow:
+    """The real window, shown at 1200×760 (unless its settings remember another size)."""
+    window = MainWindow(settings or Settings(author="ana"), str(db_path))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def open_and_wait(qtbot, window: MainWindow, ref: str) -> None:
+    with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+        window.open_incident(ref)
+    qtbot.waitUntil(lambda: not window.context.writer.busy(), timeout=10_000)
+    qtbot.wait(20)  # layouts settle
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_the_list_keeps_its_width_whatever_is_open_and_whatever_its_severity(
+    qtbot, db_path: Path, sqlite_store, clock
+) -> None:
+    # The header's minimum width followed the severity's name, the phase bar's clocks and
+    # the clock line: opening another incident, or a ticking clock, pushed the list from
+    # 280 to 144 pixels, and the window grew past the screen.
+    from datetime import timedelta
+
+    from commander.domain import Phase
+    from commander.services.incidents import change_phase, change_severity
+
+    long_title = "Checkout API returning 5xx for card payments in eu-west " * 4
+    declare_incident(sqlite_store, long_title, Severity.P1, author="bo")
+    declare_incident(sqlite_store, "DNS", Severity.P4, author="bo")
+    clock.advance(timedelta(minutes=4, seconds=7))
+    change_phase(sqlite_store, "INC-1", Phase.TRIAGE, "bo")
+    clock.advance(timedelta(minutes=9, seconds=13))
+    change_phase(sqlite_store, "INC-1", Phase.MITIGATE, "bo")
+    declare_incident(sqlite_store, long_title + "(again)", Severity.P0, author="bo")
+    clock.advance(timedelta(hours=2, minutes=47, seconds=55))
+    window = shown_window(qtbot, db_path)
+    with qtbot.waitSignal(window.store_opened, timeout=15_000):
+        window.open_store()
+    widths = set()
+    for ref in ("INC-1", "INC-2", "INC-3", "INC-1"):
+        open_and_wait(qtbot, window, ref)
+        widths.add((window.width(), window.incident_list.width()))
+    for severity in (Severity.P4, Severity.P2):
+        with qtbot.waitSignal(window.incident_shown, timeout=10_000):
+            window.context.write(
+                lambda s, level=severity: change_severity(s, "INC-1", level, "ana")
+            )
+        qtbot.wait(20)
+        widths.add((window.width(), window.incident_list.width()))
+    assert widths == {(1200, window.incident_list.width())}
+    assert window.incident_list.width() > 250
+    window.context.writer.wait()
+    window.context.reader.wait()
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_the_window_reopens_as_it_was_closed(qtbot, db_path: Path, sqlite_store) -> None:
+    from commander.settings import load_settings
+
+    for title in ("Checkout down", "Search slow", "Login errors"):
+        declare_incident(sqlite_store, title, Severity.P2, author="bo")
+    first = shown_window(qtbot, db_path, load_settings())
+    first.resize(1234, 777)
+    with qtbot.waitSignal(first.store_opened, timeout=15_000):
+        first.open_store()
+    open_and_wait(qtbot, first, "INC-2")
+    first.main_splitter.setSizes([333, 1234 - 333])
+    first.frame.body.setSizes([400, 500])
+    splitters = (first.main_splitter.sizes(), first.frame.body.sizes())
+    first.close()
+
+    second = shown_window(qtbot, db_path, load_settings())
+    with qtbot.waitSignal(second.incident_shown, timeout=15_000) as shown:
+        second.open_store()
+    assert shown.args == ["INC-2"]  # reopened by itself
+    qtbot.wait(20)
+    assert (second.width(), second.height()) == (1234, 777)
+    assert (second.main_splitter.sizes(), second.frame.body.sizes()) == splitters
+    second.context.writer.wait()
+    second.context.reader.wait()
+
+
+def test_a_broken_memory_is_ignored(qtbot, db_path: Path) -> None:
+    settings = Settings(
+        author="ana",
+        window_geometry=[10, 20, "wide"],  # type: ignore[list-item]
+        splitter_sizes={"incidents": "wide"},  # type: ignore[dict-item]
+        open_incidents={"x": 3},  # type: ignore[dict-item]
+    )
+    window = MainWindow(settings, str(db_path))
+    qtbot.addWidget(window)
+    assert (window.width(), window.height()) == (1200, 760)

@@ -44,3 +44,14 @@ def declare(
     from commander.services.incidents import declare_incident
 
     return declare_incident(store, title, severity, author=author, summary=summary)
+
+
+def store_key(store: Store) -> str | None:
+    """The store's random id, what the window remembers its open incident by (None: damaged)."""
+    from commander.errors import StoreError
+    from commander.services.store_identity import store_id
+
+    try:
+        return store_id(store)
+    except StoreError:
+        return None

@@ -2,10 +2,15 @@
 
 The model never changes an item by itself: a check asks (through a signal) for
 the core call, and the panel shows what the store says after it.
+
+Items left open in earlier phases stay in sight: under the current phase's own
+items, a heading per earlier phase ("Carried over from Detect: 2 open") and its
+open items, checkable in place; the phase picker counts them too.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -31,29 +36,65 @@ _Index = QModelIndex | QPersistentModelIndex
 ItemRole = Qt.ItemDataRole.UserRole + 1
 
 
+@dataclass(frozen=True, slots=True)
+class CarriedOver:
+    """The heading above the open items an earlier phase left behind."""
+
+    phase: Phase
+    count: int
+
+    @property
+    def text(self) -> str:
+        return f"Carried over from {self.phase.label}: {self.count} open"
+
+
+Row = ChecklistItemView | CarriedOver
+
+
 class ChecklistModel(QAbstractListModel):
     # (item, wanted checked state)
     toggle_requested = Signal(object, bool)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._items: list[ChecklistItemView] = []
+        self._items: list[Row] = []
         self.local_time = False
 
-    def set_items(self, items: list[ChecklistItemView]) -> None:
+    def set_items(
+        self,
+        items: list[ChecklistItemView],
+        carried_over: dict[Phase, list[ChecklistItemView]] | None = None,
+    ) -> None:
+        """The shown phase's items, then each earlier phase's open ones under a heading."""
+        rows: list[Row] = list(items)
+        for phase, left in (carried_over or {}).items():
+            rows.append(CarriedOver(phase, len(left)))
+            rows.extend(left)
         self.beginResetModel()
-        self._items = list(items)
+        self._items = rows
         self.endResetModel()
 
     def item_at(self, row: int) -> ChecklistItemView:
-        return self._items[row]
+        item = self._items[row]
+        if isinstance(item, CarriedOver):
+            raise IndexError(f"row {row} is a heading, not an item")
+        return item
+
+    def is_heading(self, row: int) -> bool:
+        return isinstance(self._items[row], CarriedOver)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        item = self._items[index.row()]
+        if isinstance(item, CarriedOver):
+            # Neither selectable nor enabled: arrow keys and Space pass it by.
+            return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.isValid() and not self._items[index.row()].not_applicable:
+        if not item.not_applicable:
             base |= Qt.ItemFlag.ItemIsUserCheckable
         return base
 
@@ -61,6 +102,8 @@ class ChecklistModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
         item = self._items[index.row()]
+        if isinstance(item, CarriedOver):
+            return self._heading_data(item, role)
         if role == Qt.ItemDataRole.DisplayRole:
             if item.not_applicable:
                 return f"{item.text}  (n/a: {item.not_applicable_reason})"
@@ -82,6 +125,23 @@ class ChecklistModel(QAbstractListModel):
             return self._tooltip(item)
         if role == ItemRole:
             return item
+        return None
+
+    @staticmethod
+    def _heading_data(heading: CarriedOver, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return heading.text
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#bf360c")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                f"{heading.phase.label} was left with {heading.count} item(s) open; "
+                "they are still to do"
+            )
         return None
 
     def _tooltip(self, item: ChecklistItemView) -> str:
@@ -106,6 +166,8 @@ class ChecklistModel(QAbstractListModel):
             return False
         wanted = Qt.CheckState(value) == Qt.CheckState.Checked
         item = self._items[index.row()]
+        if isinstance(item, CarriedOver):
+            return False
         if wanted != item.checked:
             self.toggle_requested.emit(item, wanted)
         return False  # the store's answer, not the click, changes the row
@@ -179,21 +241,41 @@ class ChecklistPanel(QWidget):
         self._fill()
 
     def _fill(self) -> None:
-        if self._view is None:
+        view = self._view
+        if view is None:
             return
         current_row = self.list.currentIndex().row()
-        items = self._view.of_phase(self.shown_phase())
-        self.model.set_items(items)
+        shown = self.shown_phase()
+        items = view.of_phase(shown)
+        # What earlier phases left open shows under the incident's current phase.
+        carried = view.carried_over() if shown is view.phase else {}
+        self.model.set_items(items, carried)
+        self._count_left_open(view.carried_over())
         done = sum(1 for item in items if not item.open)
         self.progress.setText(f"{done}/{len(items)} done")
-        if items:
-            row = min(max(current_row, 0), len(items) - 1)
-            self.list.setCurrentIndex(self.model.index(row))
+        rows = self.model.rowCount()
+        if rows:
+            row = min(max(current_row, 0), rows - 1)
+            while row > 0 and self.model.is_heading(row):
+                row -= 1
+            if not self.model.is_heading(row):
+                self.list.setCurrentIndex(self.model.index(row))
         self._update_buttons()
+
+    def _count_left_open(self, left_open: dict[Phase, list[ChecklistItemView]]) -> None:
+        """ "Detect (2 open)" in the phase picker for each phase left with open items."""
+        for index in range(self.phase_combo.count()):
+            phase = Phase(self.phase_combo.itemData(index))
+            count = len(left_open.get(phase, ()))
+            label = f"{phase.label} ({count} open)" if count else phase.label
+            if self.phase_combo.itemText(index) != label:
+                self.phase_combo.setItemText(index, label)
 
     def selected_item(self) -> ChecklistItemView | None:
         index = self.list.currentIndex()
-        return self.model.item_at(index.row()) if index.isValid() else None
+        if not index.isValid() or self.model.is_heading(index.row()):
+            return None
+        return self.model.item_at(index.row())
 
     def _update_buttons(self) -> None:
         item = self.selected_item()

@@ -97,6 +97,7 @@ class ResponseFeature(QObject):
         from ui.response.runbook_panel import RunbookPanel
 
         header = IncidentHeader()
+        header.local_time = self._context.settings.show_local_time
         header.severity_requested.connect(self.ask_severity)
         header.roles_requested.connect(self.ask_roles)
         header.phase_bar.phase_requested.connect(self.request_phase)
@@ -138,6 +139,8 @@ class ResponseFeature(QObject):
             self.checklist_read.request()
 
     def _on_local_time_changed(self, local: bool) -> None:
+        if self.header is not None:
+            self.header.set_local_time(local)
         if self.checklist_panel is not None:
             self.checklist_panel.set_local_time(local)
 
@@ -148,7 +151,7 @@ class ResponseFeature(QObject):
     # -- showing what was read ------------------------------------------------------------
     def _show_phase_times(self, times: store_calls.PhaseTimes) -> None:
         if self.header is not None:
-            self.header.phase_bar.show_times(times.times, times.measured_at)
+            self.header.phase_bar.show_times(times.times, times.measured_at, times.running)
 
     def _show_roles(self, roles: tuple[str, RolesView]) -> None:
         self.roles = roles

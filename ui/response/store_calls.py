@@ -27,17 +27,20 @@ if TYPE_CHECKING:
 class PhaseTimes:
     ref: str
     times: dict[Phase, timedelta]
-    # When the times were measured; the current phase's clock runs on from here.
+    # When the times were measured; the current phase's clock runs on from here...
     measured_at: datetime
+    # ...unless the incident is resolved: then the times stand still.
+    running: bool = True
 
 
 # -- reads ------------------------------------------------------------------------------
 def read_phase_times(store: Store, ref: str) -> PhaseTimes:
     from commander.domain.when import utc_now
-    from commander.services.phase_times import phase_times
+    from commander.services.phase_times import phase_clock
 
     now = utc_now()
-    return PhaseTimes(ref, phase_times(store, ref, now), now)
+    clock = phase_clock(store, ref, now)
+    return PhaseTimes(ref, clock.times, now, clock.running)
 
 
 def read_roles(store: Store, ref: str) -> tuple[str, RolesView]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.support.cli import cli_ok as ok
 from tests.support.cli import run_cli as commander
+
+MINUTE = timedelta(minutes=1)
 
 
 def test_check_uncheck_and_list_the_checklist(db_path: Path, cli_incident: str) -> None:
@@ -128,3 +132,22 @@ def test_ambiguous_item_exits_1_with_one_line(db_path: Path, cli_incident: str) 
     assert result.returncode == 1 and result.stderr.count("\n") == 1
     assert "matches 2 items" in result.stderr
     assert ok("show", cli_incident, "--json", db=db_path) == before
+
+
+def test_history_of_a_resolved_incident_stops_at_its_resolution(
+    db_path: Path, sqlite_store: Any
+) -> None:
+    from commander.domain import Phase, Severity
+    from commander.domain.when import utc_now
+    from commander.services.incidents import change_phase, change_severity, declare_incident
+
+    # Times relative to the real clock: the CLI runs in its own process, on it.
+    now = utc_now()
+    store = sqlite_store  # the file at db_path
+    ref = declare_incident(store, "Done", Severity.P1, "ana", now=now - 40 * MINUTE).ref
+    change_severity(store, ref, Severity.P0, "ana", now=now - 35 * MINUTE)
+    change_phase(store, ref, Phase.RESOLVE, "ana", now=now - 10 * MINUTE)
+    history = json.loads(ok("history", ref, "--json", db=db_path))
+    assert [p["seconds"] for p in history["severity"]] == [5 * 60, 25 * 60]
+    assert history["phase_seconds"]["detect"] == 30 * 60
+    assert history["phase_seconds"]["resolve"] == 0

@@ -176,6 +176,25 @@ def test_phase_warnings_list_open_items_but_moving_on_still_works(store) -> None
     ]
 
 
+def test_open_items_of_earlier_phases_are_carried_over_by_phase(store) -> None:
+    ref = declare(store)
+    check_item(store, ref, "user reports", author="ana")
+    mark_not_applicable(store, ref, "automated", "none exist", author="ana")
+    assert checklist(store, ref).carried_over() == {}  # nothing before Detect
+    change_phase(store, ref, Phase.TRIAGE, author="ana")
+    check_item(store, ref, "assess severity", author="ana")
+    check_item(store, ref, "page the on-call", author="ana")
+    check_item(store, ref, "incident channel", author="ana")
+    change_phase(store, ref, Phase.RESOLVE, author="ana")
+    view = checklist(store, ref)
+    carried = view.carried_over()
+    # Triage was done; Mitigate was skipped with everything open; Resolve's own stay out.
+    assert list(carried) == [Phase.DETECT, Phase.MITIGATE]
+    assert [i.text for i in carried[Phase.DETECT]] == ["Monitoring alerts reviewed"]
+    assert len(carried[Phase.MITIGATE]) == len(view.of_phase(Phase.MITIGATE))
+    assert list(view.carried_over(Phase.TRIAGE)) == [Phase.DETECT]
+
+
 def test_two_seats_filling_one_checklist_at_once_get_one_copy(store) -> None:
     from concurrent.futures import ThreadPoolExecutor
 

@@ -36,6 +36,7 @@ from commander.views.incidents import EntryView
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 # An offset other than UTC, and microseconds: both must come back as the same instant in UTC.
 KOLKATA = timezone(timedelta(hours=5, minutes=30))
+MINUTE = timedelta(minutes=1)
 
 
 def exactly(views: Iterable[object]) -> list[str]:
@@ -154,9 +155,28 @@ def test_peek_read_equals_list_incidents(sqlite_store: Store, db_path: Path) -> 
     declare_incident(
         sqlite_store, "Microseconds", Severity.P4, author="ana", now=T0 + timedelta(microseconds=7)
     )
+    # Resolved, with an impact start; its own cadence and an update sent: every column.
+    from commander.domain import Phase
+    from commander.services import messages
+    from commander.services.cadence import set_cadence
+    from commander.services.incidents import change_phase
+    from commander.services.targets import save_target
+
+    ref = declare_incident(
+        sqlite_store, "Resolved", Severity.P1, "ana", impact_started_at=T0, now=T0 + 5 * MINUTE
+    ).ref
+    change_phase(sqlite_store, ref, Phase.RESOLVE, author="ana", now=T0 + 50 * MINUTE)
+    ref = declare_incident(sqlite_store, "Own cadence", Severity.P2, "ana", now=T0).ref
+    set_cadence(sqlite_store, ref, 20, "ana", now=T0)
+    save_target(sqlite_store, "chat", "slack-webhook")  # no secret: nothing is delivered here
+    messages.send_message(
+        sqlite_store, messages.compose(sqlite_store, ref), "ana", now=T0 + 3 * MINUTE
+    )
     peeked = raw_sql.read_incident_summaries(db_path, schema.HEAD)
     assert peeked is not None
     assert exactly(peeked) == exactly(list_incidents(sqlite_store))
+    assert [i.title for i in peeked] == ["Kolkata", "Own cadence", "Microseconds", "Resolved"]
+    assert peeked[1].update_due_at == T0 + 23 * MINUTE
     assert raw_sql.read_incident_summaries(db_path, "not-the-head") is None
 
 

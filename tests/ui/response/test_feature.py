@@ -48,7 +48,7 @@ def test_severity_dialog_shows_each_definition_and_logs_the_reason(
     header = shown.header
     qtbot.waitUntil(lambda: header.severity_badge.text() == "P0 Critical", timeout=10_000)
     assert header.severity_badge.property("severity") == "P0"
-    assert "in P0" in header.clock_label.text()
+    assert "in P0" in header.clock_detail.toolTip()  # the whole line, however narrow
     wait_for_entry(qtbot, shown, "Raised severity P2 → P0 (Critical): card data lost")
 
 
@@ -390,3 +390,37 @@ def test_an_item_undone_by_another_seat_right_after_can_be_checked_again(
     qtbot.waitUntil(lambda: shown.idle() and not controller.checklist_read.loading, timeout=10_000)
     controller.toggle_item(item, True)
     qtbot.waitUntil(lambda: writes == [item.id, item.id], timeout=10_000)
+
+
+def test_open_items_of_earlier_phases_stay_in_sight_and_can_be_checked(
+    qtbot, shown: Cockpit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(phase_warning, "confirm_leaving", lambda *_args: True)
+    panel = shown.response.checklist_panel
+    model = panel.model
+    shown.header.phase_bar.buttons[Phase.TRIAGE].click()
+    qtbot.waitUntil(lambda: panel.shown_phase() is Phase.TRIAGE, timeout=10_000)
+
+    def texts() -> list[str]:
+        return [model.index(row).data() for row in range(model.rowCount())]
+
+    qtbot.waitUntil(lambda: "Carried over from Detect: 3 open" in texts(), timeout=10_000)
+    assert texts()[3:] == [
+        "Carried over from Detect: 3 open",
+        "Monitoring alerts reviewed",
+        "User reports collected",
+        "Automated checks run",
+    ]
+    assert panel.progress.text() == "0/3 done"  # Triage's own
+    assert panel.phase_combo.itemText(Phase.DETECT.order) == "Detect (3 open)"
+    assert not model.flags(model.index(3)) & Qt.ItemFlag.ItemIsSelectable
+    panel.list.setFocus()
+    panel.list.setCurrentIndex(model.index(4))
+    qtbot.keyClick(panel.list, Qt.Key.Key_Space)  # checked where it stands
+    qtbot.waitUntil(lambda: "Carried over from Detect: 2 open" in texts(), timeout=10_000)
+    assert "Monitoring alerts reviewed" not in texts()
+    assert panel.phase_combo.itemText(Phase.DETECT.order) == "Detect (2 open)"
+    wait_for_entry(qtbot, shown, "Checked “Monitoring alerts reviewed” (Detect)")
+    # Looking back at Detect by hand shows it as it is, with nothing carried into it.
+    panel.phase_combo.setCurrentIndex(Phase.DETECT.order)
+    assert not any(text.startswith("Carried over") for text in texts())

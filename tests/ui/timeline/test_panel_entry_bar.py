@@ -7,7 +7,7 @@ from datetime import UTC, timedelta, timezone
 import pytest
 from PySide6.QtCore import Qt
 
-from commander.domain import Severity
+from commander.domain import Phase, Severity
 from commander.domain.when import utc_now
 from tests.support.cockpit import Cockpit
 
@@ -72,7 +72,7 @@ def test_sev_command_changes_the_incident_and_logs_it(qtbot, open_incident: Cock
 def test_phase_command(qtbot, open_incident: Cockpit) -> None:
     with qtbot.waitSignal(open_incident.context.incident_opened, timeout=10_000):
         type_and_enter(qtbot, open_incident, "/phase mitigate")
-    assert open_incident.header.phase_label.text() == "Phase: Mitigate"
+    assert open_incident.header.phase_bar.current_phase() is Phase.MITIGATE
 
 
 @pytest.mark.parametrize(
@@ -135,7 +135,7 @@ def test_a_phase_command_warns_about_open_items_but_moves(qtbot, open_incident: 
     window = open_incident
     with qtbot.waitSignal(window.context.incident_opened, timeout=10_000):
         type_and_enter(qtbot, window, "/phase triage")
-    assert window.header.phase_label.text() == "Phase: Triage"
+    assert window.header.phase_bar.current_phase() is Phase.TRIAGE
     assert not window.panel.hint.isHidden()
     assert "leaving Detect with 3 open checklist item(s)" in window.panel.hint.text()
 
