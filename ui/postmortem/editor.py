@@ -559,12 +559,17 @@ class PostmortemEditor(QDialog):
         from ui.postmortem.merge_dialog import MergeDialog
 
         assert self.postmortem is not None
-        proposal = propose_merge(self.postmortem, self.draft(), saved)
+        try:
+            proposal = propose_merge(self.postmortem, self.draft(), saved)
+        except CommanderError as error:  # typed meanwhile into something unsaveable
+            self._on_failed(error)
+            return
         titles = {spec.key: spec.title for t in self.templates.values() for spec in t.sections}
         template = self.templates.get(self.template_box.currentData())
         order = [spec.key for spec in template.sections] if template else []
         local = self.context.settings.show_local_time
         dialog = MergeDialog(proposal, titles, order, local, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._save_merged(dialog.merged(), saved))
         dialog.rejected.connect(lambda: self._merge_declined(saved))
         self.merge_dialog = dialog
@@ -579,6 +584,8 @@ class PostmortemEditor(QDialog):
         """Show the merge (still unsaved) and save it over the newer revision."""
         self.merge_dialog = None
         self.postmortem = saved
+        if merged.template not in self.templates:  # theirs, a template this seat lacks
+            merged = replace(merged, template=self.template_box.currentData())
         self._fill(merged)
         if self.document is not None:
             self.entry_model.set_entries(self.document.incident.timeline, merged.entry_ids)

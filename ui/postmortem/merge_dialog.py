@@ -126,6 +126,8 @@ class MergeDialog(QDialog):
         theirs = QPlainTextEdit(difference.saved)
         theirs.setObjectName(f"merge_saved_{difference.key}")
         theirs.setReadOnly(True)
+        mine.setPlaceholderText("(empty: nothing of this section is saved)")
+        theirs.setPlaceholderText("(empty in their version)")
         theirs.setMinimumHeight(130)
         self.mine_edits[difference.key] = mine
         self.saved_edits[difference.key] = theirs

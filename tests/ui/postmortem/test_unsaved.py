@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from commander.domain import Severity
 from commander.domain.roles import Role
@@ -197,7 +197,7 @@ def test_a_stale_save_shows_both_versions_and_saves_the_merge(
     assert editor.is_dirty()  # nothing lost while the person decides
     dialog.mine_edits["summary"].setPlainText("My summary. Their summary")
     with qtbot.waitSignal(editor.saved, timeout=10_000):
-        dialog.findChild(type(editor.save_button), "saveMerged").click()
+        dialog.findChild(QPushButton, "saveMerged").click()
     stored = get_postmortem(rig.store, editor.ref)
     assert stored.revision == 2 and stored.saved_by == "ana"
     assert stored.sections == {
