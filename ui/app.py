@@ -70,6 +70,11 @@ def run_window(db_arg: str | None, debug: bool = False) -> int:
         print(f"commander: cannot open the incident store: {message}", file=sys.stderr)
 
     window.store_failed.connect(fail_start)
+    # The window's close has shut the store and the workers down: the app ends now, even
+    # if a window of its own (an editor, a report) refused to close. Qt quits only when a
+    # window without a parent closes, so such a child window, closed later, left the
+    # process running with no window. exit(), not quit(): quit() asks every window again.
+    window.closed.connect(lambda: app.exit(0))
 
     def after_first_paint() -> None:
         # Logging's file handler and the store wait until the window is up.

@@ -49,6 +49,7 @@ from ui.memory import install as install_memory
 from ui.postmortem import install as install_postmortem
 from ui.reports import install as install_reports
 from ui.response import install as install_response
+from ui.shell import CloseGuard
 from ui.timeline import install as install_timeline
 from ui.window_memory import (
     remember_incident,
@@ -160,6 +161,8 @@ class MainWindow(QMainWindow):
     incident_shown = Signal(str)
     # A new incident was declared from this window (ref); it opens right after.
     incident_declared = Signal(str)
+    # Every close guard agreed and everything is shut down: the app ends (ui/app.py).
+    closed = Signal()
 
     def __init__(self, settings: Settings, db_arg: str | None = None) -> None:
         super().__init__()
@@ -172,6 +175,9 @@ class MainWindow(QMainWindow):
         self._opener = IncidentOpener(self.context, self.report_error)
         self.live = LiveFeed(self.context)
         self._menus: dict[str, QMenu] = {}
+        self._close_guards: list[CloseGuard] = []
+        self._closing_steps: list[Callable[[], None]] = []
+        self._shut_down = False
         self._listing = False
         self._list_again = False
         # The store's id, once read: what the open incident is remembered by.
@@ -277,6 +283,12 @@ class MainWindow(QMainWindow):
 
     def clear_status(self) -> None:
         self.statusBar().clearMessage()
+
+    def add_close_guard(self, guard: CloseGuard) -> None:
+        self._close_guards.append(guard)
+
+    def when_closing(self, step: Callable[[], None]) -> None:
+        self._closing_steps.append(step)
 
     def report_error(self, error: BaseException) -> None:
         if isinstance(error, CommanderError):
@@ -474,7 +486,23 @@ class MainWindow(QMainWindow):
 
     # -- shutdown ---------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._shut_down:
+            super().closeEvent(event)
+            return
+        # Unsaved work is asked about before anything stops: a guard answered "Cancel"
+        # leaves the cockpit as it was, feed, workers and timers running.
+        if not all(guard() for guard in self._close_guards):
+            event.ignore()
+            return
+        self._shut_down = True
         self._remember_layout()
+        # Its own windows (editors, reports) go with it, before the store closes; what
+        # they held unsaved has been asked about by the guards.
+        for child in self.findChildren(QWidget):
+            if child.isWindow() and child.isVisible():
+                child.close()
+        for step in self._closing_steps:
+            step()
         self.live.stop_polling()
         self.context.writer.wait()
         self.context.reader.wait()
@@ -482,3 +510,4 @@ class MainWindow(QMainWindow):
         if self.context.store is not None:
             self.context.store.close()
         super().closeEvent(event)
+        self.closed.emit()

@@ -8,10 +8,14 @@ hands a feature a small fake instead of building the whole window.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
+
+# Asked before the window closes; False keeps it open (see Shell.add_close_guard).
+CloseGuard = Callable[[], bool]
 
 
 class Shell(Protocol):
@@ -47,4 +51,18 @@ class Shell(Protocol):
 
     def report_error(self, error: BaseException) -> None:
         """A failure the user must see: a dialog for known errors, the crash report else."""
+        ...
+
+    def add_close_guard(self, guard: CloseGuard) -> None:
+        """Ask ``guard()`` whenever the window is about to close, before anything closes.
+
+        True lets the window close. False keeps it open with everything running (the
+        guard asked the person, who chose Cancel, or it is finishing something and will
+        close the window itself once done); the remaining guards are then not asked.
+        """
+        ...
+
+    def when_closing(self, step: Callable[[], None]) -> None:
+        """Run ``step`` once every guard has agreed and the window closes: stop what the
+        feature runs (timers, threads) before the store is closed."""
         ...

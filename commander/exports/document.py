@@ -32,6 +32,7 @@ from commander.services.postmortem import (
     key_entry,
     read_postmortem,
     read_postmortem_revisions,
+    read_postmortem_to_edit,
 )
 from commander.services.postmortem_templates import GENERATED_SECTIONS, Template, get_template
 from commander.store import raw_sql
@@ -123,11 +124,13 @@ def load_document(
     postmortem: PostmortemView | None = None,
     *,
     response: bool = True,
+    to_edit: bool = False,
 ) -> IncidentDocument:
     """Read everything in one transaction; ``postmortem`` lets the editor preview unsaved text.
 
     ``response=False`` leaves the response record empty (``Response()``) and unread: only
-    the JSON export shows it.
+    the JSON export shows it. ``to_edit``: the editor's document, whose new postmortem
+    starts with the role holders as its people (``read_postmortem_to_edit``).
     """
     from commander.services.incidents import load_incident
 
@@ -135,7 +138,7 @@ def load_document(
         row = load_incident(session, ref)
         entries = _entries(session, row.id)
         revisions = _revisions(session, row.id)
-        stored = read_postmortem(session, row.id)
+        stored = (read_postmortem_to_edit if to_edit else read_postmortem)(session, row.id)
         history = tuple(read_postmortem_revisions(session, row.id))
         items = tuple(read_action_items(session, row.id, include_deleted=True))
         record = _read_response(session, row.id) if response else None

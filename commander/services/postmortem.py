@@ -3,7 +3,11 @@
 One postmortem per incident. A save writes the new content, a copy of it in
 ``postmortem_revisions`` and a timeline entry, in one transaction; a save
 based on an older revision than the stored one is refused, so two seats
-editing at once cannot silently overwrite each other.
+editing at once cannot silently overwrite each other
+(``StalePostmortemError``: the editor then offers both versions to merge).
+
+A new postmortem starts with the incident's people: ``read_postmortem_to_edit``
+fills its authors and participants from who held the response roles.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +29,7 @@ from commander.domain.entry_facts import (
     PostmortemSaved,
     RolledBack,
 )
+from commander.domain.roles import Role
 from commander.domain.when import iso, utc_now
 from commander.errors import InvalidInputError
 from commander.services.postmortem_templates import DEFAULT_TEMPLATE, get_template
@@ -34,8 +39,19 @@ from commander.store.orm import TimelineEntry
 from commander.store.orm_postmortem import Postmortem, PostmortemRevision
 from commander.views.incidents import EntryView
 
+if TYPE_CHECKING:
+    from commander.services.roles import RoleSpell
+
 SECTION_MAX = 200_000
 NAME_MAX = 200
+
+
+class StalePostmortemError(InvalidInputError):
+    """The draft is based on an older revision than the stored one (another seat saved)."""
+
+
+# Who writes the postmortem of a new one: whoever led the response and kept its record.
+AUTHOR_ROLES = (Role.COMMANDER, Role.SCRIBE)
 
 
 class PostmortemStatus(StrEnum):
@@ -142,6 +158,45 @@ def read_postmortem(session: Session, incident_id: int) -> PostmortemView:
     return _view(row) if row else PostmortemView(incident_id, format_ref(incident_id))
 
 
+def read_postmortem_to_edit(session: Session, incident_id: int) -> PostmortemView:
+    """Inside the caller's session: what the editor starts from. The stored postmortem,
+    or a new one whose authors and participants are the incident's role holders."""
+    from commander.services.roles import role_history
+
+    view = read_postmortem(session, incident_id)
+    if view.revision:
+        return view
+    authors, participants = people_from_roles(role_history(session, incident_id))
+    return replace(view, authors=authors, participants=participants)
+
+
+def people_from_roles(
+    spells: list[RoleSpell],
+) -> tuple[tuple[str, ...], tuple[Participant, ...]]:
+    """Authors (everyone who was Incident Commander or Scribe) and participants (everyone
+    who held a role, with the names of their roles), each person once, in the order they
+    first took a role; a handed-over role counts for both people."""
+    from commander.services.roles import person_key
+
+    names: dict[str, str] = {}  # person key -> the name as first written
+    held: dict[str, list[Role]] = {}
+    for spell in spells:
+        key = person_key(spell.person)
+        names.setdefault(key, spell.person)
+        roles = held.setdefault(key, [])
+        if spell.role not in roles:
+            roles.append(spell.role)
+    order = list(Role)
+    authors = tuple(
+        names[key] for key, roles in held.items() if any(r in AUTHOR_ROLES for r in roles)
+    )
+    participants = tuple(
+        Participant(names[key], ", ".join(r.label for r in sorted(roles, key=order.index)))
+        for key, roles in held.items()
+    )
+    return authors, participants
+
+
 def read_postmortem_revisions(session: Session, incident_id: int) -> list[PostmortemRevisionView]:
     row = _row(session, incident_id)
     if row is None:
@@ -167,14 +222,14 @@ def save_postmortem(
     """
     from commander.services.incidents import load_incident
 
-    draft = _checked(draft)
+    draft = checked_draft(draft)
     now = now or utc_now()
     with store.write() as session:
         incident = load_incident(session, draft.incident_ref)
         row = _row(session, incident.id, for_update=True)
         stored = _view(row) if row else PostmortemView(incident.id, incident.ref)
         if stored.revision != draft.revision:
-            raise InvalidInputError(
+            raise StalePostmortemError(
                 f"{incident.ref}'s postmortem was saved by {stored.saved_by} (revision "
                 f"{stored.revision}) after you opened revision {draft.revision}; "
                 "reopen it and apply your changes again"
@@ -231,7 +286,7 @@ def _insert_first(session: Session, ref: str) -> None:
         with session.begin_nested():
             session.flush()
     except IntegrityError:
-        raise InvalidInputError(
+        raise StalePostmortemError(
             f"someone else saved {ref}'s first postmortem revision just now; "
             "reopen it and apply your changes again"
         ) from None
@@ -279,7 +334,7 @@ def _changed_fields(stored: PostmortemView, draft: PostmortemView) -> list[str]:
     return changed
 
 
-def _checked(draft: PostmortemView) -> PostmortemView:
+def checked_draft(draft: PostmortemView) -> PostmortemView:
     """Validate and normalise what the user wrote; raises before anything is written."""
     get_template(draft.template)  # unknown or malformed: the template's own message
     authors = tuple(_name(author, "author") for author in draft.authors if author.strip())

@@ -95,7 +95,7 @@ def assign_role(
     with store.write() as session:
         incident = locked_incident(session, ref)
         held = _open_rows(session, incident.id, role)
-        if any(_key(row.person) == _key(person) for row in held):
+        if any(person_key(row.person) == person_key(person) for row in held):
             raise InvalidInputError(f"{person} is already {role.short} on {incident.ref}")
         previous = None if role.several or not held else held[0]
         _assign(session, incident, role, person, previous, author, now)
@@ -116,7 +116,7 @@ def release_role(
         incident = locked_incident(session, ref)
         held = _open_rows(session, incident.id, role)
         if person is not None:
-            held = [row for row in held if _key(row.person) == _key(person)]
+            held = [row for row in held if person_key(row.person) == person_key(person)]
         if not held:
             who = f"{person.strip()} is not" if person else "nobody is"
             raise InvalidInputError(f"{who} {role.short} on {incident.ref}")
@@ -150,16 +150,16 @@ def set_roles(
             if len(names) > 1 and not role.several:
                 raise InvalidInputError(f"{role.short} has one holder, not {', '.join(names)}")
             held = _open_rows(session, incident.id, role)
-            kept = {_key(row.person) for row in held}
-            wanted_keys = {_key(name) for name in names}
+            kept = {person_key(row.person) for row in held}
+            wanted_keys = {person_key(name) for name in names}
             handover = not role.several and held and names
             for row in held:
-                if _key(row.person) not in wanted_keys and not handover:
+                if person_key(row.person) not in wanted_keys and not handover:
                     row.ended_at, row.ended_by = now, author
                     text = f"{row.person} is no longer {role.short}"
                     _log(session, incident, text, author, now, role, row.person, None)
             for name in names:
-                if _key(name) in kept:
+                if person_key(name) in kept:
                     continue
                 previous = held[0] if handover else None
                 _assign(session, incident, role, name, previous, author, now)
@@ -200,7 +200,7 @@ def _unique_names(people: list[str]) -> list[str]:
         if not person.strip():
             continue
         name = _clean_name(person)
-        if _key(name) not in {_key(n) for n in names}:
+        if person_key(name) not in {person_key(n) for n in names}:
             names.append(name)
     return names
 
@@ -214,7 +214,7 @@ def _clean_name(person: str) -> str:
     return cleaned
 
 
-def _key(person: str) -> str:
+def person_key(person: str) -> str:
     """One person however the name was typed: case, spacing, composed or combining accents."""
     return unicodedata.normalize("NFC", " ".join(person.split())).casefold()
 

@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
 
 from ui.common.bring_forward import bring_forward
+from ui.shell import CloseGuard
+
+
+class _WindowDouble(QWidget):
+    """Closing it runs the features' closing steps, as the window's close does.
+
+    The close guards are asked only by ``ShellDouble.close_window``: pytest-qt closes
+    this widget after every test, and a guard's question there would wait for an answer
+    nobody gives.
+    """
+
+    def __init__(self, shell: ShellDouble) -> None:
+        super().__init__()
+        self._shell = shell
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for step in self._shell.closing_steps:
+            step()
+        self._shell.closing_steps.clear()  # closed once, as the window is
+        super().closeEvent(event)
 
 
 class ShellDouble:
     """Implements ui.shell.Shell over a bare widget, and remembers what was asked of it."""
 
     def __init__(self) -> None:
-        self.widget = QWidget()
+        self.widget: QWidget = _WindowDouble(self)
         self.menu_bar = QMenuBar(self.widget)
         self.menus: dict[str, QMenu] = {}
         self.actions: dict[str, list[QAction]] = {}
@@ -21,6 +43,8 @@ class ShellDouble:
         self.brought_forward: list[QWidget] = []
         self.status: list[str] = []
         self.errors: list[BaseException] = []
+        self.close_guards: list[CloseGuard] = []
+        self.closing_steps: list[Callable[[], None]] = []
 
     def parent_widget(self) -> QWidget:
         return self.widget
@@ -55,6 +79,19 @@ class ShellDouble:
 
     def report_error(self, error: BaseException) -> None:
         self.errors.append(error)
+
+    def add_close_guard(self, guard: CloseGuard) -> None:
+        self.close_guards.append(guard)
+
+    def when_closing(self, step: Callable[[], None]) -> None:
+        self.closing_steps.append(step)
+
+    def close_window(self) -> bool:
+        """What the window does when the person closes it: every guard is asked first,
+        and one refusing keeps it open; else it closes. True when it closed."""
+        if not all(guard() for guard in self.close_guards):
+            return False
+        return self.widget.close()
 
     def action(self, text: str) -> QAction:
         """The installed action whose text (without '&') is ``text``."""

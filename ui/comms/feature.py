@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QInputDialog, QStyle, QSystemTrayIcon
 
@@ -86,7 +86,7 @@ class CommsFeature(QObject):
         context.store_opened.connect(self._on_store_opened)
         context.incident_opened.connect(self._on_incident_opened)
         context.changed.connect(self._on_changed)
-        shell.parent_widget().installEventFilter(self)
+        shell.when_closing(self._stop_sending)
         self._build_menu()
         if context.store is not None:
             self._on_store_opened()
@@ -292,11 +292,10 @@ class CommsFeature(QObject):
         self.shell.show_status(text, 60_000)
         QApplication.alert(window)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Unsent deliveries stay pending and resume at the next start; a send in
-        # progress is let finish (at most the HTTP timeout) so it is recorded.
-        closing = watched is self.shell.parent_widget() and event.type() == QEvent.Type.Close
-        if closing and self.runner is not None:
+    def _stop_sending(self) -> None:
+        # The window closes (nobody cancelled it). Unsent deliveries stay pending and
+        # resume at the next start; a send in progress is let finish (at most the HTTP
+        # timeout) so it is recorded.
+        if self.runner is not None:
             self.runner.stop()
             self.runner.wait(CLOSE_WAIT_MS)
-        return False

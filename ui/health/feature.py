@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 
 from commander.domain.changes import Aspect
@@ -63,7 +63,7 @@ class HealthFeature(QObject):
         context.incident_opened.connect(self._on_incident_opened)
         context.changed.connect(self._on_changed)
         context.local_time_changed.connect(self._on_local_time_changed)
-        shell.parent_widget().installEventFilter(self)
+        shell.when_closing(self._stop_probing)
 
     # -- following the open incident -------------------------------------------------------
     def _on_incident_opened(self, incident: IncidentDetail | None) -> None:
@@ -155,9 +155,7 @@ class HealthFeature(QObject):
         dialog.open()
         return dialog
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        closing = watched is self.shell.parent_widget() and event.type() == QEvent.Type.Close
-        if closing:
-            self.prober.stop()
-            self.prober.wait(CLOSE_WAIT_MS)
-        return False
+    def _stop_probing(self) -> None:
+        """The window closes (nobody cancelled it): probes on their way may record."""
+        self.prober.stop()
+        self.prober.wait(CLOSE_WAIT_MS)

@@ -4,6 +4,11 @@ Opened from the incident (Incident → Postmortem…). Everything it reads or
 writes goes through the AppContext to the core services, and it refreshes on
 the announcements of its incident's changes; exports run on their own thread
 (ui/postmortem/exporting.py) with a progress bar.
+
+Unsaved edits show (an asterisk in the title, "Unsaved changes", Save enabled) and
+are never dropped without asking: Esc and closing ask Save / Discard / Cancel. A
+save refused because another seat saved first opens both versions side by side
+(ui/postmortem/merge_dialog.py) and saves the merge against the newer revision.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -44,7 +49,12 @@ from commander.domain.changes import Aspect
 from commander.domain.when import utc_now
 from commander.errors import CommanderError
 from commander.services.action_items import ActionItemFields, ActionItemView
-from commander.services.postmortem import Participant, PostmortemStatus, PostmortemView
+from commander.services.postmortem import (
+    Participant,
+    PostmortemStatus,
+    PostmortemView,
+    StalePostmortemError,
+)
 from ui.common.error_dialog import show_problem
 from ui.postmortem.exporting import ExportRunner, Progress
 from ui.postmortem.models import ActionItemsModel, EntryPickerModel
@@ -56,6 +66,7 @@ if TYPE_CHECKING:
     from commander.views.changes import Changes
     from commander.views.incidents import IncidentDetail
     from ui.context import AppContext
+    from ui.postmortem.merge_dialog import MergeDialog
     from ui.shell import Shell
 
 EXPORTS = (("md", "Markdown", "Markdown (*.md)"), ("html", "HTML", "HTML (*.html)"),
@@ -74,7 +85,13 @@ def _load(store: Store, ref: str) -> Loaded:
     from commander.services.postmortem_templates import load_templates
 
     templates, problems = load_templates()
-    return load_document(store, ref), templates, problems
+    return load_document(store, ref, to_edit=True), templates, problems
+
+
+def _read_saved(store: Store, ref: str) -> PostmortemView:
+    from commander.services.postmortem import get_postmortem
+
+    return get_postmortem(store, ref)
 
 
 def _save(store: Store, draft: PostmortemView, author: str) -> PostmortemView:
@@ -123,8 +140,24 @@ def participants_text(people: tuple[Participant, ...]) -> str:
     return "; ".join(f"{p.name}: {p.role}" if p.role else p.name for p in people)
 
 
+Answer = QMessageBox.StandardButton
+
+
+def ask_unsaved(parent: QWidget, ref: str) -> Answer:
+    """Save, Discard or Cancel: what to do with a postmortem's unsaved edits."""
+    return QMessageBox.question(
+        parent,
+        "Unsaved postmortem",
+        f"{ref}'s postmortem has changes that are not saved.\n\nSave them before closing?",
+        Answer.Save | Answer.Discard | Answer.Cancel,
+        Answer.Save,
+    )
+
+
 class PostmortemEditor(QDialog):
     saved = Signal(object)  # PostmortemView
+    save_failed = Signal()
+    merge_offered = Signal(object)  # MergeDialog
     item_changed = Signal(object)  # ActionItemView
     refreshed = Signal()
     loaded = Signal()
@@ -137,15 +170,22 @@ class PostmortemEditor(QDialog):
         self.ref = incident.ref
         self.incident_id = incident.id
         self.setObjectName("postmortemEditor")
-        self.setWindowTitle(f"Postmortem — {incident.ref}")
+        self.setWindowTitle(f"Postmortem — {incident.ref}[*]")  # [*]: Qt's unsaved mark
         self.resize(1000, 760)
         self.postmortem: PostmortemView | None = None
         self.document: IncidentDocument | None = None
         self.templates: dict[str, Template] = {}
         self._texts: dict[str, str] = {}  # every section's text, also ones hidden by a template
         self.section_edits: dict[str, QPlainTextEdit] = {}
-        self._dirty = False
         self._filling = False
+        # Edits are counted: the editor is dirty while the count differs from the one
+        # the stored postmortem matches (a save in flight remembers its own count, so
+        # typing on meanwhile stays unsaved).
+        self._edits = 0
+        self._clean_at = 0
+        self._saving_at: int | None = None
+        self._close_after_save = False
+        self.merge_dialog: MergeDialog | None = None
         self.exporter = ExportRunner(self)
         self.exporter.progress.connect(self._on_export_progress)
         self.exporter.finished.connect(self._on_exported)
@@ -203,12 +243,16 @@ class PostmortemEditor(QDialog):
         self.status_label = QLabel("Loading…")
         self.status_label.setObjectName("postmortemStatus")
         self.status_label.setWordWrap(True)
+        self.unsaved_label = QLabel("● Unsaved changes")
+        self.unsaved_label.setObjectName("unsavedMarker")
+        self.unsaved_label.hide()
         self.progress = QProgressBar()
         self.progress.setObjectName("exportProgress")
         self.progress.setMaximumWidth(220)
         self.progress.hide()
         self.export_buttons: dict[str, QPushButton] = {}
         bottom = QHBoxLayout()
+        bottom.addWidget(self.unsaved_label)
         bottom.addWidget(self.status_label, 1)
         bottom.addWidget(self.progress)
         for fmt, label, _filter in EXPORTS:
@@ -291,8 +335,9 @@ class PostmortemEditor(QDialog):
         return tab
 
     def _set_enabled(self, enabled: bool) -> None:
-        for widget in (self.save_button, *self.export_buttons.values(), self.tabs):
+        for widget in (*self.export_buttons.values(), self.tabs):
             widget.setEnabled(enabled)
+        self._show_dirty()
 
     # -- loading ----------------------------------------------------------------------
     def load(self) -> None:
@@ -305,9 +350,10 @@ class PostmortemEditor(QDialog):
         self.templates = {t.id: t for t in templates}
         self.templates.setdefault(document.template.id, document.template)
         incident = document.incident
-        self.setWindowTitle(f"Postmortem — {incident.ref} {incident.title}")
+        self.setWindowTitle(f"Postmortem — {incident.ref} {incident.title}[*]")
         self._fill(document.postmortem)
         self._show_live_parts(document, keep_checks=False)
+        self._mark_clean()
         message = (
             f"Revision {document.postmortem.revision}"
             if document.postmortem.revision
@@ -323,6 +369,7 @@ class PostmortemEditor(QDialog):
         self._filling = True
         try:
             self._texts = dict(postmortem.sections)
+            self.section_edits = {}  # the texts are the postmortem's, not the ones shown now
             self.template_box.clear()
             for template in sorted(self.templates.values(), key=lambda t: t.name.lower()):
                 self.template_box.addItem(template.name, template.id)
@@ -340,7 +387,6 @@ class PostmortemEditor(QDialog):
             self.participants_edit.setText(participants_text(postmortem.participants))
         finally:
             self._filling = False
-        self._dirty = False
 
     def _build_sections(self, template: Template) -> None:
         self._remember_texts()
@@ -406,10 +452,34 @@ class PostmortemEditor(QDialog):
     # -- editing ----------------------------------------------------------------------
     def _changed(self, *_args: object) -> None:
         if not self._filling:
-            self._dirty = True
+            self._edits += 1
+            self._show_dirty()
 
     def is_dirty(self) -> bool:
-        return self._dirty
+        """Edits the store does not hold (a save on its way has not landed yet)."""
+        return self._edits != self._clean_at
+
+    def is_saving(self) -> bool:
+        return self._saving_at is not None
+
+    def _mark_clean(self) -> None:
+        self._clean_at = self._edits
+        self._show_dirty()
+
+    def _show_dirty(self) -> None:
+        dirty = self.is_dirty()
+        self.setWindowModified(dirty)
+        self.unsaved_label.setVisible(dirty)
+        loaded = self.postmortem is not None
+        self.save_button.setEnabled(loaded and dirty and not self.is_saving())
+
+    def discard(self) -> None:
+        """Drop the unsaved edits: the editor shows the stored postmortem again."""
+        if self.postmortem is None or self.document is None:
+            return
+        self._fill(self.postmortem)
+        self._show_live_parts(self.document, keep_checks=False)
+        self._mark_clean()
 
     def _on_template_picked(self, index: int) -> None:
         template_id = self.template_box.itemData(index)
@@ -444,10 +514,14 @@ class PostmortemEditor(QDialog):
         )
 
     def save(self) -> None:
-        if self.postmortem is None:
+        if self.postmortem is None or self.is_saving():
+            return
+        if not self.is_dirty():
+            self.status_label.setText("No unsaved changes")
             return
         draft, author = self.draft(), self.context.author()
-        self.save_button.setEnabled(False)
+        self._saving_at = self._edits
+        self._show_dirty()
         self.status_label.setText("Saving…")
         self.context.write(
             lambda store: _save(store, draft, author), self._on_saved, self._on_save_failed
@@ -455,14 +529,75 @@ class PostmortemEditor(QDialog):
 
     def _on_saved(self, saved: PostmortemView) -> None:
         self.postmortem = saved
-        self._dirty = False
-        self.save_button.setEnabled(True)
+        assert self._saving_at is not None
+        self._clean_at, self._saving_at = self._saving_at, None
+        self._show_dirty()
         self.status_label.setText(f"Saved revision {saved.revision} ({saved.status.label})")
         self.saved.emit(saved)
+        if self._close_after_save:
+            self._close_after_save = False
+            self.close()  # asks again if there was typing after the save left
 
     def _on_save_failed(self, error: BaseException) -> None:
-        self.save_button.setEnabled(True)
+        self._saving_at = None
+        self._close_after_save = False
+        self._show_dirty()
+        self.save_failed.emit()
+        if isinstance(error, StalePostmortemError):
+            self.status_label.setText(
+                "Not saved: someone else saved this postmortem first. Reading their version…"
+            )
+            ref = self.ref
+            self.context.read(lambda store: _read_saved(store, ref), self._offer_merge)
+            return
         self._on_failed(error)
+
+    # -- merging with a revision saved meanwhile ---------------------------------------
+    def _offer_merge(self, saved: PostmortemView) -> None:
+        """Both versions side by side; the person's merge is saved against ``saved``."""
+        from commander.services.postmortem_merge import propose_merge
+        from ui.postmortem.merge_dialog import MergeDialog
+
+        assert self.postmortem is not None
+        try:
+            proposal = propose_merge(self.postmortem, self.draft(), saved)
+        except CommanderError as error:  # typed meanwhile into something unsaveable
+            self._on_failed(error)
+            return
+        titles = {spec.key: spec.title for t in self.templates.values() for spec in t.sections}
+        template = self.templates.get(self.template_box.currentData())
+        order = [spec.key for spec in template.sections] if template else []
+        local = self.context.settings.show_local_time
+        dialog = MergeDialog(proposal, titles, order, local, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._save_merged(dialog.merged(), saved))
+        dialog.rejected.connect(lambda: self._merge_declined(saved))
+        self.merge_dialog = dialog
+        self.status_label.setText(
+            f"Not saved: {saved.saved_by} saved revision {saved.revision} first. "
+            "Merge the two versions."
+        )
+        dialog.open()
+        self.merge_offered.emit(dialog)
+
+    def _save_merged(self, merged: PostmortemView, saved: PostmortemView) -> None:
+        """Show the merge (still unsaved) and save it over the newer revision."""
+        self.merge_dialog = None
+        self.postmortem = saved
+        if merged.template not in self.templates:  # theirs, a template this seat lacks
+            merged = replace(merged, template=self.template_box.currentData())
+        self._fill(merged)
+        if self.document is not None:
+            self.entry_model.set_entries(self.document.incident.timeline, merged.entry_ids)
+        self._changed()
+        self.save()
+
+    def _merge_declined(self, saved: PostmortemView) -> None:
+        self.merge_dialog = None
+        self.status_label.setText(
+            f"Not saved: {saved.saved_by} saved revision {saved.revision} first. "
+            "Your text is kept here; Save again to merge."
+        )
 
     # -- action items -----------------------------------------------------------------
     def _selected_item(self) -> ActionItemView | None:
@@ -562,23 +697,25 @@ class PostmortemEditor(QDialog):
         self._on_failed(error)
 
     # -- closing ----------------------------------------------------------------------
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._dirty:
-            answer = QMessageBox.question(
-                self,
-                "Unsaved postmortem",
-                "Save the postmortem before closing?",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-            )
-            if answer == QMessageBox.StandardButton.Cancel:
-                event.ignore()
-                return
-            if answer == QMessageBox.StandardButton.Save:
+    def reject(self) -> None:
+        """Esc, and closing the window (QDialog's close event comes here): unsaved edits
+        are saved, discarded or kept as the person answers; the editor stays open until
+        a save has landed."""
+        if self.is_saving():
+            self._close_after_save = True
+            self.status_label.setText("Saving… the editor closes once it is saved")
+            return
+        if self.is_dirty():
+            answer = ask_unsaved(self, self.ref)
+            if answer == Answer.Save:
+                self._close_after_save = True
                 self.save()
+                return
+            if answer != Answer.Discard:
+                return
+            self.discard()
         self.exporter.wait()
-        super().closeEvent(event)
+        super().reject()
 
 
 def timing_html(document: IncidentDocument) -> str:

@@ -13,6 +13,7 @@ from commander.services.incidents import declare_incident
 from commander.services.postmortem import (
     Participant,
     PostmortemStatus,
+    StalePostmortemError,
     get_postmortem,
     list_postmortem_revisions,
     save_postmortem,
@@ -193,3 +194,49 @@ def test_two_first_saves_at_once_one_is_told(store) -> None:
     if not store.is_sqlite:  # B did not see A's row, inserted too, and lost on the unique key
         assert "saved INC-1's first postmortem revision just now" in outcome["error"]
     assert get_postmortem(store, ref).section("summary") == "A"
+
+
+def test_a_refused_stale_save_says_so_by_its_type(store) -> None:
+    """The editor offers a merge for this refusal only, not for a bad value."""
+    ref = _declare(store)
+    opened = get_postmortem(store, ref)
+    save_postmortem(store, replace(opened, sections={"summary": "theirs"}), "bo")
+    with pytest.raises(StalePostmortemError):
+        save_postmortem(store, replace(opened, sections={"summary": "mine"}), "ana")
+
+
+def test_a_new_postmortem_starts_with_the_role_holders(store) -> None:
+    from commander.domain.roles import Role
+    from commander.exports.document import load_document
+    from commander.services.roles import assign_role, set_roles
+
+    ref = _declare(store)
+    assign_role(store, ref, Role.COMMANDER, "Ana", "ana")
+    assign_role(store, ref, Role.SCRIBE, "Bo", "ana")
+    assign_role(store, ref, Role.SME, "Cy", "ana")
+    assign_role(store, ref, Role.SME, "Di", "ana")
+    assign_role(store, ref, Role.OPS, "cy", "ana")  # the same person as "Cy"
+    set_roles(store, ref, {Role.COMMANDER: ["Eve"]}, "ana")  # Ana hands over to Eve
+    started = load_document(store, ref, to_edit=True).postmortem
+    assert started.revision == 0
+    assert started.authors == ("Ana", "Bo", "Eve")
+    assert started.participants == (
+        Participant("Ana", "Incident Commander"),
+        Participant("Bo", "Scribe"),
+        Participant("Cy", "Operations Lead, Subject Matter Expert"),
+        Participant("Di", "Subject Matter Expert"),
+        Participant("Eve", "Incident Commander"),
+    )
+    # Only the editor starts from them: an export of an unwritten postmortem names nobody.
+    assert load_document(store, ref).postmortem.authors == ()
+    saved = save_postmortem(store, replace(started, authors=("Eve",), participants=()), "eve")
+    assert saved.authors == ("Eve",) and saved.participants == ()
+    # Once saved, what was saved is what the editor shows: no roles are added back.
+    assert load_document(store, ref, to_edit=True).postmortem == saved
+
+
+def test_without_roles_a_new_postmortem_names_nobody(store) -> None:
+    from commander.exports.document import load_document
+
+    started = load_document(store, _declare(store), to_edit=True).postmortem
+    assert (started.authors, started.participants) == ((), ())

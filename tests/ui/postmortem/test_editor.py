@@ -71,7 +71,7 @@ def editor(qtbot, rig: Rig, feature: PostmortemFeature) -> Iterator[PostmortemEd
     with qtbot.waitSignal(editor.loaded, timeout=10_000):
         pass
     yield editor
-    editor._dirty = False
+    editor.discard()  # no unsaved-changes question at teardown
     editor.exporter.wait()
     rig.writer.wait()
 
