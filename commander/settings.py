@@ -41,6 +41,11 @@ class Settings:
     alert_severity_label: str = DEFAULT_SEVERITY_LABEL
     alert_severities: dict[str, str] = field(default_factory=default_alert_severities)
     alert_declare_at: str = ""
+    # The window runs the alert receiver when enabled (services/receiver_config.py);
+    # its token is kept with the store's secrets, never here.
+    alert_receiver_enabled: bool = False
+    alert_receiver_port: int = 9095
+    alert_receiver_bind: str = "127.0.0.1"
 
     def author_or_default(self) -> str:
         """The name that signs changes. One holding a NUL (a hand-edited file) is refused

@@ -129,6 +129,7 @@ def load_document(
     ``response=False`` leaves the response record empty (``Response()``) and unread: only
     the JSON export shows it.
     """
+    from commander.services.incident_labels import labels_of
     from commander.services.incidents import load_incident
 
     with store.read() as session:
@@ -139,7 +140,7 @@ def load_document(
         history = tuple(read_postmortem_revisions(session, row.id))
         items = tuple(read_action_items(session, row.id, include_deleted=True))
         record = _read_response(session, row.id) if response else None
-        incident = IncidentDetail.of(row)
+        incident = IncidentDetail.of(row, labels=labels_of(session, row.id))
     document = build_document(
         incident,
         entries,

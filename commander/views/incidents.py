@@ -174,9 +174,16 @@ class IncidentDetail:
     resolved_at: datetime | None
     closed_at: datetime | None
     timeline: tuple[EntryView, ...] = field(default=())
+    # Labels kept from its alerts, (name, value) sorted: service, team, cluster...
+    labels: tuple[tuple[str, str], ...] = field(default=())
 
     @classmethod
-    def of(cls, row: Incident, timeline: tuple[EntryView, ...] = ()) -> IncidentDetail:
+    def of(
+        cls,
+        row: Incident,
+        timeline: tuple[EntryView, ...] = (),
+        labels: tuple[tuple[str, str], ...] = (),
+    ) -> IncidentDetail:
         return cls(
             id=row.id,
             ref=row.ref,
@@ -195,4 +202,5 @@ class IncidentDetail:
             resolved_at=row.resolved_at,
             closed_at=row.closed_at,
             timeline=timeline,
+            labels=labels,
         )
