@@ -359,6 +359,33 @@ def list_inbox(store: Store, states: Iterable[str] = ()) -> list[AlertGroupView]
         return [AlertGroupView.of(g, alerts[g.id], counts.get(g.id, 0)) for g in groups]
 
 
+@dataclass(frozen=True, slots=True)
+class InboxMark:
+    """What the inbox looks like from afar: any change to it changes this value."""
+
+    last_notification: int  # the latest notification kept (a repeat is not kept)
+    groups: int
+    waiting: int
+    last_state_change: datetime | None  # declared, attached or dismissed
+
+
+def inbox_mark(store: Store) -> InboxMark:
+    """One cheap read that tells whether the inbox changed since the last one.
+
+    A waiting group writes no timeline entry, so the change feed cannot bring it;
+    a window polls this instead and reads the inbox only when it differs.
+    """
+    statement = select(
+        select(func.max(AlertNotification.id)).scalar_subquery(),
+        select(func.count(AlertGroup.id)).scalar_subquery(),
+        select(func.count(AlertGroup.id)).where(AlertGroup.state == WAITING).scalar_subquery(),
+        select(func.max(AlertGroup.state_changed_at)).scalar_subquery(),
+    )
+    with store.read() as session:
+        last, groups, waiting, changed = session.execute(statement).one()
+    return InboxMark(last or 0, groups or 0, waiting or 0, changed)
+
+
 def get_group(store: Store, group_id: int) -> AlertGroupView:
     with store.read() as session:
         group = session.get(AlertGroup, group_id) if 0 < group_id <= _GROUP_ID_MAX else None
