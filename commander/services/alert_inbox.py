@@ -330,8 +330,11 @@ def _locked_group(session: Session, group_id: int) -> AlertGroup:
 # -- reading -----------------------------------------------------------------------------
 
 
-def list_inbox(store: Store, states: Iterable[str] = ()) -> list[AlertGroupView]:
-    """Alert groups, the most recently heard from first; only ``states`` if given."""
+def list_inbox(
+    store: Store, states: Iterable[str] = (), incident_ref: str | None = None
+) -> list[AlertGroupView]:
+    """Alert groups, the most recently heard from first; only ``states`` if given, only
+    the groups of the incident ``incident_ref`` if given."""
     wanted = tuple(states)
     with store.read() as session:
         query = select(AlertGroup).order_by(
@@ -339,6 +342,8 @@ def list_inbox(store: Store, states: Iterable[str] = ()) -> list[AlertGroupView]
         )
         if wanted:
             query = query.where(AlertGroup.state.in_(wanted))
+        if incident_ref is not None:
+            query = query.where(AlertGroup.incident_id == parse_ref(incident_ref))
         groups = list(session.scalars(query))
         ids = [group.id for group in groups]
         alerts: dict[int, list[AlertRow]] = {group_id: [] for group_id in ids}

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ui.alerts.group_dialogs import AttachGroupDialog, DeclareGroupDialog
     from ui.alerts.header_line import AlertHeaderLine
     from ui.alerts.inbox_dialog import InboxDialog
+    from ui.alerts.incident_panel import IncidentAlertsPanel
     from ui.alerts.settings_dialog import ReceiverSettingsDialog
     from ui.context import AppContext
     from ui.shell import Shell
@@ -67,7 +68,10 @@ class AlertsFeature(QObject):
         self.groups: list[AlertGroupView] = []
         self.mark: InboxMark | None = None
         self.inbox: InboxDialog | None = None
-        self.line: AlertHeaderLine | None = None  # in the header from the first incident
+        # In the header and beside the timeline from the first incident opened.
+        self.line: AlertHeaderLine | None = None
+        self.panel: IncidentAlertsPanel | None = None
+        self._shown_id: int | None = None
         self.settings_dialog: ReceiverSettingsDialog | None = None
         self.declare_dialog: DeclareGroupDialog | None = None
         self.attach_dialog: AttachGroupDialog | None = None
@@ -80,8 +84,8 @@ class AlertsFeature(QObject):
         self.runner = ReceiverRunner(parent=self)
         self.runner.state_changed.connect(self._show_receiver)
         self.runner.reported.connect(self._on_receiver_event)
-        self.labels_read = LatestRead(
-            context, store_calls.incident_labels, self._show_labels, shell.report_error
+        self.incident_read = LatestRead(
+            context, store_calls.incident_alerts, self._show_incident_alerts, shell.report_error
         )
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.timeout.connect(self.poll)
@@ -198,34 +202,51 @@ class AlertsFeature(QObject):
         self.shell.menu(MENU).setTitle(f"{MENU} ({count})" if count else MENU)
         if self.line is not None:
             self.line.show_waiting(count)
+        if self.panel is not None:
+            self.panel.show_waiting(count)
 
     def _on_changed(self, changes: Changes) -> None:
         if not changes.touches(Aspect.ALERTS):
             return
         self.reload()  # a group declared or attached (here, or on a seat the feed heard)
         if self.context.shows(changes):
-            self.labels_read.request()
+            self.incident_read.request()
 
     # -- the open incident's line ------------------------------------------------------
     def _on_incident_opened(self, incident: IncidentDetail | None) -> None:
         if incident is None:
+            self._shown_id = None
             return
-        line = self._ensure_line()
+        line, panel = self._ensure_widgets()
         line.show_labels(incident.labels)
+        panel.show_labels(incident.labels)
+        if incident.id != self._shown_id:  # not a re-read of the one shown
+            self._shown_id = incident.id
+            panel.show_groups([])
+            self.incident_read.request()
 
-    def _ensure_line(self) -> AlertHeaderLine:
+    def _ensure_widgets(self) -> tuple[AlertHeaderLine, IncidentAlertsPanel]:
         from ui.alerts.header_line import AlertHeaderLine
+        from ui.alerts.incident_panel import IncidentAlertsPanel
 
-        if self.line is None:
+        if self.line is None or self.panel is None:
             self.line = AlertHeaderLine()
             self.line.inbox_requested.connect(self.show_inbox)
-            self.line.show_waiting(len(self.groups))
             self.shell.add_header_widget(self.line)
-        return self.line
+            self.panel = IncidentAlertsPanel()
+            self.panel.inbox_requested.connect(self.show_inbox)
+            self.shell.add_side_panel(self.panel, "Alerts")
+            self._show_count()
+        return self.line, self.panel
 
-    def _show_labels(self, labels: list[tuple[str, str]]) -> None:
-        if self.line is not None:
+    def _show_incident_alerts(
+        self, found: tuple[list[tuple[str, str]], list[AlertGroupView]]
+    ) -> None:
+        labels, groups = found
+        if self.line is not None and self.panel is not None:
             self.line.show_labels(labels)
+            self.panel.show_labels(labels)
+            self.panel.show_groups(groups)
 
     def _on_local_time_changed(self, local: bool) -> None:
         if self.inbox is not None:

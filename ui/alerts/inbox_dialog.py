@@ -178,17 +178,21 @@ class InboxDialog(QDialog):
         times = "once" if group.notifications == 1 else f"{group.notifications} times"
         lines = [
             group.title,
-            f"Group {group.id} from {source_label(group.source)}, {group.status}; "
-            f"first heard {heard}, {times}.",
+            f"Group {group.id} from {source_label(group.source)}, {group.status}: "
+            f"heard {times}, first at {heard}.",
         ]
         grouped_by = labels_text(group.group_labels.items())
         if grouped_by:
             lines.append(f"Grouped by {grouped_by}")
-        lines.append("")
         for alert in group.alerts:
             summary = alert.annotations.get("summary") or alert.annotations.get("description", "")
-            head = f"{alert.status:<8} {alert.name}" + (f" — {summary}" if summary else "")
             since = format_clock(alert.starts_at, local, with_date=True)
             labels = labels_text((k, v) for k, v in alert.labels.items() if k != "alertname")
-            lines += [head, f"         since {since}" + (f" · {labels}" if labels else "")]
+            lines += [
+                "",
+                f"{alert.name}" + (f" — {summary}" if summary else ""),
+                f"    {alert.status} since {since}",
+            ]
+            if labels:
+                lines.append(f"    {labels}")
         return "\n".join(lines)

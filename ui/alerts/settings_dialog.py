@@ -82,20 +82,21 @@ class ReceiverSettingsDialog(QDialog):
         self.declare_at.setCurrentIndex(max(index, 0))
         self.urls = wrapping(named(QLabel(), "senderUrls"))
         self.storage_warning = wrapping(named(QLabel(), "storageWarning"))
-        self.storage_warning.hide()
         self.problem = wrapping(named(QLabel(), "settingsProblem"))
-        self.problem.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.buttons.accepted.connect(self._check_and_accept)
         self.buttons.rejected.connect(self.reject)
+        token_label = QLabel("&Token")
+        token_label.setBuddy(self.token)
         form = QFormLayout(self)
+        self.form = form
         form.addRow(self.enabled)
         form.addRow("&Port", self.port)
         form.addRow("&Listen on", self.bind)
         form.addRow("", self.bind_warning)
-        form.addRow("&Token", token_row)
+        form.addRow(token_label, token_row)
         form.addRow("", self.storage_warning)
         form.addRow("&Declare by itself at", self.declare_at)
         form.addRow("Senders post to", self.urls)
@@ -104,7 +105,9 @@ class ReceiverSettingsDialog(QDialog):
         self.bind.textChanged.connect(self._update_hints)
         self.port.valueChanged.connect(self._update_hints)
         self._update_hints()
-        self.resize(620, 360)
+        self._show_row(self.storage_warning, False)
+        self._show_row(self.problem, False)
+        self.resize(620, max(self.form.heightForWidth(620), self.sizeHint().height()))
 
     # -- what the feature hands in and reads back ---------------------------------------
     def show_token_kept(self, token: str | None) -> None:
@@ -115,11 +118,21 @@ class ReceiverSettingsDialog(QDialog):
 
     def show_storage_warning(self, warning: str | None) -> None:
         self.storage_warning.setText(warning or "")
-        self.storage_warning.setVisible(bool(warning))
+        self._show_row(self.storage_warning, bool(warning))
 
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)
-        self.problem.setVisible(bool(text))
+        self._show_row(self.problem, bool(text))
+
+    def _show_row(self, label: QLabel, shown: bool) -> None:
+        # A hidden label alone still leaves its row's spacing: hide the whole row.
+        self.form.setRowVisible(label, shown)
+        # Grow with a row shown later (the storage warning arrives after the dialog opened).
+        self.form.activate()
+        wanted = self.form.heightForWidth(self.width())
+        height = wanted if wanted > 0 else self.form.sizeHint().height()
+        if height > self.height():
+            self.resize(self.width(), height)
 
     @property
     def token_text(self) -> str:
@@ -148,18 +161,17 @@ class ReceiverSettingsDialog(QDialog):
             host = check_host(typed)
         except InvalidInputError as error:
             self.bind_warning.setText(str(error))
-            self.bind_warning.show()
+            self._show_row(self.bind_warning, True)
             self.urls.setText("")
             return
-        if is_loopback(host):
-            self.bind_warning.hide()
-        else:
-            self.bind_warning.setText(
-                f"Other machines can reach {host}. The receiver speaks plain HTTP and the "
-                "token is its only protection: on an untrusted network put it behind a "
-                "TLS proxy."
-            )
-            self.bind_warning.show()
+        self.bind_warning.setText(
+            ""
+            if is_loopback(host)
+            else f"Other machines can reach {host}. The receiver speaks plain HTTP and the "
+            "token is its only protection: on an untrusted network put it behind a "
+            "TLS proxy."
+        )
+        self._show_row(self.bind_warning, not is_loopback(host))
         if host in ("0.0.0.0", "::"):
             base = "http://ADDRESS-OF-THIS-MACHINE"
         else:

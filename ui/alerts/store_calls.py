@@ -55,10 +55,12 @@ def dismiss(store: Store, group_id: int, author: str) -> AlertGroupView:
     return dismiss_group(store, group_id, author)
 
 
-def incident_labels(store: Store, ref: str) -> list[tuple[str, str]]:
+def incident_alerts(store: Store, ref: str) -> tuple[list[tuple[str, str]], list[AlertGroupView]]:
+    """The labels the incident kept from its alerts, and its alert groups."""
+    from commander.services.alert_inbox import list_inbox
     from commander.services.alert_incidents import incident_labels
 
-    return incident_labels(store, ref)
+    return incident_labels(store, ref), list_inbox(store, incident_ref=ref)
 
 
 def stored_token(store: Store) -> str | None:

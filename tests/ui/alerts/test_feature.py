@@ -143,8 +143,8 @@ def test_a_group_posted_to_the_receiver_is_listed_at_once(
     assert "Alert waiting: HighErrorRate: 5xx above 5%" in rig.shell.status
     assert rig.shell.menus[MENU].title() == f"{MENU} (1)"
     details = inbox.details.toPlainText()
-    assert "firing   HighErrorRate — 5xx above 5%" in details
-    assert "service=checkout instance=a severity=critical" in details
+    assert "HighErrorRate — 5xx above 5%\n    firing since 2026-11-27 09:52:00Z\n" in details
+    assert "    service=checkout instance=a severity=critical" in details
 
     assert _post(url + "/alertmanager", payload, token="wrong-token-0123456789") == 401
     qtbot.waitUntil(lambda: inbox.refused.isVisibleTo(inbox), timeout=5_000)
@@ -229,6 +229,8 @@ def test_attaching_offers_the_open_incident_first_and_shows_its_labels(
     assert line is not None and line in rig.shell.header_widgets
     qtbot.waitUntil(lambda: line.waiting.text() == "1 alert group waiting", timeout=5_000)
     assert line.labels.isHidden()  # no labels yet
+    assert feature.panel is not None and feature.panel.labels.text().startswith("No labels")
+    assert feature.panel.inbox_button.text() == "Open the alert inbox (1 alert group waiting)"
     inbox = _inbox(feature)
     qtbot.waitUntil(lambda: inbox.model.rowCount() == 1, timeout=5_000)
     inbox.table.selectRow(0)
@@ -243,8 +245,17 @@ def test_attaching_offers_the_open_incident_first_and_shows_its_labels(
     _press_ok(dialog)
     qtbot.waitUntil(lambda: get_group(rig.store, group_id).state == "attached", timeout=5_000)
     qtbot.waitUntil(lambda: line.labels.isVisibleTo(line), timeout=5_000)
-    assert line.labels.text().startswith("service=checkout team=payments")
+    assert line.labels.full_text.startswith("service=checkout team=payments")
     assert line.waiting.isHidden()
+    panel = feature.panel
+    assert panel is not None and rig.shell.side_panels["Alerts"] is panel
+    assert panel.labels.text().splitlines()[:2] == ["service=checkout", "team=payments"]
+    assert (
+        panel.groups.item(0)
+        .text()
+        .startswith("HighErrorRate\n    Alertmanager group 1, attached by ana; 1 of 1 firing")
+    )
+    assert panel.inbox_button.text() == "Open the alert inbox"
     alerts_logged = [
         e for e in get_incident(rig.store, shown).timeline if e.kind is EntryKind.ALERT
     ]
