@@ -1,8 +1,9 @@
-"""Alert groups in a store, as the receiver's worker takes them in."""
+"""Alert groups in a store, as the receiver's worker takes them in; a port for a receiver."""
 
 from __future__ import annotations
 
 import json
+import socket
 from typing import Any
 
 from commander.domain.alerts import AlertSource, parse_notification
@@ -28,3 +29,10 @@ def waiting_group(store: Store, name: str, severity: str | None = "critical", **
         alert(name, severity=severity, **labels), group_key=f'{{}}:{{alertname="{name}",{key}}}'
     )
     return take(store, payload).group_id
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 now (for a receiver whose settings need a real one)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

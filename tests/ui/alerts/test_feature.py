@@ -20,7 +20,7 @@ from commander.services.alert_inbox import get_group, list_inbox
 from commander.services.incidents import declare_incident, get_incident
 from commander.services.receiver_config import save_token, stored_token
 from commander.settings import settings_path
-from tests.support.alert_groups import waiting_group
+from tests.support.alert_groups import free_port, waiting_group
 from tests.support.alert_payloads import alert, alertmanager, body
 from tests.support.feature_rig import Rig, rig  # noqa: F401
 from ui import alerts
@@ -35,12 +35,6 @@ pytestmark = pytest.mark.qt_log_ignore(
 )
 
 TOKEN = "window-token-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -246,7 +240,7 @@ def test_attaching_offers_the_open_incident_first_and_shows_its_labels(
     qtbot.waitUntil(lambda: get_group(rig.store, group_id).state == "attached", timeout=5_000)
     qtbot.waitUntil(lambda: line.labels.isVisibleTo(line), timeout=5_000)
     assert line.labels.full_text.startswith("service=checkout team=payments")
-    assert line.waiting.isHidden()
+    qtbot.waitUntil(line.waiting.isHidden, timeout=5_000)  # the inbox read after the write
     panel = feature.panel
     assert panel is not None and rig.shell.side_panels["Alerts"] is panel
     assert panel.labels.text().splitlines()[:2] == ["service=checkout", "team=payments"]
