@@ -309,6 +309,10 @@ def _show(store: Store, args: argparse.Namespace) -> int:
     severity, phase = incident.severity, incident.phase
     say(f"  severity {severity.value} ({severity.label}), phase {phase.label}")
     say(f"  declared {_short(incident.declared_at)} by {incident.declared_by}")
+    if incident.labels:  # from its alerts' labels
+        from commander.domain.labels import labels_text
+
+        say(f"  labels {labels_text(incident.labels)}")
     if incident.summary:
         say_block(incident.summary, indent="  ")
     for entry in incident.timeline:  # one row each: a line break in the text shows as \x0a

@@ -53,6 +53,10 @@ MASK = "[secret]"
 MIN_SECRET = 4
 # Pieces of a secret URL shorter than this are ordinary words ("services", "api"), not secret.
 MIN_URL_PIECE = 8
+# The app's own secrets (the alert receiver's token) are keyed like a target's, under
+# a name with this prefix; services/targets.py refuses target names that start with
+# it (in any case: some keyrings ignore case), so a target can never meet one.
+APP_SECRET_PREFIX = "commander:"
 # Threads of one process take turns with the fallback file (another process is
 # kept out by a lock on the file beside it): a read-modify-write must not lose
 # another's change, and a first read may now write (the legacy copy).
@@ -81,6 +85,15 @@ class SecretKey:
     def username(self) -> str:
         # A store id is a UUID (no "/"), so no target name can make two keys meet.
         return f"{self.store_id}/{self.target}"
+
+
+def app_secret_key(store_id: str, name: str) -> SecretKey:
+    """Where the app keeps its own secret ``name`` for the store ``store_id``."""
+    return SecretKey(store_id, APP_SECRET_PREFIX + name)
+
+
+def is_app_secret_name(name: str) -> bool:
+    return name.strip().lower().startswith(APP_SECRET_PREFIX)
 
 
 def fallback_path() -> Path:

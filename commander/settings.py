@@ -49,6 +49,11 @@ class Settings:
     window_maximized: bool = False
     splitter_sizes: dict[str, list[int]] = field(default_factory=dict)
     open_incidents: dict[str, str] = field(default_factory=dict)
+    # The window runs the alert receiver when enabled (services/receiver_config.py);
+    # its token is kept with the store's secrets, never here.
+    alert_receiver_enabled: bool = False
+    alert_receiver_port: int = 9095
+    alert_receiver_bind: str = "127.0.0.1"
 
     def author_or_default(self) -> str:
         """The name that signs changes. One holding a NUL (a hand-edited file) is refused

@@ -33,6 +33,7 @@ from commander.domain.changes import Aspect
 from commander.errors import CommanderError, NoStoreError
 from commander.settings import Settings, save_settings
 from commander.store.location import names_explicit_store
+from ui.alerts import install as install_alerts
 from ui.common.bring_forward import bring_forward
 from ui.common.error_dialog import show_problem
 from ui.common.named import named
@@ -75,6 +76,7 @@ FEATURES: tuple[Install, ...] = (
     install_timeline,
     install_response,
     install_health,
+    install_alerts,
     install_postmortem,
     install_reports,
     install_memory,

@@ -1,9 +1,11 @@
 """``commander listen``, ``commander alerts``, ``alert-attach``, ``alert-declare``,
 ``alert-dismiss``: the alert receiver in the foreground and the inbox.
 
-The receiver's token comes from standard input (``--token-stdin``) or the
-environment (``COMMANDER_LISTEN_TOKEN``), never from the command line, where
-other users could read it in the process list. Everything printed from an alert
+The receiver's token comes from standard input (``--token-stdin``), the
+environment (``COMMANDER_LISTEN_TOKEN``) or the store's secrets, where the
+window's receiver settings keep it (``--token-from-store``, and when no other is
+given); never from the command line, where other users could read it in the
+process list. Everything printed from an alert
 (names, labels, reasons) has its control characters escaped: it comes from
 other machines.
 """
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import ipaddress
 import os
 import re
 import signal
@@ -79,6 +80,12 @@ def register(sub: Any) -> dict[str, Handler]:
         action="store_true",
         help=f"read the shared bearer token from standard input (default: ${TOKEN_ENV})",
     )
+    listen.add_argument(
+        "--token-from-store",
+        action="store_true",
+        help="use the token kept for this store (the window's Alerts → Receiver settings); "
+        f"also used when neither --token-stdin nor ${TOKEN_ENV} gives one",
+    )
     listen.add_argument("--token", nargs="?", action=_RefuseToken, help=argparse.SUPPRESS)
     listen.add_argument(
         "--declare-at",
@@ -132,12 +139,19 @@ def _usage(message: str) -> int:
 def _listen(store: Store, args: argparse.Namespace) -> int:
     from commander.alert_receiver import AlertReceiver, check_token
     from commander.services.alert_inbox import policy_from_settings
+    from commander.services.receiver_config import is_loopback
     from commander.settings import load_settings
 
-    token = _read_token(args.token_stdin)
+    if args.token_stdin and args.token_from_store:
+        return _usage("--token-stdin and --token-from-store: give one")
+    token = "" if args.token_from_store else _read_token(args.token_stdin)
+    if not token and not args.token_stdin:
+        token = _stored_token(store)
     if not token:
+        if args.token_from_store:
+            return _usage(f"no token is kept for this store: {_HOW_TO_KEEP}")
         how = "--token-stdin" if args.token_stdin else f"--token-stdin or ${TOKEN_ENV}"
-        return _usage(f"no token given: pass it with {how}")
+        return _usage(f"no token given: pass it with {how}, or keep one: {_HOW_TO_KEEP}")
     try:
         check_token(token)
     except InvalidInputError as error:
@@ -154,7 +168,7 @@ def _listen(store: Store, args: argparse.Namespace) -> int:
     ).start()
     stopped = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda _signal, _frame: stopped.set())
-    if not _is_loopback(receiver.host):
+    if not is_loopback(receiver.host):
         print(
             f"commander: warning: {receiver.host} is reachable from other machines; "
             "this is plain HTTP and the token is its only protection",
@@ -176,19 +190,21 @@ def _listen(store: Store, args: argparse.Namespace) -> int:
     return code
 
 
+_HOW_TO_KEEP = "in the window, Alerts → Receiver settings…"
+
+
+def _stored_token(store: Store) -> str:
+    from commander.services.receiver_config import stored_token
+
+    return stored_token(store) or ""
+
+
 def _read_token(from_stdin: bool) -> str:
     if not from_stdin:
         return os.environ.get(TOKEN_ENV, "").strip()
     if sys.stdin.isatty():
         return getpass.getpass("Token: ").strip()
     return sys.stdin.readline().strip()
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 def _event_line(event: ReceiverEvent) -> str:

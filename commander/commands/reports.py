@@ -85,6 +85,11 @@ def report_document(report: Report) -> dict[str, Any]:
         ],
     }
     document["open_action_items"] = report.open_action_items
+    document["services"] = [
+        {"service": c.service, **{s.value: n for s, n in c.by_severity.items()}, "total": c.total}
+        for c in report.services
+    ]
+    document["without_service"] = report.without_service
     return document
 
 
@@ -143,6 +148,21 @@ def _print_report(report: Report) -> None:
         for note in notes:
             say(note)
     say(f"Open action items: {report.open_action_items}")
+    if report.services:
+        _print_services(report)
+
+
+def _print_services(report: Report) -> None:
+    from commander.domain import Severity
+
+    say("")
+    say("Incidents per service (the service label of their alerts), by peak severity")
+    width = min(40, max(len("service"), *(len(c.service) for c in report.services))) + 1
+    say(f"{'service':<{width}}" + "".join(f"{s.value:>5}" for s in Severity) + "  total")
+    for count in report.services:
+        cells = "".join(f"{count.by_severity[s]:>5}" for s in Severity)
+        say(f"{count.service:<{width}}{cells}  {count.total:>5}")
+    say(f"Without a service label: {report.without_service}")
 
 
 # -- search and similar ---------------------------------------------------------------

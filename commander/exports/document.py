@@ -132,6 +132,7 @@ def load_document(
     the JSON export shows it. ``to_edit``: the editor's document, whose new postmortem
     starts with the role holders as its people (``read_postmortem_to_edit``).
     """
+    from commander.services.incident_labels import labels_of
     from commander.services.incidents import load_incident
 
     with store.read() as session:
@@ -142,7 +143,7 @@ def load_document(
         history = tuple(read_postmortem_revisions(session, row.id))
         items = tuple(read_action_items(session, row.id, include_deleted=True))
         record = _read_response(session, row.id) if response else None
-        incident = IncidentDetail.of(row)
+        incident = IncidentDetail.of(row, labels=labels_of(session, row.id))
     document = build_document(
         incident,
         entries,

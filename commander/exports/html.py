@@ -16,6 +16,7 @@ import html
 from typing import Final
 
 from commander import __version__
+from commander.domain.labels import labels_text
 from commander.exports.document import IncidentDocument, SectionBlock
 from commander.exports.markdown import EMPTY_SECTION
 from commander.exports.timing import span_text, stamp
@@ -125,6 +126,8 @@ def _facts(doc: IncidentDocument) -> list[str]:
         ("Declared", _e(f"{stamp(incident.declared_at)} by {incident.declared_by}")),
         ("Template", _e(doc.template.name)),
     ]
+    if incident.labels:
+        rows.append(("Labels", _e(labels_text(incident.labels, ", "))))
     if incident.summary:
         rows.append(("Summary when declared", _e(incident.summary)))
     cells = "".join(f"<tr><td>{label}</td><td>{value}</td></tr>" for label, value in rows)

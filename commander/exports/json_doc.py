@@ -7,6 +7,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from commander import __version__
+from commander.domain.labels import grouped
 from commander.domain.when import iso
 from commander.views.incidents import EntryView, IncidentDetail, RevisionView
 
@@ -53,6 +54,8 @@ def incident_document(incident: IncidentDetail) -> dict[str, Any]:
         "mitigated_at": iso(incident.mitigated_at),
         "resolved_at": iso(incident.resolved_at),
         "closed_at": iso(incident.closed_at),
+        # Kept from its alerts: each label's values, e.g. {"service": ["checkout"]}.
+        "labels": dict(grouped(incident.labels)),
         "timeline": [entry_document(entry) for entry in incident.timeline],
     }
 

@@ -7,6 +7,7 @@ the store and is escaped, so an entry reading ``*all* pods`` stays literal.
 
 from __future__ import annotations
 
+from commander.domain.labels import labels_text
 from commander.exports.document import IncidentDocument, SectionBlock
 from commander.exports.timing import span_text, stamp
 
@@ -81,6 +82,8 @@ def header(doc: IncidentDocument) -> list[str]:
     ]
     lines = [f"# Postmortem: {inline(doc.title)}", ""]
     lines += [f"- **{label}:** {inline(value)}" for label, value in facts]
+    if incident.labels:
+        lines.append(f"- **Labels:** {inline(labels_text(incident.labels, ', '))}")
     if incident.summary:
         lines.append(f"- **Summary when declared:** {inline(incident.summary)}")
     return [*lines, ""]

@@ -330,8 +330,11 @@ def _locked_group(session: Session, group_id: int) -> AlertGroup:
 # -- reading -----------------------------------------------------------------------------
 
 
-def list_inbox(store: Store, states: Iterable[str] = ()) -> list[AlertGroupView]:
-    """Alert groups, the most recently heard from first; only ``states`` if given."""
+def list_inbox(
+    store: Store, states: Iterable[str] = (), incident_ref: str | None = None
+) -> list[AlertGroupView]:
+    """Alert groups, the most recently heard from first; only ``states`` if given, only
+    the groups of the incident ``incident_ref`` if given."""
     wanted = tuple(states)
     with store.read() as session:
         query = select(AlertGroup).order_by(
@@ -339,6 +342,8 @@ def list_inbox(store: Store, states: Iterable[str] = ()) -> list[AlertGroupView]
         )
         if wanted:
             query = query.where(AlertGroup.state.in_(wanted))
+        if incident_ref is not None:
+            query = query.where(AlertGroup.incident_id == parse_ref(incident_ref))
         groups = list(session.scalars(query))
         ids = [group.id for group in groups]
         alerts: dict[int, list[AlertRow]] = {group_id: [] for group_id in ids}
@@ -357,6 +362,33 @@ def list_inbox(store: Store, states: Iterable[str] = ()) -> list[AlertGroupView]
                 )
             }
         return [AlertGroupView.of(g, alerts[g.id], counts.get(g.id, 0)) for g in groups]
+
+
+@dataclass(frozen=True, slots=True)
+class InboxMark:
+    """What the inbox looks like from afar: any change to it changes this value."""
+
+    last_notification: int  # the latest notification kept (a repeat is not kept)
+    groups: int
+    waiting: int
+    last_state_change: datetime | None  # declared, attached or dismissed
+
+
+def inbox_mark(store: Store) -> InboxMark:
+    """One cheap read that tells whether the inbox changed since the last one.
+
+    A waiting group writes no timeline entry, so the change feed cannot bring it;
+    a window polls this instead and reads the inbox only when it differs.
+    """
+    statement = select(
+        select(func.max(AlertNotification.id)).scalar_subquery(),
+        select(func.count(AlertGroup.id)).scalar_subquery(),
+        select(func.count(AlertGroup.id)).where(AlertGroup.state == WAITING).scalar_subquery(),
+        select(func.max(AlertGroup.state_changed_at)).scalar_subquery(),
+    )
+    with store.read() as session:
+        last, groups, waiting, changed = session.execute(statement).one()
+    return InboxMark(last or 0, groups or 0, waiting or 0, changed)
 
 
 def get_group(store: Store, group_id: int) -> AlertGroupView:

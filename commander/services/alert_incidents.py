@@ -18,6 +18,7 @@ from commander.domain.alerts import Alert, AlertSource, AlertStatus
 from commander.domain.entry_facts import AlertNote, AlertReceived, AlertResolved
 from commander.domain.when import FUTURE_TOLERANCE, format_clock
 from commander.services.checklist import check_open_item_named
+from commander.services.incident_labels import labels_of
 from commander.services.incidents import declare_in, load_incident
 from commander.services.milestones import correct_milestone
 from commander.services.timeline import add_entry
@@ -191,10 +192,4 @@ def _detected_from(
 def incident_labels(store: Store, ref: str) -> list[tuple[str, str]]:
     """The labels an incident kept from its alerts, by name and value."""
     with store.read() as session:
-        incident = load_incident(session, ref)
-        rows = session.execute(
-            select(IncidentLabel.name, IncidentLabel.value)
-            .where(IncidentLabel.incident_id == incident.id)
-            .order_by(IncidentLabel.name, IncidentLabel.value)
-        )
-        return [(name, value) for name, value in rows]
+        return list(labels_of(session, load_incident(session, ref).id))

@@ -13,6 +13,7 @@ from commander.domain.limits import TITLE_MAX, refuse_nul
 from commander.domain.refs import parse_ref
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
+from commander.services.incident_labels import labels_of
 from commander.services.timeline import add_entry, timeline_of
 from commander.store.engine import Store
 from commander.store.orm import Incident
@@ -201,4 +202,4 @@ def get_incident(store: Store, ref: str, with_timeline: bool = True) -> Incident
     with store.read() as session:
         incident = load_incident(session, ref)
         timeline = timeline_of(session, incident.id) if with_timeline else ()
-        return IncidentDetail.of(incident, timeline)
+        return IncidentDetail.of(incident, timeline, labels_of(session, incident.id))

@@ -17,7 +17,11 @@ observations), so scoring a few thousand past incidents takes milliseconds
 (bench/memory.py prints the figure). Title words weigh three times, summary
 words and the postmortem's summary and root causes twice, entry words once: a
 past incident with a written postmortem is the one worth finding, and its
-postmortem says best what the incident was about.
+postmortem says best what the incident was about. The ``service`` label an
+incident kept from its alerts counts as a word of its own (``service=checkout``,
+which no text can spell: ``=`` splits words) with the title's weight: two
+incidents of one service are more alike than their wording alone says, and less
+so the more incidents that service had (its IDF).
 """
 
 from __future__ import annotations
@@ -36,7 +40,9 @@ from sqlalchemy.orm import Session
 
 from commander.domain import EntryKind, Phase, Severity
 from commander.domain.entry_facts import RunbookAttached, decode
+from commander.domain.labels import SERVICE
 from commander.domain.refs import format_ref
+from commander.services.incident_labels import label_values
 from commander.services.incidents import load_incident
 from commander.services.timeline import _fts_match, _like, search_words
 from commander.store.engine import Store
@@ -406,8 +412,16 @@ def similar_to_text(
         return _rank(session, incident_terms(title, summary, ()), bags, limit)
 
 
+SERVICE_WEIGHT = 3  # as a title word
+
+
+def service_term(service: str) -> str:
+    return f"{SERVICE}={service}"
+
+
 def _bags(session: Session, before_id: int | None) -> dict[int, Counter[str]]:
-    """Each incident's weighted words (ids below ``before_id`` when given)."""
+    """Each incident's weighted words (ids below ``before_id`` when given), and its
+    service label's term."""
     incidents = select(Incident.id, Incident.title, Incident.summary)
     entries = select(TimelineEntry.incident_id, TimelineEntry.text).where(
         TimelineEntry.deleted_at.is_(None),
@@ -432,12 +446,14 @@ def _bags(session: Session, before_id: int | None) -> dict[int, Counter[str]]:
             section = (sections or {}).get(key)
             if isinstance(section, str) and section.strip():
                 written[incident_id].append(section)
-    return {
-        row.id: incident_terms(
-            row.title, row.summary, texts.get(row.id, ()), written.get(row.id, ())
-        )
-        for row in session.execute(incidents)
-    }
+    services = label_values(session, SERVICE)
+    bags: dict[int, Counter[str]] = {}
+    for row in session.execute(incidents):
+        bag = incident_terms(row.title, row.summary, texts.get(row.id, ()), written.get(row.id, ()))
+        for service in services.get(row.id, ()):
+            bag[service_term(service)] += SERVICE_WEIGHT
+        bags[row.id] = bag
+    return bags
 
 
 def _weights(bag: Counter[str], idf: dict[str, float]) -> dict[str, float]:

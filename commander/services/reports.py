@@ -12,6 +12,9 @@ Choices the report makes (also printed by the CLI and shown in the window):
   lacking the stamp is left out of that metric and counted as missing; one
   whose stamp is before its anchor (a mistyped impact start) is left out and
   counted as inconsistent.
+- **Incidents per service** count an incident under each value of the
+  ``service`` label its alerts carried (kept on the incident when an alert
+  group was attached or declared it); incidents without one are counted apart.
 
 Computed in Python over one pass of plain rows, so SQLite and PostgreSQL give
 the same answer without dialect-specific date functions.
@@ -33,9 +36,11 @@ from sqlalchemy.orm import Session
 
 from commander.domain import Severity
 from commander.domain.action_item_choices import ItemStatus
+from commander.domain.labels import SERVICE
 from commander.domain.timing import SeverityMark, peak_severity, severity_spans
 from commander.errors import InvalidInputError
 from commander.output_files import write_output
+from commander.services.incident_labels import label_values
 from commander.services.severity_history import severity_marks
 from commander.store.engine import Store
 from commander.store.orm import Incident
@@ -73,6 +78,7 @@ ANCHOR_RULE = "impact start, else declared time"
 class IncidentTiming:
     """One incident's row under the report: what every aggregate is computed from."""
 
+    incident_id: int
     ref: str
     title: str
     declared_at: datetime
@@ -87,6 +93,18 @@ class IncidentTiming:
 @dataclass(frozen=True, slots=True)
 class MonthCount:
     month: str  # YYYY-MM, UTC
+    by_severity: dict[Severity, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_severity.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceCount:
+    """Incidents whose alerts carried ``service=NAME``, by peak severity."""
+
+    service: str
     by_severity: dict[Severity, int]
 
     @property
@@ -117,6 +135,10 @@ class Report:
     # None when this store has no action items table (the postmortem feature adds it).
     open_action_items: int
     anchor_rule: str = ANCHOR_RULE
+    # Incidents per value of their alerts' ``service`` label, most first (an incident
+    # with two services counts under each), and how many have no such label.
+    services: tuple[ServiceCount, ...] = ()
+    without_service: int = 0
 
     @property
     def incident_count(self) -> int:
@@ -163,6 +185,8 @@ def build_report(store: Store, since: str | None = None, now: datetime | None = 
             if since is None or month_of(incident.declared_at) >= since
         ]
         open_items = open_action_items(session)
+        services = label_values(session, SERVICE)
+    by_service, without_service = _service_counts(timings, services)
     return Report(
         since=since,
         months=_month_counts(timings, since, None if now is None else month_of(now)),
@@ -171,6 +195,8 @@ def build_report(store: Store, since: str | None = None, now: datetime | None = 
         ),
         incidents=tuple(timings),
         open_action_items=open_items,
+        services=by_service,
+        without_service=without_service,
     )
 
 
@@ -209,6 +235,7 @@ def _timing(incident: Incident, peak: Severity) -> IncidentTiming:
         else:
             seconds[metric] = elapsed
     return IncidentTiming(
+        incident_id=incident.id,
         ref=incident.ref,
         title=incident.title,
         declared_at=incident.declared_at,
@@ -233,6 +260,27 @@ def _month_counts(
     return tuple(
         MonthCount(month, {severity: counts[(month, severity)] for severity in Severity})
         for month in months
+    )
+
+
+def _service_counts(
+    timings: list[IncidentTiming], services: dict[int, list[str]]
+) -> tuple[tuple[ServiceCount, ...], int]:
+    counts: dict[str, Counter[Severity]] = {}
+    without = 0
+    for timing in timings:
+        names = services.get(timing.incident_id, [])
+        if not names:
+            without += 1
+        for name in names:
+            counts.setdefault(name, Counter())[timing.peak_severity] += 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1].total(), item[0]))
+    return (
+        tuple(
+            ServiceCount(name, {severity: count[severity] for severity in Severity})
+            for name, count in ordered
+        ),
+        without,
     )
 
 

@@ -32,6 +32,11 @@ def check_name(name: str) -> str:
     clean = refuse_nul(name, "the target name").strip()  # PostgreSQL cannot even look it up
     if not clean or len(clean) > NAME_MAX or any(c.isspace() for c in clean):
         raise InvalidInputError(f"target name {name!r}: 1 to {NAME_MAX} characters, no spaces")
+    if secrets.is_app_secret_name(clean):
+        raise InvalidInputError(
+            f"target name {clean!r}: names starting with {secrets.APP_SECRET_PREFIX!r} "
+            "are kept for the app's own secrets"
+        )
     return clean
 
 

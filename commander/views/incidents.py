@@ -240,6 +240,8 @@ class IncidentDetail:
     resolved_at: datetime | None
     closed_at: datetime | None
     timeline: tuple[EntryView, ...] = field(default=())
+    # Labels kept from its alerts, (name, value) sorted: service, team, cluster...
+    labels: tuple[tuple[str, str], ...] = field(default=())
 
     def clocks(self, now: datetime) -> IncidentClocks:
         """Its clocks at ``now``: what the header shows (stopped once resolved)."""
@@ -254,7 +256,12 @@ class IncidentDetail:
         )
 
     @classmethod
-    def of(cls, row: Incident, timeline: tuple[EntryView, ...] = ()) -> IncidentDetail:
+    def of(
+        cls,
+        row: Incident,
+        timeline: tuple[EntryView, ...] = (),
+        labels: tuple[tuple[str, str], ...] = (),
+    ) -> IncidentDetail:
         return cls(
             id=row.id,
             ref=row.ref,
@@ -273,4 +280,5 @@ class IncidentDetail:
             resolved_at=row.resolved_at,
             closed_at=row.closed_at,
             timeline=timeline,
+            labels=labels,
         )

@@ -27,6 +27,7 @@ FEATURES = (
     "ui.reports",
     "ui.memory",
     "ui.health",
+    "ui.alerts",
 )
 
 

@@ -109,12 +109,17 @@ class ReportsDialog(QDialog):
         self.left_out = QLabel()
         self.left_out.setObjectName("reportLeftOut")
         self.left_out.setWordWrap(True)
+        self.services = QLabel()
+        self.services.setObjectName("reportServices")
+        self.services.setWordWrap(True)
+        self.services.setTextFormat(Qt.TextFormat.PlainText)  # service names come from alerts
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.summary)
         layout.addWidget(self.counts_view, 1)
         layout.addLayout(times_row, 1)
         layout.addWidget(self.left_out)
+        layout.addWidget(self.services)
 
     @staticmethod
     def _chart_view() -> QChartView:
@@ -147,6 +152,8 @@ class ReportsDialog(QDialog):
         self._draw_times()
         self.summary.setText(summary_text(report, self.period_combo.currentText()))
         self.left_out.setText(left_out_text(report))
+        self.services.setText(services_text(report))
+        self.services.setVisible(bool(report.services))
         self.report_shown.emit(report)
 
     def _on_failed(self, error: BaseException) -> None:
@@ -238,6 +245,17 @@ def left_out_text(report: Report) -> str:
     if wrong:
         counted.append(f"{wrong} stamped before their impact start")
     return "Left out of the times: " + ", ".join(counted) + "."
+
+
+def services_text(report: Report) -> str:
+    """Incidents per service label of their alerts, most first; "" when none has one."""
+    if not report.services:
+        return ""
+    counted = ", ".join(f"{count.service} {count.total}" for count in report.services)
+    return (
+        f"Incidents per service (their alerts' service label): {counted}; "
+        f"without one: {report.without_service}."
+    )
 
 
 def open_reports(context: AppContext, parent: QWidget | None = None) -> ReportsDialog:

@@ -73,8 +73,8 @@ def _a_store(db_path: Path) -> None:
 
 
 @pytest.fixture
-def listener(db_path: Path) -> Iterator[Listener]:
-    running = Listener(db_path, "--token-stdin", "--declare-at", "P1")
+def listener(empty_store: Path) -> Iterator[Listener]:
+    running = Listener(empty_store, "--token-stdin", "--declare-at", "P1")
     yield running
     if running.process.poll() is None:
         running.process.kill()
@@ -102,12 +102,60 @@ def test_listen_prints_a_line_per_notification_and_stops_cleanly_on_ctrl_c(
 
 
 def test_listen_takes_the_token_from_the_environment_and_stops_on_sigterm(
-    db_path: Path,
+    empty_store: Path,
 ) -> None:
-    listening = Listener(db_path, stdin=None, env={"COMMANDER_LISTEN_TOKEN": TOKEN})
+    listening = Listener(empty_store, stdin=None, env={"COMMANDER_LISTEN_TOKEN": TOKEN})
     assert listening.post("/grafana", b"{}") == 400
     assert "400 version: missing" in listening.line()
     assert listening.stop(signal.SIGTERM) == (143, "commander: stopped listening\n")
+
+
+def _keep_token(db: Path, token: str) -> None:
+    """What the window's receiver settings do: keep the token with the store's secrets."""
+    from commander.services.receiver_config import save_token
+    from commander.store.engine import open_store
+
+    store = open_store(str(db), create=False)
+    try:
+        save_token(store, token)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("args", [["--token-from-store"], []])
+def test_listen_reads_the_token_the_window_kept_for_the_store(
+    empty_store: Path, args: list[str]
+) -> None:
+    _keep_token(empty_store, TOKEN)
+    listening = Listener(empty_store, *args, stdin=None, env={"COMMANDER_LISTEN_TOKEN": None})
+    assert listening.post("/grafana", b"{}", token="another-token-0123456789") == 401
+    assert "401 missing or wrong token" in listening.line()
+    assert listening.post("/grafana", b"{}") == 400  # past the token: the body is checked
+    assert "400 version: missing" in listening.line()
+    assert listening.stop(signal.SIGTERM) == (143, "commander: stopped listening\n")
+
+
+def test_a_token_given_wins_over_the_kept_one(empty_store: Path) -> None:
+    _keep_token(empty_store, "kept-token-0123456789")
+    listening = Listener(empty_store, stdin=None, env={"COMMANDER_LISTEN_TOKEN": TOKEN})
+    assert listening.post("/grafana", b"{}", token="kept-token-0123456789") == 401
+    assert listening.post("/grafana", b"{}") == 400
+    listening.stop(signal.SIGTERM)
+
+
+@pytest.mark.parametrize(
+    ("args", "complaint"),
+    [
+        (["--token-from-store"], "no token is kept for this store: in the window, Alerts"),
+        (["--token-from-store", "--token-stdin"], "--token-stdin and --token-from-store: give one"),
+    ],
+)
+def test_listen_without_a_kept_token_says_where_to_keep_one(
+    empty_store: Path, args: list[str], complaint: str
+) -> None:
+    result = run("listen", "--port", "0", *args, db=empty_store, stdin=TOKEN, timeout=30)
+    assert result.returncode == 2
+    assert complaint in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -120,14 +168,14 @@ def test_listen_takes_the_token_from_the_environment_and_stops_on_sigterm(
     ],
 )
 def test_listen_refuses_bad_input_with_one_line_and_exit_2(
-    db_path: Path,
+    empty_store: Path,
     args: list[str],
     stdin: str,
     env: dict[str, str | None],
     complaint: str,
 ) -> None:
     port = [] if "--port" in args else ["--port", "0"]
-    result = run("listen", *port, *args, db=db_path, stdin=stdin, env=env, timeout=30)
+    result = run("listen", *port, *args, db=empty_store, stdin=stdin, env=env, timeout=30)
     assert result.returncode == 2
     assert complaint in result.stderr and "Traceback" not in result.stderr
     assert TOKEN not in result.stderr
@@ -195,8 +243,8 @@ def test_the_inbox_from_the_command_line(db_path: Path, cli_incident: str) -> No
     ],
 )
 def test_acting_on_groups_refuses_bad_input(
-    db_path: Path, args: list[str], code: int, complaint: str
+    empty_store: Path, args: list[str], code: int, complaint: str
 ) -> None:
-    result = run(*args, db=db_path)
+    result = run(*args, db=empty_store)
     assert result.returncode == code
     assert complaint in result.stderr and "Traceback" not in result.stderr

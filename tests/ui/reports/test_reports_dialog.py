@@ -128,3 +128,23 @@ def test_chart_helpers() -> None:
     assert time_unit(30 * 60)[1] == "minutes"
     assert time_unit(20 * 3600)[1] == "hours"
     assert time_unit(10 * 86400)[1] == "days"
+
+
+def test_incidents_per_service_show_when_alerts_named_a_service(
+    qtbot, seeded: Path, installed: Rig
+) -> None:
+    from commander.services.alert_inbox import declare_group
+    from tests.support.alert_groups import waiting_group
+
+    dialog = open_dialog(qtbot, installed)
+    assert dialog.services.isHidden()  # no incident came from an alert
+    for name in ("A", "B"):
+        declare_group(
+            installed.store, waiting_group(installed.store, name, service="checkout"), "ana"
+        )
+    dialog.refresh()
+    qtbot.waitSignal(dialog.report_shown, timeout=10_000).wait()
+    assert not dialog.services.isHidden()
+    assert dialog.services.text() == (
+        "Incidents per service (their alerts' service label): checkout 2; without one: 4."
+    )
