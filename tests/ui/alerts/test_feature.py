@@ -234,7 +234,8 @@ def test_attaching_offers_the_open_incident_first_and_shows_its_labels(
     assert dialog is not None
     offered = [dialog.incidents.item(row).text() for row in range(dialog.incidents.count())]
     assert offered[0].startswith(f"{shown}  P1  Checkout errors") and "(open here)" in offered[0]
-    assert [text.split()[0] for text in offered[1:]] == ["INC-3", "INC-1"]
+    # In the incident list's order: the most severe first (P2 before P3), then the newest.
+    assert [text.split()[0] for text in offered[1:]] == ["INC-1", "INC-3"]
     assert dialog.ref == shown
     _press_ok(dialog)
     qtbot.waitUntil(lambda: get_group(rig.store, group_id).state == "attached", timeout=5_000)
