@@ -63,7 +63,8 @@ def argument_type(parse: Callable[[str], object]) -> Callable[[str], object]:
 
 
 def author_of(args: argparse.Namespace) -> str:
-    """``--author`` when given, else the remembered name, else the OS user."""
+    """``--author`` when given, else the remembered name, else $COMMANDER_AUTHOR, else the
+    OS user (``Settings.author_or_default``)."""
     if getattr(args, "author", None):
         return str(args.author)
     from commander.settings import load_settings
