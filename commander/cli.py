@@ -23,6 +23,7 @@ from commander.commands.common import (
     TIME_TYPE,
     CommandParser,
     Handler,
+    add_at_option,
     argument_type,
     author_of,
     say,
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     declare.add_argument("--severity", required=True, type=severity_type, help=severity_help)
     declare.add_argument("--summary", default="")
     declare.add_argument("--impact-start", type=TIME_TYPE, metavar="TIME", help=TIME_HELP)
+    add_at_option(declare, "it was declared; reports count it in that month")
     declare.add_argument("--author", help="who is declaring (default: settings, then OS user)")
 
     log_cmd = sub.add_parser("log", help="add a timeline entry")
@@ -97,11 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     severity.add_argument("ref")
     severity.add_argument("level", type=severity_type, metavar="P0..P4", help=severity_help)
     severity.add_argument("--reason", default="")
+    add_at_option(severity, "it changed, not before the last severity change")
     severity.add_argument("--author")
 
     phase = sub.add_parser("phase", help="move an incident to another phase")
     phase.add_argument("ref")
     phase.add_argument("phase", type=argument_type(Phase.parse), metavar="|".join(Phase))
+    add_at_option(phase, "it moved, not before the last phase change")
     phase.add_argument("--author")
 
     list_cmd = sub.add_parser(
@@ -217,6 +221,7 @@ def _declare(store: Store, args: argparse.Namespace) -> int:
         author=author_of(args),
         summary=args.summary,
         impact_started_at=args.impact_start,
+        occurred_at=args.at,
     )
     print(incident.ref)
     return 0
@@ -240,14 +245,21 @@ def _log(store: Store, args: argparse.Namespace) -> int:
 def _severity(store: Store, args: argparse.Namespace) -> int:
     from commander.services.incidents import change_severity
 
-    change_severity(store, args.ref, args.level, author=author_of(args), reason=args.reason)
+    change_severity(
+        store,
+        args.ref,
+        args.level,
+        author=author_of(args),
+        reason=args.reason,
+        occurred_at=args.at,
+    )
     return 0
 
 
 def _phase(store: Store, args: argparse.Namespace) -> int:
     from commander.services.phase_moves import move_to_phase
 
-    move = move_to_phase(store, args.ref, args.phase, author=author_of(args))
+    move = move_to_phase(store, args.ref, args.phase, author=author_of(args), occurred_at=args.at)
     if move.warning is not None:  # open items are warned about, never a reason to stay
         warn(move.warning.message)
     return 0

@@ -16,6 +16,7 @@ from commander.domain.limits import refuse_nul
 log = logging.getLogger(__name__)
 
 SETTINGS_VERSION = 1
+AUTHOR_VARIABLE = "COMMANDER_AUTHOR"
 
 
 def default_alert_severities() -> dict[str, str]:
@@ -56,12 +57,24 @@ class Settings:
     alert_receiver_bind: str = "127.0.0.1"
 
     def author_or_default(self) -> str:
-        """The name that signs changes. One holding a NUL (a hand-edited file) is refused
-        here, naming the file, rather than by the store; $COMMANDER_AUTHOR cannot hold
-        one (the OS refuses it in the environment)."""
+        """The name that signs changes: the one given in the window's "Who is logging?"
+        (kept here), else $COMMANDER_AUTHOR, else the OS user (the CLI's ``--author``
+        comes first). One holding a NUL (a hand-edited file) is refused here, naming the
+        file, rather than by the store; $COMMANDER_AUTHOR cannot hold one (the OS
+        refuses it in the environment)."""
         if self.author:
             return refuse_nul(self.author, f"the author in {settings_path()}")
-        return os.environ.get("COMMANDER_AUTHOR") or os_user_name()
+        return environment_author() or os_user_name()
+
+    def needs_author(self) -> bool:
+        """True when nothing names who is logging, so the window asks once at start:
+        a name given before, or $COMMANDER_AUTHOR, is an answer already."""
+        return not self.author and not environment_author()
+
+
+def environment_author() -> str:
+    """$COMMANDER_AUTHOR, trimmed; "" when unset or blank."""
+    return os.environ.get(AUTHOR_VARIABLE, "").strip()
 
 
 def checked_author(name: str) -> str:

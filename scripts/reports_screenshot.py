@@ -1,8 +1,9 @@
 """Make README's reports screenshot from a year of realistic demo incidents.
 
-``QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/reports_screenshot.py
-docs/screenshots/reports.png``. Uses a throwaway store; the data is random but
-seeded, so every run draws the same charts (relative to today's month).
+``xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python scripts/reports_screenshot.py
+docs/screenshots/reports.png``: the window at the size it opens at on a 1280×800
+screen. Uses a throwaway store; the data is random but seeded, so every run draws
+the same charts (relative to today's month).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from commander import __version__
 from commander.logs import configure_logging
 from commander.resources import resource_path
-from commander.settings import load_settings
+from commander.settings import Settings, load_settings
 from ui import crash
 from ui.main_window import MainWindow
 
@@ -58,6 +58,12 @@ def _use_qt_pdf() -> None:
     use_pdf_renderer(LazyQtPdf())
 
 
+def asks_author_at_start(settings: Settings) -> bool:
+    """The first run asks "Who is logging?" once (the OS user name offered), unless a
+    name was given before or $COMMANDER_AUTHOR names the person (as README says)."""
+    return settings.needs_author() and not os.environ.get(PROBE_ENV)
+
+
 def run_window(db_arg: str | None, debug: bool = False) -> int:
     app = build_app()
     crash.install()
@@ -80,8 +86,8 @@ def run_window(db_arg: str | None, debug: bool = False) -> int:
         # Logging's file handler and the store wait until the window is up.
         crash.set_log_path(configure_logging(debug))
         window.open_store()
-        if not window.settings.author and not os.environ.get(PROBE_ENV):
-            window.change_author()  # asked once; the OS user name is the default
+        if asks_author_at_start(window.settings):
+            window.change_author()
 
     painted = _FirstPaint(after_first_paint)
     window.installEventFilter(painted)

@@ -49,9 +49,12 @@ def display_problem() -> str | None:
         return None
     display = os.environ.get("DISPLAY", "")
     if not display:
+        import shutil
+
+        package = "" if shutil.which("xvfb-run") else " (xvfb-run comes in the xvfb package)"
         return (
             "no display (DISPLAY is not set). On a machine without a screen run "
-            "`xvfb-run commander`, or use the subcommands (`commander --help`)"
+            f"`{headless_command()}`{package}, or use the subcommands (`commander --help`)"
         )
     if display.startswith(":") or display.startswith("unix:"):
         number = display.split(":", 1)[1].split(".", 1)[0]
@@ -62,3 +65,37 @@ def display_problem() -> str | None:
     if ctypes.util.find_library("xcb-cursor") is None:
         return "the system library libxcb-cursor0 is missing (apt-get install libxcb-cursor0)"
     return None
+
+
+# In a checkout: the script that sets everything up and opens the window (README).
+CHECKOUT_RUN = Path(__file__).resolve().parent.parent / "scripts" / "run"
+
+
+def headless_command() -> str:
+    """A command that opens the window under a virtual screen, as typed from here.
+
+    In a checkout that is ``xvfb-run scripts/run`` (its path as seen from the current
+    folder); in an installed copy the program running now, by the name the shell finds
+    it under. Imported here, not above: this runs only when there is no display.
+    """
+    import shlex
+    import shutil
+
+    if CHECKOUT_RUN.is_file():
+        words = [str(_as_typed_here(CHECKOUT_RUN))]
+    elif getattr(sys, "frozen", False):  # the PyInstaller bundle
+        words = [sys.executable]
+    elif shutil.which("commander"):
+        words = ["commander"]
+    else:
+        words = [sys.executable, "-m", "ui"]
+    return shlex.join(["xvfb-run", *words])
+
+
+def _as_typed_here(path: Path) -> Path:
+    """``path`` relative to the current folder when it lies below it, else whole."""
+    try:
+        here = Path.cwd()
+    except OSError:  # the current folder was removed
+        return path
+    return path.relative_to(here) if path.is_relative_to(here) else path

@@ -63,8 +63,23 @@ def argument_type(parse: Callable[[str], object]) -> Callable[[str], object]:
     return convert
 
 
+def add_at_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--at TIME``: when ``what`` happened, for a scribe backfilling an incident after
+    the fact (default: now). Read like every other time option; ``domain.backdating``
+    says how far back a severity, phase or role change may go."""
+    from commander.domain.when import HELP
+
+    parser.add_argument(
+        "--at",
+        type=TIME_TYPE,
+        metavar="TIME",
+        help=f"when {what} (default now): {HELP}",
+    )
+
+
 def author_of(args: argparse.Namespace) -> str:
-    """``--author`` when given, else the remembered name, else the OS user."""
+    """``--author`` when given, else the remembered name, else $COMMANDER_AUTHOR, else the
+    OS user (``Settings.author_or_default``)."""
     if getattr(args, "author", None):
         return str(args.author)
     from commander.settings import load_settings

@@ -77,6 +77,9 @@ def report_document(report: Report) -> dict[str, Any]:
                 "measured": t.measured,
                 "mean_seconds": None if t.mean_seconds is None else round(t.mean_seconds),
                 "median_seconds": None if t.median_seconds is None else round(t.median_seconds),
+                # The same times as a person reads them; the seconds above stay the numbers.
+                "mean_text": None if t.mean_seconds is None else duration(t.mean_seconds),
+                "median_text": None if t.median_seconds is None else duration(t.median_seconds),
                 "missing": t.missing,
                 "inconsistent": t.inconsistent,
                 "anchored_on_declared": t.anchored_on_declared,
@@ -94,17 +97,10 @@ def report_document(report: Report) -> dict[str, Any]:
 
 
 def duration(seconds: float | None) -> str:
-    """1h05m, 12m, 45s: short enough for a table cell."""
-    if seconds is None:
-        return "-"
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours >= 48:
-        return f"{hours // 24}d{hours % 24:02d}h"
-    if hours:
-        return f"{hours}h{minutes:02d}m"
-    return f"{minutes}m" if minutes else f"{secs}s"
+    """A table cell: ``services.reports.readable_duration``, or "-" without a measurement."""
+    from commander.services.reports import readable_duration
+
+    return "-" if seconds is None else readable_duration(seconds)
 
 
 def _print_report(report: Report) -> None:
@@ -119,16 +115,18 @@ def _print_report(report: Report) -> None:
         cells = "".join(f"{month.by_severity[s]:>5}" for s in Severity)
         say(f"{month.month}  {cells}  {month.total:>5}")
     say("")
-    say(f"Times from {report.anchor_rule}: mean / median (incidents measured)")
-    say("sev  " + "".join(f"{metric.value.upper():<22}" for metric in Metric))
+    say(f"Times from {report.anchor_rule}, per peak severity:")
+    # One block per metric keeps the lines narrow enough for an 80-column terminal.
+    for metric in Metric:
+        say(f"{metric.value.upper()} ({metric.label.lower()})")
+        say(f"  sev  {'mean':<13}{'median':<13}measured")
+        for severity in Severity:
+            t = report.stats(metric, severity)
+            if t.measured or t.missing or t.inconsistent:
+                mean, median = duration(t.mean_seconds), duration(t.median_seconds)
+                say(f"  {severity.value}   {mean:<13}{median:<13}{t.measured}")
     notes: list[str] = []
     for severity in Severity:
-        cells = ""
-        for metric in Metric:
-            t = report.stats(metric, severity)
-            cell = f"{duration(t.mean_seconds)} / {duration(t.median_seconds)} ({t.measured})"
-            cells += f"{cell:<22}"
-        say(f"{severity.value}   {cells.rstrip()}")
         left_out = [
             f"{metric.value.upper()} {report.stats(metric, severity).missing}"
             for metric in Metric

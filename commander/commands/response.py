@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from commander.commands.common import (
     TIME_TYPE,
     Handler,
+    add_at_option,
     argument_type,
     author_of,
     say,
@@ -40,30 +41,35 @@ def register(sub: Any) -> dict[str, Handler]:
         command = sub.add_parser(name, help=f"{verb} a checklist item (logged)")
         command.add_argument("ref")
         command.add_argument("item", help=ITEM_HELP)
+        add_at_option(command, "it happened")
         command.add_argument("--author")
 
     not_applicable = sub.add_parser("not-applicable", help="mark a checklist item not applicable")
     not_applicable.add_argument("ref")
     not_applicable.add_argument("item", help=ITEM_HELP)
     not_applicable.add_argument("--reason", required=True)
+    add_at_option(not_applicable, "it was set aside")
     not_applicable.add_argument("--author")
 
     add = sub.add_parser("checklist-add", help="add an item to one incident's checklist")
     add.add_argument("ref")
     add.add_argument("text")
     add.add_argument("--phase", type=phase_type, help="default: the current phase")
+    add_at_option(add, "it was added")
     add.add_argument("--author")
 
     role = sub.add_parser("role", help="assign a role or hand it over (logged)")
     role.add_argument("ref")
     role.add_argument("role", type=role_type, help=roles_help)
     role.add_argument("person")
+    add_at_option(role, "it was assigned; a handover not before the last holder's start")
     role.add_argument("--author")
 
     release = sub.add_parser("unassign", help="nobody (or not PERSON) holds the role any more")
     release.add_argument("ref")
     release.add_argument("role", type=role_type, help=roles_help)
     release.add_argument("person", nargs="?")
+    add_at_option(release, "it ended, not before the holder's start")
     release.add_argument("--author")
 
     roles = sub.add_parser("roles", help="who holds which role")
@@ -184,21 +190,25 @@ def _check(store: Store, args: argparse.Namespace) -> int:
         "uncheck": checklist.uncheck_item,
         "applicable": checklist.mark_applicable,
     }[args.command]
-    action(store, args.ref, args.item, author=author_of(args))
+    action(store, args.ref, args.item, author=author_of(args), occurred_at=args.at)
     return 0
 
 
 def _not_applicable(store: Store, args: argparse.Namespace) -> int:
     from commander.services.checklist import mark_not_applicable
 
-    mark_not_applicable(store, args.ref, args.item, args.reason, author=author_of(args))
+    mark_not_applicable(
+        store, args.ref, args.item, args.reason, author=author_of(args), occurred_at=args.at
+    )
     return 0
 
 
 def _add(store: Store, args: argparse.Namespace) -> int:
     from commander.services.checklist import add_item
 
-    item = add_item(store, args.ref, args.text, author=author_of(args), phase=args.phase)
+    item = add_item(
+        store, args.ref, args.text, author=author_of(args), phase=args.phase, occurred_at=args.at
+    )
     say(str(item.id))
     return 0
 
@@ -206,14 +216,23 @@ def _add(store: Store, args: argparse.Namespace) -> int:
 def _role(store: Store, args: argparse.Namespace) -> int:
     from commander.services.roles import assign_role
 
-    assign_role(store, args.ref, args.role, args.person, author=author_of(args))
+    assign_role(
+        store, args.ref, args.role, args.person, author=author_of(args), occurred_at=args.at
+    )
     return 0
 
 
 def _unassign(store: Store, args: argparse.Namespace) -> int:
     from commander.services.roles import release_role
 
-    release_role(store, args.ref, args.role, author=author_of(args), person=args.person)
+    release_role(
+        store,
+        args.ref,
+        args.role,
+        author=author_of(args),
+        person=args.person,
+        occurred_at=args.at,
+    )
     return 0
 
 

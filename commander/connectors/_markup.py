@@ -87,6 +87,19 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_SLACK_ESCAPED = re.compile(r"&(amp|lt|gt);")
+_SLACK_UNESCAPED = {"amp": "&", "lt": "<", "gt": ">"}
+_SLACK_LINK = re.compile(r"<([^|>\s]+)\|([^>]*)>")
+
+
+def mrkdwn_as_shown(mrkdwn: str) -> str:
+    """What Slack shows for mrkdwn made by ``markdown_to_mrkdwn``: ``&gt;`` as ``>`` (one
+    pass, so a typed ``&lt;`` stays as typed), a link as its label and address. For the
+    composer's preview; the payload keeps the escapes Slack needs."""
+    shown = _SLACK_LINK.sub(lambda match: f"{match.group(2)} ({match.group(1)})", mrkdwn)
+    return _SLACK_ESCAPED.sub(lambda match: _SLACK_UNESCAPED[match.group(1)], shown)
+
+
 def markdown_to_mrkdwn(text: str) -> str:
     """Slack mrkdwn: escaped text, *bold*, bullets as •, safe links as <url|label>."""
 

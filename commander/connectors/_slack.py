@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commander.connectors._markup import markdown_to_mrkdwn, slack_escape
+from commander.connectors._markup import markdown_to_mrkdwn, mrkdwn_as_shown, slack_escape
 from commander.connectors._text import Fitter, single_line, split_chunks
 from commander.connectors.base import Message
 
@@ -39,5 +39,6 @@ def slack_payload(message: Message, fitter: Fitter) -> tuple[dict[str, Any], str
         "unfurl_links": False,
         "unfurl_media": False,
     }
-    preview = header + "\n\n" + "\n".join(sections)
+    # The preview is what people will read, not the escaped text Slack is sent.
+    preview = header + "\n\n" + mrkdwn_as_shown("\n".join(sections))
     return payload, preview

@@ -154,9 +154,16 @@ def phase_warnings(store: Store, ref: str, phase: Phase | None = None) -> list[C
 
 
 def check_item(
-    store: Store, ref: str, item: int | str, author: str, now: datetime | None = None
+    store: Store,
+    ref: str,
+    item: int | str,
+    author: str,
+    now: datetime | None = None,
+    occurred_at: datetime | None = None,
 ) -> ChecklistItemView:
+    """``occurred_at`` dates the check (a backfilled incident); it is recorded ``now``."""
     now = now or utc_now()
+    at = occurred_at or now
     with store.write() as session:
         incident, row = _item_for_change(session, ref, item)
         if row.checked_at is not None:
@@ -165,33 +172,46 @@ def check_item(
             raise InvalidInputError(
                 f"“{row.text}” is marked not applicable; mark it applicable before checking it"
             )
-        row.checked_at, row.checked_by = now, author
-        _log(session, incident, row, ChecklistAction.CHECK, f"Checked “{row.text}”", author, now)
+        row.checked_at, row.checked_by = at, author
+        text = f"Checked “{row.text}”"
+        _log(session, incident, row, ChecklistAction.CHECK, text, author, at, recorded_at=now)
         return ChecklistItemView.of(row)
 
 
 def uncheck_item(
-    store: Store, ref: str, item: int | str, author: str, now: datetime | None = None
+    store: Store,
+    ref: str,
+    item: int | str,
+    author: str,
+    now: datetime | None = None,
+    occurred_at: datetime | None = None,
 ) -> ChecklistItemView:
     now = now or utc_now()
+    at = occurred_at or now
     with store.write() as session:
         incident, row = _item_for_change(session, ref, item)
         if row.checked_at is None:
             raise InvalidInputError(f"“{row.text}” is not checked")
         row.checked_at, row.checked_by = None, None
-        _log(
-            session, incident, row, ChecklistAction.UNCHECK, f"Unchecked “{row.text}”", author, now
-        )
+        text = f"Unchecked “{row.text}”"
+        _log(session, incident, row, ChecklistAction.UNCHECK, text, author, at, recorded_at=now)
         return ChecklistItemView.of(row)
 
 
 def mark_not_applicable(
-    store: Store, ref: str, item: int | str, reason: str, author: str, now: datetime | None = None
+    store: Store,
+    ref: str,
+    item: int | str,
+    reason: str,
+    author: str,
+    now: datetime | None = None,
+    occurred_at: datetime | None = None,
 ) -> ChecklistItemView:
     reason = " ".join(refuse_nul(reason, "the reason").split())
     if not reason:
         raise InvalidInputError("say why the item does not apply")
     now = now or utc_now()
+    at = occurred_at or now
     with store.write() as session:
         incident, row = _item_for_change(session, ref, item)
         if row.not_applicable_at is not None:
@@ -200,25 +220,32 @@ def mark_not_applicable(
             raise InvalidInputError(f"“{row.text}” is checked; uncheck it first")
         row.not_applicable_reason, row.not_applicable_at, row.not_applicable_by = (
             reason,
-            now,
+            at,
             author,
         )
         text = f"Marked “{row.text}” not applicable: {reason}"
-        _log(session, incident, row, ChecklistAction.NOT_APPLICABLE, text, author, now, reason)
+        action = ChecklistAction.NOT_APPLICABLE
+        _log(session, incident, row, action, text, author, at, reason, recorded_at=now)
         return ChecklistItemView.of(row)
 
 
 def mark_applicable(
-    store: Store, ref: str, item: int | str, author: str, now: datetime | None = None
+    store: Store,
+    ref: str,
+    item: int | str,
+    author: str,
+    now: datetime | None = None,
+    occurred_at: datetime | None = None,
 ) -> ChecklistItemView:
     now = now or utc_now()
+    at = occurred_at or now
     with store.write() as session:
         incident, row = _item_for_change(session, ref, item)
         if row.not_applicable_at is None:
             raise InvalidInputError(f"“{row.text}” is not marked not applicable")
         row.not_applicable_reason, row.not_applicable_at, row.not_applicable_by = None, None, None
         text = f"Marked “{row.text}” applicable again"
-        _log(session, incident, row, ChecklistAction.APPLICABLE, text, author, now)
+        _log(session, incident, row, ChecklistAction.APPLICABLE, text, author, at, recorded_at=now)
         return ChecklistItemView.of(row)
 
 
@@ -249,17 +276,19 @@ def add_item(
     author: str,
     phase: Phase | None = None,
     now: datetime | None = None,
+    occurred_at: datetime | None = None,
 ) -> ChecklistItemView:
     """Add an item to this incident only (the template is unchanged)."""
     text = check_item_text(text)
     now = now or utc_now()
+    at = occurred_at or now
     with store.write() as session:
         incident = locked_incident(session, ref)
         row = add_items(
-            session, incident, [text], phase or Phase(incident.phase), "added", author, now
+            session, incident, [text], phase or Phase(incident.phase), "added", author, at
         )[0]
         text = f"Added checklist item “{row.text}”"
-        _log(session, incident, row, ChecklistAction.ADD, text, author, now)
+        _log(session, incident, row, ChecklistAction.ADD, text, author, at, recorded_at=now)
         return ChecklistItemView.of(row)
 
 
@@ -400,7 +429,9 @@ def _log(
     author: str,
     now: datetime,
     reason: str = "",
+    recorded_at: datetime | None = None,
 ) -> None:
+    """The change's entry, at ``now``; ``recorded_at`` when it was typed later (``--at``)."""
     phase = Phase(row.phase)
     add_entry(
         session,
@@ -409,5 +440,5 @@ def _log(
         text=f"{text} ({phase.label})",
         author=author,
         occurred_at=now,
-        recorded_at=now,
+        recorded_at=recorded_at or now,
     )

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commander.domain import Phase, Severity
+from commander.domain.backdating import refuse_out_of_order
 from commander.domain.entry_facts import Declared, PhaseChanged, SeverityChanged
 from commander.domain.limits import TITLE_MAX, refuse_nul
 from commander.domain.refs import parse_ref
@@ -50,11 +51,22 @@ def declare_incident(
     impact_started_at: datetime | None = None,
     detected_at: datetime | None = None,
     now: datetime | None = None,
+    occurred_at: datetime | None = None,
 ) -> IncidentDetail:
+    """``occurred_at`` dates the declaration (a backfilled incident); its entry is
+    recorded ``now``. The declared time decides the report's month."""
     now = now or utc_now()
     with store.write() as session:
         incident = declare_in(
-            session, title, severity, author, summary, impact_started_at, detected_at, now
+            session,
+            title,
+            severity,
+            author,
+            summary,
+            impact_started_at,
+            detected_at,
+            now,
+            occurred_at=occurred_at,
         )
         return IncidentDetail.of(incident)
 
@@ -68,8 +80,10 @@ def declare_in(
     impact_started_at: datetime | None,
     detected_at: datetime | None,
     now: datetime,
+    occurred_at: datetime | None = None,
 ) -> Incident:
     """Declare inside the caller's transaction (an alert group declaring its incident)."""
+    declared_at = occurred_at or now
     title = title.strip()
     if not title:
         raise InvalidInputError("an incident needs a title")
@@ -82,11 +96,11 @@ def declare_in(
         summary=summary.strip(),
         severity=severity.value,
         phase=Phase.DETECT.value,
-        declared_at=now,
-        severity_since=now,
-        phase_since=now,
+        declared_at=declared_at,
+        severity_since=declared_at,
+        phase_since=declared_at,
         impact_started_at=impact_started_at,
-        detected_at=detected_at or now,
+        detected_at=detected_at or declared_at,
         declared_by=author,
     )
     session.add(incident)
@@ -97,7 +111,7 @@ def declare_in(
         fact=Declared(severity),
         text=f"Declared {incident.ref} at {severity.value} ({severity.label}): {title}",
         author=author,
-        occurred_at=now,
+        occurred_at=declared_at,
         recorded_at=now,
     )
     return incident
@@ -110,46 +124,73 @@ def change_severity(
     author: str,
     reason: str = "",
     now: datetime | None = None,
+    occurred_at: datetime | None = None,
 ) -> IncidentDetail:
+    """``occurred_at`` dates the change (``domain.backdating`` says how far back)."""
     refuse_nul(reason, "the reason")
     now = now or utc_now()
+    at = occurred_at or now
     with store.write() as session:
         incident = load_incident(session, ref)
         previous = Severity(incident.severity)
         if previous == severity:
             raise InvalidInputError(f"{incident.ref} is already {severity.value}")
+        if occurred_at is not None:
+            refuse_out_of_order(
+                at,
+                declared_at=incident.declared_at,
+                since=incident.severity_since,
+                state=f"{incident.ref} has been {previous.value}",
+                change="a severity change",
+            )
         direction = "Raised" if severity.rank < previous.rank else "Lowered"
         text = f"{direction} severity {previous.value} → {severity.value} ({severity.label})"
         if reason.strip():
             text += f": {reason.strip()}"
         incident.severity = severity.value
-        incident.severity_since = now
+        incident.severity_since = at
         add_entry(
             session,
             incident,
             fact=SeverityChanged(previous, severity, reason.strip()),
             text=text,
             author=author,
-            occurred_at=now,
+            occurred_at=at,
             recorded_at=now,
         )
         return IncidentDetail.of(incident)
 
 
 def change_phase(
-    store: Store, ref: str, phase: Phase, author: str, now: datetime | None = None
+    store: Store,
+    ref: str,
+    phase: Phase,
+    author: str,
+    now: datetime | None = None,
+    occurred_at: datetime | None = None,
 ) -> IncidentDetail:
+    """``occurred_at`` dates the move (``domain.backdating`` says how far back); the
+    milestones it stamps take that time too."""
     now = now or utc_now()
+    at = occurred_at or now
     with store.write() as session:
         incident = load_incident(session, ref)
         previous = Phase(incident.phase)
         if previous == phase:
             raise InvalidInputError(f"{incident.ref} is already in {phase.label}")
+        if occurred_at is not None:
+            refuse_out_of_order(
+                at,
+                declared_at=incident.declared_at,
+                since=incident.phase_since,
+                state=f"{incident.ref} has been in {previous.label}",
+                change="a phase change",
+            )
         incident.phase = phase.value
-        incident.phase_since = now
+        incident.phase_since = at
         for milestone in _PHASE_MILESTONES.get(phase, ()):
             if getattr(incident, milestone) is None:
-                setattr(incident, milestone, now)
+                setattr(incident, milestone, at)
         # Moving back before Resolve reopens the incident: it was not resolved (or
         # closed) after all, and MTTR must count from the resolution that holds. The
         # cleared times stay in the entry. Acknowledged and first mitigation stand.
@@ -169,7 +210,7 @@ def change_phase(
             fact=PhaseChanged(previous, phase, tuple(reopened.items())),
             text=text,
             author=author,
-            occurred_at=now,
+            occurred_at=at,
             recorded_at=now,
         )
         return IncidentDetail.of(incident)

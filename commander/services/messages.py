@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from commander.connectors.base import COMPONENT_STATUSES, STATUSES, Message
-from commander.domain import Phase, Severity
+from commander.domain import EntryKind, Phase, Severity
 from commander.domain.entry_facts import MessageSent
 from commander.domain.when import format_duration, utc_now
 from commander.errors import InvalidInputError, NotFoundError
@@ -280,12 +280,20 @@ def _default_fields(
     }
 
 
+# Entries responders want in an internal "updates so far" even when nobody pinned them.
+KEY_EVENT_KINDS = (EntryKind.SEVERITY, EntryKind.ROLLBACK, EntryKind.HOTFIX)
+
+
 def _updates_so_far(session: Session, incident: Incident) -> tuple[str, str]:
-    """(pinned entries and earlier messages, earlier messages only), one line each."""
+    """(pinned entries, severity changes, rollbacks and hotfixes, and earlier messages;
+    earlier messages only), one line each."""
     pinned = session.scalars(
         select(TimelineEntry).where(
             TimelineEntry.incident_id == incident.id,
-            TimelineEntry.pinned.is_(True),
+            or_(
+                TimelineEntry.pinned.is_(True),
+                TimelineEntry.kind.in_([kind.value for kind in KEY_EVENT_KINDS]),
+            ),
             TimelineEntry.deleted_at.is_(None),
         )
     )

@@ -47,9 +47,15 @@ def leaving_warning(store: Store, ref: str) -> LeavingWithOpenItems | None:
 
 
 def move_to_phase(
-    store: Store, ref: str, phase: Phase, author: str, now: datetime | None = None
+    store: Store,
+    ref: str,
+    phase: Phase,
+    author: str,
+    now: datetime | None = None,
+    occurred_at: datetime | None = None,
 ) -> PhaseMove:
-    """Move to ``phase`` and say which items of the phase left behind are still open."""
+    """Move to ``phase`` (dated ``occurred_at`` when given) and say which items of the
+    phase left behind are still open."""
     warning = leaving_warning(store, ref)
-    incident = change_phase(store, ref, phase, author=author, now=now)
+    incident = change_phase(store, ref, phase, author=author, now=now, occurred_at=occurred_at)
     return PhaseMove(incident, warning)

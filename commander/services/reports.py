@@ -151,6 +151,29 @@ class Report:
         raise KeyError((metric, severity))
 
 
+def readable_duration(seconds: float) -> str:
+    """A time in the unit that fits it, as a person reads it: "45 s", "50 min",
+    "3 h 20 min", "2 d 12 h"; never a fraction of a large unit ("0.0348 days").
+
+    Seconds under a minute, whole minutes under an hour, hours and minutes under a
+    day, then days and hours. Rounded in the smaller unit shown, so 59.6 s reads
+    "1 min" and 23 h 59 min 40 s reads "1 d". The one formatter of the report: the
+    CLI, the Reports window and its charts' labels all use it (CSV and JSON keep
+    the seconds, numbers a spreadsheet can sum).
+    """
+    whole_seconds = round(seconds)
+    if whole_seconds < 60:
+        return f"{max(whole_seconds, 0)} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 24 * 60:
+        hours, rest = divmod(minutes, 60)
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    days, hours = divmod(round(seconds / 3600), 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
 def parse_month(text: str) -> str:
     """``YYYY-MM`` as typed, checked; the report's ``--since``."""
     cleaned = text.strip()

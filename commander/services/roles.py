@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commander.domain.backdating import refuse_before_start
 from commander.domain.entry_facts import RoleChanged
 from commander.domain.limits import refuse_nul
 from commander.domain.roles import Role
@@ -87,18 +88,29 @@ def current_roles(store: Store, ref: str) -> RolesView:
 
 
 def assign_role(
-    store: Store, ref: str, role: Role, person: str, author: str, now: datetime | None = None
+    store: Store,
+    ref: str,
+    role: Role,
+    person: str,
+    author: str,
+    now: datetime | None = None,
+    occurred_at: datetime | None = None,
 ) -> RolesView:
-    """Give ``person`` the role; for a one-holder role this hands it over from whoever had it."""
+    """Give ``person`` the role; for a one-holder role this hands it over from whoever had it.
+
+    ``occurred_at`` dates it; a handover is refused before the spell it ends began."""
     person = _clean_name(person)
     now = now or utc_now()
+    at = occurred_at or now
     with store.write() as session:
         incident = locked_incident(session, ref)
         held = _open_rows(session, incident.id, role)
         if any(person_key(row.person) == person_key(person) for row in held):
             raise InvalidInputError(f"{person} is already {role.short} on {incident.ref}")
         previous = None if role.several or not held else held[0]
-        _assign(session, incident, role, person, previous, author, now)
+        if previous is not None:
+            _refuse_before_spell(previous, role, at, "the handover")
+        _assign(session, incident, role, person, previous, author, at, recorded_at=now)
         return _roles_of(session, incident)
 
 
@@ -109,9 +121,12 @@ def release_role(
     author: str,
     person: str | None = None,
     now: datetime | None = None,
+    occurred_at: datetime | None = None,
 ) -> RolesView:
-    """Nobody (or, for experts, not ``person``) holds the role any more."""
+    """Nobody (or, for experts, not ``person``) holds the role any more; ``occurred_at``
+    dates it, not before the spell it ends began."""
     now = now or utc_now()
+    at = occurred_at or now
     with store.write() as session:
         incident = locked_incident(session, ref)
         held = _open_rows(session, incident.id, role)
@@ -123,10 +138,16 @@ def release_role(
         if len(held) > 1:
             raise InvalidInputError(f"{len(held)} people are {role.short}: name the one to release")
         row = held[0]
-        row.ended_at, row.ended_by = now, author
+        _refuse_before_spell(row, role, at, "the release")
+        row.ended_at, row.ended_by = at, author
         text = f"{row.person} is no longer {role.short}"
-        _log(session, incident, text, author, now, role, row.person, None)
+        _log(session, incident, text, author, at, role, row.person, None, recorded_at=now)
         return _roles_of(session, incident)
+
+
+def _refuse_before_spell(row: RoleAssignment, role: Role, at: datetime, change: str) -> None:
+    state = f"{row.person} has been {role.short}"
+    refuse_before_start(at, since=row.assigned_at, state=state, change=change)
 
 
 def set_roles(
@@ -174,8 +195,10 @@ def _assign(
     previous: RoleAssignment | None,
     author: str,
     now: datetime,
+    recorded_at: datetime | None = None,
 ) -> None:
-    """Give ``person`` the role, ending ``previous``'s spell (a handover), and log it."""
+    """Give ``person`` the role at ``now``, ending ``previous``'s spell (a handover), and
+    log it (``recorded_at``: when it was typed, if later)."""
     if previous is not None:
         previous.ended_at, previous.ended_by = now, author
         text = f"{role.short} handed from {previous.person} to {person}"
@@ -191,7 +214,7 @@ def _assign(
         )
     )
     from_person = previous.person if previous is not None else None
-    _log(session, incident, text, author, now, role, from_person, person)
+    _log(session, incident, text, author, now, role, from_person, person, recorded_at=recorded_at)
 
 
 def _unique_names(people: list[str]) -> list[str]:
@@ -250,6 +273,7 @@ def _log(
     role: Role,
     from_person: str | None,
     to_person: str | None,
+    recorded_at: datetime | None = None,
 ) -> None:
     add_entry(
         session,
@@ -258,5 +282,5 @@ def _log(
         text=text,
         author=author,
         occurred_at=now,
-        recorded_at=now,
+        recorded_at=recorded_at or now,
     )

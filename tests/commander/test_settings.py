@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from commander.errors import InvalidInputError
-from commander.settings import checked_author, load_settings, settings_path
+from commander.settings import checked_author, load_settings, os_user_name, settings_path
 from tests.support.cli import cli_ok, run_cli
 
 
@@ -46,3 +46,10 @@ def test_the_cli_refuses_the_setting_in_one_line_and_writes_nothing(db_path: Pat
         f"commander: the author in {path} contains a NUL character; remove it and try again\n"
     )
     assert cli_ok("show", ref, "--json", db=db_path) == before
+
+
+def test_commander_author_signs_when_no_name_was_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COMMANDER_AUTHOR", "  Cy ")
+    assert load_settings().author_or_default() == "Cy"
+    monkeypatch.setenv("COMMANDER_AUTHOR", "")
+    assert load_settings().author_or_default() == os_user_name()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from commander.errors import InvalidInputError
-from commander.settings import Settings, checked_author, os_user_name
+from commander.settings import Settings, checked_author, environment_author, os_user_name
 from ui.common.error_dialog import show_problem
 
 
@@ -16,7 +16,7 @@ def ask_author(parent: QWidget | None, settings: Settings) -> bool:
         "Who is logging?",
         "Your name, as it should appear on timeline entries:",
         QLineEdit.EchoMode.Normal,
-        settings.author or os_user_name(),
+        settings.author or environment_author() or os_user_name(),
     )
     if not accepted:
         return False

@@ -38,6 +38,10 @@ COMPONENT_HELP = (
     "component=status, … (operational, degraded_performance, partial_outage, major_outage)"
 )
 RECOMPOSE_DELAY_MS = 300
+NO_TARGETS = (
+    "No targets yet, so there is nowhere to send: add one in Comms → Targets… "
+    "(or `commander target add`), then compose again."
+)
 
 
 def _start(store: Store) -> tuple[list[tuple[str, str]], list[TargetView]]:
@@ -187,7 +191,7 @@ class ComposerDialog(QDialog):
                 item.setCheckState(Qt.CheckState.Checked)
                 self.target_list.addItem(item)
         if not self._targets:
-            self.show_problem("No targets yet: add some in Comms → Targets… before sending.")
+            self.show_problem(NO_TARGETS)
         self.recompose()
 
     def _template_changed(self) -> None:
@@ -232,11 +236,16 @@ class ComposerDialog(QDialog):
             return
         keep_body = self._body_edited
         self._message = message
-        self.problem.hide()
+        if self._targets:
+            self.problem.hide()
+        else:
+            self.show_problem(NO_TARGETS)  # stays: without a target nothing can be sent
         for name, edit in self.field_edits.items():
             if name not in self._touched:
                 edit.setText(message.fields.get(name, ""))
+                edit.setCursorPosition(0)  # a long field shows its start, not its end
         self.headline_edit.setText(message.headline)
+        self.headline_edit.setCursorPosition(0)
         if keep_body:
             self.show_problem(
                 "The message was edited by hand, so field changes no longer rewrite it."

@@ -10,15 +10,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QChart, QChartView
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCursor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from commander.domain import Severity
 from commander.domain.when import utc_now
-from commander.services.reports import Metric, Report
+from commander.services.reports import Metric, Report, readable_duration
 from ui.reports.charts import METRIC_TITLES, counts_chart, metric_chart, time_value
 
 if TYPE_CHECKING:
@@ -55,12 +57,21 @@ def _save(report: Report, path: Path, store_file: Path | None) -> Path:
     return path
 
 
+# The size the window opens at, when the screen has room; below it, the charts scroll.
+PREFERRED_SIZE = QSize(1100, 740)
+# Room left for the window's frame and the desktop's panels.
+SCREEN_MARGIN = QSize(40, 60)
+# Tall enough for a chart's title, bars, two-line labels and axis title.
+CHART_HEIGHT_MIN = 260
+
+
+def fitting_size(available: QSize) -> QSize:
+    """The window's first size: the preferred one, shrunk to fit the screen's free area."""
+    return PREFERRED_SIZE.boundedTo(available - SCREEN_MARGIN)
+
+
 def duration_text(seconds: float | None) -> str:
-    if seconds is None:
-        return "no data"
-    minutes = round(seconds / 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+    return "no data" if seconds is None else readable_duration(seconds)
 
 
 class ReportsDialog(QDialog):
@@ -70,7 +81,7 @@ class ReportsDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Reports — Incident Commander")
-        self.resize(1040, 820)
+        self.resize(fitting_size(self.screen().availableGeometry().size()))
         self._context = context
         self._generation = 0  # answers to an older request are dropped
         self.report: Report | None = None
@@ -88,6 +99,7 @@ class ReportsDialog(QDialog):
         self.export_button.clicked.connect(self.export_csv)
         self.status = QLabel("Computing…")
         self.status.setObjectName("reportStatus")
+        self.status.setWordWrap(True)  # a long error wraps instead of widening the window
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Period:"))
         bar.addWidget(self.period_combo)
@@ -113,19 +125,30 @@ class ReportsDialog(QDialog):
         self.services.setObjectName("reportServices")
         self.services.setWordWrap(True)
         self.services.setTextFormat(Qt.TextFormat.PlainText)  # service names come from alerts
+        # Everything under the bar scrolls, so a short screen shows the charts at a
+        # readable height rather than squeezing or clipping them.
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.addWidget(self.summary)
+        content_layout.addWidget(self.counts_view, 1)
+        content_layout.addLayout(times_row, 1)
+        content_layout.addWidget(self.left_out)
+        content_layout.addWidget(self.services)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("reportScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.counts_view, 1)
-        layout.addLayout(times_row, 1)
-        layout.addWidget(self.left_out)
-        layout.addWidget(self.services)
+        layout.addWidget(self.scroll_area, 1)
 
     @staticmethod
     def _chart_view() -> QChartView:
         view = QChartView()
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        view.setMinimumHeight(280)
+        view.setMinimumHeight(CHART_HEIGHT_MIN)
         return view
 
     # -- computing ----------------------------------------------------------------------

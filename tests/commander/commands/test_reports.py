@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from commander.services.reports import readable_duration
 from tests.support.cli import cli_ok as ok
 from tests.support.cli import run_cli as commander
 
@@ -47,8 +48,15 @@ def test_report_json_csv_and_text_agree(db_path: Path, tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     row = next(r for r in rows if (r["measure"], r["severity"]) == ("mttr_mean", "P1"))
     assert int(row["value"]) == mttr["mean_seconds"]
+    assert (mttr["mean_text"], mttr["median_text"]) == (
+        readable_duration(mttr["mean_seconds"]),
+        readable_duration(mttr["median_seconds"]),
+    )
     text = ok("report", db=db_path)
     assert "3 incidents, all time" in text and "MTTR" in text
+    # Times as a person reads them, in lines an 80-column terminal holds.
+    assert f"P1   {mttr['mean_text']:<13}{mttr['median_text']:<13}1" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
 
 
 def test_report_since_a_later_month_is_empty(db_path: Path) -> None:

@@ -203,3 +203,16 @@ def test_api_post_timeout_is_not_retried_blindly_and_hides_the_token(
     assert outcome.status == "failed"
     assert outcome.error is not None and outcome.error.startswith("no answer within 0.2 s")
     assert "may have been posted" in outcome.error and slack_api_server.token not in outcome.error
+
+
+def test_the_preview_shows_the_text_as_slack_will() -> None:
+    body = "**Impact:** p99 > 2 s & <rising>; typed &lt; stays\n- see [the graph](https://g.example/x?a=1&b=2)"
+    for kind in ("slack-webhook", "slack"):
+        rendered = connector_for(kind).render(
+            make_message(body=body), Target("o", kind, options={"channel": "C1"})
+        )
+        sent = rendered.payload["blocks"][1]["text"]["text"]  # type: ignore[index]
+        assert "p99 &gt; 2 s &amp; &lt;rising&gt;" in sent  # Slack needs these escaped
+        assert "*Impact:* p99 > 2 s & <rising>; typed &lt; stays" in rendered.preview
+        assert "• see the graph (https://g.example/x?a=1&b=2)" in rendered.preview
+        assert "&gt;" not in rendered.preview and "&amp;" not in rendered.preview

@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from commander.domain import EntryKind, Phase
+from commander.domain import EntryKind, Phase, Severity
+from commander.domain.deploys import DeployKind, make_change
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError
 from commander.services import cadence, messages, templates
-from commander.services.incidents import change_phase, get_incident
+from commander.services.deploys import record_deploy
+from commander.services.incidents import change_phase, change_severity, get_incident
 from commander.services.targets import list_targets, remove_target, save_target
 from commander.services.timeline import log_entry, pin_entry
 from commander.store.orm_comms import CommsDelivery, CommsMessage
@@ -49,6 +51,25 @@ def test_updates_so_far_list_pinned_entries_and_earlier_messages(
     customer = messages.compose(store, incident, "customer").body
     assert "Rolled back deploy 42" not in customer  # internal notes stay internal
     assert "Investigating: Card payments fail" in customer
+
+
+def test_internal_updates_so_far_list_severity_changes_and_deploys_unpinned(
+    store: Any, incident: str
+) -> None:
+    change_severity(store, incident, Severity.P0, "ana", reason="all regions")
+    change = make_change(DeployKind.ROLLBACK, "v2.13.4", "v2.14.0", what="checkout-api")
+    record_deploy(store, incident, change, "bo")
+    record_deploy(store, incident, make_change(DeployKind.HOTFIX, "v2.13.5"), "bo")
+    log_entry(store, incident, "unpinned chatter", author="ana")
+    body = messages.compose(store, incident).body
+    updates = body.split("**Updates so far**")[1].split("**Next update:**")[0]
+    lines = [line.split(" — ", 1)[1] for line in updates.strip().splitlines()]
+    assert lines == [
+        "Raised severity P1 → P0 (Critical): all regions",
+        change.describe(),
+        make_change(DeployKind.HOTFIX, "v2.13.5").describe(),
+    ]
+    assert "Raised severity" not in messages.compose(store, incident, "customer").body
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from commander.services.reports import (
     months_back,
     open_action_items,
     parse_month,
+    readable_duration,
     report_csv,
 )
 
@@ -177,3 +178,23 @@ def test_open_action_items_are_open_or_in_progress_and_not_deleted(store) -> Non
 )
 def test_months_back_counts_the_current_month(now: datetime, months: int, expected: str) -> None:
     assert months_back(now, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (45, "45 s"),
+        (50 * 60, "50 min"),
+        (3 * 3600 + 20 * 60, "3 h 20 min"),
+        (2.5 * 86400, "2 d 12 h"),
+        (0.0348 * 86400, "50 min"),  # what the window once showed as "0.0348 days"
+        (0.4, "0 s"),
+        (59.6, "1 min"),  # rounded in the unit shown, then carried
+        (3599.7, "1 h"),
+        (2 * 3600, "2 h"),
+        (86400 - 20, "1 d"),
+        (21 * 86400, "21 d"),
+    ],
+)
+def test_durations_read_in_the_unit_that_fits(seconds: float, shown: str) -> None:
+    assert readable_duration(seconds) == shown

@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCharts import QChart
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QFileDialog, QGraphicsSimpleTextItem
 
 from commander.domain import Phase, Severity
 from commander.services import reports
@@ -18,7 +20,7 @@ from tests.support.feature_rig import Rig, rig  # noqa: F401
 from ui import reports as reports_feature
 from ui.common.severity_colors import severity_colors
 from ui.reports.charts import month_label, nice_ceiling, time_unit
-from ui.reports.reports_dialog import ReportsDialog
+from ui.reports.reports_dialog import CHART_HEIGHT_MIN, ReportsDialog, fitting_size
 
 # Showing a top-level dialog on the offscreen platform prints this; it is harmless.
 pytestmark = pytest.mark.qt_log_ignore(
@@ -56,6 +58,18 @@ def installed(rig: Rig) -> Rig:  # noqa: F811
     return rig
 
 
+def bar_heights(chart: QChart) -> dict[str, float]:
+    """Each severity's bar: its set holds its height at its own category, zero elsewhere."""
+    (series,) = chart.series()
+    return {bars.label(): max(bars.at(i) for i in range(bars.count())) for bars in series.barSets()}
+
+
+def bar_texts(chart: QChart) -> list[str]:
+    """The times written over the bars, in bar order, one line each."""
+    items = [item for item in chart.childItems() if isinstance(item, QGraphicsSimpleTextItem)]
+    return [item.text().replace("\n", " ") for item in sorted(items, key=lambda i: i.x())]
+
+
 def open_dialog(qtbot, rig: Rig) -> ReportsDialog:  # noqa: F811
     rig.shell.action("Reports…").trigger()
     dialog = rig.shell.widget.findChild(ReportsDialog)
@@ -86,17 +100,17 @@ def test_reports_menu_opens_charts_with_the_report_numbers(
     assert sets["P1 High"].at(sets["P1 High"].count() - 1) == 3
     assert sets["P3 Low"].at(sets["P3 Low"].count() - 1) == 1
     assert sets["P0 Critical"].color() == severity_colors()[Severity.P0]
-    (mtta,) = dialog.metric_views[Metric.MTTA].chart().series()
-    medians = {bars.label(): bars.at(0) for bars in mtta.barSets()}
+    medians = bar_heights(dialog.metric_views[Metric.MTTA].chart())
     assert medians == {"P1": 20.0, "P3": 120.0}  # minutes: median of 10, 20, 60 for P1
+    assert "minutes" in dialog.metric_views[Metric.MTTA].chart().axes()[1].titleText()
+    assert bar_texts(dialog.metric_views[Metric.MTTA].chart()) == ["20 min", "2 h"]
     assert "4 incidents" in dialog.summary.text()
 
 
 def test_switching_to_mean_redraws_without_a_query(qtbot, seeded: Path, installed: Rig) -> None:
     dialog = open_dialog(qtbot, installed)
     dialog.statistic_combo.setCurrentIndex(1)
-    (mtta,) = dialog.metric_views[Metric.MTTA].chart().series()
-    assert {bars.label(): bars.at(0) for bars in mtta.barSets()}["P1"] == 30.0
+    assert bar_heights(dialog.metric_views[Metric.MTTA].chart())["P1"] == 30.0
     assert "mean" in dialog.metric_views[Metric.MTTA].chart().axes()[1].titleText()
 
 
@@ -148,3 +162,23 @@ def test_incidents_per_service_show_when_alerts_named_a_service(
     assert dialog.services.text() == (
         "Incidents per service (their alerts' service label): checkout 2; without one: 4."
     )
+
+
+def test_the_window_fits_a_1280_by_800_screen(qtbot, seeded: Path, installed: Rig) -> None:
+    dialog = open_dialog(qtbot, installed)
+    available = dialog.screen().availableGeometry().size()
+    assert dialog.width() <= available.width() and dialog.height() <= available.height()
+    dialog.resize(fitting_size(QSize(1280, 800)))
+    assert dialog.width() <= 1280 and dialog.height() <= 800 - 40  # a title bar and a panel
+    qtbot.waitUntil(lambda: dialog.scroll_area.widget().height() > 0)
+    # The bar above the charts: every control whole and inside the window.
+    for widget in (dialog.period_combo, dialog.statistic_combo, dialog.export_button):
+        assert dialog.rect().contains(widget.geometry()), widget
+        assert widget.width() >= widget.minimumSizeHint().width(), widget
+    # The charts keep a readable height; what does not fit scrolls instead of being cut.
+    views = [dialog.counts_view, *dialog.metric_views.values()]
+    assert all(view.height() >= CHART_HEIGHT_MIN for view in views)
+    content, viewport = dialog.scroll_area.widget(), dialog.scroll_area.viewport()
+    bar = dialog.scroll_area.verticalScrollBar()
+    assert content.height() <= viewport.height() + bar.maximum()
+    assert content.width() <= viewport.width()  # nothing to scroll sideways
