@@ -134,7 +134,6 @@ class ComposerDialog(QDialog):
         self.audience_tabs.setObjectName("audienceTabs")
         self.target_tree = SendToTree()
         self.target_tree.changed.connect(self._targets_changed)
-        self.target_tree.setMaximumHeight(170)
         self.previews = QTabWidget()
         self.previews.setObjectName("previews")
         self.problem = QLabel()
@@ -362,9 +361,11 @@ class ComposerDialog(QDialog):
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Send to customers?")
         box.setText(question)
+        wanted = {Audience(t.audience) for t in targets}
+        others = [a.readers for a in Audience if a in wanted and a is not Audience.PUBLIC]
         box.setInformativeText(
-            f"Customers will read “{public.headline}” (status {public.status}). "
-            "Responders and executives get their own text."
+            f"Customers will read “{public.headline}” (status {public.status})."
+            + (f" {' and '.join(others).capitalize()} get their own text." if others else "")
         )
         box.addButton("Send", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)

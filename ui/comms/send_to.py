@@ -51,6 +51,13 @@ class SendToTree(QTreeWidget):
             self.expandAll()
         finally:
             self.blockSignals(False)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """As tall as its rows (up to ten), so the previews below get the rest."""
+        rows = sum(1 + len(items) for _group, items in self._groups)
+        row_height = max(self.sizeHintForRow(0), self.fontMetrics().height() + 4)
+        self.setFixedHeight(min(max(rows, 2), 10) * row_height + 2 * self.frameWidth() + 4)
 
     def groups(self) -> dict[str, list[str]]:
         """Each group's title and its targets' labels, as shown."""

@@ -132,7 +132,10 @@ def test_send_names_the_public_targets_and_sends_each_its_own_text(
     box = dialog.confirmation
     assert box is not None and box.isVisible()
     assert box.text() == "This goes to customers on: Status page (status)."
-    assert "Service disruption" in box.informativeText()
+    assert box.informativeText() == (
+        "Customers will read “[INCIDENT] Service disruption” (status investigating). "
+        "Responders get their own text."
+    )
     box.button(QMessageBox.StandardButton.Cancel).click()
     qtbot.wait(200)
     assert list_messages(rig.store, ref) == [] and dialog.isVisible()
