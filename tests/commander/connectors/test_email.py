@@ -205,3 +205,15 @@ def test_starttls_with_a_trusted_certificate(
         make_message(), untrusted, PASSWORD, first_delivery(), session, 5
     )
     assert refused.status == "failed" and "not trusted" in (refused.error or "")
+
+
+def test_a_public_mail_carries_no_incident_ref_header(
+    smtp_server: SmtpServer, session: requests.Session
+) -> None:
+    for message in (make_message(), make_message(audience="public")):
+        outcome = connector_for("email").deliver(
+            message, target(smtp_server), PASSWORD, Delivery(40, 1), session, 5
+        )
+        assert outcome.status == "sent", outcome.error
+    internal, public = (mail.message for mail in smtp_server.received)
+    assert internal["X-Incident"] == "INC-12" and public["X-Incident"] is None
