@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from commander.commands.common import Handler, argument_type, author_of, say
 from commander.connectors.base import KINDS
+from commander.domain.audiences import Audience
 from commander.domain.key_values import parse_pair
 from commander.errors import CommanderError, InvalidInputError
 
@@ -68,6 +69,24 @@ def register(sub: Any) -> dict[str, Handler]:
         action="store_true",
         help="read the token or webhook URL from standard input",
     )
+    add.add_argument(
+        "--audience",
+        type=argument_type(Audience.parse),
+        metavar="AUDIENCE",
+        help="who reads it: public (customers), internal (responders) or executive; "
+        "default: public for statuspage and cachet, internal for the other kinds",
+    )
+    audience = target_sub.add_parser(
+        "audience", help="change who reads a target: public, internal or executive"
+    )
+    audience.add_argument("name")
+    audience.add_argument(
+        "audience",
+        type=argument_type(Audience.parse),
+        metavar="AUDIENCE",
+        help="public, internal or executive",
+    )
+    audience.add_argument("--author")
     secret = target_sub.add_parser(
         "secret", help="store a new token or webhook URL for a target, from standard input"
     )
@@ -82,8 +101,10 @@ def register(sub: Any) -> dict[str, Handler]:
     send.add_argument("ref")
     send.add_argument(
         "--template",
-        default="update",
-        help="update (default), customer, resolved, executive, or your own",
+        default=None,
+        help="one text for every target: update, customer, resolved, executive, or your own; "
+        "refused (exit 2, nothing sent) for a target whose readers may not see it "
+        "(default: each target its audience's own: update, customer, executive)",
     )
     send.add_argument(
         "--target",
@@ -139,7 +160,18 @@ def _target(store: Store, args: argparse.Namespace) -> int:
 
     if args.target_command == "add":
         secret = _read_secret() if args.secret_stdin else None
-        targets.save_target(store, args.name, args.kind, args.base_url, dict(args.option), secret)
+        targets.save_target(
+            store,
+            args.name,
+            args.kind,
+            args.base_url,
+            dict(args.option),
+            secret,
+            audience=args.audience,
+        )
+        return 0
+    if args.target_command == "audience":
+        targets.set_audience(store, args.name, args.audience, author=author_of(args))
         return 0
     if args.target_command == "secret":
         from commander.services.target_secrets import secret_key
@@ -155,14 +187,24 @@ def _target(store: Store, args: argparse.Namespace) -> int:
         import json
 
         data = [
-            {"name": t.name, "kind": t.kind, "base_url": t.base_url, "options": t.options}
+            {
+                "name": t.name,
+                "kind": t.kind,
+                "base_url": t.base_url,
+                "options": t.options,
+                "audience": t.audience,
+            }
             for t in rows
         ]
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return 0
     for t in rows:
         options = " ".join(f"{k}={v}" for k, v in sorted(t.options.items()))
-        say(f"{t.name:<20} {t.kind:<14} {t.base_url or '-'}  {options}".rstrip())
+        # The audience comes last so the columns scripts read stay where they were.
+        say(
+            f"{t.name:<20} {t.kind:<14} {t.base_url or '-'}  {options}".rstrip()
+            + f"  [{t.audience}]"
+        )
     return 0
 
 
@@ -175,21 +217,33 @@ def _read_secret() -> str:
 
 
 def _send(store: Store, args: argparse.Namespace) -> int:
-    from commander.services.messages import compose, send_message
+    from commander.domain.audiences import AudienceMismatchError
+    from commander.services.messages import compose, compose_for_targets, send_update
 
-    message = compose(store, args.ref, args.template)
-    sent = send_message(store, message, author_of(args), args.target or None)
-    say(f"message {sent.id}: {sent.headline}")
+    chosen = args.target or None
+    if args.template:
+        texts = [compose(store, args.ref, args.template)]
+    else:  # each target its audience's own text
+        texts = compose_for_targets(store, args.ref, chosen)
+    try:
+        sent = send_update(store, texts, author_of(args), chosen)
+    except AudienceMismatchError as error:
+        # A usage error: the template named does not fit the targets; nothing was sent.
+        sys.stderr.write(f"commander: {error}; leave out --template to give each target its own\n")
+        return 2
+    for view in sent:
+        say(f"message {view.id}: {view.headline}")
+    ids = [view.id for view in sent]
     if not args.wait:
         from commander.services.outbox import deliver_due
 
         # One attempt now; retries happen in an open window or `commander deliver`.
-        deliver_due(store, message_ids=[sent.id])
-        return _report(store, [sent.id], final=False)
+        deliver_due(store, message_ids=ids)
+        return _report(store, ids, final=False)
     from commander.services.outbox import drain
 
-    drain(store, time.monotonic() + args.timeout, [sent.id])
-    return _report(store, [sent.id], final=True)
+    drain(store, time.monotonic() + args.timeout, ids)
+    return _report(store, ids, final=True)
 
 
 def _deliver(store: Store, args: argparse.Namespace) -> int:

@@ -64,6 +64,9 @@ class Message:
     components: dict[str, str] = field(default_factory=dict)
     # PagerDuty Events v2: trigger, acknowledge or resolve.
     page_action: str = "trigger"
+    # Who the text is written for (domain.audiences.Audience): internal, public or
+    # executive. A public text's incident_title is the public title a person gave.
+    audience: str = "internal"
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Target:
     kind: str
     base_url: str | None = None  # None: the provider's public API
     options: dict[str, str] = field(default_factory=dict)  # page_id, channel, room_id, to, ...
+    audience: str | None = None  # who reads it (domain.audiences); None: the kind's default
 
 
 @dataclass(frozen=True)

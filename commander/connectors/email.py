@@ -86,7 +86,8 @@ def _build(message: Message, target: Target) -> EmailMessage:
     mail["Subject"] = single_line(message.headline)[:SUBJECT_LIMIT]
     mail["From"] = sender
     mail["To"] = ", ".join(_addresses(target.options.get("to", "")))
-    mail["X-Incident"] = message.incident_ref
+    if message.audience != "public":  # a customer list never sees the internal ref
+        mail["X-Incident"] = message.incident_ref
     mail.set_content(plain_text(message) + "\n")
     mail.add_alternative(_html(message), subtype="html")
     return mail

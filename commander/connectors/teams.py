@@ -27,29 +27,33 @@ SEVERITY_COLOR = {"P0": "Attention", "P1": "Attention", "P2": "Warning"}
 
 
 def _card(message: Message, body: str) -> dict[str, Any]:
-    card = {
-        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-        "type": "AdaptiveCard",
-        "version": "1.4",
-        "msteams": {"width": "Full"},
-        "body": [
-            {
-                "type": "TextBlock",
-                "text": neutral_markdown(single_line(message.headline)),
-                "weight": "Bolder",
-                "size": "Medium",
-                "color": SEVERITY_COLOR.get(message.severity, "Default"),
-                "wrap": True,
-            },
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "TextBlock",
+            "text": neutral_markdown(single_line(message.headline)),
+            "weight": "Bolder",
+            "size": "Medium",
+            "color": SEVERITY_COLOR.get(message.severity, "Default"),
+            "wrap": True,
+        }
+    ]
+    if message.audience != "public":  # customers never see the ref or the severity
+        blocks.append(
             {
                 "type": "TextBlock",
                 "text": f"{message.incident_ref} · {message.severity} · {message.phase}",
                 "isSubtle": True,
                 "spacing": "None",
                 "wrap": True,
-            },
-            {"type": "TextBlock", "text": body, "wrap": True},
-        ],
+            }
+        )
+    blocks.append({"type": "TextBlock", "text": body, "wrap": True})
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "msteams": {"width": "Full"},
+        "body": blocks,
     }
     return {
         "type": "message",

@@ -201,6 +201,7 @@ def response_document(response: Response) -> dict[str, Any]:
                     "name": target.name,
                     "kind": target.kind,
                     "base_url": target.base_url,
+                    "audience": target.audience,
                     "connector_state": dict(sorted(state.items())) if state else state,
                 }
                 for target, state in response.targets
@@ -215,6 +216,7 @@ def _message(message: MessageView) -> dict[str, Any]:
         "created_at": iso(message.created_at),
         "author": message.author,
         "template": message.template,
+        "audience": message.audience,
         "severity": message.severity,
         "phase": message.phase,
         "status": message.status,

@@ -48,6 +48,13 @@ from commander.connectors.base import (
     Target,
     connector_for,
 )
+from commander.domain.audiences import (
+    Audience,
+    AudienceMismatchError,
+    audience_of_target,
+    may_receive,
+    mismatch,
+)
 from commander.domain.when import utc_now
 from commander.errors import CommanderError
 from commander.interrupts import caused_by_interrupt
@@ -199,7 +206,11 @@ def _claims(session: Session, delivery_ids: list[int], owner: str, identity: str
                 attempt=delivery.attempts,
                 message=message_of(message, incident.ref),
                 target=Target(
-                    target.name, target.kind, target.base_url, dict(target.options or {})
+                    target.name,
+                    target.kind,
+                    target.base_url,
+                    dict(target.options or {}),
+                    target.audience,
                 ),
                 incident_id=incident.id,
                 target_id=target.id,
@@ -249,6 +260,7 @@ def attempt_delivery(
     """
     secret: str | None = None
     try:
+        _check_readable(claim)
         connector = connector_for(claim.target.kind)
         # A target without its secret fails here, by name, not in the connector with
         # whatever an empty token or URL makes it say.
@@ -270,6 +282,16 @@ def attempt_delivery(
             outcome.retry_after,
         )
     return outcome
+
+
+def _check_readable(claim: Claim) -> None:
+    """The last guard: a target never gets a text its readers may not see (the send
+    and an audience change already see to it; this holds whatever wrote the row)."""
+    target = audience_of_target(claim.target.kind, claim.target.audience)
+    text = Audience.parse(claim.message.audience)
+    if not may_receive(target, text):
+        refused = [(claim.target.name, claim.target.kind, target)]
+        raise AudienceMismatchError(mismatch([(claim.message.template, text)], refused))
 
 
 def _call_connector(

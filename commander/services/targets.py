@@ -1,5 +1,9 @@
 """Configured destinations for messages. The secret goes to commander.secrets,
-keyed by the store's identity and the target's name, never to the database."""
+keyed by the store's identity and the target's name, never to the database.
+
+Each target has an audience (domain/audiences.py): who reads it. A new target
+gets its kind's default unless one is given; changing it fails the target's
+unsent deliveries whose text its new readers may not see, each logged."""
 
 from __future__ import annotations
 
@@ -9,18 +13,24 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from commander import secrets
 from commander.connectors.base import KINDS, Target
+from commander.domain.audiences import Audience, audience_of_target, default_audience, may_receive
 from commander.domain.limits import refuse_nul
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.secrets import SecretKey
-from commander.services.deliveries import fail_unsent_to
+from commander.services.deliveries import fail_delivery, fail_unsent_to
 from commander.services.store_identity import store_id
 from commander.services.target_secrets import secret_key
 from commander.store.engine import Store
 from commander.store.orm_comms import (
+    PENDING,
+    SENDING,
+    CommsDelivery,
+    CommsMessage,
     CommsTarget,
 )
 from commander.views.comms import TargetView
@@ -125,10 +135,17 @@ def save_target(
     secret: str | None = None,
     *,
     replace: bool = False,
+    audience: Audience | str | None = None,
+    author: str = "commander",
     now: datetime | None = None,
 ) -> TargetView:
-    """Add a target (or change one with ``replace``); a given secret is stored with it."""
+    """Add a target (or change one with ``replace``); a given secret is stored with it.
+
+    ``audience``: who reads it; None keeps a changed target's and gives a new one its
+    kind's default. ``author`` signs the entries of deliveries an audience change fails.
+    """
     name, kind = check_name(name), check_kind(kind)
+    wanted = Audience.parse(audience) if audience is not None else None
     base_url, clean_options = check_base_url(base_url, kind), check_options(options or {})
     if secret is not None:
         secret = check_secret(secret)
@@ -140,16 +157,62 @@ def save_target(
             raise InvalidInputError(f"a target named {name} exists; remove it first or edit it")
         if row is None:
             row = CommsTarget(
-                name=name, kind=kind, base_url=base_url, options=clean_options, created_at=now
+                name=name,
+                kind=kind,
+                base_url=base_url,
+                options=clean_options,
+                created_at=now,
+                audience=(wanted or default_audience(kind)).value,
             )
             session.add(row)
         else:
             row.kind, row.base_url, row.options = kind, base_url, clean_options
+            row.audience = (wanted or audience_of_target(row.kind, row.audience)).value
+            session.flush()
+            _fail_unreadable(session, row, author, now)
         session.flush()
         # Inside the transaction: if the secret cannot be stored, no target is added.
         if secret:
             secrets.set_secret(SecretKey(identity, name), secret)
         return TargetView.of(row)
+
+
+def set_audience(
+    store: Store, name: str, audience: Audience | str, author: str, now: datetime | None = None
+) -> TargetView:
+    """Change who reads a target. Its deliveries not sent yet whose text the new readers
+    may not see (an internal update queued before it became public) fail, each logged."""
+    wanted = Audience.parse(audience)
+    now = now or utc_now()
+    with store.write() as session:
+        row = session.scalar(
+            select(CommsTarget).where(CommsTarget.name == name.strip()).with_for_update()
+        )
+        if row is None:
+            raise NotFoundError(f"no target {name.strip()}")
+        row.audience = wanted.value
+        session.flush()
+        _fail_unreadable(session, row, author, now)
+        return TargetView.of(row)
+
+
+def _fail_unreadable(session: Session, target: CommsTarget, author: str, now: datetime) -> None:
+    audience = audience_of_target(target.kind, target.audience)
+    unsent = session.execute(
+        select(CommsDelivery, CommsMessage)
+        .join(CommsMessage, CommsMessage.id == CommsDelivery.message_id)
+        .where(CommsDelivery.target_id == target.id, CommsDelivery.state.in_((PENDING, SENDING)))
+    ).all()
+    for delivery, message in unsent:
+        written_for = Audience(message.audience or Audience.INTERNAL)
+        if may_receive(audience, written_for):
+            continue
+        error = (
+            f"not sent: {target.name} is now a target for {audience.readers} "
+            f"({audience.value}) and this text was written for {written_for.readers}"
+        )
+        text = f"Not delivered to {target.name}: {error.removeprefix('not sent: ')}"
+        fail_delivery(session, delivery, error, author, now, text)
 
 
 def store_secret(store: Store, name: str, secret: str) -> None:
@@ -169,7 +232,11 @@ def list_targets(store: Store) -> list[TargetView]:
 
 def target_of(view: TargetView) -> Target:
     return Target(
-        name=view.name, kind=view.kind, base_url=view.base_url, options=dict(view.options)
+        name=view.name,
+        kind=view.kind,
+        base_url=view.base_url,
+        options=dict(view.options),
+        audience=view.audience,
     )
 
 

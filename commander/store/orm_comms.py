@@ -32,6 +32,9 @@ class CommsTarget(Base):
     base_url: Mapped[str | None] = mapped_column(String(500))
     options: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime]
+    # Who reads it: internal, public or executive (domain.audiences). Always written;
+    # nullable only so SQLite could add it without rebuilding the table (migration 0010).
+    audience: Mapped[str] = mapped_column(String(20), nullable=True)
 
 
 class CommsMessage(Base):
@@ -54,6 +57,9 @@ class CommsMessage(Base):
     page_action: Mapped[str] = mapped_column(String(20))
     author: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    # Who the text was written for (its template's audience). Always written;
+    # nullable only so SQLite could add it without rebuilding the table (migration 0010).
+    audience: Mapped[str] = mapped_column(String(20), nullable=True)
 
 
 class CommsDelivery(Base):

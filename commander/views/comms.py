@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from commander.domain.audiences import audience_of_target
+
 if TYPE_CHECKING:
     from commander.store.orm_comms import CommsDelivery, CommsMessage, CommsTarget
 
@@ -17,10 +19,12 @@ class TargetView:
     kind: str
     base_url: str | None
     options: dict[str, str]
+    audience: str = "internal"  # who reads it: internal, public or executive
 
     @classmethod
     def of(cls, row: CommsTarget) -> TargetView:
-        return cls(row.id, row.name, row.kind, row.base_url, dict(row.options or {}))
+        audience = audience_of_target(row.kind, row.audience).value
+        return cls(row.id, row.name, row.kind, row.base_url, dict(row.options or {}), audience)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,7 @@ class MessageView:
     fields: dict[str, str] = field(default_factory=dict)
     components: dict[str, str] = field(default_factory=dict)
     page_action: str = ""
+    audience: str = "internal"  # who the text was written for
 
     @classmethod
     def of(cls, row: CommsMessage, deliveries: tuple[DeliveryView, ...] = ()) -> MessageView:
@@ -92,4 +97,5 @@ class MessageView:
             fields=dict(row.fields or {}),
             components=dict(row.components or {}),
             page_action=row.page_action,
+            audience=row.audience or "internal",
         )

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from commander.connectors.base import KINDS
+from commander.domain.audiences import Audience, default_audience
 from commander.domain.key_values import parse_pairs
 from commander.errors import CommanderError
 from commander.views.comms import TargetView
@@ -59,10 +60,22 @@ def _save_target(
     options: Mapping[str, str],
     secret: str | None,
     replace: bool,
+    audience: str,
+    author: str,
 ) -> TargetView:
     from commander.services.targets import save_target
 
-    return save_target(store, name, kind, base_url, options, secret, replace=replace)
+    return save_target(
+        store,
+        name,
+        kind,
+        base_url,
+        options,
+        secret,
+        replace=replace,
+        audience=audience,
+        author=author,
+    )
 
 
 def _remove_target(store: Store, name: str, author: str) -> None:
@@ -100,6 +113,14 @@ class TargetsDialog(QDialog):
         self.kind_box = QComboBox()
         self.kind_box.setObjectName("targetKind")
         self.kind_box.addItems(list(KINDS))
+        self.kind_box.currentTextChanged.connect(self._kind_changed)
+        self.audience_box = QComboBox()
+        self.audience_box.setObjectName("targetAudience")
+        for audience in Audience:
+            self.audience_box.addItem(audience.label, audience.value)
+        self.audience_box.setToolTip(
+            "Who reads this target. A public target only ever gets the customers' text."
+        )
         self.base_url_edit = QLineEdit()
         self.base_url_edit.setObjectName("targetBaseUrl")
         self.base_url_edit.setPlaceholderText("empty: the provider's public API")
@@ -115,6 +136,7 @@ class TargetsDialog(QDialog):
         form = QFormLayout()
         form.addRow("Name", self.name_edit)
         form.addRow("Kind", self.kind_box)
+        form.addRow("Audience", self.audience_box)
         form.addRow("Base URL", self.base_url_edit)
         form.addRow("Options", self.options_edit)
         form.addRow("Token or webhook URL", self.secret_edit)
@@ -159,7 +181,7 @@ class TargetsDialog(QDialog):
     def _show_targets(self, targets: list[TargetView], select: str | None) -> None:
         self._targets = targets
         self.target_list.clear()
-        self.target_list.addItems([f"{t.name} ({t.kind})" for t in targets] + [NEW])
+        self.target_list.addItems([f"{t.name} ({t.kind}) · {t.audience}" for t in targets] + [NEW])
         names = [t.name for t in targets]
         self.target_list.setCurrentRow(names.index(select) if select in names else len(names))
 
@@ -175,6 +197,8 @@ class TargetsDialog(QDialog):
         # The secret is stored under the store's id and the name.
         self.name_edit.setReadOnly(target is not None)
         self.kind_box.setCurrentText(target.kind if target else KINDS[0])
+        audience = target.audience if target else default_audience(KINDS[0]).value
+        self.audience_box.setCurrentIndex(self.audience_box.findData(audience))
         self.base_url_edit.setText(target.base_url or "" if target else "")
         options = target.options if target else {}
         self.options_edit.setPlainText("\n".join(f"{k}={v}" for k, v in sorted(options.items())))
@@ -193,6 +217,12 @@ class TargetsDialog(QDialog):
             self._fail,
         )
 
+    def _kind_changed(self, kind: str) -> None:
+        # A new target starts with its kind's audience; a saved one keeps the one it has.
+        if self._selected() is None:
+            index = self.audience_box.findData(default_audience(kind).value)
+            self.audience_box.setCurrentIndex(index)
+
     def save(self) -> None:
         try:
             options = parse_options(self.options_edit.toPlainText())
@@ -204,9 +234,12 @@ class TargetsDialog(QDialog):
         base_url = self.base_url_edit.text().strip() or None
         secret = self.secret_edit.text().strip() or None
         replace = existing is not None
+        audience, author = str(self.audience_box.currentData()), self._context.author()
         self.secret_edit.clear()  # do not keep it in a widget longer than needed
         self._context.write(
-            lambda store: _save_target(store, name, kind, base_url, options, secret, replace),
+            lambda store: _save_target(
+                store, name, kind, base_url, options, secret, replace, audience, author
+            ),
             lambda target: self.reload(select=target.name),
             self._fail,
         )

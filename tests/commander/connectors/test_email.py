@@ -243,3 +243,15 @@ def test_an_smtps_base_url_speaks_tls_from_the_first_byte(
         server.stop()
     assert outcome.status == "sent", outcome.error
     assert len(server.received) == 1
+
+
+def test_a_public_mail_carries_no_incident_ref_header(
+    smtp_server: SmtpServer, session: requests.Session
+) -> None:
+    for message in (make_message(), make_message(audience="public")):
+        outcome = connector_for("email").deliver(
+            message, target(smtp_server), PASSWORD, Delivery(40, 1), session, 5
+        )
+        assert outcome.status == "sent", outcome.error
+    internal, public = (mail.message for mail in smtp_server.received)
+    assert internal["X-Incident"] == "INC-12" and public["X-Incident"] is None

@@ -99,3 +99,16 @@ def test_unsafe_links_become_text() -> None:
     rendered = connector_for("teams").render(make_message(body=XSS), Target("t", "teams"))
     text = rendered.payload["attachments"][0]["content"]["body"][2]["text"]  # type: ignore[index]
     assert "](javascript:" not in text
+
+
+def test_a_public_card_has_no_ref_severity_or_phase_line(
+    teams_server: TeamsServer, session: requests.Session
+) -> None:
+    public = make_message(audience="public")
+    outcome = connector_for("teams").deliver(
+        public, target(teams_server), teams_server.webhook_url, first_delivery(), session, 5
+    )
+    assert outcome.status == "sent"
+    (card,) = teams_server.cards
+    texts = [block["text"] for block in card["body"]]
+    assert len(texts) == 2 and not any("INC-12" in text or "P1" in text for text in texts)

@@ -76,6 +76,7 @@ def test_json_export_has_checklist_roles_deploys_and_comms_but_no_secret(
         "name": target,
         "kind": target_view.kind,
         "base_url": target_view.base_url,
+        "audience": "internal",
         "connector_state": {"posted": 1, "thread": "T-1"},
     }
     # The same store exports the same bytes.

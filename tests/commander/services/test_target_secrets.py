@@ -135,7 +135,10 @@ def test_a_legacy_secret_is_taken_over_on_first_read_and_still_serves_a_later_st
         _store_legacy(backend, "status", LEGACY)
         for store in (first, later):
             # Pointed at the local server; the target keeps its creation time.
-            save_target(store, "status", KIND, base_url=server.url, replace=True)
+            # Its old kind (statuspage) made it public; the double stands in for chat.
+            save_target(
+                store, "status", KIND, base_url=server.url, replace=True, audience="internal"
+            )
 
         assert _send_and_deliver(first, ["status"]).state == "sent"
         assert stored_secret(first, "status") == LEGACY

@@ -1,5 +1,6 @@
 """The composer with the real connectors: one preview tab per target kind, showing
-exactly what that connector renders, with its length warnings."""
+exactly what that connector renders of the text its audience gets, with its length
+warnings."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
 from commander.connectors.base import KINDS, Target, connector_for
 from commander.domain import Severity
+from commander.domain.audiences import Audience, audience_of_target, text_for
 from commander.store.engine import Store
 from tests.support.feature_rig import Rig, rig  # noqa: F401
 from ui import comms
@@ -35,7 +37,7 @@ def _add_every_kind(store: Store) -> list[Target]:
     from commander.services.targets import save_target
 
     return [
-        Target(v.name, v.kind, v.base_url, dict(v.options))
+        Target(v.name, v.kind, v.base_url, dict(v.options), v.audience)
         for v in (
             save_target(store, kind, kind, BASE_URLS.get(kind), OPTIONS.get(kind, {}))
             for kind in KINDS
@@ -57,14 +59,19 @@ def _tab(dialog: Any, index: int) -> tuple[str, str, str]:
 
 
 def _expected(dialog: Any, targets: list[Target]) -> dict[str, tuple[str, tuple[str, ...]]]:
-    message = dialog.current_message()
-    rendered = {t.name: connector_for(t.kind).render(message, t) for t in targets}
+    texts = dialog.current_messages()
+    rendered = {}
+    for target in targets:
+        audience = text_for(audience_of_target(target.kind, target.audience), texts)
+        assert audience is not None
+        rendered[target.name] = connector_for(target.kind).render(texts[audience], target)
     return {name: (r.preview, r.warnings) for name, r in rendered.items()}
 
 
 def _shown(dialog: Any) -> dict[str, tuple[str, str, str]]:
+    """By target name: the tab's title ("name · readers", ⚠ when warned), text, warning."""
     tabs = [_tab(dialog, i) for i in range(dialog.previews.count())]
-    return {title.removesuffix(" ⚠"): (title, text, warning) for title, text, warning in tabs}
+    return {title.split(" · ")[0]: (title, text, warning) for title, text, warning in tabs}
 
 
 def _matches(dialog: Any, targets: list[Target]) -> bool:
@@ -103,7 +110,12 @@ def test_every_kind_previews_its_real_render_and_warns_when_too_long(
     assert not any(warning for _t, _p, warning in _shown(dialog).values())
     assert "Card payments fail" in _shown(dialog)["discord"][1]
 
-    # The person writes a long update by hand: the previews follow it.
+    # The status pages show the customers' text, the others the responders'.
+    assert _shown(dialog)["statuspage"][0] == "statuspage · customers"
+    assert _shown(dialog)["discord"][0] == "discord · responders"
+
+    # The person writes a long update by hand, for each audience: the previews follow it.
+    dialog.editor(Audience.PUBLIC).body_edit.setPlainText(LONG_BODY)
     dialog.body_edit.setPlainText(LONG_BODY)
     qtbot.waitUntil(lambda: "⚠" in _shown(dialog)["discord"][0], timeout=10_000)
     qtbot.waitUntil(lambda: _matches(dialog, targets), timeout=10_000)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 
 from commander.connectors.base import override_connector
 from commander.domain import Severity
@@ -96,7 +95,7 @@ def test_compose_preview_send_and_watch_it_land(
     qtbot.waitUntil(lambda: dialog.previews.count() == 2, timeout=10_000)
     assert "⚠" in dialog.previews.tabText(0)  # the double warns past 100 characters
     dialog.grab().save(str(tmp_path / "composer.png"))
-    dialog.target_list.item(1).setCheckState(Qt.CheckState.Unchecked)
+    dialog.target_tree.set_checked("pager", False)
     dialog.field_edits["ETA"].setText("14:00 UTC")
     dialog.field_edits["ETA"].textEdited.emit("14:00 UTC")
     qtbot.waitUntil(lambda: "**ETA:** 14:00 UTC" in dialog.body_edit.toPlainText(), timeout=10_000)
