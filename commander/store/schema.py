@@ -5,5 +5,15 @@ Alembic when they differ, which keeps it off the start-up path. A test checks
 that this list matches the migration scripts.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0005", "0004", "0006", "0007", "0008")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0005",
+    "0004",
+    "0006",
+    "0007",
+    "0008",
+    "0110",
+)
 HEAD = KNOWN_REVISIONS[-1]
