@@ -49,6 +49,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "commander.commands.response",
     "commander.commands.postmortem",
     "commander.commands.comms",
+    "commander.commands.deliveries",
     "commander.commands.reports",
     "commander.commands.user_reports",
     "commander.commands.health",

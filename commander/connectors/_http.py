@@ -13,15 +13,25 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from commander import clock
-from commander.connectors.base import Outcome, unconfirmed_post
+from commander.connectors._wording import (
+    connection_problem,
+    host_of,
+    nothing_was_sent,
+    rate_limited,
+    refused,
+    server_error,
+    timed_out,
+)
+from commander.connectors.base import Outcome, unconfirmed_failure
 from commander.secrets import scrub
 
 if TYPE_CHECKING:
     import requests
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-# Statuspage answers 420 when rate limited; 408 is the server giving up on a slow request.
-RETRY_STATUSES = frozenset({408, 420, 429})
+# Statuspage answers 420 when rate limited (408, the server giving up on a slow
+# request, and every 5xx are retried too).
+RATE_LIMIT_STATUSES = frozenset({420, 429})
 ERROR_TEXT_LIMIT = 500
 
 
@@ -92,12 +102,6 @@ def request(
     try:
         # Redirects are not followed: they could carry the secret to another host.
         return session.request(method, url, timeout=timeout, allow_redirects=False, **kwargs)
-    except requests.ReadTimeout:
-        if not idempotent:
-            return Outcome("failed", error=unconfirmed_post(f"no answer within {timeout:g} s"))
-        return Outcome("retry", error=f"no answer within {timeout:g} s")
-    except requests.Timeout:  # could not connect in time: nothing was sent
-        return Outcome("retry", error=f"no answer within {timeout:g} s")
     except requests.exceptions.InvalidHeader:
         # Its text quotes the header, which holds the secret: say what is wrong instead.
         return Outcome(
@@ -112,33 +116,72 @@ def request(
     ) as exc:
         return Outcome("failed", error=short(scrub(f"bad address: {exc}", secrets)))
     except requests.RequestException as exc:
-        text = f"network error: {type(exc).__name__}: {exc}"
-        return Outcome("retry", error=short(scrub(text, secrets)))
+        return network_failure(exc, url, timeout, idempotent=idempotent)
+
+
+def network_failure(
+    exc: requests.RequestException, url: str | None, timeout: float, *, idempotent: bool = True
+) -> Outcome:
+    """What a request that got no answer means, in words (never the exception's text).
+
+    Nothing sent (no connection, a connect timeout) is always a retry. Once the
+    request may have reached the provider, a post it cannot recognise when it comes
+    again (``idempotent=False``) fails as "may have been posted" for a person to check.
+    """
+    import requests
+
+    host = host_of(url)
+    if isinstance(exc, requests.ConnectTimeout):
+        return Outcome("retry", error=timed_out(host, timeout, connecting=True))
+    if isinstance(exc, requests.Timeout):
+        error = timed_out(host, timeout, connecting=False)
+    elif isinstance(exc, requests.ConnectionError):
+        error = connection_problem(exc, host)
+        if nothing_was_sent(exc):
+            return Outcome("retry", error=error)
+    elif isinstance(
+        exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
+    ):
+        error = f"the answer from {host} was cut off or garbled"
+    else:
+        error = f"network error talking to {host} ({type(exc).__name__})"
+    if not idempotent:
+        return unconfirmed_failure(error)
+    return Outcome("retry", error=error)
 
 
 def classify(
     response: requests.Response,
     *,
+    provider: str,
     secrets: Iterable[str],
     error_text: Callable[[requests.Response], str],
     body_retry_after: Callable[[requests.Response], float | None] | None = None,
 ) -> Outcome | None:
-    """None for a 2xx answer (the caller reads its ids); otherwise retry or failed."""
+    """None for a 2xx answer (the caller reads its ids); otherwise retry or failed, said
+    as ``provider``'s answer (refused by, rate limited by, a server error at)."""
     status = response.status_code
     if 200 <= status < 300:
         return None
     secrets = list(secrets)
     text = short(scrub(error_text(response) or response.reason or "", secrets))
-    error = f"HTTP {status}: {text}" if text else f"HTTP {status}"
-    if status in RETRY_STATUSES or status >= 500:
+    if status in RATE_LIMIT_STATUSES or status >= 500:
         # A value in the body is the provider's precise one (Discord's header is rounded up).
         wait = body_retry_after(response) if body_retry_after is not None else None
         if wait is None:
             wait = parse_retry_after(response.headers.get("Retry-After"))
+        if status in RATE_LIMIT_STATUSES:
+            error = rate_limited(provider, wait, text)
+        else:
+            error = server_error(provider, status, text)
         return Outcome("retry", error=error, retry_after=wait)
+    if status == 408:
+        return Outcome("retry", error=f"timed out: {provider} gave up waiting (HTTP 408)")
     if 300 <= status < 400:
-        return Outcome("failed", error=f"HTTP {status}: unexpected redirect (not followed)")
-    return Outcome("failed", error=error)
+        return Outcome(
+            "failed", error=f"{provider} answered with a redirect (HTTP {status}), not followed"
+        )
+    return Outcome("failed", error=refused(provider, status, text))
 
 
 def text_of(response: requests.Response) -> str:
@@ -173,8 +216,10 @@ class JsonApi:
         session: requests.Session,
         timeout: float,
         error_text: Callable[[requests.Response], str],
+        provider: str,
     ) -> None:
         self.root = root
+        self.provider = provider
         self.secret = secret
         self.headers = headers
         self.session = session
@@ -193,5 +238,7 @@ class JsonApi:
         )
         if isinstance(answer, Outcome):
             return answer
-        problem = classify(answer, secrets=[self.secret], error_text=self.error_text)
+        problem = classify(
+            answer, provider=self.provider, secrets=[self.secret], error_text=self.error_text
+        )
         return problem or json_body(answer)

@@ -105,6 +105,9 @@ class Outcome:
     state: dict[str, str] = field(default_factory=dict)  # remembered for the next delivery
     error: str | None = None  # the provider's own error text, never containing the secret
     retry_after: float | None = None  # seconds, from Retry-After or the body, when given
+    # Failed after the request may have reached a provider that cannot recognise a
+    # repeat (unconfirmed_post): a person checks, then marks it sent or sends it again.
+    unconfirmed: bool = False
 
     def __post_init__(self) -> None:
         # What a provider answered is recorded whatever it holds: a NUL in it (which
@@ -137,6 +140,11 @@ class Connector(Protocol):
         session: requests.Session,
         timeout: float,
     ) -> Outcome: ...
+
+
+def unconfirmed_failure(cause: str) -> Outcome:
+    """The outcome of a post that may have gone out with no answer (``cause``: why)."""
+    return Outcome("failed", error=unconfirmed_post(cause), unconfirmed=True)
 
 
 def unconfirmed_post(cause: str) -> str:

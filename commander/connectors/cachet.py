@@ -155,7 +155,7 @@ def _incident(message: Message, fitter: Fitter) -> dict[str, Any]:
 class _Api(JsonApi):
     def __init__(self, root: str, secret: str, session: requests.Session, timeout: float):
         headers = {"X-Cachet-Token": secret, "Accept": "application/json"}
-        super().__init__(root, secret, headers, session, timeout, _error_text)
+        super().__init__(root, secret, headers, session, timeout, _error_text, "Cachet")
 
     def _list(self, path: str) -> list[dict[str, Any]] | Outcome:
         answer = self.call("GET", path)

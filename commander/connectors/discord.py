@@ -89,7 +89,11 @@ class DiscordConnector:
         if isinstance(answer, Outcome):
             return answer
         problem = classify(
-            answer, secrets=[secret], error_text=_error_text, body_retry_after=_body_retry_after
+            answer,
+            provider="Discord",
+            secrets=[secret],
+            error_text=_error_text,
+            body_retry_after=_body_retry_after,
         )
         if problem:
             return problem

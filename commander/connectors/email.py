@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from commander.connectors._http import LOOPBACK_HOSTS, short
 from commander.connectors._markup import markdown_to_html
 from commander.connectors._text import plain_text, single_line
+from commander.connectors._wording import connection_problem, timed_out
 from commander.connectors.base import Delivery, Message, Outcome, Rendered, Target
 from commander.secrets import scrub
 
@@ -166,6 +167,7 @@ def _send(
     # What smtplib sends for the password: the password (AUTH LOGIN, base64) and AUTH
     # PLAIN's blob (base64); a server may echo either in its error.
     sent = [secret, f"\0{username}\0{secret}"] if secret else []
+    where = f"{server.host}:{server.port}"
     try:
         smtp: smtplib.SMTP
         if server.implicit_tls:
@@ -188,8 +190,13 @@ def _send(
             if isinstance(exc.smtp_error, bytes)
             else str(exc.smtp_error)
         )
-        status = "retry" if 400 <= exc.smtp_code < 500 else "failed"
-        return _outcome(status, f"SMTP {exc.smtp_code}: {text}", sent)
+        if 400 <= exc.smtp_code < 500:
+            return _outcome(
+                "retry", f"the mail server said try later (SMTP {exc.smtp_code}): {text}", sent
+            )
+        return _outcome(
+            "failed", f"refused by the mail server (SMTP {exc.smtp_code}): {text}", sent
+        )
     except smtplib.SMTPNotSupportedError as exc:
         return _outcome("failed", f"the mail server does not support this: {exc}", sent)
     except ssl.SSLCertVerificationError as exc:
@@ -197,9 +204,11 @@ def _send(
             "failed", f"the mail server's certificate is not trusted: {exc.verify_message}", sent
         )
     except TimeoutError:
-        return Outcome("retry", error=f"no answer within {timeout:g} s")
-    except (smtplib.SMTPException, OSError) as exc:
-        return _outcome("retry", f"mail server unreachable: {type(exc).__name__}: {exc}", sent)
+        return Outcome("retry", error=timed_out(where, timeout, connecting=False))
+    except smtplib.SMTPException:  # the server hung up (SMTPServerDisconnected)
+        return Outcome("retry", error=f"the mail server {where} closed the connection")
+    except OSError as exc:
+        return _outcome("retry", connection_problem(exc, where), sent)
     note = f"not accepted for: {_refusals(refused)}" if refused else None
     return Outcome("sent", error=note)
 

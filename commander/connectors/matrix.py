@@ -133,7 +133,11 @@ class MatrixConnector:
         if isinstance(answer, Outcome):
             return answer
         problem = classify(
-            answer, secrets=[secret], error_text=_error_text, body_retry_after=_body_retry_after
+            answer,
+            provider="Matrix",
+            secrets=[secret],
+            error_text=_error_text,
+            body_retry_after=_body_retry_after,
         )
         if problem:
             return problem
@@ -160,7 +164,7 @@ def _resolve_alias(
     )
     if isinstance(answer, Outcome):
         return answer
-    problem = classify(answer, secrets=[secret], error_text=_error_text)
+    problem = classify(answer, provider="Matrix", secrets=[secret], error_text=_error_text)
     if problem:
         return problem
     data = json_body(answer)

@@ -82,6 +82,10 @@ class MattermostConnector:
         if isinstance(answer, Outcome):
             return answer
         problem = classify(
-            answer, secrets=[secret], error_text=_error_text, body_retry_after=_retry_after
+            answer,
+            provider="Mattermost",
+            secrets=[secret],
+            error_text=_error_text,
+            body_retry_after=_retry_after,
         )
         return problem or Outcome("sent", state=dict(delivery.state))

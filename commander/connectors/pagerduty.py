@@ -101,7 +101,7 @@ class PagerDutyConnector:
         )
         if isinstance(answer, Outcome):
             return answer
-        problem = classify(answer, secrets=[secret], error_text=_error_text)
+        problem = classify(answer, provider="PagerDuty", secrets=[secret], error_text=_error_text)
         if problem:
             return problem
         data = json_body(answer)

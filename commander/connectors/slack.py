@@ -62,18 +62,18 @@ def _call(
     )
     if isinstance(answer, Outcome):
         return answer
-    problem = classify(answer, secrets=[secret], error_text=_error_text)
+    problem = classify(answer, provider="Slack", secrets=[secret], error_text=_error_text)
     if problem:
         return problem
     data = json_body(answer)
     if not isinstance(data, dict):
-        return Outcome("retry", error=f"Slack {method}: answer was not JSON")
+        return Outcome("retry", error=f"Slack {method} answered something that is not JSON")
     if data.get("ok") is True:
         return data
     error = short(scrub(_error_text(answer), [secret]))
     if data.get("error") in _TRANSIENT:
-        return Outcome("retry", error=f"Slack {method}: {error}")
-    return Outcome("failed", error=f"Slack {method}: {error}")
+        return Outcome("retry", error=f"Slack {method} failed for now: {error}")
+    return Outcome("failed", error=f"refused by Slack ({method}): {error}")
 
 
 def _error_text(response: requests.Response) -> str:

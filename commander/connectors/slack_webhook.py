@@ -44,5 +44,5 @@ class SlackWebhookConnector:
         )
         if isinstance(answer, Outcome):
             return answer
-        problem = classify(answer, secrets=[secret], error_text=text_of)
+        problem = classify(answer, provider="Slack", secrets=[secret], error_text=text_of)
         return problem or Outcome("sent", state=dict(delivery.state))

@@ -154,7 +154,7 @@ class _Api(JsonApi):
         base = (target.base_url or DEFAULT_BASE_URL).rstrip("/")
         root = f"{base}/pages/{quote(target.options['page_id'], safe='')}"
         headers = {"Authorization": f"OAuth {secret}"}
-        super().__init__(root, secret, headers, session, timeout, _error_text)
+        super().__init__(root, secret, headers, session, timeout, _error_text, "Statuspage")
 
     def component_ids(self, components: dict[str, str]) -> dict[str, str] | Outcome:
         """Component statuses keyed by id, whether the user named them by id or by name."""

@@ -128,5 +128,5 @@ class TeamsConnector:
         )
         if isinstance(answer, Outcome):
             return answer
-        problem = classify(answer, secrets=[secret], error_text=_error_text)
+        problem = classify(answer, provider="Teams", secrets=[secret], error_text=_error_text)
         return problem or Outcome("sent", state=dict(delivery.state))

@@ -14,7 +14,7 @@ from commander.views.incidents import EntryView, IncidentDetail, RevisionView
 if TYPE_CHECKING:  # show --json stays light: the full export's modules load on use
     from commander.exports.document import IncidentDocument, Response
     from commander.services.action_items import ActionItemView
-    from commander.views.comms import MessageView
+    from commander.views.comms import DeliveryView, MessageView
 
 FORMAT = "incident-commander/incident"
 FORMAT_VERSION = 1
@@ -225,19 +225,34 @@ def _message(message: MessageView) -> dict[str, Any]:
         "body": message.body,
         "fields": dict(sorted(message.fields.items())),
         "components": dict(sorted(message.components.items())),
-        "deliveries": [
+        "deliveries": [delivery_record(d) for d in message.deliveries],
+    }
+
+
+def delivery_record(d: DeliveryView) -> dict[str, Any]:
+    """One delivery as the export and ``commander deliveries --json`` write it."""
+    return {
+        "id": d.id,
+        "target": d.target_name,
+        "target_kind": d.target_kind,
+        "state": d.state,
+        "attempts": d.attempts,
+        "next_attempt_at": iso(d.next_attempt_at),
+        "last_error": d.last_error,
+        "provider_id": d.provider_id,
+        "acknowledged_at": iso(d.acknowledged_at),
+        "failing_since": iso(d.failing_since),
+        "may_have_been_posted": d.unconfirmed,
+        # Every attempt: the timeline names only when it started failing and how it ended.
+        "attempt_history": [
             {
-                "id": d.id,
-                "target": d.target_name,
-                "target_kind": d.target_kind,
-                "state": d.state,
-                "attempts": d.attempts,
-                "next_attempt_at": iso(d.next_attempt_at),
-                "last_error": d.last_error,
-                "provider_id": d.provider_id,
-                "acknowledged_at": iso(d.acknowledged_at),
+                "attempt": a.attempt,
+                "finished_at": iso(a.finished_at),
+                "outcome": a.outcome,
+                "error": a.error,
+                "next_attempt_at": iso(a.next_attempt_at),
             }
-            for d in message.deliveries
+            for a in d.history
         ],
     }
 

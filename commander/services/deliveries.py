@@ -1,14 +1,22 @@
-"""Every change of a delivery's state, each with its timeline entry, in the caller's
-transaction (except ``retry_delivery``, a person's request, which is its own).
+"""Every change of a delivery's state, in the caller's transaction (except
+``retry_delivery`` and ``mark_sent_by_person``, a person's requests, which are
+their own).
 
     pending --claim--> sending --sent--> sent (final)
        ^                  |----retry---> pending again, due after a backoff
        |                  '----failed--> failed --a person retries--> pending
+       |                                   '----a person says it was posted--> sent
        '-- queued with its message;  pending/sending --target removed--> failed
+
+The timeline hears when a delivery starts failing (its first failed attempt) and
+how it ends (sent, failed, given up), not every retry in between: each attempt's
+outcome is kept in ``delivery_attempts`` instead, and ``failing_since`` says when
+the run of failures began. A person's retry starts a new run.
 
 A lease that runs out sends the delivery again (its worker died), except once
 its post to a provider that cannot recognise a repeat may have gone out
-(``start_attempt``): that one fails as "may have been posted" (``fail_unconfirmed``).
+(``start_attempt``): that one fails as "may have been posted" (``fail_unconfirmed``),
+``unconfirmed``, as a timeout after sending does, for a person to check.
 
 The outbox (services/outbox.py) decides which change an attempt's outcome
 makes and when; the message (services/messages.py) queues them; removing a
@@ -39,8 +47,9 @@ from commander.store.orm_comms import (
     CommsDelivery,
     CommsMessage,
     CommsTarget,
+    DeliveryAttempt,
 )
-from commander.views.comms import DeliveryView
+from commander.views.comms import AttemptView, DeliveryView, span
 
 
 def queue(
@@ -141,7 +150,7 @@ def fail_unconfirmed(
     ).all()
     for delivery in unconfirmed:
         error = unconfirmed_post("no answer (the sender stopped while posting)")
-        fail_delivery(session, delivery, error, author, now)
+        fail_attempt(session, delivery, error, author, now, unconfirmed=True)
     failed = {delivery.id for delivery in unconfirmed}
     return [delivery_id for delivery_id in delivery_ids if delivery_id not in failed]
 
@@ -154,11 +163,17 @@ def mark_sent(
     author: str,
     now: datetime,
 ) -> None:
-    """Final: the provider took it. A note (mail refused for some recipients) is kept."""
-    delivery.state, delivery.acknowledged_at, delivery.last_error = SENT, now, note
-    delivery.provider_id = provider_id
+    """Final: the provider took it. A note (mail refused for some recipients) is kept.
+    After failed attempts the entry says how long it was failing: this ends that run."""
+    _record_attempt(session, delivery, SENT, note, None, now)
     message = _message(session, delivery)
     text = f"Delivered “{message.headline}” to {delivery.target_name}"
+    if delivery.failing_since is not None:
+        failed_for = span((now - delivery.failing_since).total_seconds())
+        text += f" after {delivery.attempts} attempts (failing for {failed_for})"
+    delivery.state, delivery.acknowledged_at, delivery.last_error = SENT, now, note
+    delivery.provider_id = provider_id
+    delivery.failing_since, delivery.unconfirmed = None, False
     _settle(session, delivery, message, text + (f"; {note}" if note else ""), author, now)
 
 
@@ -170,14 +185,36 @@ def schedule_retry(
     author: str,
     now: datetime,
 ) -> None:
-    """Back to pending, due after ``delay``."""
+    """Back to pending, due after ``delay``. Only the first failure of a run writes an
+    entry ("failing"); the retries after it are kept as attempts, with no entry."""
     delivery.state, delivery.last_error = PENDING, error
     delivery.next_attempt_at = now + delay
+    _record_attempt(session, delivery, "retry", error, delivery.next_attempt_at, now)
+    if delivery.failing_since is not None:
+        _release(delivery, now)
+        return
+    delivery.failing_since = now
     text = (
-        f"Delivery to {delivery.target_name} failed (attempt {delivery.attempts}): {error};"
-        f" retrying in {_duration(delay)}"
+        f"Delivery to {delivery.target_name} failing: {error}; retrying in "
+        f"{span(delay.total_seconds())} and on until it is sent or given up"
+        " (each attempt in the Comms tab)"
     )
     _settle(session, delivery, _message(session, delivery), text, author, now)
+
+
+def fail_attempt(
+    session: Session,
+    delivery: CommsDelivery,
+    error: str,
+    author: str,
+    now: datetime,
+    *,
+    unconfirmed: bool = False,
+) -> None:
+    """An attempt that ends the delivery (refused, given up, may have been posted):
+    kept as an attempt, and the delivery fails with its entry."""
+    _record_attempt(session, delivery, FAILED, error, None, now)
+    fail_delivery(session, delivery, error, author, now, unconfirmed=unconfirmed)
 
 
 def fail_delivery(
@@ -187,10 +224,14 @@ def fail_delivery(
     author: str,
     now: datetime,
     text: str | None = None,
+    *,
+    unconfirmed: bool = False,
 ) -> None:
-    """Final until a person retries it: ``error`` is kept for them, ``text`` (default:
-    the error) goes on the timeline."""
+    """Final until a person retries it or says it was posted: ``error`` is kept for
+    them, ``text`` (default: the error) goes on the timeline."""
     delivery.state, delivery.last_error = FAILED, error
+    delivery.unconfirmed = unconfirmed
+    delivery.failing_since = delivery.failing_since or now
     text = text or f"Delivery to {delivery.target_name} failed: {error}"
     _settle(session, delivery, _message(session, delivery), text, author, now)
 
@@ -210,25 +251,93 @@ def fail_unsent_to(session: Session, target: CommsTarget, author: str, now: date
 def retry_delivery(
     store: Store, delivery_id: int, author: str, now: datetime | None = None
 ) -> DeliveryView:
-    """Send a failed delivery again (a person decided the cause is fixed)."""
+    """Send a failed delivery again (a person decided the cause is fixed, or checked
+    that a post that may have gone out did not)."""
     now = now or utc_now()
     with store.write() as session:
-        delivery = session.get(CommsDelivery, delivery_id, with_for_update=True)
-        if delivery is None:
-            raise NotFoundError(f"no delivery {delivery_id}")
-        if delivery.state != FAILED:
-            raise InvalidInputError(
-                f"the delivery to {delivery.target_name} is {delivery.state}; only failed "
-                "ones can be retried"
-            )
+        delivery = _failed(session, delivery_id, "retried")
         if delivery.target_id is None:
             raise InvalidInputError(f"target {delivery.target_name} was removed; add it again")
         delivery.state, delivery.attempts = PENDING, 0
         delivery.next_attempt_at = now
+        # A new run: if it fails again, that is a new "failing" entry and clock.
+        delivery.failing_since, delivery.unconfirmed = None, False
         message = _message(session, delivery)
         text = f"Retrying “{message.headline}” to {delivery.target_name}"
         _settle(session, delivery, message, text, author, now)
         return DeliveryView.of(delivery)
+
+
+def mark_sent_by_person(
+    store: Store, delivery_id: int, author: str, now: datetime | None = None
+) -> DeliveryView:
+    """A person checked that a failed delivery did reach its target (a post that may
+    have gone out did, or they posted it by hand): sent, on their word, with its entry.
+    Nothing is sent."""
+    now = now or utc_now()
+    with store.write() as session:
+        delivery = _failed(session, delivery_id, "marked sent")
+        delivery.state, delivery.acknowledged_at, delivery.last_error = SENT, now, None
+        delivery.failing_since, delivery.unconfirmed = None, False
+        message = _message(session, delivery)
+        text = (
+            f"{author} checked that “{message.headline}” reached {delivery.target_name}:"
+            " marked sent"
+        )
+        _settle(session, delivery, message, text, author, now, by_person=True)
+        return DeliveryView.of(delivery)
+
+
+def attempts_of(session: Session, delivery_ids: Sequence[int]) -> dict[int, list[AttemptView]]:
+    """Each delivery's attempts, oldest first."""
+    found: dict[int, list[AttemptView]] = {}
+    if not delivery_ids:
+        return found
+    for row in session.scalars(
+        select(DeliveryAttempt)
+        .where(DeliveryAttempt.delivery_id.in_(delivery_ids))
+        .order_by(DeliveryAttempt.delivery_id, DeliveryAttempt.id)
+    ):
+        found.setdefault(row.delivery_id, []).append(AttemptView.of(row))
+    return found
+
+
+def _failed(session: Session, delivery_id: int, verb: str) -> CommsDelivery:
+    delivery = session.get(CommsDelivery, delivery_id, with_for_update=True)
+    if delivery is None:
+        raise NotFoundError(f"no delivery {delivery_id}")
+    if delivery.state != FAILED:
+        raise InvalidInputError(
+            f"the delivery to {delivery.target_name} is {delivery.state}; only failed "
+            f"ones can be {verb}"
+        )
+    return delivery
+
+
+def _record_attempt(
+    session: Session,
+    delivery: CommsDelivery,
+    outcome: str,
+    error: str | None,
+    next_attempt_at: datetime | None,
+    now: datetime,
+) -> None:
+    session.add(
+        DeliveryAttempt(
+            delivery_id=delivery.id,
+            attempt=delivery.attempts,
+            finished_at=now,
+            outcome=outcome,
+            error=error,
+            next_attempt_at=next_attempt_at,
+        )
+    )
+
+
+def _release(delivery: CommsDelivery, now: datetime) -> None:
+    """No lease held any more: the end of every change but a claim."""
+    delivery.updated_at = now
+    delivery.lease_owner = delivery.lease_until = delivery.attempt_started_at = None
 
 
 def _settle(
@@ -238,16 +347,18 @@ def _settle(
     text: str,
     author: str,
     now: datetime,
+    *,
+    by_person: bool = False,
 ) -> None:
-    """The end of every change but a claim: no lease held any more, and the entry."""
-    delivery.updated_at = now
-    delivery.lease_owner = delivery.lease_until = delivery.attempt_started_at = None
+    """The end of a change that the timeline hears of: the lease released, the entry."""
+    _release(delivery, now)
     fact = DeliveryChanged(
         delivery.id,
         DeliveryState(delivery.state),
         message.id,
         delivery.target_name,
         delivery.attempts,
+        by_person,
     )
     add_entry(
         session,
@@ -262,8 +373,3 @@ def _settle(
 
 def _message(session: Session, delivery: CommsDelivery) -> CommsMessage:
     return session.get_one(CommsMessage, delivery.message_id)
-
-
-def _duration(delay: timedelta) -> str:
-    seconds = delay.total_seconds()
-    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"

@@ -37,7 +37,7 @@ from commander.domain.entry_facts import MessageSent
 from commander.domain.when import format_duration, utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.cadence import status_of as cadence_of
-from commander.services.deliveries import queue
+from commander.services.deliveries import attempts_of, queue
 from commander.services.incidents import load_incident
 from commander.services.templates import DEFAULT_BY_AUDIENCE, DEFAULT_TEMPLATE, load_template
 from commander.services.timeline import add_entry
@@ -331,13 +331,16 @@ def read_messages(session: Session, incident_id: int) -> list[MessageView]:
         .order_by(CommsMessage.created_at, CommsMessage.id)
     ).all()
     deliveries: dict[int, list[DeliveryView]] = {row.id: [] for row in rows}
-    for delivery in session.scalars(
+    found = session.scalars(
         select(CommsDelivery)
         .join(CommsMessage, CommsMessage.id == CommsDelivery.message_id)
         .where(CommsMessage.incident_id == incident_id)
         .order_by(CommsDelivery.target_name, CommsDelivery.id)
-    ):
-        deliveries[delivery.message_id].append(DeliveryView.of(delivery))
+    ).all()
+    history = attempts_of(session, [delivery.id for delivery in found])
+    for delivery in found:
+        view = DeliveryView.of(delivery, history.get(delivery.id, ()))
+        deliveries[delivery.message_id].append(view)
     return [MessageView.of(row, tuple(deliveries[row.id])) for row in rows]
 
 

@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -60,7 +60,7 @@ from commander.errors import CommanderError
 from commander.interrupts import caused_by_interrupt
 from commander.services.deliveries import (
     claimable,
-    fail_delivery,
+    fail_attempt,
     fail_unconfirmed,
     mark_sent,
     schedule_retry,
@@ -267,20 +267,14 @@ def attempt_delivery(
         optional = claim.target.kind in SECRET_OPTIONAL_KINDS
         secret = secrets.require_secret(claim.secret_key, optional=optional)
     except Exception as exc:
-        outcome = _failure(claim, exc, secret)
+        outcome = _failure(claim, exc, secret, timeout)
     else:
         if start is not None and not connector.recognises_repeats and not start():
             return None
         outcome = _call_connector(claim, connector, secret, http, timeout)
     if outcome.error:
         # The provider's text may quote the URL we called, which can hold the secret.
-        outcome = Outcome(
-            outcome.status,
-            outcome.provider_id,
-            outcome.state,
-            secrets.scrub(outcome.error, [secret]),
-            outcome.retry_after,
-        )
+        outcome = replace(outcome, error=secrets.scrub(outcome.error, [secret]))
     return outcome
 
 
@@ -309,18 +303,23 @@ def _call_connector(
         delivery = Delivery(claim.delivery_id, claim.attempt, dict(claim.state))
         return connector.deliver(claim.message, claim.target, secret, delivery, session, timeout)
     except Exception as exc:
-        return _failure(claim, exc, secret)
+        return _failure(claim, exc, secret, timeout)
     finally:
         if own_session:
             session.close()
 
 
-def _failure(claim: Claim, exc: Exception, secret: str | None) -> Outcome:
+def _failure(claim: Claim, exc: Exception, secret: str | None, timeout: float) -> Outcome:
     """What an exception on the way to the provider means for the delivery."""
     import requests
 
     if isinstance(exc, requests.RequestException):
-        return Outcome("retry", error=_describe(exc))
+        # Network trouble a connector did not classify itself: said in words, retried.
+        from commander.connectors._http import network_failure
+
+        url = exc.request.url if exc.request is not None else claim.target.base_url
+        described = network_failure(exc, url, timeout)
+        return Outcome("retry", error=described.error)
     if isinstance(exc, ImportError):
         log.warning("no connector for %s: %s", claim.target.kind, exc)
         return Outcome("failed", error=f"no {claim.target.kind} connector in this build")
@@ -339,16 +338,6 @@ def _failure(claim: Claim, exc: Exception, secret: str | None) -> Outcome:
     return Outcome("failed", error=f"connector error: {type(exc).__name__}: {exc}")
 
 
-def _describe(exc: Exception) -> str:
-    import requests
-
-    if isinstance(exc, requests.Timeout):
-        return "no answer in time (timeout)"
-    if isinstance(exc, requests.ConnectionError):
-        return "cannot connect"
-    return f"network error: {type(exc).__name__}"
-
-
 def backoff(attempt: int, rng: random.Random | None = None) -> float:
     """Seconds to wait after failed attempt number ``attempt``: exponential, full jitter
     over its upper half so retries from many deliveries do not arrive together."""
@@ -358,7 +347,8 @@ def backoff(attempt: int, rng: random.Random | None = None) -> float:
 
 
 def record_outcome(store: Store, claim: Claim, outcome: Outcome, now: datetime) -> DeliveryView:
-    """The delivery's new state and its timeline entry, in one transaction."""
+    """The delivery's new state, its attempt and (when it starts failing or ends) its
+    timeline entry, in one transaction."""
     with _WRITE_TURN, store.write() as session:
         row = session.get_one(CommsDelivery, claim.delivery_id, with_for_update=True)
         # Sent is final. Otherwise only the lease holder decides, except that a
@@ -378,9 +368,10 @@ def record_outcome(store: Store, claim: Claim, outcome: Outcome, now: datetime) 
             schedule_retry(session, row, error, timedelta(seconds=delay), AUTHOR, now)
         elif outcome.status == "retry":
             error = f"gave up after {row.attempts} attempts: {outcome.error or 'failed'}"
-            fail_delivery(session, row, error, AUTHOR, now)
+            fail_attempt(session, row, error, AUTHOR, now)
         else:
-            fail_delivery(session, row, outcome.error or "failed", AUTHOR, now)
+            error = outcome.error or "failed"
+            fail_attempt(session, row, error, AUTHOR, now, unconfirmed=outcome.unconfirmed)
         if outcome.state:
             _remember(session, claim, outcome.state, now)
         return DeliveryView.of(row)

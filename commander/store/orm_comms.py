@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from commander.store.orm import Base
@@ -92,6 +92,28 @@ class CommsDelivery(Base):
     provider_id: Mapped[str | None] = mapped_column(String(300))
     acknowledged_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+    # When the current run of failed attempts began (the first failure since it was
+    # queued, sent, or retried by a person); None while nothing has failed.
+    failing_since: Mapped[datetime | None]
+    # Failed after its post may have gone out (a timeout after sending, a sender that
+    # died mid-post): a person checks, then marks it sent or sends it again.
+    unconfirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class DeliveryAttempt(Base):
+    """One attempt's outcome: the timeline says when a delivery starts failing and how
+    it ends; the attempts between are kept here (the Comms tab, the JSON export)."""
+
+    __tablename__ = "delivery_attempts"
+    __table_args__ = (Index("ix_delivery_attempts_delivery", "delivery_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="RESTRICT"))
+    attempt: Mapped[int] = mapped_column(Integer)
+    finished_at: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(10))  # sent, retry, failed
+    error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]  # a retry's
 
 
 class ConnectorState(Base):

@@ -42,12 +42,13 @@ class Received:
 class WebhookServer:
     """Answers POSTs with queued replies (then ``default``), records every request."""
 
-    def __init__(self, default: Reply | None = None) -> None:
+    def __init__(self, default: Reply | None = None, port: int = 0) -> None:
         self.default = default or Reply()
         self.replies: deque[Reply] = deque()
         self.received: list[Received] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        # ``port``: a port a test reserved (a target unreachable until the server starts).
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -109,6 +110,16 @@ class WebhookServer:
                 pass
 
         return Handler
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (yet): connecting to it is refused."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 class JsonWebhookConnector:

@@ -1,7 +1,8 @@
 """The comms feature in the window, built by ``ui.comms.install`` once the store is open.
 
-It adds a Comms menu, a Comms tab beside the timeline, the update countdown
-in the incident header, and runs the outbox while a store is open.
+It adds a Comms menu, a Comms tab beside the timeline, the update countdown and
+the delivery lines ("Status page: failing for 8 min — …") in the incident header,
+and runs the outbox while a store is open.
 """
 
 from __future__ import annotations
@@ -9,9 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QInputDialog, QStyle, QSystemTrayIcon
+from PySide6.QtWidgets import (
+    QApplication,
+    QInputDialog,
+    QStyle,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
 
 from commander.domain.changes import Aspect
 
@@ -20,10 +28,11 @@ if TYPE_CHECKING:
     from commander.services.channels import ChannelCreated
     from commander.store.engine import Store
     from commander.views.changes import Changes
-    from commander.views.comms import DeliveryView, MessageView
+    from commander.views.comms import DeliveryView, MessageView, TargetStanding
     from commander.views.incidents import IncidentDetail
     from ui.comms.cadence_widget import CadenceWidget
     from ui.comms.composer import ComposerDialog
+    from ui.comms.delivery_status import DeliveryStatus
     from ui.comms.messages_panel import MessagesPanel
     from ui.comms.outbox_runner import OutboxRunner
     from ui.comms.targets_dialog import TargetsDialog
@@ -35,6 +44,8 @@ CLOSE_WAIT_MS = 20_000
 # The Comms tab lists messages; the countdown runs from the last one, its default
 # interval follows the severity and it stops when the incident closes (the header).
 SHOWN_ASPECTS = (Aspect.COMMS, Aspect.HEADER)
+# The delivery lines show deliveries only (they stay red after Resolve).
+STATUS_ASPECTS = (Aspect.COMMS,)
 
 
 def _messages_and_cadence(store: Store, ref: str) -> tuple[list[MessageView], CadenceStatus]:
@@ -48,6 +59,18 @@ def _retry(store: Store, delivery_id: int, author: str) -> DeliveryView:
     from commander.services.deliveries import retry_delivery
 
     return retry_delivery(store, delivery_id, author)
+
+
+def _mark_sent(store: Store, delivery_id: int, author: str) -> DeliveryView:
+    from commander.services.deliveries import mark_sent_by_person
+
+    return mark_sent_by_person(store, delivery_id, author)
+
+
+def _standings(store: Store, ref: str) -> tuple[TargetStanding, ...]:
+    from commander.services.delivery_status import delivery_standings
+
+    return delivery_standings(store, ref)
 
 
 def _set_cadence(store: Store, ref: str, minutes: int, author: str) -> CadenceStatus:
@@ -71,6 +94,8 @@ def _create_channel(store: Store, ref: str, target: str, author: str) -> Channel
 class CommsFeature(QObject):
     # The Comms tab and the countdown show what was read for this incident ref.
     reloaded = Signal(str)
+    # The header's delivery lines show what was read for this incident ref.
+    status_reloaded = Signal(str)
 
     def __init__(self, context: AppContext, shell: Shell) -> None:
         super().__init__(context)
@@ -81,11 +106,14 @@ class CommsFeature(QObject):
         self.runner: OutboxRunner | None = None
         self.panel: MessagesPanel | None = None
         self.cadence: CadenceWidget | None = None
+        self.status: DeliveryStatus | None = None
+        self.header: QWidget | None = None  # the countdown above the delivery lines
         self.tray: QSystemTrayIcon | None = None
         self._ref: str | None = None
         context.store_opened.connect(self._on_store_opened)
         context.incident_opened.connect(self._on_incident_opened)
         context.changed.connect(self._on_changed)
+        context.local_time_changed.connect(self._on_local_time_changed)
         shell.when_closing(self._stop_sending)
         self._build_menu()
         if context.store is not None:
@@ -132,24 +160,63 @@ class CommsFeature(QObject):
         if incident.ref == self._ref:
             return  # the same incident read again: its changes come as announcements
         self._ref = incident.ref
+        if self.status is not None:
+            self.status.show_standings(())  # not the last incident's lines meanwhile
         self.reload()
+        self.reload_status()
 
     def _ensure_widgets(self) -> None:
         from ui.comms.cadence_widget import CadenceWidget
+        from ui.comms.delivery_status import DeliveryStatus
         from ui.comms.messages_panel import MessagesPanel
 
-        if self.panel is None or self.cadence is None:
+        if self.panel is None or self.cadence is None or self.status is None:
             self.panel = MessagesPanel()
             self.panel.retry_requested.connect(self.retry)
+            self.panel.mark_sent_requested.connect(self.mark_sent)
             self.panel.compose_requested.connect(self.compose)
             self.shell.add_side_panel(self.panel, "Comms")
             self.cadence = CadenceWidget()
             self.cadence.became_due.connect(self._notify_due)
-            self.shell.add_header_widget(self.cadence)
+            self.status = DeliveryStatus()
+            self.status.set_local_time(self.context.settings.show_local_time)
+            # One header column: the delivery lines under the countdown use the height
+            # the incident header leaves free there, not more of the window's width.
+            self.header = QWidget()
+            self.header.setObjectName("commsHeader")
+            column = QVBoxLayout(self.header)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(4)
+            column.addWidget(self.cadence, 0, Qt.AlignmentFlag.AlignLeft)
+            column.addWidget(self.status)
+            self.shell.add_header_widget(self.header)
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches(*SHOWN_ASPECTS) and self.context.shows(changes):
+        if not self.context.shows(changes):
+            return
+        if changes.touches(*SHOWN_ASPECTS):
             self.reload()
+        if changes.touches(*STATUS_ASPECTS):
+            self.reload_status()
+
+    def _on_local_time_changed(self, local: bool) -> None:
+        if self.status is not None:
+            self.status.set_local_time(local)
+
+    def reload_status(self) -> None:
+        ref = self._ref
+        if ref is None or self.context.store is None:
+            return
+        self.context.read(
+            lambda store: _standings(store, ref),
+            lambda standings: self._on_status_read(ref, standings),
+        )
+
+    def _on_status_read(self, ref: str, standings: tuple[TargetStanding, ...]) -> None:
+        if ref != self._ref or self.status is None:
+            return  # another incident was opened meanwhile
+        self.status.show_standings(standings)
+        self.status_reloaded.emit(ref)
 
     def reload(self) -> None:
         ref = self._ref
@@ -196,6 +263,13 @@ class CommsFeature(QObject):
     def _on_retried(self, delivery: DeliveryView) -> None:
         self._on_delivery(delivery)
         self._kick_runner()
+
+    def mark_sent(self, delivery_id: int) -> None:
+        """ "It was posted: mark sent": a person checked; nothing is sent."""
+        if self.context.store is None:
+            return
+        author = self.context.author()
+        self.context.write(lambda store: _mark_sent(store, delivery_id, author), self._on_delivery)
 
     def edit_targets(self) -> TargetsDialog | None:
         from ui.comms.targets_dialog import TargetsDialog

@@ -36,9 +36,33 @@ DeliveryRole = Qt.ItemDataRole.UserRole + 1
 _STATE_COLOURS = {
     "sent": QColor("#2e7d32"),
     "failed": QColor("#b71c1c"),
+    "failing": QColor("#b71c1c"),
+    "may have been posted": QColor("#8e24aa"),
     "pending": QColor("#e65100"),
     "sending": QColor("#1565c0"),
 }
+
+
+def state_of(delivery: DeliveryView) -> str:
+    """The word the State column shows: failing and "may have been posted" are said
+    as such, not as pending and failed."""
+    if delivery.state == "failed" and delivery.unconfirmed:
+        return "may have been posted"
+    if delivery.state in ("pending", "sending") and delivery.failing_since is not None:
+        return "failing"
+    return delivery.state
+
+
+def history_of(delivery: DeliveryView) -> str:
+    """Every attempt, one a line, for the row's tooltip."""
+    lines = []
+    for attempt in delivery.history:
+        when = format_clock(attempt.finished_at, local=False)
+        line = f"#{attempt.attempt} {when} {attempt.outcome}"
+        if attempt.error:
+            line += f": {attempt.error}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 class DeliveriesModel(QAbstractTableModel):
@@ -86,11 +110,13 @@ class DeliveriesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(message, delivery, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == STATE:
-            return _STATE_COLOURS.get(delivery.state)
+            return _STATE_COLOURS.get(state_of(delivery))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (
-                message.body[:2_000] if column == MESSAGE else self._text(message, delivery, column)
-            )
+            if column == MESSAGE:
+                return message.body[:2_000]
+            text = self._text(message, delivery, column)
+            history = history_of(delivery)
+            return f"{text}\n\nAttempts:\n{history}" if history and column != TARGET else text
         if role == DeliveryRole:
             return delivery
         return None
@@ -105,17 +131,18 @@ class DeliveriesModel(QAbstractTableModel):
             return delivery.target_name
         if column == STATE:
             attempts = f" ×{delivery.attempts}" if delivery.attempts > 1 else ""
-            return delivery.state + attempts
+            return state_of(delivery) + attempts
         if delivery.state == "sent":  # with a note where the provider gave one
             return " · ".join(filter(None, (delivery.provider_id, delivery.last_error)))
         if delivery.state == "pending" and delivery.attempts:
             when = format_clock(delivery.next_attempt_at, local=False)
-            return f"{delivery.last_error or ''} · next try {when}"
+            return f"{delivery.last_error or ''} · attempt {delivery.attempts} · next {when}"
         return delivery.last_error or ""
 
 
 class MessagesPanel(QWidget):
-    retry_requested = Signal(int)  # delivery id
+    retry_requested = Signal(int)  # delivery id: send it again
+    mark_sent_requested = Signal(int)  # delivery id: a person checked it was posted
     compose_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -138,19 +165,36 @@ class MessagesPanel(QWidget):
         self.model.dataChanged.connect(self._update_buttons)
         self.compose_button = QPushButton("Compose update…")
         self.compose_button.clicked.connect(self.compose_requested)
-        self.retry_button = QPushButton("Retry delivery")
+        self.retry_button = QPushButton("Send again")
+        self.retry_button.setToolTip("Send the selected failed delivery again")
         self.retry_button.clicked.connect(self._retry_selected)
+        self.mark_sent_button = QPushButton("It was posted: mark sent")
+        self.mark_sent_button.setToolTip(
+            "You checked that the selected update did reach its target: record it as sent"
+            " (nothing is sent)"
+        )
+        self.mark_sent_button.clicked.connect(self._mark_sent_selected)
         self.summary = QLabel()
         self.summary.setObjectName("deliverySummary")
+        # What the selected delivery is doing and what a person can do about it.
+        self.hint = QLabel()
+        self.hint.setObjectName("deliveryHint")
+        self.hint.setWordWrap(True)
+        self.hint.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.compose_button)
-        buttons.addWidget(self.retry_button)
         buttons.addStretch(1)
         buttons.addWidget(self.summary)
+        actions = QHBoxLayout()
+        actions.addWidget(self.retry_button)
+        actions.addWidget(self.mark_sent_button)
+        actions.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.hint)
+        layout.addLayout(actions)
         self._update_buttons()
 
     def show_messages(self, messages: list[MessageView]) -> None:
@@ -173,18 +217,47 @@ class MessagesPanel(QWidget):
         return self.model.delivery_at(index.row())
 
     def _summarise(self) -> None:
-        states = [self.model.delivery_at(r).state for r in range(self.model.rowCount())]
-        counts = {
-            s: states.count(s) for s in ("sent", "pending", "sending", "failed") if s in states
-        }
+        states = [state_of(self.model.delivery_at(r)) for r in range(self.model.rowCount())]
+        order = ("sent", "pending", "sending", "failing", "may have been posted", "failed")
+        counts = {s: states.count(s) for s in order if s in states}
         self.summary.setText(", ".join(f"{n} {s}" for s, n in counts.items()))
 
     def _update_buttons(self, *_args: object) -> None:
         delivery = self.selected_delivery()
-        self.retry_button.setEnabled(delivery is not None and delivery.state == "failed")
+        self.retry_button.setEnabled(delivery is not None and delivery.can_retry)
+        self.mark_sent_button.setEnabled(delivery is not None and delivery.can_mark_sent)
+        hint = _hint(delivery) if delivery is not None else ""
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
 
     def _retry_selected(self) -> None:
         delivery = self.selected_delivery()
-        if delivery is not None and delivery.state == "failed":
+        if delivery is not None and delivery.can_retry:
             self.retry_button.setEnabled(False)
+            self.mark_sent_button.setEnabled(False)
             self.retry_requested.emit(delivery.id)
+
+    def _mark_sent_selected(self) -> None:
+        delivery = self.selected_delivery()
+        if delivery is not None and delivery.can_mark_sent:
+            self.retry_button.setEnabled(False)
+            self.mark_sent_button.setEnabled(False)
+            self.mark_sent_requested.emit(delivery.id)
+
+
+def _hint(delivery: DeliveryView) -> str:
+    target = delivery.target_name
+    if delivery.state == "failed" and delivery.unconfirmed:
+        return (
+            f"This update may have been posted to {target}: look there. If it is there, "
+            "“It was posted: mark sent”; if not, “Send again”."
+        )
+    if delivery.state == "failed":
+        return f"Not delivered to {target}: {delivery.last_error or 'failed'}"
+    if delivery.state in ("pending", "sending") and delivery.failing_since is not None:
+        when = format_clock(delivery.next_attempt_at, local=False)
+        return (
+            f"Failing since {format_clock(delivery.failing_since, local=False)}, "
+            f"{delivery.attempts} attempts: {delivery.last_error or 'failed'}. Next attempt {when}."
+        )
+    return ""

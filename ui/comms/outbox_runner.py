@@ -37,9 +37,16 @@ def _claim_due(store: Store, owner: str, limit: int) -> tuple[list[Claim], list[
 
 
 def _deliver(store: Store, claim: Claim) -> tuple[DeliveryView, list[Changes]]:
+    from commander.domain.changes import Aspect
     from commander.services.outbox import deliver_claimed
+    from commander.views.changes import Changes
 
-    return with_changes(lambda: deliver_claimed(store, claim))
+    delivered, written = with_changes(lambda: deliver_claimed(store, claim))
+    if not any(changes.incident_id == claim.incident_id for changes in written):
+        # A retry after the first failure writes no entry, yet its attempt count, error
+        # and next attempt changed: the Comms tab and the header must read them again.
+        written.append(Changes(claim.incident_id, frozenset({Aspect.COMMS})))
+    return delivered, written
 
 
 class OutboxRunner(QObject):

@@ -34,9 +34,11 @@ class DeliveryState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class DeliveryChanged(EntryFact):
-    """A delivery's new state: an outcome of sending, a retry a person asked for, or a
-    failure because its target was removed. Rows of the last two did not name the
-    message, target or attempt (None)."""
+    """A delivery's new state: it started failing (pending again after a failed
+    attempt; the attempts after it write no entry), it ended (sent, failed, given
+    up), a person asked to send it again (pending, attempt 0) or said it was posted
+    (sent, ``by_person``), or its target was removed. Rows written before the
+    message, target and attempt were recorded have None there."""
 
     KIND: ClassVar[EntryKind] = EntryKind.DELIVERY
     delivery_id: int
@@ -44,6 +46,8 @@ class DeliveryChanged(EntryFact):
     message_id: int | None = None
     target: str | None = None
     attempt: int | None = None
+    # Sent on a person's word (they checked it was posted), not a provider's answer.
+    by_person: bool = False
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"delivery_id": self.delivery_id}
@@ -54,6 +58,8 @@ class DeliveryChanged(EntryFact):
         data["state"] = self.state.value
         if self.attempt is not None:
             data["attempt"] = self.attempt
+        if self.by_person:
+            data["by_person"] = True
         return data
 
     @classmethod
@@ -65,6 +71,7 @@ class DeliveryChanged(EntryFact):
             None if message_id is None else int(message_id),
             name_of(data.get("target")),
             None if attempt is None else int(attempt),
+            data.get("by_person") is True,
         )
 
 

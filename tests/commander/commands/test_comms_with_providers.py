@@ -58,7 +58,7 @@ def test_send_wait_exits_1_naming_the_target_the_provider_refused(
 
     assert result.returncode == 1, result.stdout
     [complaint] = result.stderr.strip().splitlines()
-    assert "not delivered to ops (HTTP 403" in complaint
+    assert "not delivered to ops (refused by Slack (HTTP 403)" in complaint
     assert slack_api_server.token not in result.stderr + result.stdout
     assert len(slack_api_server.requests) == 1  # a 4xx is not retried
     assert slack_api_server.messages == []
@@ -72,7 +72,10 @@ def test_send_wait_names_a_slack_error_code(
     result = run("send", cli_incident, "--target", "ops", "--wait", "--timeout", "20", db=db_path)
 
     assert result.returncode == 1
-    assert "not delivered to ops (Slack chat.postMessage: channel_not_found)" in result.stderr
+    assert (
+        "not delivered to ops (refused by Slack (chat.postMessage): channel_not_found)"
+        in result.stderr
+    )
 
 
 def test_an_email_target_named_by_its_smtp_base_url_delivers(

@@ -60,7 +60,7 @@ def test_validation_error_is_permanent_with_cachet_text(
     assert outcome.status == "failed"
     assert (
         outcome.error
-        == "HTTP 400: The request cannot be fulfilled due to bad syntax. The name field is required."
+        == "refused by Cachet (HTTP 400): The request cannot be fulfilled due to bad syntax. The name field is required."
     )
 
 

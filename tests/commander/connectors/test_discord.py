@@ -106,7 +106,10 @@ def test_server_error_retries(discord_server: DiscordServer, session: requests.S
     bad = connector_for("discord").deliver(
         make_message(), target(discord_server), PUBLIC, first_delivery(), session, 5
     )
-    assert (bad.status, bad.error) == ("retry", "HTTP 502: 500: Internal Server Error (code 0)")
+    assert (bad.status, bad.error) == (
+        "retry",
+        "Discord had a server error (HTTP 502): 500: Internal Server Error (code 0)",
+    )
 
 
 def test_fake_rejects_what_discord_rejects(

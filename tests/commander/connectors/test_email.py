@@ -82,7 +82,9 @@ def test_wrong_password_is_permanent_and_not_echoed(
         make_message(), target(smtp_server), "wrong-password-1", first_delivery(), session, 5
     )
     assert outcome.status == "failed"
-    assert outcome.error is not None and outcome.error.startswith("SMTP 535")
+    assert outcome.error is not None and outcome.error.startswith(
+        "refused by the mail server (SMTP 535)"
+    )
     assert "wrong-password-1" not in outcome.error
 
 

@@ -46,7 +46,10 @@ def test_webhook_server_error_retries(
     target = webhook_target(slack_webhook_server)
     slack_webhook_server.fail_next(1, status=500)
     failed = connector.deliver(make_message(), target, WEBHOOK, first_delivery(), session, 5)
-    assert (failed.status, failed.error) == ("retry", "HTTP 500: rollup_error")
+    assert (failed.status, failed.error) == (
+        "retry",
+        "Slack had a server error (HTTP 500): rollup_error",
+    )
 
 
 def test_webhook_refuses_plain_http_to_a_remote_host(session: requests.Session) -> None:
@@ -92,7 +95,7 @@ def test_api_ok_false_is_permanent_with_slack_error(
     )
     assert (outcome.status, outcome.error) == (
         "failed",
-        "Slack chat.postMessage: channel_not_found",
+        "refused by Slack (chat.postMessage): channel_not_found",
     )
 
 
@@ -170,7 +173,10 @@ def test_create_channel_normalises_and_reports_name_taken(
     assert created.state["channel_name"] == "inc-12-checkout-errors"
     assert slack_api_server.channels[created.provider_id or ""] == "inc-12-checkout-errors"
     again = create_channel(target, slack_api_server.token, "inc-12 checkout errors", session, 5)
-    assert (again.status, again.error) == ("failed", "Slack conversations.create: name_taken")
+    assert (again.status, again.error) == (
+        "failed",
+        "refused by Slack (conversations.create): name_taken",
+    )
 
 
 def test_channel_names_follow_slack_rules() -> None:
@@ -201,7 +207,7 @@ def test_api_post_timeout_is_not_retried_blindly_and_hides_the_token(
         0.2,
     )
     assert outcome.status == "failed"
-    assert outcome.error is not None and outcome.error.startswith("no answer within 0.2 s")
+    assert outcome.error is not None and outcome.error.startswith("timed out: 127.0.0.1:")
     assert "may have been posted" in outcome.error and slack_api_server.token not in outcome.error
 
 

@@ -135,7 +135,10 @@ def test_provider_validation_error_is_permanent_with_its_text(
     statuspage_server: StatuspageServer, session: requests.Session
 ) -> None:
     outcome = post(statuspage_server, session, first_delivery(), incident_title="   ")
-    assert (outcome.status, outcome.error) == ("failed", "HTTP 422: name can't be blank")
+    assert (outcome.status, outcome.error) == (
+        "failed",
+        "refused by Statuspage (HTTP 422): name can't be blank",
+    )
 
 
 def test_wrong_key_is_permanent_and_not_echoed(
@@ -149,7 +152,10 @@ def test_wrong_key_is_permanent_and_not_echoed(
         session,
         5,
     )
-    assert (outcome.status, outcome.error) == ("failed", "HTTP 401: Could not authenticate")
+    assert (outcome.status, outcome.error) == (
+        "failed",
+        "refused by Statuspage (HTTP 401): Could not authenticate",
+    )
 
 
 def test_rate_limits_420_and_429_retry(
@@ -159,7 +165,10 @@ def test_rate_limits_420_and_429_retry(
     statuspage_server.rate_status = 420
     assert post(statuspage_server, session, first_delivery()).status == "sent"
     limited = post(statuspage_server, session, first_delivery())
-    assert (limited.status, limited.error) == ("retry", "HTTP 420: Rate limit exceeded")
+    assert (limited.status, limited.error) == (
+        "retry",
+        "rate limited by Statuspage: Rate limit exceeded",
+    )
     statuspage_server.rate.limit = None
     statuspage_server.throttle_next(1)
     assert post(statuspage_server, session, first_delivery()).status == "retry"

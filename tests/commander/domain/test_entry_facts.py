@@ -61,6 +61,7 @@ ONE_OF_EACH: tuple[EntryFact, ...] = (
     RunbookAttached("kafka-lag", "Kafka lag", Phase.MITIGATE, (3, 4)),
     MessageSent(2, ("status", "slack")),
     DeliveryChanged(5, DeliveryState.SENT, 2, "slack", 1),
+    DeliveryChanged(5, DeliveryState.SENT, 2, "status", 3, by_person=True),
     ChannelCreated("C123", "inc-1-payments", "slack"),
     DeployMarked(DeployKind.HOTFIX),
     PostmortemSaved(3, ("status", "sections")),

@@ -144,7 +144,7 @@ def test_429_waits_retry_after_then_posts_exactly_once(
     view = _deliveries(store, message_id)["war-room"]
     assert view.state == "sent" and view.attempts == 2
     texts = _delivery_entries(store, incident, "war-room")
-    assert "HTTP 429" in texts[0] and "retrying in 1 s" in texts[0]
+    assert "failing: rate limited by Discord until" in texts[0] and "retrying in 1 s" in texts[0]
     assert texts[1].startswith("Delivered")
 
 
@@ -251,9 +251,9 @@ def test_4xx_shows_the_providers_error_and_waits_for_a_person(
     message_id = _send(store, incident, ["chat"])
     [view] = outbox.deliver_due(store)
 
-    assert view.state == "failed" and view.last_error == "HTTP 404: no_service"
+    assert view.state == "failed" and view.last_error == "refused by Slack (HTTP 404): no_service"
     [entry] = _delivery_entries(store, incident, "chat")
-    assert entry.endswith("failed: HTTP 404: no_service")
+    assert entry.endswith("failed: refused by Slack (HTTP 404): no_service")
     assert outbox.deliver_due(store, utc_now() + timedelta(days=1)) == []
     assert len(server.requests) == 1
     # Fixed by a person (the right URL), then retried.

@@ -55,7 +55,7 @@ def _open_incident(rig: Rig) -> str:  # noqa: F811
     return ref
 
 
-def test_install_adds_the_comms_menu_the_tab_and_the_countdown(
+def test_install_adds_the_comms_menu_the_tab_the_countdown_and_the_delivery_lines(
     rig: Rig,  # noqa: F811
     feature: CommsFeature,
 ) -> None:
@@ -70,7 +70,7 @@ def test_install_adds_the_comms_menu_the_tab_and_the_countdown(
     assert rig.shell.side_panels == {}  # built with the first incident, not at start-up
     _open_incident(rig)
     assert rig.shell.side_panels["Comms"] is feature.panel
-    assert rig.shell.header_widgets == [feature.cadence]
+    assert rig.shell.header_widgets == [feature.header]
 
 
 def test_compose_preview_send_and_watch_it_land(
