@@ -77,10 +77,11 @@ class IncidentHeader(QWidget):
         # The main clock, big, and the details beside it, smaller.
         self.clock_label = named(QLabel(), "incidentClocks")
         self.clock_detail = named(QLabel(), "incidentClockDetail")
-        # Each takes the width of its text when there is room, and none of it as a
-        # minimum: a ticking clock must not change the window's minimum width.
-        for label in (self.clock_label, self.clock_detail):
-            label.setMinimumWidth(1)
+        # The details give way first: they shrink to nothing (cut at a word) before the
+        # main clock loses a letter. The row's container ignores its children's sizes
+        # (below), so a ticking clock still never changes the window's minimum width.
+        self.clock_detail.setMinimumWidth(1)
+        self.clock_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         clocks = QWidget()
         clock_row = QHBoxLayout(clocks)
         clock_row.setContentsMargins(0, 0, 0, 0)
