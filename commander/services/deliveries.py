@@ -28,6 +28,7 @@ from commander.connectors.base import unconfirmed_post
 from commander.domain.entry_facts import DeliveryChanged, DeliveryState
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
+from commander.services.auto_checks import tick_for_delivery
 from commander.services.timeline import add_entry
 from commander.store.engine import Store
 from commander.store.orm import Incident
@@ -158,6 +159,7 @@ def mark_sent(
     delivery.state, delivery.acknowledged_at, delivery.last_error = SENT, now, note
     delivery.provider_id = provider_id
     message = _message(session, delivery)
+    tick_for_delivery(session, delivery, message, now)  # before the entry: it may lock
     text = f"Delivered “{message.headline}” to {delivery.target_name}"
     _settle(session, delivery, message, text + (f"; {note}" if note else ""), author, now)
 
