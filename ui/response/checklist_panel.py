@@ -1,7 +1,9 @@
 """The phase checklist beside the timeline: check with Space or a click, add, set aside.
 
 The model never changes an item by itself: a check asks (through a signal) for
-the core call, and the panel shows what the store says after it.
+the core call, and the panel shows what the store says after it. An item the app
+ticked says so ("✓ (auto: rollback recorded)"), and one that replaced another
+when the severity changed names it in its tooltip.
 """
 
 from __future__ import annotations
@@ -38,11 +40,18 @@ class ChecklistModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._items: list[ChecklistItemView] = []
+        self._replaced: dict[int, list[ChecklistItemView]] = {}
         self.local_time = False
 
-    def set_items(self, items: list[ChecklistItemView]) -> None:
+    def set_items(
+        self,
+        items: list[ChecklistItemView],
+        replaced: dict[int, list[ChecklistItemView]] | None = None,
+    ) -> None:
+        """The items to show; ``replaced``: by item id, the items it took the place of."""
         self.beginResetModel()
         self._items = list(items)
+        self._replaced = dict(replaced or {})
         self.endResetModel()
 
     def item_at(self, row: int) -> ChecklistItemView:
@@ -66,7 +75,7 @@ class ChecklistModel(QAbstractListModel):
                 return f"{item.text}  (n/a: {item.not_applicable_reason})"
             if item.checked and item.checked_at is not None:
                 when = format_clock(item.checked_at, self.local_time)
-                return f"{item.text}  ✓ {item.checked_by} {when}"
+                return f"{item.text}  {item.auto_mark or f'✓ {item.checked_by}'} {when}"
             return item.text
         if role == Qt.ItemDataRole.CheckStateRole:
             if item.not_applicable:
@@ -89,9 +98,16 @@ class ChecklistModel(QAbstractListModel):
         origin = {"added": "Added by hand", "runbook": "From a runbook"}.get(item.origin)
         if origin:
             lines.append(origin)
-        if item.checked_at is not None:
+        if item.checked_at is not None and item.auto_reason is not None:
+            when = format_clock(item.checked_at, self.local_time, with_date=True)
+            lines.append(f"Ticked by the app at {when}: {item.auto_reason}")
+            lines.append("Untick it if it is not done: the same event will not tick it again")
+        elif item.checked_at is not None:
             when = format_clock(item.checked_at, self.local_time, with_date=True)
             lines.append(f"Checked by {item.checked_by} at {when}")
+        for old in self._replaced.get(item.id, []):
+            done = f", checked by {old.checked_by}" if old.checked else ""
+            lines.append(f"Replaces “{old.text}”{done}")
         if item.not_applicable_at is not None:
             when = format_clock(item.not_applicable_at, self.local_time, with_date=True)
             lines.append(
@@ -182,8 +198,9 @@ class ChecklistPanel(QWidget):
         if self._view is None:
             return
         current_row = self.list.currentIndex().row()
-        items = self._view.of_phase(self.shown_phase())
-        self.model.set_items(items)
+        view = self._view
+        items = view.of_phase(self.shown_phase())
+        self.model.set_items(items, {item.id: view.replaced_by(item) for item in items})
         done = sum(1 for item in items if not item.open)
         self.progress.setText(f"{done}/{len(items)} done")
         if items:
