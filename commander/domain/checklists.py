@@ -79,9 +79,10 @@ class ChecklistTemplate:
         """
         levels = sorted(set(reached), key=lambda severity: severity.rank)
         taken: set[str] = set()
-        wanted: dict[str, TemplateItem] = {}
+        wanted: list[TemplateItem] = []
         for phase in Phase:
             base = self.phases.get(phase, ())
+            found: dict[str, TemplateItem] = {}
             # The strictest level first, so it takes the slots; base items last.
             for level in [*levels, None]:
                 specs = base if level is None else self.extras.get(level, {}).get(phase, ())
@@ -95,9 +96,10 @@ class ChecklistTemplate:
                     if text is None:
                         continue
                     key = template_key(phase, text)
-                    if key not in wanted:
-                        wanted[key] = TemplateItem(key, phase, text, spec.slot, first + index)
-        return list(wanted.values())
+                    if key not in found:
+                        found[key] = TemplateItem(key, phase, text, spec.slot, first + index)
+            wanted += sorted(found.values(), key=lambda item: item.position)
+        return wanted
 
     def overridden_by(self, other: ChecklistTemplate) -> ChecklistTemplate:
         """This template with the phases and severities ``other`` names replaced."""
