@@ -2,8 +2,8 @@
 
 When something the app records does what an item asks (a rollback recorded does
 "Roll back to the last known good version"), the app ticks that item in the
-same transaction, as ``APP``, saying why. A person can untick it; from then on
-the item is theirs and no later event ticks it again (services/auto_checks.py).
+same transaction, as ``APP``, saying why. A person can untick it; the event
+that ticked it then never ticks it again, a later one may (services/auto_checks.py).
 Items are named by their text in the shipped template (a test holds every rule
 to it); a user template that renames an item simply gets no tick for it.
 """

@@ -7,8 +7,8 @@ get theirs too. Filling is idempotent (one row per template key and incident);
 what it adds and which items a severity or cadence change replaces is
 services/checklist_sync.py. Items are never deleted: a replaced one is kept as
 superseded, and one that does not apply is marked so. The items the app ticks
-by itself are services/auto_checks.py; a person unticking one of those makes
-it theirs.
+by itself are services/auto_checks.py; a person unticks one as any other, and
+the event that ticked it does not tick it again.
 """
 
 from __future__ import annotations

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from commander.domain import EntryKind, Phase, Severity
 from commander.domain.roles import Role
+from commander.errors import InvalidInputError
 from commander.services.cadence import set_cadence
-from commander.services.checklist import check_item, checklist
-from commander.services.incidents import change_severity, declare_incident
+from commander.services.checklist import check_item, checklist, phase_warnings
+from commander.services.incidents import change_phase, change_severity, declare_incident
 from commander.services.roles import assign_role
 from commander.services.timeline import read_timeline
 
@@ -139,3 +142,15 @@ def test_older_stacked_items_are_shed_at_the_next_look(store) -> None:
         )
     assert texts(store, ref, CADENCE) == [f"{CADENCE} 15 minutes"]
     assert [item.text for item in checklist(store, ref).superseded] == [old_text]
+
+
+def test_a_replaced_item_is_not_one_to_do_and_cannot_be_changed(store) -> None:
+    ref = declare(store, Severity.P1)
+    [old] = [item for item in checklist(store, ref).items if item.text == IC]
+    change_severity(store, ref, Severity.P0, author="ana", now=T0 + M)
+    change_phase(store, ref, Phase.TRIAGE, author="ana", now=T0 + 2 * M)
+    assert IC not in [item.text for item in phase_warnings(store, ref)]
+    with pytest.raises(InvalidInputError, match=f"was replaced: see “{IC} and a Scribe”"):
+        check_item(store, ref, old.id, author="bo")
+    # Named by its text, the live item is the one meant.
+    assert check_item(store, ref, IC, author="bo").text == f"{IC} and a Scribe"
