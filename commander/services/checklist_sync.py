@@ -158,8 +158,10 @@ def log_item(
     replaced_by: int | None = None,
     by_app: bool = False,
     after: str = "",
+    recorded_at: datetime | None = None,
 ) -> None:
-    """The timeline entry of a change to one item: ``text``, the item's phase, ``after``."""
+    """The timeline entry of a change to one item: ``text``, the item's phase, ``after``;
+    at ``now``, recorded at ``recorded_at`` (default: then too)."""
     phase = Phase(row.phase)
     add_entry(
         session,
@@ -168,5 +170,5 @@ def log_item(
         text=f"{text} ({phase.label}){after}",
         author=author,
         occurred_at=now,
-        recorded_at=now,
+        recorded_at=recorded_at or now,
     )
