@@ -152,8 +152,11 @@ def item_document(item: ChecklistItemView) -> dict[str, Any]:
         "origin": item.origin,
         "checked_at": iso(item.checked_at),
         "checked_by": item.checked_by,
+        "auto_reason": item.auto_reason,
         "not_applicable_reason": item.not_applicable_reason,
         "not_applicable_by": item.not_applicable_by,
+        "superseded_at": iso(item.superseded_at),
+        "superseded_by": item.superseded_by,
     }
 
 
@@ -165,8 +168,14 @@ def _checklist(store: Store, args: argparse.Namespace) -> int:
         warn(view.template_problem)
     items = view.of_phase(args.phase) if args.phase else list(view.items)
     if args.json:
+        replaced = [i for i in view.superseded if not args.phase or i.phase is args.phase]
         _dumps(
-            {"ref": view.ref, "phase": view.phase.value, "items": [item_document(i) for i in items]}
+            {
+                "ref": view.ref,
+                "phase": view.phase.value,
+                "items": [item_document(i) for i in items],
+                "superseded": [item_document(i) for i in replaced],
+            }
         )
         return 0
     shown: Phase | None = None
@@ -177,8 +186,11 @@ def _checklist(store: Store, args: argparse.Namespace) -> int:
             say(f"{shown.label}{current}")
         mark = "x" if item.checked else "-" if item.not_applicable else " "
         note = f"  (n/a: {item.not_applicable_reason})" if item.not_applicable else ""
-        who = f"  ({item.checked_by})" if item.checked else ""
+        who = f"  {item.auto_mark or f'({item.checked_by})'}" if item.checked else ""
         say(f"  [{mark}] {item.id:>4}  {item.text}{who}{note}")
+        for old in view.replaced_by(item):
+            done = f" (checked by {old.checked_by})" if old.checked else ""
+            say(f"            replaces {old.id} “{old.text}”{done}")
     return 0
 
 

@@ -45,7 +45,8 @@ _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
     EntryKind.POSTMORTEM: frozenset({Aspect.POSTMORTEM}),
     EntryKind.MESSAGE: frozenset({Aspect.COMMS}),
     EntryKind.DELIVERY: frozenset({Aspect.COMMS}),
-    EntryKind.CADENCE: frozenset({Aspect.COMMS}),
+    # The status-update checklist item says the cadence in force.
+    EntryKind.CADENCE: frozenset({Aspect.COMMS, Aspect.CHECKLIST}),
     # The timeline only: the Detect item a report ticks logs its own checklist entry
     # in the same write, and that entry brings the checklist along.
     EntryKind.USER_REPORT: frozenset(),

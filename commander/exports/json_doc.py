@@ -150,9 +150,12 @@ def response_document(response: Response) -> dict[str, Any]:
                 "origin": item.origin,
                 "checked_at": iso(item.checked_at),
                 "checked_by": item.checked_by,
+                "auto_reason": item.auto_reason,
                 "not_applicable_reason": item.not_applicable_reason,
                 "not_applicable_at": iso(item.not_applicable_at),
                 "not_applicable_by": item.not_applicable_by,
+                "superseded_at": iso(item.superseded_at),
+                "superseded_by": item.superseded_by,
             }
             for item in response.checklist
         ],

@@ -13,11 +13,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commander.domain import Phase, Severity
+from commander.domain import Severity
 from commander.domain.alerts import Alert, AlertSource, AlertStatus
+from commander.domain.auto_checks import Happening
 from commander.domain.entry_facts import AlertNote, AlertReceived, AlertResolved
 from commander.domain.when import FUTURE_TOLERANCE, format_clock
-from commander.services.checklist import check_open_item_named
+from commander.services.auto_checks import tick
 from commander.services.incident_labels import labels_of
 from commander.services.incidents import declare_in, load_incident
 from commander.services.milestones import correct_milestone
@@ -26,7 +27,6 @@ from commander.store.engine import Store
 from commander.store.orm import Incident
 from commander.store.orm_alerts import DECLARED, AlertGroup, AlertRow, IncidentLabel
 
-CHECKLIST_ITEM = "Monitoring alerts reviewed"
 # Labels longer than this are kept on the alert but not on the incident: they name
 # no service or team, and the incident's label index stays small.
 _LABEL_NAME_MAX = 200
@@ -90,7 +90,7 @@ def reach(
         _log(session, incident, group, AlertResolved, resolved, author, now)
     _keep_labels(session, incident.id, alerts, now)
     _detected_from(session, incident, alerts, author, now)
-    check_open_item_named(session, incident, Phase.DETECT, CHECKLIST_ITEM, author, now)
+    tick(session, incident, Happening.ALERT_RECEIVED, f"alert-group:{group.id}", now)
 
 
 def log_news(

@@ -18,6 +18,7 @@ from commander.domain.entry_facts import CadenceSet
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError
 from commander.services.incidents import load_incident
+from commander.services.locking import locked_incident
 from commander.services.timeline import add_entry
 from commander.store.engine import Store
 from commander.store.orm import Incident
@@ -51,7 +52,7 @@ def set_cadence(
         raise InvalidInputError(f"an update interval is 0 to {MAX_MINUTES} minutes")
     now = now or utc_now()
     with store.write() as session:
-        incident = load_incident(session, ref)
+        incident = locked_incident(session, ref)  # the checklist changes in this write too
         row = session.get(UpdateCadence, incident.id, with_for_update=True)
         if minutes is None:
             if row is not None:
@@ -75,6 +76,13 @@ def set_cadence(
             occurred_at=now,
             recorded_at=now,
         )
+        # The status-update item says the cadence in force. Imported here: the
+        # checklist reads the cadence from this module.
+        from commander.services.checklist_sync import sync
+        from commander.services.checklist_templates import load_template
+
+        because = f"update cadence {describe(status.minutes, status.is_default)}"
+        sync(session, incident, load_template().template, now, because)
         return status
 
 

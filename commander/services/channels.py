@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 
 from commander import secrets
 from commander.connectors.base import Target
-from commander.domain import Phase, entry_facts
+from commander.domain import entry_facts
+from commander.domain.auto_checks import Happening
 from commander.domain.limits import AUTHOR, refuse_nul
 from commander.domain.when import utc_now
 from commander.errors import CommanderError, InvalidInputError, NotFoundError
-from commander.services.checklist import check_open_item_named
+from commander.services.auto_checks import tick
 from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
 from commander.services.target_secrets import secret_key
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     import requests
 
 HTTP_TIMEOUT = 15.0  # seconds
-CHECKLIST_ITEM = "Create the incident channel"
 SLACK = "slack"
 
 
@@ -148,7 +148,7 @@ def _record(
             occurred_at=now,
             recorded_at=now,
         )
-        item = check_open_item_named(db, incident, Phase.TRIAGE, CHECKLIST_ITEM, author, now)
+        item = tick(db, incident, Happening.CHANNEL_CREATED, f"channel:{channel_id}", now)
         # A new channel starts a new thread: the old thread_ts belongs to the old channel.
         _remember_channel(db, incident.id, target.id, channel_id, created, now)
         return ChannelCreated(channel_id, created, target_name, item is not None)

@@ -1,15 +1,14 @@
-"""Each incident's phase checklists: fill from the template, check, add, not applicable.
+"""Each incident's phase checklists: read, check, add, not applicable.
 
 An incident's items are filled in lazily from the template, the first time the
 checklist is read or changed, rather than when the incident is declared: that
 way incidents declared before this feature (or by an older copy of the app)
-get theirs too, and raising the severity to P0/P1 adds that level's extra
-items at the next look. Filling is idempotent (one row per template key and
-incident) and writes no timeline entry: it records no decision. The extras of
-every level the incident has reached are filled (read from its severity log),
-so what a checklist holds does not depend on whether a seat happened to look
-at it before the severity was lowered. Items are never removed when the
-severity drops; mark them not applicable instead.
+get theirs too. Filling is idempotent (one row per template key and incident);
+what it adds and which items a severity or cadence change replaces is
+services/checklist_sync.py. Items are never deleted: a replaced one is kept as
+superseded, and one that does not apply is marked so. The items the app ticks
+by itself are services/auto_checks.py; a person unticks one as any other, and
+the event that ticked it does not tick it again.
 """
 
 from __future__ import annotations
@@ -22,17 +21,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commander.domain import Phase, Severity
+from commander.domain.auto_checks import auto_mark
 from commander.domain.checklists import ChecklistTemplate, check_item_text
-from commander.domain.entry_facts import ChecklistAction, ChecklistChanged
+from commander.domain.entry_facts import ChecklistAction
 from commander.domain.limits import refuse_nul
-from commander.domain.timing import levels_reached
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
+from commander.services.checklist_sync import log_item, needs_sync, rows_of, sync
 from commander.services.checklist_templates import load_template
 from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
-from commander.services.severity_history import spans_of
-from commander.services.timeline import add_entry
 from commander.store.engine import Store
 from commander.store.orm import Incident
 from commander.store.orm_response import ChecklistItem
@@ -58,6 +56,12 @@ class ChecklistItemView:
     not_applicable_reason: str | None
     not_applicable_at: datetime | None
     not_applicable_by: str | None
+    slot: str | None = None
+    auto_reason: str | None = None  # why the app ticked it; None if a person did
+    # The event whose tick by the app a person took back ("message:12").
+    auto_undone_event: str | None = None
+    superseded_at: datetime | None = None
+    superseded_by: int | None = None
 
     @property
     def checked(self) -> bool:
@@ -68,9 +72,23 @@ class ChecklistItemView:
         return self.not_applicable_at is not None
 
     @property
+    def superseded(self) -> bool:
+        return self.superseded_at is not None
+
+    @property
     def open(self) -> bool:
-        """Still to do: neither checked nor set aside as not applicable."""
-        return not self.checked and not self.not_applicable
+        """Still to do: not checked, not set aside as not applicable, not replaced."""
+        return not self.checked and not self.not_applicable and not self.superseded
+
+    @property
+    def checked_by_app(self) -> bool:
+        return self.checked and self.auto_reason is not None
+
+    @property
+    def auto_mark(self) -> str | None:
+        """``✓ (auto: rollback recorded)`` for an item the app ticked, else None: the
+        marker the panel and the CLI both show."""
+        return auto_mark(self.auto_reason) if self.checked_by_app and self.auto_reason else None
 
     @classmethod
     def of(cls, row: ChecklistItem) -> ChecklistItemView:
@@ -85,6 +103,11 @@ class ChecklistItemView:
             not_applicable_reason=row.not_applicable_reason,
             not_applicable_at=row.not_applicable_at,
             not_applicable_by=row.not_applicable_by,
+            slot=row.slot,
+            auto_reason=row.auto_reason,
+            auto_undone_event=row.auto_undone_event,
+            superseded_at=row.superseded_at,
+            superseded_by=row.superseded_by,
         )
 
 
@@ -93,9 +116,16 @@ class ChecklistView:
     ref: str
     phase: Phase
     severity: Severity
-    items: tuple[ChecklistItemView, ...]
+    items: tuple[ChecklistItemView, ...]  # what the incident holds now
     # Why the user's checklist file was ignored, if it was.
     template_problem: str | None = None
+    # Items replaced when the severity or the cadence changed, kept with their history.
+    superseded: tuple[ChecklistItemView, ...] = ()
+
+    def replaced_by(self, item: ChecklistItemView) -> list[ChecklistItemView]:
+        """The items ``item`` took the place of, the latest first."""
+        older = [old for old in self.superseded if old.superseded_by == item.id]
+        return sorted(older, key=lambda old: (old.superseded_at, old.id), reverse=True)
 
     def of_phase(self, phase: Phase) -> list[ChecklistItemView]:
         return [item for item in self.items if item.phase is phase]
@@ -120,25 +150,27 @@ def checklist(store: Store, ref: str, template: ChecklistTemplate | None = None)
     template = template or (load.template if load else None)
     assert template is not None
     with store.read() as session:
-        missing = _missing_template_items(session, load_incident(session, ref), template)
-    if missing:
+        behind = needs_sync(session, load_incident(session, ref), template)
+    if behind:
         with store.write() as session:
-            _fill_from_template(session, locked_incident(session, ref), template)
+            sync(session, locked_incident(session, ref), template, utc_now())
     with store.read() as session:
         incident = load_incident(session, ref)
+        views = [ChecklistItemView.of(row) for row in rows_of(session, incident.id)]
         return ChecklistView(
             ref=incident.ref,
             phase=Phase(incident.phase),
             severity=Severity(incident.severity),
-            items=tuple(ChecklistItemView.of(row) for row in _rows(session, incident.id)),
+            items=tuple(view for view in views if not view.superseded),
             template_problem=load.problem if load else None,
+            superseded=tuple(view for view in views if view.superseded),
         )
 
 
 def stored_items(session: Session, incident_id: int) -> list[ChecklistItemView]:
-    """The items the incident has so far, without filling any from the template
-    (a reader such as the export must not write)."""
-    return [ChecklistItemView.of(row) for row in _rows(session, incident_id)]
+    """The items the incident has so far, superseded ones too, without filling any
+    from the template (a reader such as the export must not write)."""
+    return [ChecklistItemView.of(row) for row in rows_of(session, incident_id)]
 
 
 def phase_warnings(store: Store, ref: str, phase: Phase | None = None) -> list[ChecklistItemView]:
@@ -165,7 +197,7 @@ def check_item(
     now = now or utc_now()
     at = occurred_at or now
     with store.write() as session:
-        incident, row = _item_for_change(session, ref, item)
+        incident, row = _item_for_change(session, ref, item, now)
         if row.checked_at is not None:
             raise InvalidInputError(f"“{row.text}” is already checked (by {row.checked_by})")
         if row.not_applicable_at is not None:
@@ -174,7 +206,7 @@ def check_item(
             )
         row.checked_at, row.checked_by = at, author
         text = f"Checked “{row.text}”"
-        _log(session, incident, row, ChecklistAction.CHECK, text, author, at, recorded_at=now)
+        log_item(session, incident, row, ChecklistAction.CHECK, text, author, at, recorded_at=now)
         return ChecklistItemView.of(row)
 
 
@@ -189,12 +221,28 @@ def uncheck_item(
     now = now or utc_now()
     at = occurred_at or now
     with store.write() as session:
-        incident, row = _item_for_change(session, ref, item)
+        incident, row = _item_for_change(session, ref, item, now)
         if row.checked_at is None:
             raise InvalidInputError(f"“{row.text}” is not checked")
+        after = ""
+        if row.auto_reason is not None:
+            # The person's word stands: the event that ticked it will not tick it again.
+            row.auto_undone_event = row.auto_event
+            after = f", ticked by the app: {row.auto_reason}"
         row.checked_at, row.checked_by = None, None
+        row.auto_reason = row.auto_event = None
         text = f"Unchecked “{row.text}”"
-        _log(session, incident, row, ChecklistAction.UNCHECK, text, author, at, recorded_at=now)
+        log_item(
+            session,
+            incident,
+            row,
+            ChecklistAction.UNCHECK,
+            text,
+            author,
+            at,
+            after=after,
+            recorded_at=now,
+        )
         return ChecklistItemView.of(row)
 
 
@@ -213,7 +261,7 @@ def mark_not_applicable(
     now = now or utc_now()
     at = occurred_at or now
     with store.write() as session:
-        incident, row = _item_for_change(session, ref, item)
+        incident, row = _item_for_change(session, ref, item, now)
         if row.not_applicable_at is not None:
             raise InvalidInputError(f"“{row.text}” is already marked not applicable")
         if row.checked_at is not None:
@@ -225,7 +273,7 @@ def mark_not_applicable(
         )
         text = f"Marked “{row.text}” not applicable: {reason}"
         action = ChecklistAction.NOT_APPLICABLE
-        _log(session, incident, row, action, text, author, at, reason, recorded_at=now)
+        log_item(session, incident, row, action, text, author, at, reason=reason, recorded_at=now)
         return ChecklistItemView.of(row)
 
 
@@ -240,33 +288,14 @@ def mark_applicable(
     now = now or utc_now()
     at = occurred_at or now
     with store.write() as session:
-        incident, row = _item_for_change(session, ref, item)
+        incident, row = _item_for_change(session, ref, item, now)
         if row.not_applicable_at is None:
             raise InvalidInputError(f"“{row.text}” is not marked not applicable")
         row.not_applicable_reason, row.not_applicable_at, row.not_applicable_by = None, None, None
         text = f"Marked “{row.text}” applicable again"
-        _log(session, incident, row, ChecklistAction.APPLICABLE, text, author, at, recorded_at=now)
+        action = ChecklistAction.APPLICABLE
+        log_item(session, incident, row, action, text, author, at, recorded_at=now)
         return ChecklistItemView.of(row)
-
-
-def check_open_item_named(
-    session: Session, incident: Incident, phase: Phase, text: str, author: str, now: datetime
-) -> ChecklistItemView | None:
-    """Check the open ``phase`` item whose text is ``text`` (any case) inside the caller's
-    transaction, with its timeline entry; None if there is no such open item. For actions
-    that do what an item asks (creating the incident channel)."""
-    _fill_from_template(session, incident, load_template().template)
-    wanted = text.strip().lower()
-    for row in _rows(session, incident.id):
-        if row.phase != phase.value or row.text.strip().lower() != wanted:
-            continue
-        if row.checked_at is None and row.not_applicable_at is None:
-            row.checked_at, row.checked_by = now, author
-            _log(
-                session, incident, row, ChecklistAction.CHECK, f"Checked “{row.text}”", author, now
-            )
-            return ChecklistItemView.of(row)
-    return None
 
 
 def add_item(
@@ -288,7 +317,7 @@ def add_item(
             session, incident, [text], phase or Phase(incident.phase), "added", author, at
         )[0]
         text = f"Added checklist item “{row.text}”"
-        _log(session, incident, row, ChecklistAction.ADD, text, author, at, recorded_at=now)
+        log_item(session, incident, row, ChecklistAction.ADD, text, author, at, recorded_at=now)
         return ChecklistItemView.of(row)
 
 
@@ -330,71 +359,17 @@ def add_items(
 # -- internals ------------------------------------------------------------------------
 
 
-def _rows(session: Session, incident_id: int) -> list[ChecklistItem]:
-    order = {phase.value: phase.order for phase in Phase}
-    rows = session.scalars(
-        select(ChecklistItem)
-        .where(ChecklistItem.incident_id == incident_id)
-        .order_by(ChecklistItem.position, ChecklistItem.id)
-    )
-    return sorted(rows, key=lambda row: order.get(row.phase, len(order)))
-
-
-def _wanted(
-    session: Session, incident: Incident, template: ChecklistTemplate
-) -> list[tuple[int, str, Phase, str]]:
-    """The template's items for the current level, then the extras of earlier levels."""
-    current = Severity(incident.severity)
-    levels = levels_reached(spans_of(session, incident), current)
-    reached = [current, *sorted(levels - {current})]
-    wanted: dict[str, tuple[int, str, Phase, str]] = {}
-    for severity in reached:
-        for phase in Phase:
-            for position, item in enumerate(template.items_for(phase, severity)):
-                wanted.setdefault(item.key, (position, item.key, phase, item.text))
-    return list(wanted.values())
-
-
-def _existing_keys(session: Session, incident_id: int) -> set[str]:
-    keys = session.scalars(
-        select(ChecklistItem.template_key).where(
-            ChecklistItem.incident_id == incident_id, ChecklistItem.template_key.is_not(None)
-        )
-    )
-    return {key for key in keys if key is not None}
-
-
-def _missing_template_items(
-    session: Session, incident: Incident, template: ChecklistTemplate
-) -> bool:
-    existing = _existing_keys(session, incident.id)
-    return any(key not in existing for _, key, _, _ in _wanted(session, incident, template))
-
-
-def _fill_from_template(session: Session, incident: Incident, template: ChecklistTemplate) -> None:
-    existing = _existing_keys(session, incident.id)
-    for position, key, phase, text in _wanted(session, incident, template):
-        if key in existing:
-            continue
-        session.add(
-            ChecklistItem(
-                incident_id=incident.id,
-                phase=phase.value,
-                position=position,
-                text=text,
-                origin="template",
-                template_key=key,
-                added_at=incident.declared_at,
-                added_by="template",
-            )
-        )
-    session.flush()
-
-
-def _item_for_change(session: Session, ref: str, item: int | str) -> tuple[Incident, ChecklistItem]:
+def _item_for_change(
+    session: Session, ref: str, item: int | str, now: datetime
+) -> tuple[Incident, ChecklistItem]:
     incident = locked_incident(session, ref)
-    _fill_from_template(session, incident, load_template().template)
-    return incident, find_item(session, incident, item)
+    sync(session, incident, load_template().template, now)
+    row = find_item(session, incident, item)
+    if row.superseded_at is not None:
+        replaced = session.get(ChecklistItem, row.superseded_by) if row.superseded_by else None
+        instead = f": see “{replaced.text}” ({replaced.id})" if replaced is not None else ""
+        raise InvalidInputError(f"“{row.text}” was replaced{instead}")
+    return incident, row
 
 
 def find_item(session: Session, incident: Incident, item: int | str) -> ChecklistItem:
@@ -408,7 +383,10 @@ def find_item(session: Session, incident: Incident, item: int | str) -> Checklis
     words = item.strip().lower()
     if not words:
         raise InvalidInputError("name a checklist item by its number or a piece of its text")
-    matches = [row for row in _rows(session, incident.id) if words in row.text.lower()]
+    # A replaced item is named by its number only: its text would make the live
+    # item's ambiguous ("status update" would match the old cadence and the new).
+    live = [row for row in rows_of(session, incident.id) if row.superseded_at is None]
+    matches = [row for row in live if words in row.text.lower()]
     exact = [row for row in matches if row.text.lower() == words]
     if len(exact) == 1:
         return exact[0]
@@ -418,27 +396,3 @@ def find_item(session: Session, incident: Incident, item: int | str) -> Checklis
         listed = "; ".join(f"{row.id} “{row.text}”" for row in matches[:5])
         raise InvalidInputError(f"{item!r} matches {len(matches)} items ({listed}): use the number")
     return matches[0]
-
-
-def _log(
-    session: Session,
-    incident: Incident,
-    row: ChecklistItem,
-    action: ChecklistAction,
-    text: str,
-    author: str,
-    now: datetime,
-    reason: str = "",
-    recorded_at: datetime | None = None,
-) -> None:
-    """The change's entry, at ``now``; ``recorded_at`` when it was typed later (``--at``)."""
-    phase = Phase(row.phase)
-    add_entry(
-        session,
-        incident,
-        fact=ChecklistChanged(row.id, action, phase, row.text, reason),
-        text=f"{text} ({phase.label})",
-        author=author,
-        occurred_at=now,
-        recorded_at=recorded_at or now,
-    )

@@ -36,6 +36,7 @@ from commander.connectors.base import unconfirmed_post
 from commander.domain.entry_facts import DeliveryChanged, DeliveryState
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
+from commander.services.auto_checks import tick_for_delivery
 from commander.services.timeline import add_entry
 from commander.store.engine import Store
 from commander.store.orm import Incident
@@ -167,6 +168,7 @@ def mark_sent(
     After failed attempts the entry says how long it was failing: this ends that run."""
     _record_attempt(session, delivery, SENT, note, None, now)
     message = _message(session, delivery)
+    tick_for_delivery(session, delivery, message, now)  # before the entry: it may lock
     text = f"Delivered “{message.headline}” to {delivery.target_name}"
     if delivery.failing_since is not None:
         failed_for = span((now - delivery.failing_since).total_seconds())
@@ -284,6 +286,8 @@ def mark_sent_by_person(
             f"{author} checked that “{message.headline}” reached {delivery.target_name}:"
             " marked sent"
         )
+        # Delivered is delivered, whoever confirmed it: the checklist follows as for a send.
+        tick_for_delivery(session, delivery, message, now)  # before the entry: it may lock
         _settle(session, delivery, message, text, author, now, by_person=True)
         return DeliveryView.of(delivery)
 

@@ -8,10 +8,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from commander.domain import EntryKind
-from commander.domain.deploys import DeployChange
+from commander.domain.auto_checks import Happening
+from commander.domain.deploys import DeployChange, DeployKind
 from commander.domain.entry_facts import EntryFact, HotfixDeployed, RolledBack, decode, deployed
 from commander.domain.when import utc_now
+from commander.services.auto_checks import tick
 from commander.services.incidents import load_incident
+from commander.services.locking import locked_incident
 from commander.services.timeline import add_entry
 from commander.store.engine import Store
 from commander.store.orm import TimelineEntry
@@ -36,10 +39,12 @@ def record_deploy(
     occurred_at: datetime | None = None,
     now: datetime | None = None,
 ) -> EntryView:
-    """Log "rolled back to X" or "hotfix Y deployed" with what, from, to and by whom."""
+    """Log "rolled back to X" or "hotfix Y deployed" with what, from, to and by whom, and
+    tick the Mitigate item it does."""
     now = now or utc_now()
     with store.write() as session:
-        incident = load_incident(session, ref)
+        # Locked before the entry: the tick below takes no lock after it.
+        incident = locked_incident(session, ref)
         entry = add_entry(
             session,
             incident,
@@ -49,6 +54,9 @@ def record_deploy(
             occurred_at=occurred_at or now,
             recorded_at=now,
         )
+        rolled_back = change.kind is DeployKind.ROLLBACK
+        done = Happening.ROLLBACK_RECORDED if rolled_back else Happening.HOTFIX_RECORDED
+        tick(session, incident, done, f"entry:{entry.id}", now)
         return EntryView.of(entry)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from commander.domain import Phase
+from commander.domain.auto_checks import Happening
 from commander.domain.entry_facts import HealthChanged, HealthCheckAction, HealthCheckChanged
 from commander.domain.health import (
     DEFAULT_EVERY_SECONDS,
@@ -33,7 +34,7 @@ from commander.domain.health import (
 )
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
-from commander.services.checklist import check_open_item_named
+from commander.services.auto_checks import tick
 from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
 from commander.services.timeline import add_entry
@@ -42,7 +43,6 @@ from commander.store.orm import Incident
 from commander.store.orm_health import HealthCheck, HealthCheckState
 from commander.views.health import HealthCheckView, HealthWatch
 
-CHECKLIST_ITEM = "Automated checks run"
 # Ids are 32-bit integers on PostgreSQL: a bigger number names no check.
 _CHECK_ID_MAX = 2**31 - 1
 
@@ -107,7 +107,7 @@ def add_check(
             recorded_at=now,
         )
         if first:
-            check_open_item_named(session, incident, Phase.DETECT, CHECKLIST_ITEM, author, now)
+            tick(session, incident, Happening.HEALTH_CHECK_ADDED, f"health-check:{check.id}", now)
         return _view(check, state)
 
 

@@ -15,6 +15,7 @@ from commander.domain.refs import parse_ref
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError, NotFoundError
 from commander.services.incident_labels import labels_of
+from commander.services.locking import locked_incident
 from commander.services.timeline import add_entry, timeline_of
 from commander.store.engine import Store
 from commander.store.orm import Incident
@@ -131,7 +132,8 @@ def change_severity(
     now = now or utc_now()
     at = occurred_at or now
     with store.write() as session:
-        incident = load_incident(session, ref)
+        # Locked first: the checklist below changes in this transaction too.
+        incident = locked_incident(session, ref)
         previous = Severity(incident.severity)
         if previous == severity:
             raise InvalidInputError(f"{incident.ref} is already {severity.value}")
@@ -158,7 +160,20 @@ def change_severity(
             occurred_at=at,
             recorded_at=now,
         )
+        _follow_severity(session, incident, f"severity {previous.value} → {severity.value}", at)
         return IncidentDetail.of(incident)
+
+
+def _follow_severity(session: Session, incident: Incident, because: str, now: datetime) -> None:
+    """The checklist follows the new severity in the same transaction: items of a
+    duty replaced, not stacked; an IC item the roles held already do, ticked."""
+    # Imported here: the checklist services read incidents through this module.
+    from commander.services.auto_checks import tick_for_roles
+    from commander.services.checklist_sync import sync
+    from commander.services.checklist_templates import load_template
+
+    sync(session, incident, load_template().template, now, because)
+    tick_for_roles(session, incident, now)
 
 
 def change_phase(

@@ -15,6 +15,7 @@ from commander.domain.limits import refuse_nul
 from commander.domain.roles import Role
 from commander.domain.when import utc_now
 from commander.errors import InvalidInputError
+from commander.services.auto_checks import tick_for_roles
 from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
 from commander.services.timeline import add_entry
@@ -111,6 +112,8 @@ def assign_role(
         if previous is not None:
             _refuse_before_spell(previous, role, at, "the handover")
         _assign(session, incident, role, person, previous, author, at, recorded_at=now)
+        session.flush()
+        tick_for_roles(session, incident, now)
         return _roles_of(session, incident)
 
 
@@ -184,6 +187,8 @@ def set_roles(
                     continue
                 previous = held[0] if handover else None
                 _assign(session, incident, role, name, previous, author, now)
+        session.flush()
+        tick_for_roles(session, incident, now)
         return _roles_of(session, incident)
 
 

@@ -85,6 +85,7 @@ def add_entry(
         raise ValueError("an entry needs a kind or a fact")
     refuse_nul(author, AUTHOR)
     refuse_nul(text, "the entry")
+    _share_incident(session, incident)
     entry = TimelineEntry(
         incident_id=incident.id,
         occurred_at=occurred_at,
@@ -99,6 +100,17 @@ def add_entry(
     session.add(entry)
     session.flush()
     return entry
+
+
+def _share_incident(session: Session, incident: Incident) -> None:
+    """PostgreSQL: take the KEY SHARE lock the entry's foreign key takes on its incident
+    now, before the version lock. Taken after it, by the INSERT, it waited for a writer
+    holding the incident FOR UPDATE (locked_incident) that itself waited for the version
+    lock: a deadlock, one of the two writes failed."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(Incident.id).where(Incident.id == incident.id).with_for_update(key_share=True)
+        )
 
 
 def log_entry(

@@ -10,18 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from commander.domain import EntryKind, Phase
+from commander.domain import EntryKind
+from commander.domain.auto_checks import Happening
 from commander.domain.entry_facts import UserReported, user_reported
 from commander.domain.user_reports import UserReport, make_report
 from commander.domain.when import utc_now
-from commander.services.checklist import ChecklistItemView, check_open_item_named
+from commander.services.auto_checks import tick
+from commander.services.checklist import ChecklistItemView
 from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
 from commander.services.timeline import add_entry, live_entries_of_kinds
 from commander.store.engine import Store
 from commander.views.incidents import EntryView
-
-CHECKLIST_ITEM = "User reports collected"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,7 @@ def record_user_report(
             recorded_at=now,
         )
         # Checked when collected (now), whenever the report itself was made.
-        item = check_open_item_named(session, incident, Phase.DETECT, CHECKLIST_ITEM, author, now)
+        item = tick(session, incident, Happening.USER_REPORT_LOGGED, f"entry:{entry.id}", now)
         return UserReportLogged(EntryView.of(entry), item)
 
 

@@ -40,6 +40,17 @@ class ChecklistItem(Base):
     not_applicable_reason: Mapped[str | None] = mapped_column(Text)
     not_applicable_at: Mapped[datetime | None]
     not_applicable_by: Mapped[str | None] = mapped_column(String(200))
+    # Items of one slot are one duty at different strengths: they replace each other.
+    slot: Mapped[str | None] = mapped_column(String(40))
+    # Why the app ticked it and which event did (NULL: a person did, or nobody);
+    # the event whose tick a person took back never ticks it again.
+    auto_reason: Mapped[str | None] = mapped_column(Text)
+    auto_event: Mapped[str | None] = mapped_column(String(80))
+    auto_undone_event: Mapped[str | None] = mapped_column(String(80))
+    # Replaced (by the item ``superseded_by``, if any) when the severity or the
+    # update cadence changed; kept with its history, no longer one to do.
+    superseded_at: Mapped[datetime | None]
+    superseded_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class RoleAssignment(Base):

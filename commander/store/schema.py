@@ -17,5 +17,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0009",
     "0010",
     "0011",
+    "0012",
 )
 HEAD = KNOWN_REVISIONS[-1]

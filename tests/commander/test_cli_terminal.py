@@ -160,8 +160,13 @@ def test_warnings_and_errors_quote_stored_text_escaped(
 ) -> None:
     _, warned = _run(capsys, hostile_store, "phase", "INC-1", "triage")
     assert "warning: leaving" in _shown_safely(warned)[0] and len(_shown_safely(warned)) == 1
-    assert main(["--db", str(hostile_store), "check", "INC-1", "1"]) == 0
-    code = main(["--db", str(hostile_store), "check", "INC-1", "1"])  # already checked
+    store = open_store(str(hostile_store), create=False)
+    try:  # the item added with HOSTILE as its text, so that the refusal quotes it
+        number = str(next(i.id for i in checklist(store, "INC-1").items if i.origin == "added"))
+    finally:
+        store.close()
+    assert main(["--db", str(hostile_store), "check", "INC-1", number]) == 0
+    code = main(["--db", str(hostile_store), "check", "INC-1", number])  # already checked
     _, refused = capsys.readouterr()
     assert code == 1 and len(_shown_safely(refused)) == 1 and "already checked" in refused
 

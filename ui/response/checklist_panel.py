@@ -1,7 +1,9 @@
 """The phase checklist beside the timeline: check with Space or a click, add, set aside.
 
 The model never changes an item by itself: a check asks (through a signal) for
-the core call, and the panel shows what the store says after it.
+the core call, and the panel shows what the store says after it. An item the app
+ticked says so ("✓ (auto: rollback recorded)"), and one that replaced another
+when the severity changed names it in its tooltip.
 
 Items left open in earlier phases stay in sight: under the current phase's own
 items, a heading per earlier phase ("Carried over from Detect: 2 open") and its
@@ -58,20 +60,24 @@ class ChecklistModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._items: list[Row] = []
+        self._replaced: dict[int, list[ChecklistItemView]] = {}
         self.local_time = False
 
     def set_items(
         self,
         items: list[ChecklistItemView],
         carried_over: dict[Phase, list[ChecklistItemView]] | None = None,
+        replaced: dict[int, list[ChecklistItemView]] | None = None,
     ) -> None:
-        """The shown phase's items, then each earlier phase's open ones under a heading."""
+        """The shown phase's items, then each earlier phase's open ones under a heading;
+        ``replaced``: by item id, the items it took the place of."""
         rows: list[Row] = list(items)
         for phase, left in (carried_over or {}).items():
             rows.append(CarriedOver(phase, len(left)))
             rows.extend(left)
         self.beginResetModel()
         self._items = rows
+        self._replaced = dict(replaced or {})
         self.endResetModel()
 
     def item_at(self, row: int) -> ChecklistItemView:
@@ -109,7 +115,7 @@ class ChecklistModel(QAbstractListModel):
                 return f"{item.text}  (n/a: {item.not_applicable_reason})"
             if item.checked and item.checked_at is not None:
                 when = format_clock(item.checked_at, self.local_time)
-                return f"{item.text}  ✓ {item.checked_by} {when}"
+                return f"{item.text}  {item.auto_mark or f'✓ {item.checked_by}'} {when}"
             return item.text
         if role == Qt.ItemDataRole.CheckStateRole:
             if item.not_applicable:
@@ -149,9 +155,16 @@ class ChecklistModel(QAbstractListModel):
         origin = {"added": "Added by hand", "runbook": "From a runbook"}.get(item.origin)
         if origin:
             lines.append(origin)
-        if item.checked_at is not None:
+        if item.checked_at is not None and item.auto_reason is not None:
+            when = format_clock(item.checked_at, self.local_time, with_date=True)
+            lines.append(f"Ticked by the app at {when}: {item.auto_reason}")
+            lines.append("Untick it if it is not done: the same event will not tick it again")
+        elif item.checked_at is not None:
             when = format_clock(item.checked_at, self.local_time, with_date=True)
             lines.append(f"Checked by {item.checked_by} at {when}")
+        for old in self._replaced.get(item.id, []):
+            done = f", checked by {old.checked_by}" if old.checked else ""
+            lines.append(f"Replaces “{old.text}”{done}")
         if item.not_applicable_at is not None:
             when = format_clock(item.not_applicable_at, self.local_time, with_date=True)
             lines.append(
@@ -249,7 +262,8 @@ class ChecklistPanel(QWidget):
         items = view.of_phase(shown)
         # What earlier phases left open shows under the incident's current phase.
         carried = view.carried_over() if shown is view.phase else {}
-        self.model.set_items(items, carried)
+        listed = [*items, *(item for left in carried.values() for item in left)]
+        self.model.set_items(items, carried, {item.id: view.replaced_by(item) for item in listed})
         self._count_left_open(view.carried_over())
         done = sum(1 for item in items if not item.open)
         self.progress.setText(f"{done}/{len(items)} done")

@@ -117,6 +117,8 @@ class ChecklistAction(StrEnum):
     UNCHECK = "uncheck"
     NOT_APPLICABLE = "not_applicable"
     APPLICABLE = "applicable"
+    # Replaced by a stricter or newer item of the same duty (severity or cadence changed).
+    SUPERSEDE = "supersede"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,11 @@ class ChecklistChanged(EntryFact):
     action: ChecklistAction
     phase: Phase
     text: str
-    reason: str = ""  # why an item does not apply
+    # Why: the item does not apply (not_applicable); what the app saw happen
+    # (a check by the app); what changed (supersede).
+    reason: str = ""
+    replaced_by: int | None = None  # supersede: the item that took its place
+    by_app: bool = False  # a check the app made, or an undo of one
 
     def to_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -137,16 +143,23 @@ class ChecklistChanged(EntryFact):
         }
         if self.reason:
             data["reason"] = self.reason
+        if self.replaced_by is not None:
+            data["replaced_by"] = self.replaced_by
+        if self.by_app:
+            data["by_app"] = True
         return data
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Self | None:
+        replaced_by = data.get("replaced_by")
         return cls(
             int(data["item"]),
             ChecklistAction(data["action"]),
             Phase(data["phase"]),
             text_of(data, "text"),
             text_of(data, "reason"),
+            None if replaced_by is None else int(replaced_by),
+            data.get("by_app") is True,
         )
 
 

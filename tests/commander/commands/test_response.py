@@ -33,6 +33,38 @@ def test_check_uncheck_and_list_the_checklist(db_path: Path, cli_incident: str) 
     assert kinds.count("checklist") == 3
 
 
+def test_the_checklist_marks_what_the_app_ticked_and_what_an_item_replaced(
+    db_path: Path, cli_incident: str
+) -> None:
+    ok("rollback", cli_incident, "--to", "v1.4.2", db=db_path)
+    ok("severity", cli_incident, "P0", "--reason", "card data exposed", db=db_path)
+    mitigate = ok("checklist", cli_incident, "--phase", "mitigate", db=db_path).splitlines()
+    [rollback] = [line for line in mitigate if "Roll back" in line]
+    assert rollback.startswith("  [x]")
+    assert rollback.endswith(
+        "Roll back to the last known good version  ✓ (auto: rollback recorded)"
+    )
+    [cadence] = [line for line in mitigate if line.startswith("  [") and "status update" in line]
+    assert cadence.endswith("  Post a status update at least every 15 minutes")
+    replaced = mitigate[mitigate.index(cadence) + 1].strip()
+    assert replaced.startswith("replaces ")
+    assert replaced.endswith("“Post a status update at least every 30 minutes”")
+    shown = json.loads(ok("checklist", cli_incident, "--json", db=db_path))
+    [item] = [i for i in shown["items"] if i["text"].startswith("Roll back")]
+    assert (item["checked_by"], item["auto_reason"]) == ("app", "rollback recorded")
+    [old] = [i for i in shown["superseded"] if i["phase"] == "mitigate"]
+    assert old["text"] == "Post a status update at least every 30 minutes"
+    assert old["superseded_by"] == next(
+        i["id"] for i in shown["items"] if "15 minutes" in i["text"]
+    )
+    ok("uncheck", cli_incident, str(item["id"]), db=db_path)
+    assert "[ ]" in next(
+        line
+        for line in ok("checklist", cli_incident, "--phase", "mitigate", db=db_path).splitlines()
+        if "Roll back" in line
+    )
+
+
 def test_leaving_a_phase_with_open_items_warns_but_moves(db_path: Path, cli_incident: str) -> None:
     result = commander("phase", cli_incident, "triage", db=db_path)
     assert result.returncode == 0

@@ -40,7 +40,8 @@ def test_a_report_is_logged_listed_and_checks_the_detect_item(
     assert datetime.fromisoformat(reports[0]["recorded_at"]) - first >= timedelta(minutes=4)
     assert reports[0]["author"] == "bo" and reports[1]["author"] == "tester"
     checks = [e["text"] for e in timeline if e["kind"] == "checklist"]
-    assert checks == ["Checked “User reports collected” (Detect)"]  # once, by the first
+    # Once, by the first report, as the app.
+    assert checks == ["Checked “User reports collected” (Detect), auto: user report logged"]
 
     listed = json.loads(ok("user-reports", cli_incident, "--json", db=db_path))
     assert [(r["reporter"], r["channel"], r["contact"], r["text"]) for r in listed] == [

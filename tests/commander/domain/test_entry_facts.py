@@ -156,6 +156,35 @@ STORED_SHAPES: list[tuple[str, dict[str, object] | None, EntryFact | None]] = [
         {"item": 4, "action": "not_applicable", "phase": "triage", "text": "P", "reason": "none"},
         ChecklistChanged(4, ChecklistAction.NOT_APPLICABLE, Phase.TRIAGE, "P", "none"),
     ),
+    (
+        "checklist",
+        {
+            "item": 4,
+            "action": "check",
+            "phase": "mitigate",
+            "text": "Roll back",
+            "reason": "rollback recorded",
+            "by_app": True,
+        },
+        ChecklistChanged(
+            4, ChecklistAction.CHECK, Phase.MITIGATE, "Roll back", "rollback recorded", by_app=True
+        ),
+    ),
+    (
+        "checklist",
+        {
+            "item": 4,
+            "action": "supersede",
+            "phase": "triage",
+            "text": "Assign an IC",
+            "reason": "severity P1 → P0",
+            "replaced_by": 9,
+            "by_app": True,
+        },
+        ChecklistChanged(
+            4, ChecklistAction.SUPERSEDE, Phase.TRIAGE, "Assign an IC", "severity P1 → P0", 9, True
+        ),
+    ),
     # services/runbooks.py
     (
         "runbook",

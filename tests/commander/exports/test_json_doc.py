@@ -49,7 +49,11 @@ def test_json_export_has_checklist_roles_deploys_and_comms_but_no_secret(
     assert stored_secret(store, target) == SECRET  # configured, so it could leak
     assert SECRET.encode() not in raw
     checked = [i for i in document["checklist"] if i["checked_at"]]
-    assert [(i["id"], i["checked_by"]) for i in checked] == [(items[0].id, "ana")]
+    assert [(i["text"], i["checked_by"], i["auto_reason"]) for i in checked] == [
+        (items[0].text, "ana", None),
+        ("Assign an Incident Commander", "app", "IC assigned"),
+        ("Roll back to the last known good version", "app", "rollback recorded"),
+    ]
     assert len(document["checklist"]) == len(items)
     assignments = document["roles"]["assignments"]
     assert [(a["role"], a["person"], bool(a["ended_at"])) for a in assignments] == [

@@ -63,7 +63,7 @@ def test_creates_the_channel_logs_it_checks_the_item_and_later_updates_go_there(
         "target": "slack",
     }
     item = _channel_item(store, incident)
-    assert item.checked and item.checked_by == "ana"
+    assert item.checked and (item.checked_by, item.auto_reason) == ("app", "channel created")
     assert any(e.kind == "checklist" and "incident channel" in e.text for e in timeline)
     assert _states(store) == [{"channel": created.channel_id, "channel_name": created.channel_name}]
 

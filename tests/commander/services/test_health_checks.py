@@ -10,24 +10,20 @@ import pytest
 
 from commander.clock import FrozenClock
 from commander.domain import EntryKind, Phase
+from commander.domain.auto_checks import RULES, Happening
 from commander.domain.changes import Aspect
 from commander.domain.entry_facts import HealthChanged, HealthCheckAction, HealthCheckChanged
 from commander.domain.health import HealthState, ProbeOutcome
 from commander.errors import InvalidInputError, NotFoundError
 from commander.health_probe import probe
 from commander.services.checklist import checklist
-from commander.services.health_checks import (
-    CHECKLIST_ITEM,
-    add_check,
-    health_watch,
-    record_probe,
-    remove_check,
-)
+from commander.services.health_checks import add_check, health_watch, record_probe, remove_check
 from commander.services.incidents import change_phase, get_incident
 from commander.store.announce import collecting
 from commander.views.changes import changes_of_entries
 from tests.support.health_server import HealthServer, TcpListener
 
+CHECKLIST_ITEM = RULES[Happening.HEALTH_CHECK_ADDED].item
 UP, DOWN, SLOW, UNKNOWN = HealthState.UP, HealthState.DOWN, HealthState.SLOW, HealthState.UNKNOWN
 
 
@@ -56,7 +52,8 @@ def test_adding_the_first_check_logs_it_and_ticks_automated_checks_run(
         )
     ]
     item = _detect_item(store, incident)
-    assert item.checked and item.checked_by == "ana" and item.checked_at == clock()
+    assert item.checked and item.checked_by == "app" and item.checked_at == clock()
+    assert item.auto_mark == "✓ (auto: health check added)"
 
     # The item unticked by hand stays so when a second check is added.
     from commander.services.checklist import uncheck_item

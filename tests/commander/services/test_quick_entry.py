@@ -67,7 +67,7 @@ def test_a_report_line_logs_a_user_report_and_checks_the_detect_item(store) -> N
     assert entry.data == {"reporter": "Ana", "channel": "chat", "contact": "ana@example.com"}
     assert entry.recorded_at - entry.occurred_at >= timedelta(minutes=4, seconds=59)
     [item] = [i for i in checklist(store, ref).items if i.text == "User reports collected"]
-    assert item.checked_by == "bo"
+    assert (item.checked_by, item.auto_reason) == ("app", "user report logged")
 
 
 def test_a_severity_line_changes_the_severity(store) -> None:

@@ -13,7 +13,8 @@ from commander.services.timeline import read_timeline
 def test_assigning_a_role_logs_who_holds_it(store, incident: str) -> None:
     roles = assign_role(store, incident, Role.COMMANDER, "Ana", author="ana")
     assert roles.people(Role.COMMANDER) == ["Ana"]
-    entry = read_timeline(store, incident)[-1]
+    # The P1 item "Assign an Incident Commander" is ticked after it, in the same write.
+    entry = read_timeline(store, incident)[-2]
     assert (entry.kind, entry.text) == ("role", "Ana is IC (Incident Commander)")
 
 

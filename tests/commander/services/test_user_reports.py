@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from commander.domain import EntryKind, Phase
+from commander.domain.auto_checks import RULES, Happening
 from commander.domain.changes import Aspect
 from commander.domain.entry_facts import UserReported
 from commander.domain.user_reports import UserReport
@@ -15,10 +16,12 @@ from commander.services.checklist import checklist, mark_not_applicable, uncheck
 from commander.services.incidents import change_phase, get_incident
 from commander.services.timeline import delete_entry, edit_entry, read_timeline, search_entries
 from commander.services.timeline_pages import read_timeline_page
-from commander.services.user_reports import CHECKLIST_ITEM, log_user_report, user_reports
+from commander.services.user_reports import log_user_report, user_reports
 from commander.store.announce import collecting
 from commander.views.changes import changes_of_entries
 from commander.views.timeline import TimelineFilter
+
+CHECKLIST_ITEM = RULES[Happening.USER_REPORT_LOGGED].item
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
@@ -45,9 +48,11 @@ def test_a_report_is_an_entry_with_its_fact_and_checks_the_detect_item(store, in
     assert entry.fact == UserReported("Ana Lima", "support ticket", "ana@example.com")
     assert "ana@example.com" not in entry.text  # personal data stays in the fact
     assert entry.occurred_at == entry.recorded_at == T0
-    assert logged.checked_item is not None and logged.checked_item.checked_by == "bo"
+    assert logged.checked_item is not None and logged.checked_item.checked_by == "app"
     assert item(store, incident).checked_at == T0
-    assert checklist_entries(store, incident) == [f"Checked “{CHECKLIST_ITEM}” (Detect)"]
+    assert checklist_entries(store, incident) == [
+        f"Checked “{CHECKLIST_ITEM}” (Detect), auto: user report logged"
+    ]
 
 
 def test_a_second_report_does_not_check_the_item_again(store, incident) -> None:

@@ -75,3 +75,16 @@ def test_outside_collecting_nothing_is_tracked(tmp_path: Path) -> None:
     log_entry(store, incident.ref, "from the CLI", author="ana")
     assert written == []
     store.close()
+
+
+def test_a_cadence_change_announces_the_checklist_too(tmp_path: Path) -> None:
+    # The status-update item says the cadence in force: the checklist panel re-reads.
+    from commander.services.cadence import set_cadence
+
+    store = open_store(str(tmp_path / "s.sqlite"), create=True)
+    incident = declare_incident(store, "API down", Severity.P1, author="ana")
+    with collecting() as written:
+        set_cadence(store, incident.ref, 10, author="ana")
+    (changes,) = changes_of_entries(written)
+    assert {Aspect.COMMS, Aspect.CHECKLIST} <= changes.aspects
+    store.close()

@@ -142,7 +142,8 @@ def test_sending_an_update_announces_it_and_does_not_reopen_the_incident(
     assert sent.incident_id == delivered.incident_id == rig.context.incident.id
     assert {Aspect.COMMS, Aspect.ENTRIES} <= sent.aspects
     assert [entry.kind for entry in sent.entries] == ["message"]
-    assert [entry.kind for entry in delivered.entries] == ["delivery"]
+    # The delivery, and in the same write the app's tick of "Communicate status".
+    assert [entry.kind for entry in delivered.entries] == ["checklist", "delivery"]
     assert rig.opened == []
 
 
