@@ -19,7 +19,6 @@ from commander.services.locking import locked_incident
 from commander.services.timeline import add_entry, timeline_of
 from commander.store.engine import Store
 from commander.store.orm import Incident
-from commander.store.orm_comms import CommsMessage, UpdateCadence
 from commander.views.incidents import IncidentDetail, IncidentSummary, in_list_order
 
 # Entering a phase stamps the milestone it stands for, unless already set.
@@ -234,6 +233,9 @@ def change_phase(
 def list_incidents(store: Store) -> list[IncidentSummary]:
     """Every incident, active ones first (``views.incidents.in_list_order``), each with
     when its next status update is due."""
+    # Imported here: an export reads incidents through this module and needs no comms.
+    from commander.store.orm_comms import CommsMessage, UpdateCadence
+
     last_message = (
         select(func.max(CommsMessage.created_at))
         .where(CommsMessage.incident_id == Incident.id)

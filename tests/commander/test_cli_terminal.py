@@ -141,7 +141,7 @@ def test_list_keeps_the_forged_row_inside_the_title(
     hostile_store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out, _ = _run(capsys, hostile_store, "list")
-    second, first = out.splitlines()
+    first, second = out.splitlines()  # the P0 before the P2: the list's order
     assert second.startswith("INC-2 ") and first.startswith("INC-1 ")
     assert first.endswith("over\\x0aINC-9    P0  forged")
 
@@ -193,7 +193,7 @@ def test_a_providers_error_is_printed_escaped(
 @pytest.mark.parametrize(
     ("argv", "exact"),
     [
-        (["list", "--json"], lambda doc: doc[1]["title"]),
+        (["list", "--json"], lambda doc: doc[0]["title"]),
         (["show", "INC-1", "--json"], lambda doc: doc["summary"]),
         (["search", "PWNED", "--json"], lambda doc: doc[0]["title"]),
         (["action-items", "--json"], lambda doc: doc[0]["description"]),

@@ -27,7 +27,8 @@ def add_target(db_path: Path, backend: str) -> tuple[int, str]:
     return result.returncode, result.stderr
 
 
-def test_an_unknown_backend_is_named_with_the_choices(db_path: Path) -> None:
+def test_an_unknown_backend_is_named_with_the_choices(empty_store: Path) -> None:
+    db_path = empty_store
     code, errors = add_target(db_path, "nope.Nothing")
     assert code == 1 and errors.count("\n") == 1
     message, _, choices = errors.rstrip("\n").partition("; choices: ")
@@ -39,7 +40,8 @@ def test_an_unknown_backend_is_named_with_the_choices(db_path: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "darwin", reason="the macOS keyring works there")
-def test_a_backend_that_cannot_work_here_says_why(db_path: Path) -> None:
+def test_a_backend_that_cannot_work_here_says_why(empty_store: Path) -> None:
+    db_path = empty_store
     code, errors = add_target(db_path, "keyring.backends.macOS.Keyring")
     assert code == 1 and errors.count("\n") == 1
     assert errors.startswith(

@@ -109,7 +109,10 @@ def _targets(db: Path) -> list[dict[str, Any]]:
     return listed
 
 
-def test_target_audience_is_the_kinds_default_or_given_and_can_be_changed(db_path: Path) -> None:
+def test_target_audience_is_the_kinds_default_or_given_and_can_be_changed(
+    empty_store: Path,
+) -> None:
+    db_path = empty_store
     ok("target", "add", "status", "statuspage", "--option", "page_id=p", db=db_path)
     ok("target", "add", "ops", "slack", db=db_path)
     ok("target", "add", "board", "email", "--audience", "executive", db=db_path)
