@@ -4,6 +4,7 @@ command started one) on PostgreSQL."""
 from __future__ import annotations
 
 import os
+import signal
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,6 +20,15 @@ PG_ENV = "COMMANDER_TEST_PG_URL"
 # Where the ``clock`` fixture stops time: a fixed moment, so a test reads the same
 # dates whatever day it runs.
 FROZEN_AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C as a terminal gives it, however the suite was started. A shell starting
+    the suite in the background (``cmd &`` without job control) makes it ignore SIGINT,
+    every process a test starts inherits that, and the app keeps an ignored SIGINT
+    ignored (as under ``nohup``): the tests that press Ctrl-C would press nothing."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
