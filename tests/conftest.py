@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,7 +77,13 @@ def sqlite_store(db_path: Path) -> Iterator[object]:
     store.close()
 
 
-def _postgres_database() -> Iterator[str]:
+_template: str | None = None  # a migrated database each store copies (made once)
+
+
+def _postgres_database(migrated: bool = False) -> Iterator[str]:
+    """A new database, dropped after the test. ``migrated``: a copy of one database
+    made at the schema's head once per run (a copy takes 0.08 s where a fresh
+    database and the migrations took 0.6 s), with a store identity of its own."""
     base = os.environ.get(PG_ENV)
     if not base:
         pytest.skip(f"PostgreSQL not available: {PG_ENV} is not set (scripts/test sets it)")
@@ -86,13 +93,45 @@ def _postgres_database() -> Iterator[str]:
     url = make_url(base)
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    template = _migrated_template(url, admin) if migrated else None
     with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
+        copied = f' TEMPLATE "{template}"' if template else ""
+        connection.execute(f'CREATE DATABASE "{name}"{copied}')
+    created = url.set(database=name).render_as_string(hide_password=False)
+    if template:
+        with psycopg.connect(
+            url.set(drivername="postgresql", database=name).render_as_string(hide_password=False)
+        ) as connection:
+            # Every store has its own identity (secrets are keyed by it), copies too.
+            connection.execute("UPDATE store_identity SET id = gen_random_uuid()::text")
     try:
-        yield url.set(database=name).render_as_string(hide_password=False)
+        yield created
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def _migrated_template(url: Any, admin: str) -> str:
+    global _template
+    if _template is None:
+        import atexit
+
+        import psycopg
+
+        from commander.store.engine import open_store
+
+        name = f"t_template_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        open_store(url.set(database=name), create=True).close()
+
+        def drop() -> None:
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        atexit.register(drop)
+        _template = name
+    return _template
 
 
 @pytest.fixture
@@ -111,9 +150,9 @@ def store(request: pytest.FixtureRequest, db_path: Path) -> Iterator[object]:
         yield opened
         opened.close()
         return
-    database = _postgres_database()
+    database = _postgres_database(migrated=True)
     url = next(database)
-    opened = open_store(url, create=True)
+    opened = open_store(url, create=False)
     try:
         yield opened
     finally:

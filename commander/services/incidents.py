@@ -159,7 +159,7 @@ def change_severity(
             occurred_at=at,
             recorded_at=now,
         )
-        _follow_severity(session, incident, f"severity {previous.value} → {severity.value}", at)
+        _follow_severity(session, incident, f"severity {previous.value} → {severity.value}", now)
         return IncidentDetail.of(incident)
 
 

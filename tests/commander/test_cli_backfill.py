@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from commander import cli
 from commander.domain import Phase, Severity
+from commander.domain.auto_checks import APP as APP_AUTHOR
 from commander.domain.roles import Role
 from commander.services.checklist import check_item, checklist, mark_not_applicable
 from commander.services.incidents import change_phase, change_severity, declare_incident
@@ -78,8 +79,11 @@ printed: list[str] = []
 
 
 def newest_entry(store: Store) -> TimelineEntry:
+    """The newest entry a person's command wrote: the app's own bookkeeping that follows
+    (an item ticked or replaced, by ``app``) is written when it happens, not backdated."""
     with store.read() as session:
-        entry = session.scalars(select(TimelineEntry).order_by(TimelineEntry.id.desc())).first()
+        query = select(TimelineEntry).where(TimelineEntry.author != APP_AUTHOR)
+        entry = session.scalars(query.order_by(TimelineEntry.id.desc())).first()
         assert entry is not None
         return entry
 
