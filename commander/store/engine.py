@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -169,13 +170,9 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
         if not create:
             raise NoStoreError(str(path))
         _make_folder(path.parent)
-    folder = path.parent
-    if not folder.is_dir():
-        raise StoreError(f"cannot use {path}: {folder} is not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise StoreError(f"cannot write to the data folder {folder}: permission denied")
-    if not path.exists():
-        return
+        _check_folder(path)
+        _create_sqlite_store(path)
+    _check_folder(path)
     if path.is_dir():
         raise StoreError(f"{path} is a folder, not a database file")
     if not os.access(path, os.R_OK | os.W_OK):
@@ -189,6 +186,43 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
     if header != SQLITE_HEADER:
         raise StoreError(f"{path} is not an Incident Commander database (not a SQLite file)")
     _check_existing_revision(path, create=create)
+
+
+def _check_folder(path: Path) -> None:
+    folder = path.parent
+    if not folder.is_dir():
+        raise StoreError(f"cannot use {path}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(f"cannot write to the data folder {folder}: permission denied")
+
+
+def _create_sqlite_store(path: Path) -> None:
+    """Build a new store beside ``path`` and link it into place whole.
+
+    SQLite makes an empty file first and writes its header later, so a second
+    process opening the same new path in between would find an empty file (which
+    we refuse, rightly, for a store cut to nothing). Built aside and linked, the
+    path is either absent or a complete store; of two processes racing, the
+    first link wins and the other opens the winner's store.
+    """
+    draft = path.with_name(f".{path.name}.{uuid.uuid4().hex}.creating")
+    draft_url = URL.create("sqlite", database=str(draft))
+    engine = _create_engine(draft_url)
+    try:
+        _migrate(Store(draft_url, engine), create=True)
+    finally:
+        engine.dispose()  # the last connection checkpoints and removes -wal and -shm
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass  # another process made it first; its store is as good as ours
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise StoreError(disk_full_message(str(path))) from None
+        raise StoreError(f"cannot create the store {path}: {exc.strerror}") from None
+    finally:
+        for leftover in (draft, *(Path(f"{draft}{end}") for end in ("-wal", "-shm", "-journal"))):
+            leftover.unlink(missing_ok=True)
 
 
 def _make_folder(folder: Path) -> None:

@@ -82,6 +82,53 @@ def test_two_processes_opening_a_new_store_at_once_both_succeed(db_path: Path) -
     assert results == [0, 0, 0, 0]
 
 
+def test_a_new_store_path_is_absent_until_the_store_is_complete(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another process opening the path mid-creation must never find an empty file.
+    import commander.store.migrate as migrate
+
+    real_upgrade = migrate.upgrade_to_head
+    seen_during_migration: list[bool] = []
+
+    def watching_upgrade(engine: Engine) -> None:
+        seen_during_migration.append(db_path.exists())
+        real_upgrade(engine)
+
+    monkeypatch.setattr(migrate, "upgrade_to_head", watching_upgrade)
+    open_store(str(db_path), create=True).close()
+
+    assert seen_during_migration == [False]
+    assert db_path.read_bytes().startswith(b"SQLite format 3\x00")
+    assert sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]
+
+
+def test_a_store_made_by_another_process_meanwhile_is_opened_not_replaced(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import commander.store.migrate as migrate
+
+    real_upgrade = migrate.upgrade_to_head
+    winner = open_store(str(db_path.with_name("winner.sqlite")), create=True)
+    declare_incident(winner, "Made by the other process", Severity("P2"), "tester")
+    winner.close()
+
+    def other_process_wins(engine: Engine) -> None:
+        real_upgrade(engine)
+        if not db_path.exists():
+            db_path.with_name("winner.sqlite").rename(db_path)
+
+    monkeypatch.setattr(migrate, "upgrade_to_head", other_process_wins)
+    store = open_store(str(db_path), create=True)
+    try:
+        from commander.services.incidents import list_incidents
+
+        assert [i.title for i in list_incidents(store)] == ["Made by the other process"]
+    finally:
+        store.close()
+    assert not [p for p in db_path.parent.iterdir() if p.name.endswith(".creating")]
+
+
 def _open_and_count(path: str) -> int:
     from commander.services.incidents import list_incidents
 
