@@ -310,9 +310,7 @@ def _stored_cursor(store: Store, pair: CapturePair, channel: ChannelRef) -> str 
         return None if row is None else row.cursor
 
 
-def record_failure(
-    store: Store, pair: CapturePair, channel: ChannelRef | None, error: str
-) -> None:
+def record_failure(store: Store, pair: CapturePair, channel: ChannelRef | None, error: str) -> None:
     """Keep a failed pass's error on its cursor row (every row of the pair when the
     channel could not even be found); nothing else changes."""
     now = utc_now()

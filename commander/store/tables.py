@@ -14,4 +14,12 @@ from commander.store import (
     orm_response,
 )
 
-__all__ = ["orm", "orm_alerts", "orm_chat", "orm_comms", "orm_health", "orm_postmortem", "orm_response"]
+__all__ = [
+    "orm",
+    "orm_alerts",
+    "orm_chat",
+    "orm_comms",
+    "orm_health",
+    "orm_postmortem",
+    "orm_response",
+]

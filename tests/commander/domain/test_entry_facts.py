@@ -343,7 +343,11 @@ STORED_SHAPES: list[tuple[str, dict[str, object] | None, EntryFact | None]] = [
             "files": [],
         },
         ChatCaptured(
-            "matrix", "!room:example.org", "#inc-1", "$event", "https://matrix.to/#/!room:example.org/$event"
+            "matrix",
+            "!room:example.org",
+            "#inc-1",
+            "$event",
+            "https://matrix.to/#/!room:example.org/$event",
         ),
     ),
     ("chat", {"provider": "slack", "message_id": ""}, None),
