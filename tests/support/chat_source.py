@@ -184,3 +184,71 @@ def chat_source(provider: str = "slack") -> Iterator[MemoryChatSource]:
         yield source
     finally:
         override_source(provider, None)
+
+
+class FileChatSource:
+    """A source reading its one channel from a JSON file on every call, so a test can
+    change the chat under a ``commander capture --follow`` running in a subprocess:
+    ``{"channel": {"id", "name"} | null, "error": str | null, "retry_after": float |
+    null, "messages": [{"id", "author", "at", "text"}]}`` (the captured messages)."""
+
+    provider: ClassVar[str] = "slack"
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def _read(self) -> dict[str, object]:
+        import json
+
+        with open(self.path, encoding="utf-8") as file:
+            data: dict[str, object] = json.load(file)
+        if data.get("error"):
+            retry = data.get("retry_after")
+            raise CaptureError(str(data["error"]), retry_after=float(retry) if retry else None)  # type: ignore[arg-type]
+        return data
+
+    def locate_channel(self, *args: object) -> ChannelRef | None:
+        channel = self._read().get("channel")
+        if not isinstance(channel, dict):
+            return None
+        return ChannelRef(str(channel["id"]), str(channel["name"]))
+
+    def snapshot(
+        self, target: object, secret: str, channel: ChannelRef, *args: object
+    ) -> CaptureSnapshot:
+        items = self._read().get("messages") or []
+        assert isinstance(items, list)
+        messages = tuple(
+            ChatMessage(
+                str(item["id"]),
+                str(item["author"]),
+                datetime.fromisoformat(str(item["at"])),
+                str(item["text"]),
+                f"https://chat.example/{channel.channel_id}/{item['id']}",
+            )
+            for item in items
+        )
+        return CaptureSnapshot(messages, None, requests_made=1)
+
+
+def write_chat_file(
+    path: object,
+    messages: list[tuple[str, str, str]],
+    *,
+    channel: tuple[str, str] | None = ("C0001", "inc-1-checkout-errors"),
+    error: str | None = None,
+    at: str = "2026-11-27T09:55:00+00:00",
+) -> None:
+    """The chat ``FileChatSource`` reads: (id, author, text) messages posted ``at``."""
+    import json
+    from pathlib import Path
+
+    data = {
+        "channel": None if channel is None else {"id": channel[0], "name": channel[1]},
+        "error": error,
+        "messages": [{"id": i, "author": a, "at": at, "text": t} for i, a, t in messages],
+    }
+    target = Path(str(path))
+    temporary = target.with_suffix(".tmp")
+    temporary.write_text(json.dumps(data), encoding="utf-8")
+    temporary.replace(target)  # whole, never half-written under the reader
