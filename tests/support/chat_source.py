@@ -53,6 +53,7 @@ class MemoryChatSource:
         self.snapshots = 0
         self.cursors_seen: list[str | None] = []
         self.secrets_seen: list[str] = []
+        self.threads: set[int] = set()  # the threads snapshots were taken on
         self._failure: CaptureError | None = None
         self._lock = threading.Lock()
         self._hold: threading.Event | None = None
@@ -152,6 +153,7 @@ class MemoryChatSource:
     ) -> CaptureSnapshot:
         if self._failure is not None:
             raise self._failure
+        self.threads.add(threading.get_ident())
         held = next(c for c in self.channels.values() if c.ref == channel)
         with self._lock:
             self.snapshots += 1
