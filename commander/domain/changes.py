@@ -30,7 +30,6 @@ class Aspect(StrEnum):
     INCIDENTS = "incidents"  # the incident list (ref, title, severity, phase)
     HEALTH = "health"  # health checks and their states
     ALERTS = "alerts"  # the alert inbox and the alert groups an incident holds
-    CHAT = "chat"  # messages captured from the incident's chat channel, and capture's state
 
 
 _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
@@ -54,8 +53,8 @@ _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
     EntryKind.HEALTH_CHECK: frozenset({Aspect.HEALTH}),
     EntryKind.HEALTH: frozenset({Aspect.HEALTH}),
     EntryKind.ALERT: frozenset({Aspect.ALERTS}),
-    # The timeline, and the capture status line that counts what was captured.
-    EntryKind.CHAT: frozenset({Aspect.CHAT}),
+    # The timeline only: capture's status line follows its own passes, not the entries.
+    EntryKind.CHAT: frozenset(),
 }
 
 # Facts that change more than their entry's kind says: creating the incident

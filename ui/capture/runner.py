@@ -1,6 +1,6 @@
 """Captures every open incident's chat channels while the window is open, off the UI thread.
 
-A timer starts a round every second unless one is running; a round, on the
+A timer starts a round every two seconds unless one is running; a round, on the
 runner's own one-thread pool (never the UI thread, never the window's writer),
 lists the pairs to capture (``services.chat_capture.capture_pairs``) and runs a
 pass over each one its ``CapturePacer`` says is due: every few seconds, later
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TICK_MS = 1_000
+TICK_MS = 2_000
 
 
 def capture_round(store: Store, pacer: CapturePacer) -> tuple[list[PassResult], list[Changes]]:

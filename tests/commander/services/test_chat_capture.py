@@ -331,3 +331,29 @@ def _wait_until(condition: Any, seconds: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out waiting"
         time.sleep(0.01)
+
+
+def test_what_a_pass_changes_is_announced_as_timeline_changes(
+    store: Store, incident: str, source: MemoryChatSource, channel: MemoryChannel
+) -> None:
+    from commander.domain.changes import Aspect
+    from commander.services.feed import read_changes
+    from commander.store.announce import collecting
+    from commander.views.changes import changes_of_entries
+
+    source.post(channel, "1", "first", FROZEN_AT)
+    source.post(channel, "2", "second", FROZEN_AT)
+    one_pass(store, incident)
+    cursor = _max_version(store)
+    source.edit(channel, "1", "first, edited")
+    source.mark(channel, "2", False)
+    with collecting() as written:
+        one_pass(store, incident)
+    [changes] = changes_of_entries(written)
+    assert changes.aspects == frozenset({Aspect.ENTRIES})
+    assert sorted((e.text, e.deleted_at is not None) for e in changes.entries) == [
+        ("first, edited", False),
+        ("second", True),
+    ]
+    [fed], _next = read_changes(store, cursor)
+    assert {e.id for e in fed.entries} == {e.id for e in changes.entries}
