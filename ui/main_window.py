@@ -34,6 +34,7 @@ from commander.errors import CommanderError, NoStoreError
 from commander.settings import Settings, save_settings
 from commander.store.location import names_explicit_store
 from ui.alerts import install as install_alerts
+from ui.capture import install as install_capture
 from ui.common.bring_forward import bring_forward
 from ui.common.error_dialog import show_problem
 from ui.common.named import named
@@ -81,6 +82,7 @@ FEATURES: tuple[Install, ...] = (
     install_reports,
     install_memory,
     install_comms,  # builds itself once the store is open: not needed for the first paint
+    install_capture,  # the same: reads chat channels once the store is open
 )
 
 

@@ -53,6 +53,8 @@ _BY_KIND: Mapping[EntryKind, frozenset[Aspect]] = {
     EntryKind.HEALTH_CHECK: frozenset({Aspect.HEALTH}),
     EntryKind.HEALTH: frozenset({Aspect.HEALTH}),
     EntryKind.ALERT: frozenset({Aspect.ALERTS}),
+    # The timeline only: capture's status line follows its own passes, not the entries.
+    EntryKind.CHAT: frozenset(),
 }
 
 # Facts that change more than their entry's kind says: creating the incident

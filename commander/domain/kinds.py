@@ -43,8 +43,8 @@ class EntryKind(StrEnum):
     # An alert group from monitoring reached the incident, or its alerts resolved
     # (commander/services/alert_inbox.py).
     ALERT = "alert"
-    # Alert and chat kinds (other issues) join here, each with its fact in
-    # commander/domain/entry_facts/.
+    # A message captured from the incident's chat channel (commander/services/chat_capture.py).
+    CHAT = "chat"
 
     @classmethod
     def _missing_(cls, value: Any) -> EntryKind | None:
@@ -87,3 +87,6 @@ USER_KINDS: tuple[EntryKind, ...] = (
 DELETABLE_KINDS: tuple[EntryKind, ...] = (*USER_KINDS, EntryKind.ROLLBACK, EntryKind.HOTFIX)
 # A user report is such a record too: its reporter, channel and contact are in its fact.
 DELETABLE_KINDS += (EntryKind.USER_REPORT,)
+# A captured chat message a person finds does not belong on the timeline; capture
+# leaves an entry a person deleted alone (it restores only those it removed itself).
+DELETABLE_KINDS += (EntryKind.CHAT,)

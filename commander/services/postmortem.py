@@ -116,6 +116,8 @@ _KEY_KINDS = (
     EntryKind.ACTION,
     # How users were hit and how the team heard: the postmortem's Detection story.
     EntryKind.USER_REPORT,
+    # What responders pinned or marked in the incident's channel: chosen as key there.
+    EntryKind.CHAT,
 )
 
 

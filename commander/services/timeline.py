@@ -251,10 +251,7 @@ def delete_entry(
         # Severity and phase entries are the record of the incident's changes.
         if entry.kind not in _DELETABLE_KIND_VALUES:
             raise InvalidInputError("entries the app wrote cannot be deleted")
-        _record_revision(session, entry, author, now)
-        entry.deleted_at = now
-        entry.deleted_by = author
-        entry.version = next_version(session)
+        soft_delete(session, entry, author, now)
         return EntryView.of(entry)
 
 
@@ -267,11 +264,47 @@ def restore_entry(
         entry = _entry_for_update(session, entry_id)
         if entry.deleted_at is None:
             raise InvalidInputError(f"entry {entry_id} is not deleted")
-        _record_revision(session, entry, author, now)
-        entry.deleted_at = None
-        entry.deleted_by = None
-        entry.version = next_version(session)
+        restore(session, entry, author, now)
         return EntryView.of(entry)
+
+
+def soft_delete(session: Session, entry: TimelineEntry, author: str, now: datetime) -> None:
+    """Delete a live entry inside the caller's transaction, its state kept as a revision."""
+    _record_revision(session, entry, author, now)
+    entry.deleted_at = now
+    entry.deleted_by = author
+    entry.version = next_version(session)
+
+
+def restore(session: Session, entry: TimelineEntry, author: str, now: datetime) -> None:
+    """Bring a deleted entry back inside the caller's transaction (a revision keeps who
+    deleted it and when)."""
+    _record_revision(session, entry, author, now)
+    entry.deleted_at = None
+    entry.deleted_by = None
+    entry.version = next_version(session)
+
+
+def rewrite(
+    session: Session,
+    entry: TimelineEntry,
+    author: str,
+    now: datetime,
+    *,
+    text: str,
+    entry_author: str,
+    fact: EntryFact,
+) -> None:
+    """Give an entry the app keeps in step with a source (a captured chat message edited
+    in the chat) new words, author and fact, inside the caller's transaction; what it
+    said before stays as a revision."""
+    refuse_nul(entry_author, AUTHOR)
+    refuse_nul(text, "the entry")
+    _record_revision(session, entry, author, now)
+    entry.text = text
+    entry.author = entry_author
+    entry.data = encode(fact)
+    entry.version = next_version(session)
 
 
 def entry_revisions(store: Store, entry_id: int) -> list[RevisionView]:

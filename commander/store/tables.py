@@ -7,10 +7,19 @@ environment and the schema test import this one module to see them all.
 from commander.store import (
     orm,
     orm_alerts,
+    orm_chat,
     orm_comms,
     orm_health,
     orm_postmortem,
     orm_response,
 )
 
-__all__ = ["orm", "orm_alerts", "orm_comms", "orm_health", "orm_postmortem", "orm_response"]
+__all__ = [
+    "orm",
+    "orm_alerts",
+    "orm_chat",
+    "orm_comms",
+    "orm_health",
+    "orm_postmortem",
+    "orm_response",
+]

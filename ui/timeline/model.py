@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import Qt as GuiQt  # the rich text helpers live in QtGui's Qt namespace
 
 from commander.domain.when import format_clock, local_zone
 from commander.views.incidents import EntryView
@@ -53,6 +54,7 @@ KIND_COLOURS = {
     "severity": "#e53935",
     "phase": "#546e7a",
     "user-report": "#00897b",
+    "chat": "#5e35b1",
 }
 
 
@@ -78,7 +80,7 @@ def _cell_text(entry: EntryView, lines: int) -> str:
 def _tooltip(entry: EntryView, lines: int) -> str:
     """The entry's text (its first lines when long: the detail pane shows the rest); for a
     user report, the reporter's contact too (this window is the commander's own: the
-    exports leave the contact out)."""
+    exports leave the contact out); for a captured chat message, where it was said."""
     text = entry.text[:_TOOLTIP_CHARS]
     whole = "select the entry to read it whole below"
     if lines > TOOLTIP_LINES:
@@ -86,14 +88,36 @@ def _tooltip(entry: EntryView, lines: int) -> str:
         text = f"{shown}\n… {lines:,} lines in all: {whole}"
     elif len(entry.text) > _TOOLTIP_CHARS:
         text = f"{text}…\n({len(entry.text):,} characters in all: {whole})"
-    if entry.kind != "user-report":
-        return text
+    if entry.kind == "user-report":
+        text = _report_tooltip(entry, text)
+    elif entry.kind == "chat":
+        text = _chat_tooltip(entry, text)
+    if GuiQt.mightBeRichText(text):
+        # A tooltip that looks like HTML is shown as HTML: an entry (a captured chat
+        # message above all) reading "<b>…" or "<img src=…>" is shown as the text it is.
+        return GuiQt.convertFromPlainText(text)
+    return text
+
+
+def _report_tooltip(entry: EntryView, text: str) -> str:
     from commander.domain.entry_facts import UserReported
 
     fact = entry.fact
     if isinstance(fact, UserReported) and fact.contact:
         return f"{text}\n\nContact: {fact.contact}"
     return text
+
+
+def _chat_tooltip(entry: EntryView, text: str) -> str:
+    """Where a captured message was said and its files, below its text."""
+    from ui.timeline.chat_link import chat_fact
+
+    fact = chat_fact(entry)
+    if fact is None:
+        return text
+    lines = [text, "", f"Captured from {fact.provider} {fact.channel_name}: {fact.permalink}"]
+    lines += [f"File: {file.name} {file.url}" for file in fact.files]
+    return "\n".join(lines)
 
 
 class TimelineModel(QAbstractTableModel):

@@ -40,6 +40,7 @@ from commander.views.incidents import EntryView, IncidentDetail
 from commander.views.timeline import TimelineFilter, TimelinePage
 from ui.common.named import named, wrapping
 from ui.timeline import store_calls
+from ui.timeline.chat_link import ChatLinks, chat_fact, open_link
 from ui.timeline.entry_bar import QuickEntryBar
 from ui.timeline.filter_bar import TimelineFilterBar
 from ui.timeline.model import AUTHOR, KIND, TEXT, TIME, TimelineModel
@@ -101,6 +102,8 @@ class TimelinePanel(QWidget):
         self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.detail.hide()
         self._detail_entry: EntryView | None = None
+        # A captured chat message's permalink and files, under the rows while it is current.
+        self.chat_links = ChatLinks()
         self.timeline_view.selectionModel().currentRowChanged.connect(self._show_detail)
         self.timeline_model.dataChanged.connect(self._show_detail)
         self.timeline_model.modelReset.connect(self._show_detail)
@@ -149,6 +152,7 @@ class TimelinePanel(QWidget):
         self.rows_and_detail.setStretchFactor(0, 3)
         self.rows_and_detail.setStretchFactor(1, 2)
         timeline_layout.addWidget(self.rows_and_detail, 1)
+        timeline_layout.addWidget(self.chat_links)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(timeline_area, 1)
@@ -485,6 +489,7 @@ class TimelinePanel(QWidget):
     def _show_detail(self) -> None:
         """The current entry's whole text below the rows, when its cell cannot show it."""
         entry = self.selected_entry()
+        self.chat_links.show_entry(entry)
         if entry is None or self.timeline_model.shows_whole(entry):
             self._detail_entry = None
             self.detail.hide()
@@ -572,6 +577,9 @@ class TimelinePanel(QWidget):
         else:
             menu.addAction("Restore entry", lambda: self.restore_requested.emit(entry.id))
         menu.addAction("Show history…", lambda: self.history_requested.emit(entry.id))
+        fact = chat_fact(entry)
+        if fact is not None:
+            menu.addAction("Open message in chat", lambda: open_link(fact.permalink))
         menu.exec(self.timeline_view.viewport().mapToGlobal(position))
 
     def edit_selected(self) -> None:

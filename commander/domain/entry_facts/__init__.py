@@ -23,6 +23,7 @@ from typing import Any
 
 from commander.domain.entry_facts.alerts import AlertNote, AlertReceived, AlertResolved
 from commander.domain.entry_facts.base import EntryFact
+from commander.domain.entry_facts.chat import ChatCaptured, ChatFileLink
 from commander.domain.entry_facts.comms import (
     ChannelCreated,
     DeliveryChanged,
@@ -66,6 +67,8 @@ __all__ = [
     "AlertResolved",
     "CadenceSet",
     "ChannelCreated",
+    "ChatCaptured",
+    "ChatFileLink",
     "ChecklistAction",
     "ChecklistChanged",
     "Declared",
@@ -116,6 +119,7 @@ FACT_TYPES: tuple[type[EntryFact], ...] = (
     HealthChanged,
     AlertReceived,
     AlertResolved,
+    ChatCaptured,
 )
 
 

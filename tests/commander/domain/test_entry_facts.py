@@ -17,6 +17,8 @@ from commander.domain.entry_facts import (
     AlertResolved,
     CadenceSet,
     ChannelCreated,
+    ChatCaptured,
+    ChatFileLink,
     ChecklistAction,
     ChecklistChanged,
     Declared,
@@ -75,6 +77,15 @@ ONE_OF_EACH: tuple[EntryFact, ...] = (
         (AlertNote("HighErrorRate", "dd8d", (("service", "checkout"),), "5xx above 5%", T0),),
     ),
     AlertResolved(4, "grafana", (AlertNote("Disk", "5b0d", (), "", T0, T0.replace(hour=10)),)),
+    ChatCaptured(
+        "slack",
+        "C0123",
+        "inc-1-checkout",
+        "1700000000.000100",
+        "https://example.slack.com/archives/C0123/p1700000000000100",
+        "1700000000.000050",
+        (ChatFileLink("graph.png", "https://files.example/graph.png"),),
+    ),
 )
 
 
@@ -319,6 +330,27 @@ STORED_SHAPES: list[tuple[str, dict[str, object] | None, EntryFact | None]] = [
     ("health", {"check_id": 4, "target": "x", "from": "down", "to": "sideways"}, None),
     ("alert", {"status": "pending", "group": 1, "source": "grafana", "alerts": []}, None),
     ("forecast", {"source": "grafana"}, None),
+    # services/chat_capture.py
+    (
+        "chat",
+        {
+            "provider": "matrix",
+            "channel_id": "!room:example.org",
+            "channel_name": "#inc-1",
+            "message_id": "$event",
+            "permalink": "https://matrix.to/#/!room:example.org/$event",
+            "thread_id": None,
+            "files": [],
+        },
+        ChatCaptured(
+            "matrix",
+            "!room:example.org",
+            "#inc-1",
+            "$event",
+            "https://matrix.to/#/!room:example.org/$event",
+        ),
+    ),
+    ("chat", {"provider": "slack", "message_id": ""}, None),
 ]
 
 
