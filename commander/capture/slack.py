@@ -94,8 +94,8 @@ class SlackSource:
         self,
         *,
         sleep: Callable[[float], None] = time.sleep,
-        max_rate_wait: float = 30.0,
-        rate_wait_budget: float = 120.0,
+        max_rate_wait: float = 60.0,
+        rate_wait_budget: float = 600.0,
     ) -> None:
         self.sleep = sleep
         self.max_rate_wait = max_rate_wait
