@@ -20,12 +20,15 @@ lets a bot ask for by time. ``oldest``/``latest`` and the history cursor select 
 *posting* time, so a cursor kept between passes would only skip the old messages
 whose changes capture must see; Slack offers no "changed since" query to bots
 (search is for user tokens). So a pass costs ``2 + ceil(top-level messages / 999)
-+ one per thread (more past 999 replies) + one per distinct author``, and a pass
-with nothing new costs the same: the floor for polling. Only the Events API
-(Socket Mode: ``reaction_added``, ``pin_added``, ``message_changed``) could make
-it cheaper; that is not built. The incident's channel is bounded by the incident,
-which keeps this affordable: 10,000 messages read in about 20 requests plus the
-threads (bench/capture.py).
++ one per thread (more past 999 replies) + one per distinct person``, and a pass
+with nothing new costs the same: the floor for polling. (A pin or reaction on a
+reply leaves its root untouched, so no thread can be skipped either.) Only the
+Events API (Socket Mode: ``reaction_added``, ``pin_added``, ``message_changed``)
+could make it cheaper; that is not built, and ``cursor`` stays None. The incident's
+channel is bounded by the incident, which keeps this affordable: 10,000 messages
+with 100 threads take 10 history pages and 100 thread reads (bench/capture.py).
+A thread whose root was posted before the incident began is not read: its
+replies count only when pinned.
 
 Rate limits: Slack answers 429 with ``Retry-After``. A short wait (at most
 ``max_rate_wait`` seconds, ``rate_wait_budget`` in all per pass) is slept through
@@ -154,6 +157,8 @@ class SlackSource:
         """
         api = _Api(target, secret, session, timeout, self, channel)
         workspace = str(api.call("auth.test", {}).get("url") or "")
+        if not workspace.startswith("https://"):
+            raise CaptureError("Slack's auth.test gave no workspace URL to link messages to")
         wanted = _Capture(channel.channel_id, capture_reaction(target), slack_ts(since))
         pins = api.call("pins.list", {"channel": channel.channel_id}).get("items") or []
         for item in pins:

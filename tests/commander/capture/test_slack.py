@@ -334,6 +334,14 @@ def test_network_failures_in_words_without_the_token(session: requests.Session) 
         )
 
 
+def test_without_a_workspace_url_no_links_are_made_up(
+    channel: Channel, session: requests.Session
+) -> None:
+    channel.server.workspace_url = ""
+    with pytest.raises(CaptureError, match="gave no workspace URL"):
+        channel.snapshot(session)
+
+
 def test_a_server_error_is_said_and_retried_later(
     channel: Channel, session: requests.Session
 ) -> None:
