@@ -402,3 +402,29 @@ def test_slack_ts_and_back_are_exact() -> None:
     assert ts_time("1772614801.123456") == moment
     assert ts_time("1772614801") == moment.replace(microsecond=0)
     assert ts_time("not-a-ts") is None
+
+
+def test_the_contract_server_takes_what_slack_takes_and_refuses_the_rest(
+    slack_capture_server: SlackCaptureServer, session: requests.Session
+) -> None:
+    server = slack_capture_server
+    server.add_user(ALICE, "alice", display_name="Alice A")
+    url = f"{server.api_url}/users.info"
+    bearer = {"Authorization": f"Bearer {server.token}"}
+
+    def answer(response: requests.Response) -> object:
+        body = response.json()
+        return body.get("error") or body["user"]["profile"]["display_name"]
+
+    assert answer(session.post(url, data={"user": ALICE, "token": server.token})) == "Alice A"
+    assert answer(session.post(url, json={"user": ALICE}, headers=bearer)) == "Alice A"
+    assert answer(session.get(url, params={"user": ALICE, "token": server.token})) == "not_authed"
+    assert answer(session.get(url, params={"user": "U0NOBODY"}, headers=bearer)) == (
+        "user_not_found"
+    )
+    assert session.put(url, headers=bearer).status_code == 405
+    history = f"{server.api_url}/conversations.history"
+    cid = server.add_channel("inc-1")
+    assert answer(
+        session.get(history, params={"channel": cid, "cursor": "bm9wZQ=="}, headers=bearer)
+    ) == ("invalid_cursor")
