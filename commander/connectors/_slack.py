@@ -14,6 +14,8 @@ BLOCKS_LIMIT = 50
 # Slack answers msg_blocks_too_long somewhere above 12k characters of block text in total.
 BLOCK_TEXT_LIMIT = 12_000
 TEXT_LIMIT = 40_000
+# Slack answers a JSON post without a charset with the warning missing_charset.
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
 
 def slack_payload(message: Message, fitter: Fitter) -> tuple[dict[str, Any], str]:

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from commander.connectors._http import classify, json_body, request, short, text_of
-from commander.connectors._slack import slack_payload
+from commander.connectors._slack import JSON_HEADERS, slack_payload
 from commander.connectors._text import Fitter
 from commander.connectors.base import Delivery, Message, Outcome, Rendered, Target
 from commander.secrets import scrub
@@ -58,7 +58,7 @@ def _call(
         timeout=timeout,
         idempotent=idempotent,
         json=body,
-        headers={"Authorization": f"Bearer {secret}"},
+        headers={**JSON_HEADERS, "Authorization": f"Bearer {secret}"},
     )
     if isinstance(answer, Outcome):
         return answer

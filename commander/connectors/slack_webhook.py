@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from commander.connectors._http import classify, rebase, request, text_of
-from commander.connectors._slack import slack_payload
+from commander.connectors._slack import JSON_HEADERS, slack_payload
 from commander.connectors._text import Fitter
 from commander.connectors.base import Delivery, Message, Outcome, Rendered, Target
 
@@ -41,6 +41,7 @@ class SlackWebhookConnector:
             timeout=timeout,
             idempotent=self.recognises_repeats,
             json=rendered.payload,
+            headers=JSON_HEADERS,
         )
         if isinstance(answer, Outcome):
             return answer

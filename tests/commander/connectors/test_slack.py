@@ -222,3 +222,24 @@ def test_the_preview_shows_the_text_as_slack_will() -> None:
         assert "*Impact:* p99 > 2 s & <rising>; typed &lt; stays" in rendered.preview
         assert "• see the graph (https://g.example/x?a=1&b=2)" in rendered.preview
         assert "&gt;" not in rendered.preview and "&amp;" not in rendered.preview
+
+
+def test_json_posts_declare_utf8_so_slack_does_not_warn_missing_charset(
+    slack_api_server: SlackApiServer,
+    slack_webhook_server: SlackWebhookServer,
+    session: requests.Session,
+) -> None:
+    message = make_message(body="Zahlungen schlagen fehl — 決済エラー 💥")
+    api = connector_for("slack").deliver(
+        message, api_target(slack_api_server), slack_api_server.token, first_delivery(), session, 5
+    )
+    created = create_channel(
+        api_target(slack_api_server), slack_api_server.token, "inc-9", session, 5
+    )
+    hook = connector_for("slack-webhook").deliver(
+        message, webhook_target(slack_webhook_server), WEBHOOK, first_delivery(), session, 5
+    )
+    assert api.status == created.status == hook.status == "sent"
+    assert slack_api_server.warnings == slack_webhook_server.warnings == []
+    sent = slack_api_server.requests + slack_webhook_server.requests
+    assert {r.header("content-type") for r in sent} == {"application/json; charset=utf-8"}

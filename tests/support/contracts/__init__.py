@@ -26,6 +26,11 @@ fixture -> server class     how to point a connector at it
   SlackApiServer            ``server.token``, option ``channel=C0INCIDENT`` (or
                             ``#incidents``); ``.messages``, ``.channels``,
                             ``.channel_rate`` (10 per 10 s per channel)
+``slack_capture_server``    kind slack, ``base_url=server.api_url``, secret
+  SlackCaptureServer        ``server.token``; ``add_channel``, ``add_user``, ``post``,
+                            ``react``, ``pin``, ``edit``, ``delete``; ``.tokens``
+                            (scopes per token), ``.rates`` per method (off),
+                            ``.page_cap``, ``calls()``
 ``teams_server``            kind teams, secret ``server.webhook_url`` (or a public
   TeamsServer               URL of the same path + ``base_url=server.url``);
                             ``.cards``, ``.rate`` (4/s)

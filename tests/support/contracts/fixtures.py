@@ -18,6 +18,7 @@ from tests.support.contracts.mattermost import MattermostServer
 from tests.support.contracts.pagerduty import PagerDutyServer
 from tests.support.contracts.server import running
 from tests.support.contracts.slack import SlackApiServer, SlackWebhookServer
+from tests.support.contracts.slack_capture import SlackCaptureServer
 from tests.support.contracts.smtp import SmtpServer
 from tests.support.contracts.statuspage import StatuspageServer
 from tests.support.contracts.teams import TeamsServer
@@ -33,6 +34,11 @@ def slack_webhook_server() -> Iterator[SlackWebhookServer]:
 def slack_api_server() -> Iterator[SlackApiServer]:
     server = SlackApiServer()
     yield from running(server)
+
+
+@pytest.fixture
+def slack_capture_server() -> Iterator[SlackCaptureServer]:
+    yield from running(SlackCaptureServer())
 
 
 @pytest.fixture

@@ -22,6 +22,17 @@ BLOCKS_LIMIT = 50
 CHANNEL_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
 
 
+def charset_warning(request: Request) -> str | None:
+    """Slack's warning for a JSON body whose Content-Type names no charset (it still
+    answers ``ok``: the warning rides in ``warning`` and ``response_metadata``)."""
+    params = [p.strip().lower() for p in request.header("content-type").split(";")[1:]]
+    if request.content_type == "application/json" and not any(
+        p.startswith("charset=") for p in params
+    ):
+        return "missing_charset"
+    return None
+
+
 def blocks_error(payload: dict[str, Any]) -> str | None:
     """What Slack says about bad blocks, or None."""
     blocks = payload.get("blocks")
@@ -53,6 +64,7 @@ class SlackWebhookServer(ContractServer):
         super().__init__()
         self.path = path
         self.posts: list[dict[str, Any]] = []
+        self.warnings: list[str] = []  # Slack's warnings about accepted requests
 
     @property
     def webhook_url(self) -> str:
@@ -74,6 +86,9 @@ class SlackWebhookServer(ContractServer):
         problem = blocks_error(payload)
         if problem:
             return Reply(400, problem)
+        warning = charset_warning(request)
+        if warning:
+            self.warnings.append(warning)
         self.posts.append(payload)
         return Reply(200, "ok")
 
@@ -91,6 +106,7 @@ class SlackApiServer(ContractServer):
         self.token = token
         self.channels: dict[str, str] = {"C0INCIDENT": "incidents"}  # id -> name
         self.messages: list[dict[str, Any]] = []
+        self.warnings: list[str] = []  # Slack's warnings about accepted requests
         # About one message a second per channel, with short bursts allowed.
         self.channel_rate = RateWindow(10, 10.0)
         self._ts = itertools.count(1)
@@ -121,7 +137,19 @@ class SlackApiServer(ContractServer):
             body = request.json()
         except ValueError:
             return Reply(200, {"ok": False, "error": "invalid_json"})
-        return handlers[method](body)
+        reply = handlers[method](body)
+        warning = charset_warning(request)
+        if warning and isinstance(reply.body, dict) and reply.body.get("ok"):
+            self.warnings.append(warning)
+            reply.body["warning"] = warning
+            reply.body["response_metadata"] = {
+                "warnings": [warning],
+                "messages": [
+                    "[WARN] A Content-Type HTTP header was presented but did not declare "
+                    "a charset, such as a 'utf-8'"
+                ],
+            }
+        return reply
 
     def _channel_id(self, channel: str) -> str | None:
         if channel in self.channels:
