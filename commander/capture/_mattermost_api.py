@@ -112,7 +112,7 @@ class MattermostApi:
 
     def _explained(self, error: str, status: int) -> str:
         hint = _HINTS.get(status)
-        text = f"{error}; {hint.format(target=self.target_name)}" if hint else error
+        text = f"{error.rstrip('.')}; {hint.format(target=self.target_name)}" if hint else error
         return short(scrub(text, [self.token]))
 
 

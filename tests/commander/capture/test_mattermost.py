@@ -96,7 +96,7 @@ def test_a_channel_the_bot_cannot_read_and_a_target_without_team_say_why(
     with pytest.raises(CaptureError) as refused:
         SOURCE.locate_channel(target(server), server.token, "INC-12", TITLE, {}, session, 5)
     assert str(refused.value) == (
-        "refused by Mattermost (HTTP 403): You do not have the appropriate permissions.; "
+        "refused by Mattermost (HTTP 403): You do not have the appropriate permissions; "
         "the bot lacks permission: add it to the channel (read_channel) or give it "
         "read_public_channels on the team"
     )
@@ -313,3 +313,19 @@ def test_plain_http_to_another_host_is_refused_before_sending(
             session,
             5,
         )
+
+
+def test_reactions_left_out_of_an_answer_are_asked_for(
+    mattermost_api_server: MattermostApiServer, session: requests.Session
+) -> None:
+    server = mattermost_api_server
+    channel_id = server.add_channel("inc-12")
+    marked = server.post(channel_id, "marked")
+    server.react(marked, "pushpin")
+    liked = server.post(channel_id, "liked")
+    server.react(liked, "thumbsup")
+    server.post(channel_id, "no reactions: nothing to ask")
+    server.metadata_reactions = False
+    assert texts(snapshot(server, session, channel_id)) == ["marked"]
+    asked = sorted(r.path for r in server.requests if r.path.endswith("/reactions"))
+    assert asked == sorted(f"/api/v4/posts/{post}/reactions" for post in (marked, liked))

@@ -109,6 +109,9 @@ class MattermostApiServer(ContractServer):
         self.channels: dict[str, Channel] = {}
         self.posts: dict[str, dict[str, Any]] = {}
         self.rate = RateWindow(None, 1.0)  # the server's per-token limit; off unless set
+        # False: posts are listed without metadata.reactions (has_reactions still says so),
+        # as a server trimming metadata does; a client then asks /posts/{id}/reactions.
+        self.metadata_reactions = True
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._last_stamp = 0
@@ -329,7 +332,7 @@ class MattermostApiServer(ContractServer):
     def _post_json(self, post: dict[str, Any]) -> dict[str, Any]:
         shown = {k: v for k, v in post.items() if k not in {"reactions", "files"}}
         metadata: dict[str, Any] = {}
-        if post["reactions"]:
+        if post["reactions"] and self.metadata_reactions:
             metadata["reactions"] = list(post["reactions"])
         if post["files"]:
             metadata["files"] = list(post["files"])
