@@ -19,6 +19,13 @@ stays in the keyring (or file) until the user deletes it there. Nothing tells
 whose a legacy entry was: old stores that shared one each take it over, as they
 used it before; ``commander target secret NAME`` gives a store its own.
 
+A target may carry a second secret for another job (``SecretKey.slot``): a
+``mattermost`` target posts through its webhook URL but reads its channel for
+chat capture with a bot token, the *capture token*, kept under
+``<store id>/<target name> capture`` (a space: no target name has one, so no
+target's key can meet another's slot). ``commander target secret NAME --capture``
+stores it; removing the target deletes both. A slot never adopts a legacy entry.
+
 Where ``keyring`` finds no backend (a server or container without a Secret
 Service), secrets go to ``secrets.json`` in the config folder, created with
 mode 0600; ``secret_storage_warning()`` says so for the settings dialog.
@@ -57,6 +64,8 @@ MIN_URL_PIECE = 8
 # a name with this prefix; services/targets.py refuses target names that start with
 # it (in any case: some keyrings ignore case), so a target can never meet one.
 APP_SECRET_PREFIX = "commander:"
+# The slot of a target's second secret: the token chat capture reads its channel with.
+CAPTURE_SLOT = "capture"
 # Threads of one process take turns with the fallback file (another process is
 # kept out by a lock on the file beside it): a read-modify-write must not lose
 # another's change, and a first read may now write (the legacy copy).
@@ -80,11 +89,19 @@ class SecretKey:
     # The target predates its store's identity, so its secret may still sit under
     # the target's name alone (see the module docstring).
     may_adopt_legacy: bool = False
+    # "" for the target's own secret; CAPTURE_SLOT for the token chat capture reads with.
+    slot: str = ""
 
     @property
     def username(self) -> str:
-        # A store id is a UUID (no "/"), so no target name can make two keys meet.
-        return f"{self.store_id}/{self.target}"
+        # A store id is a UUID (no "/"), so no target name can make two keys meet; target
+        # names hold no space, so neither can a name and a slot.
+        own = f"{self.store_id}/{self.target}"
+        return f"{own} {self.slot}" if self.slot else own
+
+    def in_slot(self, slot: str) -> SecretKey:
+        """The key of this target's secret kept for ``slot`` (never a legacy entry)."""
+        return SecretKey(self.store_id, self.target, may_adopt_legacy=False, slot=slot)
 
 
 def app_secret_key(store_id: str, name: str) -> SecretKey:
@@ -121,7 +138,12 @@ def secret_storage_warning() -> str | None:
     )
 
 
-def missing_secret_message(target: str) -> str:
+def missing_secret_message(target: str, slot: str = "") -> str:
+    if slot == CAPTURE_SLOT:
+        return (
+            f"no capture token stored for target {target} in this store; store the bot "
+            f"token chat capture reads with: commander target secret {target} --capture"
+        )
     return (
         f"no secret stored for target {target} in this store; store it with: "
         f"commander target secret {target}, or in the window under Comms → Targets…"
@@ -169,7 +191,7 @@ def require_secret(key: SecretKey, *, optional: bool = False) -> str:
         return found
     if optional:
         return ""
-    raise MissingSecretError(missing_secret_message(key.target))
+    raise MissingSecretError(missing_secret_message(key.target, key.slot))
 
 
 def delete_secret(key: SecretKey) -> None:

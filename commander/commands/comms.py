@@ -91,6 +91,12 @@ def register(sub: Any) -> dict[str, Handler]:
         "secret", help="store a new token or webhook URL for a target, from standard input"
     )
     secret.add_argument("name")
+    secret.add_argument(
+        "--capture",
+        action="store_true",
+        help="store the capture token instead: the bot token chat capture reads the "
+        "channel with (mattermost targets, whose own secret is a webhook URL)",
+    )
     list_cmd = target_sub.add_parser("list", help="list targets (secrets are never shown)")
     list_cmd.add_argument("--json", action="store_true")
     remove = target_sub.add_parser("remove", help="remove a target and its secret")
@@ -177,7 +183,9 @@ def _target(store: Store, args: argparse.Namespace) -> int:
         from commander.services.target_secrets import secret_key
 
         secret_key(store, args.name)  # an unknown target is named before the secret is asked for
-        targets.store_secret(store, args.name, _read_secret())
+        if args.capture:
+            targets.check_capture_slot(store, args.name)  # likewise a kind without one
+        targets.store_secret(store, args.name, _read_secret(), capture=args.capture)
         return 0
     if args.target_command == "remove":
         targets.remove_target(store, args.name, author=author_of(args))

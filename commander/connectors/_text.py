@@ -8,6 +8,7 @@ from the combining marks and joiners that follow it.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Callable
 
@@ -63,6 +64,16 @@ def cut_bytes(text: str, limit: int) -> tuple[str, bool]:
     return _cut(text, limit, utf8_length)
 
 
+def json_string_length(text: str) -> int:
+    """UTF-8 bytes of ``text`` as a JSON string value, quotes left out (escapes counted)."""
+    return len(json.dumps(text, ensure_ascii=False).encode("utf-8")) - 2
+
+
+def cut_json_bytes(text: str, limit: int) -> tuple[str, bool]:
+    """At most ``limit`` bytes once written as a UTF-8 JSON string (quotes not counted)."""
+    return _cut(text, limit, json_string_length)
+
+
 class Fitter:
     """Cuts texts to limits and remembers a warning for each cut."""
 
@@ -80,6 +91,14 @@ class Fitter:
         kept, was_cut = cut_bytes(text, limit)
         if was_cut:
             self.warnings.append(f"{what} cut at {limit:,} bytes ({self.provider} limit)")
+        return kept
+
+    def json_bytes(self, what: str, text: str, limit: int) -> str:
+        kept, was_cut = cut_json_bytes(text, limit)
+        if was_cut:
+            self.warnings.append(
+                f"{what} cut at {limit:,} bytes as sent ({self.provider} size limit)"
+            )
         return kept
 
     def note(self, warning: str) -> None:

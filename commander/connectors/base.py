@@ -35,6 +35,9 @@ KINDS: tuple[str, ...] = (
 # A mail server may take mail without a login; every other kind cannot send
 # without its token, key or webhook URL.
 SECRET_OPTIONAL_KINDS: frozenset[str] = frozenset({"email"})
+# Kinds whose secret posts but cannot read the channel (a Mattermost incoming webhook
+# URL): chat capture reads with a second secret, the capture token (commander/secrets.py).
+CAPTURE_TOKEN_KINDS: frozenset[str] = frozenset({"mattermost"})
 
 # The status-page vocabulary a Message speaks (each provider maps it to its own).
 STATUSES: tuple[str, ...] = ("investigating", "identified", "monitoring", "resolved")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 from commander.connectors._components import statuses_by_id
 from commander.connectors._http import JsonApi, json_body, text_of
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     import requests
 
 NAME_LIMIT = 255
+PER_PAGE = 100  # components a page (Cachet answers 20 unless asked)
+MAX_PAGES = 50  # 5,000 components: far beyond any page; stops a server that loops
 INCIDENT_STATUS = {"investigating": 1, "identified": 2, "monitoring": 3, "resolved": 4}
 # Cachet 2 has no "under maintenance" component status: performance issues is the nearest.
 COMPONENT_STATUS = {
@@ -161,13 +163,28 @@ class _Api(JsonApi):
         answer = self.call("GET", path)
         if isinstance(answer, Outcome):
             return answer
-        data = answer.get("data") if isinstance(answer, dict) else None
-        return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+        return _items(answer)
+
+    def _list_all(self, path: str) -> list[dict[str, Any]] | Outcome:
+        """Every page of a list: Cachet names the next one in
+        ``meta.pagination.links.next_page`` (null on the last page)."""
+        listed: list[dict[str, Any]] = []
+        page = 1
+        for _ in range(MAX_PAGES):
+            answer = self.call("GET", f"{path}&page={page}")
+            if isinstance(answer, Outcome):
+                return answer
+            listed.extend(_items(answer))
+            following = _next_page(answer)
+            if following is None or following <= page:
+                break
+            page = following
+        return listed
 
     def component_ids(self, components: dict[str, str]) -> dict[str, str] | Outcome:
         if not components:
             return {}
-        listed = self._list("/components?per_page=100")
+        listed = self._list_all(f"/components?per_page={PER_PAGE}")
         if isinstance(listed, Outcome):
             return listed
         return statuses_by_id(listed, components, "Cachet page")
@@ -186,6 +203,26 @@ class _Api(JsonApi):
             elif item.get("name") == name and item.get("status") != INCIDENT_STATUS["resolved"]:
                 return item
         return None
+
+
+def _items(answer: Any) -> list[dict[str, Any]]:
+    data = answer.get("data") if isinstance(answer, dict) else None
+    return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+
+
+def _next_page(answer: Any) -> int | None:
+    """The page number in ``meta.pagination.links.next_page``, or None on the last page.
+
+    Only its number is taken: the link is an absolute URL, and the token goes to the
+    target's own base URL, never to a host an answer names."""
+    try:
+        link = answer["meta"]["pagination"]["links"]["next_page"]
+    except (KeyError, TypeError):
+        return None
+    if not isinstance(link, str):
+        return None
+    pages = parse_qs(urlsplit(link).query).get("page") or []
+    return int(pages[0]) if pages and pages[0].isdigit() else None
 
 
 def _landed(found: dict[str, Any], incident: dict[str, Any], *, create: bool) -> Outcome | None:

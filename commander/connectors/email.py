@@ -8,14 +8,21 @@ empty for a server that needs no login. Mail without TLS goes only to loopback.
 
 The Message-ID derives from the delivery id; later updates carry In-Reply-To
 and References to the first one so mail clients thread them.
+
+Bodies are UTF-8. To a server that offers 8BITMIME they go as 8-bit text with
+``MAIL FROM:<...> BODY=8BITMIME`` (RFC 6152); to one that does not, the email
+package writes them as quoted-printable or base64 (whichever is shorter), so
+only 7-bit data is sent (RFC 5321 section 2.4).
 """
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import html
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
@@ -80,10 +87,19 @@ def _html(message: Message) -> str:
     )
 
 
-def _build(message: Message, target: Target) -> EmailMessage:
-    """Raises ValueError for header values that would break the message (line breaks)."""
+# The email package picks 8bit for non-ASCII text under the default policy, and
+# quoted-printable or base64 under a 7-bit one.
+EIGHT_BIT = email.policy.default
+SEVEN_BIT = email.policy.default.clone(cte_type="7bit")
+
+
+def _build(message: Message, target: Target, *, eight_bit: bool = True) -> EmailMessage:
+    """Raises ValueError for header values that would break the message (line breaks).
+
+    ``eight_bit``: the body may go as 8-bit text (the server offers 8BITMIME);
+    otherwise it is encoded to 7-bit (quoted-printable or base64)."""
     sender = target.options.get("from", "").strip()
-    mail = EmailMessage()
+    mail = EmailMessage(policy=EIGHT_BIT if eight_bit else SEVEN_BIT)
     mail["Subject"] = single_line(message.headline)[:SUBJECT_LIMIT]
     mail["From"] = sender
     mail["To"] = ", ".join(_addresses(target.options.get("to", "")))
@@ -136,21 +152,28 @@ class EmailConnector:
         recipients = _addresses(target.options.get("to", ""))
         if not sender or not recipients:
             return Outcome("failed", error="the email target needs the options from and to")
+        date = formatdate(usegmt=True)
+        identifier = message_id(message, sender, delivery)
+        thread = delivery.state.get("thread_message_id")
+
+        def mail_for(eight_bit: bool) -> EmailMessage:
+            mail = _build(message, target, eight_bit=eight_bit)
+            mail["Date"] = date
+            mail["Message-ID"] = identifier
+            if thread:
+                mail["In-Reply-To"] = thread
+                mail["References"] = thread
+            return mail
+
         try:
-            mail = _build(message, target)
+            mail_for(True)  # a header that would break the message fails before connecting
         except ValueError as exc:
             return Outcome("failed", error=f"cannot build the email: {exc}")
-        mail["Date"] = formatdate(usegmt=True)
-        mail["Message-ID"] = message_id(message, sender, delivery)
-        thread = delivery.state.get("thread_message_id")
-        if thread:
-            mail["In-Reply-To"] = thread
-            mail["References"] = thread
-        outcome = _send(server, target, secret, sender, recipients, mail, timeout)
+        outcome = _send(server, target, secret, sender, recipients, mail_for, timeout)
         if outcome.status != "sent":
             return outcome
-        state = {"thread_message_id": thread or mail["Message-ID"]}
-        return Outcome("sent", provider_id=mail["Message-ID"], state=state, error=outcome.error)
+        state = {"thread_message_id": thread or identifier}
+        return Outcome("sent", provider_id=identifier, state=state, error=outcome.error)
 
 
 def _send(
@@ -159,7 +182,7 @@ def _send(
     secret: str,
     sender: str,
     recipients: list[str],
-    mail: EmailMessage,
+    mail_for: Callable[[bool], EmailMessage],
     timeout: float,
 ) -> Outcome:
     context = ssl.create_default_context(cafile=target.options.get("ca_file") or None)
@@ -179,7 +202,12 @@ def _send(
                 smtp.starttls(context=context)
             if secret:
                 smtp.login(username, secret)
-            refused = smtp.send_message(mail, sender, recipients)
+            smtp.ehlo_or_helo_if_needed()
+            eight_bit = smtp.has_extn("8bitmime")
+            # smtplib declares BODY=8BITMIME itself (with SMTPUTF8) for non-ASCII addresses.
+            declare = eight_bit and "".join([sender, *recipients]).isascii()
+            options = ["BODY=8BITMIME"] if declare else []
+            refused = smtp.send_message(mail_for(eight_bit), sender, recipients, options)
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _ in exc.recipients.values()]
         status = "retry" if codes and all(400 <= c < 500 for c in codes) else "failed"

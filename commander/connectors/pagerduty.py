@@ -7,6 +7,7 @@ The secret is the integration's routing key; it travels in the body, not a heade
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -20,7 +21,11 @@ if TYPE_CHECKING:
 DEFAULT_BASE_URL = "https://events.pagerduty.com"
 SUMMARY_LIMIT = 1_024
 DEDUP_LIMIT = 255
-DETAILS_LIMIT = 100_000  # the whole event may be 512 KB; the body never needs more
+# The whole event as sent may be 512 KB (read as 512,000 bytes, the smaller reading).
+# The update is cut by its size in the encoded body, not by characters: the body is
+# UTF-8 JSON, where a Japanese character takes 3 bytes, an emoji 4, a quote 2.
+EVENT_LIMIT = 512_000
+ROUTING_KEY_LENGTH = 32
 ACTIONS = ("trigger", "acknowledge", "resolve")
 SEVERITIES = {"P0": "critical", "P1": "critical", "P2": "error", "P3": "warning", "P4": "info"}
 
@@ -41,7 +46,7 @@ def _event(message: Message, target: Target, fitter: Fitter) -> dict[str, Any]:
         details: dict[str, str] = {
             name: single_line(value) for name, value in message.fields.items() if value
         }
-        details["update"] = fitter.chars("update", message.body, DETAILS_LIMIT)
+        details["update"] = ""
         event["payload"] = {
             "summary": summary,
             "source": target.options.get("source", "incident-commander"),
@@ -53,7 +58,15 @@ def _event(message: Message, target: Target, fitter: Fitter) -> dict[str, Any]:
         }
         event["payload"] = {k: v for k, v in event["payload"].items() if v is not None}
         event["client"] = "Incident Commander"
+        room = EVENT_LIMIT - len(encoded({"routing_key": "k" * ROUTING_KEY_LENGTH, **event}))
+        details["update"] = fitter.json_bytes("update", message.body, room)
     return event
+
+
+def encoded(event: dict[str, Any]) -> bytes:
+    """The body as sent: UTF-8 JSON, non-ASCII characters as themselves (not \\u escapes,
+    which would make a Japanese character 6 bytes and an emoji 12)."""
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _error_text(response: requests.Response) -> str:
@@ -97,7 +110,13 @@ class PagerDutyConnector:
         event = {"routing_key": secret, **_event(message, target, Fitter("PagerDuty"))}
         base = (target.base_url or DEFAULT_BASE_URL).rstrip("/")
         answer = request(
-            session, "POST", f"{base}/v2/enqueue", secrets=[secret], timeout=timeout, json=event
+            session,
+            "POST",
+            f"{base}/v2/enqueue",
+            secrets=[secret],
+            timeout=timeout,
+            data=encoded(event),
+            headers={"Content-Type": "application/json; charset=utf-8"},
         )
         if isinstance(answer, Outcome):
             return answer

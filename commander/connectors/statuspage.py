@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     import requests
 
 DEFAULT_BASE_URL = "https://api.statuspage.io/v1"
+COMPONENTS_PER_PAGE = 100  # the API's default and maximum
+MAX_COMPONENT_PAGES = 50  # 5,000 components: far beyond any page; stops a server that loops
 NAME_LIMIT = 255
 BODY_LIMIT = 25_000
 IMPACT = {"P0": "critical", "P1": "major", "P2": "minor", "P3": "none", "P4": "none"}
@@ -160,10 +162,18 @@ class _Api(JsonApi):
         """Component statuses keyed by id, whether the user named them by id or by name."""
         if not components:
             return {}
-        listed = self.call("GET", "/components?per_page=100")
-        if isinstance(listed, Outcome):
-            return listed
-        return statuses_by_id(listed if isinstance(listed, list) else [], components, "status page")
+        listed: list[Any] = []
+        # Statuspage answers a plain list per page (page from 1, at most 100 a page) and
+        # no total: a short page is the last.
+        for page in range(1, MAX_COMPONENT_PAGES + 1):
+            found = self.call("GET", f"/components?page={page}&per_page={COMPONENTS_PER_PAGE}")
+            if isinstance(found, Outcome):
+                return found
+            batch = found if isinstance(found, list) else []
+            listed.extend(batch)
+            if len(batch) < COMPONENTS_PER_PAGE:
+                break
+        return statuses_by_id(listed, components, "status page")
 
     def unresolved(self, incident_id: str | None, name: str) -> dict[str, Any] | None | Outcome:
         """The open incident with this id, or without one, the open incident of this name."""

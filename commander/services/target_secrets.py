@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander import secrets
+from commander.connectors.base import CAPTURE_TOKEN_KINDS
 from commander.errors import NotFoundError
-from commander.secrets import SecretKey
+from commander.secrets import CAPTURE_SLOT, SecretKey
 from commander.services.store_identity import store_id
 from commander.store.engine import Store
 from commander.store.orm import StoreIdentity
@@ -41,6 +42,20 @@ def secret_key(store: Store, name: str) -> SecretKey:
         if row is None:
             raise NotFoundError(f"no target {name.strip()}")
         return key_of(identity, identity_made_at(session), row)
+
+
+def capture_secret_key(store: Store, name: str) -> SecretKey:
+    """The key of the secret chat capture reads ``store``'s target ``name`` with: the
+    capture token for a kind whose own secret cannot read (``CAPTURE_TOKEN_KINDS``:
+    a Mattermost webhook URL), else the target's own secret (a Slack bot token, a
+    Matrix access token)."""
+    identity = store_id(store)
+    with store.read() as session:
+        row = session.scalar(select(CommsTarget).where(CommsTarget.name == name.strip()))
+        if row is None:
+            raise NotFoundError(f"no target {name.strip()}")
+        key = key_of(identity, identity_made_at(session), row)
+        return key.in_slot(CAPTURE_SLOT) if row.kind in CAPTURE_TOKEN_KINDS else key
 
 
 def has_secret(store: Store, name: str) -> bool:

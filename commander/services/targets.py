@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commander import secrets
-from commander.connectors.base import KINDS, Target
+from commander.connectors.base import CAPTURE_TOKEN_KINDS, KINDS, Target
 from commander.domain.audiences import Audience, audience_of_target, default_audience, may_receive
 from commander.domain.limits import refuse_nul
 from commander.domain.when import utc_now
@@ -24,7 +24,7 @@ from commander.errors import InvalidInputError, NotFoundError
 from commander.secrets import SecretKey
 from commander.services.deliveries import fail_delivery, fail_unsent_to
 from commander.services.store_identity import store_id
-from commander.services.target_secrets import secret_key
+from commander.services.target_secrets import capture_secret_key, secret_key
 from commander.store.engine import Store
 from commander.store.orm_comms import (
     PENDING,
@@ -215,13 +215,29 @@ def _fail_unreadable(session: Session, target: CommsTarget, author: str, now: da
         fail_delivery(session, delivery, error, author, now, text)
 
 
-def store_secret(store: Store, name: str, secret: str) -> None:
-    """Store a new secret for the existing target ``name`` (replacing this store's one)."""
-    key = secret_key(store, name)
+def store_secret(store: Store, name: str, secret: str, *, capture: bool = False) -> None:
+    """Store a new secret for the existing target ``name`` (replacing this store's one).
+
+    ``capture``: the capture token instead, the second secret chat capture reads a
+    channel with, for kinds whose own secret cannot read (``CAPTURE_TOKEN_KINDS``)."""
+    key = check_capture_slot(store, name) if capture else secret_key(store, name)
     clean = check_secret(secret)
     if not clean:
         raise InvalidInputError(f"the secret for target {key.target} is empty")
     secrets.set_secret(key, clean)
+
+
+def check_capture_slot(store: Store, name: str) -> SecretKey:
+    """The key of target ``name``'s capture token; refused for a kind that reads its
+    channel with its own secret."""
+    key = capture_secret_key(store, name)
+    if key.slot != secrets.CAPTURE_SLOT:
+        kinds = ", ".join(sorted(CAPTURE_TOKEN_KINDS))
+        raise InvalidInputError(
+            f"target {key.target} reads its channel with its own secret; "
+            f"a capture token is only for {kinds} targets"
+        )
+    return key
 
 
 def list_targets(store: Store) -> list[TargetView]:
@@ -252,5 +268,6 @@ def remove_target(store: Store, name: str, author: str, now: datetime | None = N
         fail_unsent_to(session, row, author, now)
         session.delete(row)
         session.flush()
-        # Only this store's key: another store's target of this name keeps its secret.
+        # Only this store's keys: another store's target of this name keeps its secrets.
         secrets.delete_secret(SecretKey(identity, row.name))
+        secrets.delete_secret(SecretKey(identity, row.name, slot=secrets.CAPTURE_SLOT))

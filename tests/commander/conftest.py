@@ -10,6 +10,7 @@ from tests.support.contracts.fixtures import (  # noqa: F401
     cachet_server,
     discord_server,
     matrix_server,
+    mattermost_api_server,
     mattermost_server,
     pagerduty_server,
     slack_api_server,

@@ -145,3 +145,18 @@ def test_a_target_without_its_secret_is_named_and_target_secret_stores_it(
         assert [p.path for p in server.posts()] == [f"/hooks/{SECRET}"]
     finally:
         server.stop()
+
+
+def test_target_secret_capture_stores_the_capture_token(empty_store: Path) -> None:
+    db_path = empty_store
+    webhook = "https://chat.example.com/hooks/abcdefgh1234"
+    ok("target", "add", "mm", "mattermost", "--secret-stdin", db=db_path, stdin=webhook)
+    ok("target", "secret", "mm", "--capture", db=db_path, stdin="mm-bot-token-5678\n")
+    ok("target", "add", "chat", "slack", db=db_path)
+    refused = run("target", "secret", "chat", "--capture", db=db_path, stdin="xoxb-1234")
+    assert refused.returncode == 1  # a CommanderError, like an unknown target
+    assert refused.stderr.strip() == (
+        "commander: target chat reads its channel with its own secret; "
+        "a capture token is only for mattermost targets"
+    )
+    assert "mm-bot-token-5678" not in db_path.read_bytes().decode("latin-1")

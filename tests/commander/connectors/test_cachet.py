@@ -94,3 +94,18 @@ def test_markup_is_sent_as_entities() -> None:
     )
     assert "<script>" not in rendered.payload["message"]  # type: ignore[index]
     assert "&lt;script&gt;" in rendered.payload["message"]  # type: ignore[index]
+
+
+def test_a_component_past_the_first_page_is_found_by_name(
+    cachet_server: CachetServer, session: requests.Session
+) -> None:
+    for number in range(3, 233):  # three pages of 100
+        cachet_server.components[number] = {"id": number, "name": f"Region {number}", "status": 1}
+    cachet_server.components[233] = {"id": 233, "name": "Payments", "status": 1}
+    outcome = post(
+        cachet_server, session, first_delivery(), components={"payments": "major_outage"}
+    )
+    assert outcome.status == "sent", outcome.error
+    assert cachet_server.components[233]["status"] == 4
+    listed = [r for r in cachet_server.requests if r.path.endswith("/components")]
+    assert [r.query["page"] for r in listed] == [["1"], ["2"], ["3"]]

@@ -257,3 +257,54 @@ def test_a_public_mail_carries_no_incident_ref_header(
         assert outcome.status == "sent", outcome.error
     internal, public = (mail.message for mail in smtp_server.received)
     assert internal["X-Incident"] == "INC-12" and public["X-Incident"] is None
+
+
+NON_ASCII_BODY = "**Status:** Störung behoben — 障害は復旧しました 🔥\n" * 3
+
+
+def test_eight_bit_bodies_declare_8bitmime_where_offered(
+    smtp_server: SmtpServer, session: requests.Session
+) -> None:
+    outcome = connector_for("email").deliver(
+        make_message(body=NON_ASCII_BODY),
+        target(smtp_server),
+        PASSWORD,
+        first_delivery(),
+        session,
+        5,
+    )
+    assert outcome.status == "sent", outcome.error
+    (mail,) = smtp_server.received
+    assert "BODY=8BITMIME" in mail.mail_options
+    assert "障害は復旧しました" in mail.message.get_body(("plain",)).get_content()
+
+
+@pytest.fixture
+def seven_bit_smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer(password=PASSWORD, eight_bit_mime=False).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_server_without_8bitmime_gets_seven_bit_data(
+    seven_bit_smtp_server: SmtpServer, session: requests.Session
+) -> None:
+    outcome = connector_for("email").deliver(
+        make_message(body=NON_ASCII_BODY),
+        target(seven_bit_smtp_server),
+        PASSWORD,
+        first_delivery(),
+        session,
+        5,
+    )
+    assert outcome.status == "sent", outcome.error
+    (mail,) = seven_bit_smtp_server.received
+    assert mail.raw.isascii()
+    assert not any(option.startswith("BODY=") for option in mail.mail_options)
+    parts = [mail.message.get_body(("plain",)), mail.message.get_body(("html",))]
+    for part in parts:
+        assert part is not None
+        assert part["Content-Transfer-Encoding"] in ("quoted-printable", "base64")
+        assert "障害は復旧しました 🔥" in part.get_content()

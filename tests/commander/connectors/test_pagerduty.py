@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import requests
 
 from commander.connectors.base import Delivery, Outcome, Target, connector_for
@@ -123,3 +125,30 @@ def test_rate_window_answers_429(
     pagerduty_server.rate.limit = 1
     assert page(pagerduty_server, session, "trigger").status == "sent"
     assert page(pagerduty_server, session, "trigger", 2).status == "retry"
+
+
+def test_long_non_ascii_update_fits_the_event_limit_as_sent(
+    pagerduty_server: PagerDutyServer, session: requests.Session
+) -> None:
+    # 100,000 characters of Japanese or emoji: cut by characters this was ~600 KB of
+    # \\u escapes, over PagerDuty's 512 KB; cut by encoded size it fits and is kept long.
+    for filler, unit_bytes in (("障害対応中", 3), ("🔥", 4)):
+        pagerduty_server.reset()
+        body = filler * (200_000 // len(filler))
+        outcome = page(pagerduty_server, session, "trigger", body=body)
+        assert outcome.status == "sent", outcome.error
+        sent = pagerduty_server.requests[-1]
+        assert len(sent.body) <= 512_000
+        update = sent.json()["payload"]["custom_details"]["update"]
+        assert update.endswith("…")
+        assert len(update) * unit_bytes > 500_000  # the room is used, not cut far short
+        assert body.startswith(update[:-1])
+
+
+def test_render_warns_of_a_cut_by_size() -> None:
+    rendered = connector_for("pagerduty").render(
+        make_message(page_action="trigger", body="é" * 300_000),
+        Target("on-call", "pagerduty"),
+    )
+    assert any("bytes as sent" in warning for warning in rendered.warnings)
+    assert len(json.dumps(rendered.payload, ensure_ascii=False).encode()) < 512_000

@@ -197,3 +197,27 @@ def test_body_is_plain_text_without_markdown_marks() -> None:
     assert body.startswith("Status: Investigating\nImpact: 5% of checkouts fail")
     assert "\nUpdates\n- 10:05 paged on-call" in body
     assert "**" not in body and "#" not in body
+
+
+def test_a_component_past_the_first_page_is_found_by_name(
+    statuspage_server: StatuspageServer, session: requests.Session
+) -> None:
+    for number in range(230):  # three pages of at most 100
+        component_id = f"filler{number:06d}"
+        statuspage_server.components[component_id] = {
+            "id": component_id,
+            "name": f"Region {number}",
+            "status": "operational",
+        }
+    statuspage_server.components["lastpage0001"] = {
+        "id": "lastpage0001",
+        "name": "Payments",
+        "status": "operational",
+    }
+    outcome = post(
+        statuspage_server, session, first_delivery(), components={"payments": "major_outage"}
+    )
+    assert outcome.status == "sent", outcome.error
+    assert statuspage_server.components["lastpage0001"]["status"] == "major_outage"
+    listed = [r for r in statuspage_server.requests if r.path.endswith("/components")]
+    assert [r.query["page"] for r in listed] == [["1"], ["2"], ["3"]]

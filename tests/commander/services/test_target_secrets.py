@@ -16,12 +16,14 @@ import pytest
 
 from commander import secrets
 from commander.domain import Severity
+from commander.errors import InvalidInputError
+from commander.secrets import SecretKey
 from commander.services import messages, outbox
 from commander.services.channels import create_incident_channel
 from commander.services.incidents import declare_incident
 from commander.services.store_identity import store_id
-from commander.services.target_secrets import has_secret
-from commander.services.targets import remove_target, save_target
+from commander.services.target_secrets import capture_secret_key, has_secret
+from commander.services.targets import remove_target, save_target, store_secret
 from commander.store.engine import Store, open_store
 from tests.support.contracts.smtp import SmtpServer
 from tests.support.secret_stores import MemoryKeyring, memory_keyring, stored_secret
@@ -202,3 +204,30 @@ def test_a_channel_without_a_token_says_so_by_name(store: Store, incident: str) 
     with pytest.raises(secrets.MissingSecretError) as raised:
         create_incident_channel(store, incident, "slack", "ana")
     assert str(raised.value) == secrets.missing_secret_message("slack")
+
+
+def test_a_mattermost_target_keeps_a_capture_token_beside_its_webhook(
+    store: Store, other_store: Store, backend: MemoryKeyring | None
+) -> None:
+    save_target(store, "mm", "mattermost", secret="https://chat.example.com/hooks/abcdefgh")
+    save_target(other_store, "mm", "mattermost", secret="https://chat.example.com/hooks/zzzzzzzz")
+    with pytest.raises(secrets.MissingSecretError) as raised:
+        secrets.require_secret(capture_secret_key(store, "mm"))
+    assert "commander target secret mm --capture" in str(raised.value)
+    store_secret(store, "mm", "bot-token-for-reading", capture=True)
+    assert secrets.require_secret(capture_secret_key(store, "mm")) == "bot-token-for-reading"
+    assert stored_secret(store, "mm") == "https://chat.example.com/hooks/abcdefgh"
+    assert secrets.get_secret(capture_secret_key(other_store, "mm")) is None  # per store
+
+    remove_target(store, "mm", "ana")
+    assert secrets.get_secret(SecretKey(store_id(store), "mm", slot=secrets.CAPTURE_SLOT)) is None
+    assert stored_secret(store, "mm") is None
+    assert stored_secret(other_store, "mm") == "https://chat.example.com/hooks/zzzzzzzz"
+
+
+def test_kinds_that_read_with_their_own_secret_take_no_capture_token(store: Store) -> None:
+    save_target(store, "slack", "slack", secret="xoxb-own-token-1234")
+    assert capture_secret_key(store, "slack") == SecretKey(store_id(store), "slack")
+    with pytest.raises(InvalidInputError, match="only for mattermost targets"):
+        store_secret(store, "slack", "xoxb-other-token-5678", capture=True)
+    assert stored_secret(store, "slack") == "xoxb-own-token-1234"

@@ -39,6 +39,11 @@ fixture -> server class     how to point a connector at it
                             ``base_url=server.url``); ``.messages``, ``.rate`` (5/2 s)
 ``mattermost_server``       kind mattermost, secret ``server.webhook_url``;
   MattermostServer          ``.posts``, ``.channel_locked``, ``.rate`` (off)
+``mattermost_api_server``   chat capture (commander/capture/mattermost.py): kind
+  MattermostApiServer       mattermost, ``base_url=server.url``, option ``team=ops``,
+                            capture token ``server.token``; ``add_channel``, ``post``,
+                            ``edit``, ``delete``, ``pin``, ``react``; ``.clock_offset``
+                            moves its clock (update_at, Date); ``.rate`` (off)
 ``matrix_server``           kind matrix, ``base_url=server.url``, secret
   MatrixServer              ``server.access_token``, option ``room_id=server.room_id``;
                             ``.events`` (repeated txnIds answered from memory),
@@ -67,6 +72,7 @@ Every server (``tests.support.contracts.server.ContractServer``) has:
 - ``hang_next(n=1, seconds=5.0)``: the next n requests wait that long and are THEN
   handled normally (like a provider that got the post but answered too late: a
   client with a shorter timeout sees a timeout, yet the post exists).
+- ``now()`` and ``clock_offset``: the server's clock (its ``Date`` header).
 - ``reset()``: forget pending faults and the request log (provider state stays).
 - Rate windows (``RateWindow``; set ``.limit`` to tighten, ``None`` to switch off)
   where the provider documents one.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import threading
 from typing import Any
@@ -37,19 +38,40 @@ class CachetServer(ContractServer):
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
+    def _components_page(self, request: Request) -> Reply:
+        """Cachet's list answer: ``per_page`` (default 20), ``page`` from 1, and
+        ``meta.pagination`` with absolute ``links.next_page`` (null on the last page)."""
+        try:
+            page = max(int(request.query.get("page", ["1"])[0]), 1)
+            per_page = max(int(request.query.get("per_page", ["20"])[0]), 1)
+        except ValueError:
+            return _errors(400, "Bad Request", "page and per_page must be numbers")
+        listed = list(self.components.values())
+        total_pages = max(math.ceil(len(listed) / per_page), 1)
+        shown = listed[(page - 1) * per_page : page * per_page]
+
+        def link(number: int) -> str | None:
+            if not 1 <= number <= total_pages:
+                return None
+            return f"{self.url}/api/v1/components?per_page={per_page}&page={number}"
+
+        pagination = {
+            "total": len(listed),
+            "count": len(shown),
+            "per_page": per_page,
+            "current_page": page,
+            "total_pages": total_pages,
+            "links": {"next_page": link(page + 1), "previous_page": link(page - 1)},
+        }
+        return Reply(200, {"meta": {"pagination": pagination}, "data": shown})
+
     def handle(self, request: Request) -> Reply:
         path, method = request.path, request.method
         if not path.startswith("/api/v1/"):
             return _errors(404, "Not Found", "The requested resource could not be found.")
         path = path.removeprefix("/api/v1")
         if method == "GET" and path == "/components":
-            return Reply(
-                200,
-                {
-                    "meta": {"pagination": {"total": len(self.components)}},
-                    "data": list(self.components.values()),
-                },
-            )
+            return self._components_page(request)
         if method == "GET" and path == "/incidents":
             ordered = sorted(self.incidents.values(), key=lambda i: i["id"], reverse=True)
             return Reply(200, {"meta": {}, "data": ordered})

@@ -15,6 +15,7 @@ from tests.support.contracts.cachet import CachetServer
 from tests.support.contracts.discord import DiscordServer
 from tests.support.contracts.matrix import MatrixServer
 from tests.support.contracts.mattermost import MattermostServer
+from tests.support.contracts.mattermost_api import MattermostApiServer
 from tests.support.contracts.pagerduty import PagerDutyServer
 from tests.support.contracts.server import running
 from tests.support.contracts.slack import SlackApiServer, SlackWebhookServer
@@ -74,6 +75,11 @@ def teams_server() -> Iterator[TeamsServer]:
 @pytest.fixture
 def mattermost_server() -> Iterator[MattermostServer]:
     yield from running(MattermostServer())
+
+
+@pytest.fixture
+def mattermost_api_server() -> Iterator[MattermostApiServer]:
+    yield from running(MattermostApiServer())
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import Any
 from tests.support.contracts.server import ContractServer, RateWindow, Reply, Request
 
 SEVERITIES = {"critical", "error", "warning", "info"}
+EVENT_LIMIT = 512 * 1024  # "the maximum size of a single event is 512 KB" (Events API v2)
 
 
 @dataclass
@@ -51,6 +52,8 @@ class PagerDutyServer(ContractServer):
             return Reply(404, {"status": "not found", "message": "Not Found", "errors": []})
         if request.content_type != "application/json":
             return _invalid("Content-Type must be application/json")
+        if len(request.body) > EVENT_LIMIT:
+            return _invalid(f"Event object is larger than 512 KB ({len(request.body):,} bytes)")
         try:
             event = request.json()
         except ValueError:

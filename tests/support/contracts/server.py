@@ -3,6 +3,7 @@ a log of what arrived, rate windows, and failure injection."""
 
 from __future__ import annotations
 
+import email.utils
 import json
 import threading
 import time
@@ -107,6 +108,13 @@ class ContractServer:
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # Seconds added to this machine's clock for the server's own time (its Date
+        # header, and whatever a subclass stamps with ``now()``): a test moves it on.
+        self.clock_offset = 0.0
+
+    def now(self) -> float:
+        """The server's clock, seconds since the epoch."""
+        return time.time() + self.clock_offset
 
     # -- failure injection -------------------------------------------------------------
     def fail_next(self, n: int = 1, status: int = 500) -> None:
@@ -180,6 +188,11 @@ class ContractServer:
                 self.wfile.write(payload)
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve  # noqa: N815
+
+            def date_time_string(self, timestamp: float | None = None) -> str:
+                return email.utils.formatdate(
+                    server.now() if timestamp is None else timestamp, usegmt=True
+                )
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # quiet: the test log is the request list

@@ -19,6 +19,8 @@ class Received:
     mail_from: str
     recipients: list[str]
     message: EmailMessage  # parsed with email.policy.default: headers decoded
+    mail_options: list[str]  # the MAIL FROM parameters (BODY=8BITMIME, ...)
+    raw: bytes  # the data as it arrived
 
 
 @dataclass
@@ -38,7 +40,15 @@ class _Handler:
         raw = envelope.original_content or b""
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
-        self.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), parsed))
+        self.received.append(
+            Received(
+                str(envelope.mail_from),
+                list(envelope.rcpt_tos),
+                parsed,
+                list(envelope.mail_options),
+                raw,
+            )
+        )
         return "250 Message accepted for delivery"
 
 
@@ -63,7 +73,9 @@ class SmtpServer:
     ``password``: when set, AUTH is offered and checked; ``tls``: an SSLContext enables STARTTLS
     (required when given); ``implicit_tls``: the whole connection is TLS (smtps, port 465
     style); ``echo_auth``: AUTH is refused quoting the client's AUTH line, and only PLAIN is
-    offered, so that refusal is the one the client reports."""
+    offered, so that refusal is the one the client reports; ``eight_bit_mime=False``: a
+    7-bit server that does not offer 8BITMIME, refuses ``BODY=`` and refuses data with a
+    byte above 127 (aiosmtpd's strict ASCII mode)."""
 
     def __init__(
         self,
@@ -72,6 +84,7 @@ class SmtpServer:
         *,
         implicit_tls: ssl.SSLContext | None = None,
         echo_auth: bool = False,
+        eight_bit_mime: bool = True,
     ) -> None:
         self.password = password
         self.handler = _EchoingHandler() if echo_auth else _Handler()
@@ -88,6 +101,8 @@ class SmtpServer:
             kwargs.update(auth_exclude_mechanism=["LOGIN"])
         if implicit_tls is not None:
             kwargs.update(ssl_context=implicit_tls)
+        if not eight_bit_mime:
+            kwargs.update(decode_data=True)
         self._controller = Controller(self.handler, hostname=self.host, port=self.port, **kwargs)
 
     @property

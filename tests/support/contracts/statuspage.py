@@ -23,6 +23,9 @@ COMPONENT_STATUSES = {
 _PAGE = re.compile(r"^/v1/pages/(?P<page>[^/]+)(?P<rest>/.*)$")
 
 
+COMPONENTS_PER_PAGE = 100
+
+
 def _message(status: int, text: str) -> Reply:
     return Reply(status, {"message": text})
 
@@ -47,6 +50,19 @@ class StatuspageServer(ContractServer):
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
+    def _components_page(self, request: Request) -> Reply:
+        """``page`` (from 1) and ``per_page`` (default and maximum 100), as Statuspage
+        paginates the component list since February 2023: a plain list, no total."""
+        try:
+            page = int(request.query.get("page", ["1"])[0])
+            per_page = min(int(request.query.get("per_page", ["100"])[0]), COMPONENTS_PER_PAGE)
+        except ValueError:
+            return _message(400, "page and per_page must be numbers")
+        if page < 1 or per_page < 1:
+            return _message(400, "page and per_page must be positive")
+        listed = list(self.components.values())
+        return Reply(200, listed[(page - 1) * per_page : page * per_page])
+
     @property
     def api_url(self) -> str:
         return self.url + "/v1"
@@ -67,7 +83,7 @@ class StatuspageServer(ContractServer):
         if method in {"POST", "PATCH", "PUT"} and request.content_type != "application/json":
             return _message(400, "Content-Type must match the body (application/json)")
         if rest == "/components" and method == "GET":
-            return Reply(200, list(self.components.values()))
+            return self._components_page(request)
         if rest == "/incidents/unresolved" and method == "GET":
             open_ = [
                 i for i in self.incidents.values() if i["status"] not in {"resolved", "completed"}
