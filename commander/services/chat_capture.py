@@ -59,7 +59,7 @@ from commander.interrupts import caused_by_interrupt
 from commander.services.incidents import load_incident
 from commander.services.locking import locked_incident
 from commander.services.store_identity import store_id
-from commander.services.target_secrets import identity_made_at, key_of
+from commander.services.target_secrets import capture_key_of, identity_made_at, key_of
 from commander.services.timeline import add_entry, restore, rewrite, soft_delete
 from commander.store.engine import Store
 from commander.store.orm import Incident, TimelineEntry
@@ -184,7 +184,7 @@ def capture_pairs(
                     target.name, target.kind, target.base_url, dict(target.options or {})
                 ),
                 target_id=target.id,
-                secret_key=key_of(identity, made_at, target),
+                secret_key=capture_key_of(key_of(identity, made_at, target), target.kind),
                 remembered={
                     str(k): str(v) for k, v in (states.get((incident.id, target.id)) or {}).items()
                 },

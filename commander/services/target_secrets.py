@@ -54,8 +54,12 @@ def capture_secret_key(store: Store, name: str) -> SecretKey:
         row = session.scalar(select(CommsTarget).where(CommsTarget.name == name.strip()))
         if row is None:
             raise NotFoundError(f"no target {name.strip()}")
-        key = key_of(identity, identity_made_at(session), row)
-        return key.in_slot(CAPTURE_SLOT) if row.kind in CAPTURE_TOKEN_KINDS else key
+        return capture_key_of(key_of(identity, identity_made_at(session), row), row.kind)
+
+
+def capture_key_of(key: SecretKey, kind: str) -> SecretKey:
+    """The capture slot of a target's ``key`` for a kind that reads with its own token."""
+    return key.in_slot(CAPTURE_SLOT) if kind in CAPTURE_TOKEN_KINDS else key
 
 
 def has_secret(store: Store, name: str) -> bool:
