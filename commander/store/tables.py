@@ -10,7 +10,16 @@ from commander.store import (
     orm_comms,
     orm_health,
     orm_postmortem,
+    orm_presence,
     orm_response,
 )
 
-__all__ = ["orm", "orm_alerts", "orm_comms", "orm_health", "orm_postmortem", "orm_response"]
+__all__ = [
+    "orm",
+    "orm_alerts",
+    "orm_comms",
+    "orm_health",
+    "orm_postmortem",
+    "orm_presence",
+    "orm_response",
+]
