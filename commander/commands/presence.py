@@ -46,8 +46,10 @@ def _who(store: Store, args: argparse.Namespace) -> int:
         sys.stdout.write(dumps(rows))
         return 0
     if not seats:
+        from commander.domain.refs import format_ref, parse_ref
+
         within = int(PRESENT_WITHIN.total_seconds())
-        say(f"nobody seen on {args.ref.strip().upper()} in the last {within} s")
+        say(f"nobody seen on {format_ref(parse_ref(args.ref))} in the last {within} s")
         return 0
     width = max(len(seat.name) for seat in seats)
     for seat in seats:

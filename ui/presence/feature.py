@@ -57,6 +57,7 @@ class PresenceFeature(QObject):
         self._busy = False
         self._again = False
         self._stopped = False
+        self._failing = False
         self._timer = QTimer(self, interval=refresh_ms)
         self._timer.timeout.connect(self.refresh)
         context.store_opened.connect(self._on_store_opened)
@@ -104,6 +105,9 @@ class PresenceFeature(QObject):
         )
 
     def _on_read(self, shown: tuple[int, str] | None, seats: list[SeatView]) -> None:
+        if self._failing:
+            log.info("presence: refreshing again")
+            self._failing = False
         self._done()
         incident = self.context.incident
         if shown is None or incident is None or incident.id != shown[0]:
@@ -114,9 +118,12 @@ class PresenceFeature(QObject):
         self.refreshed.emit(seats)
 
     def _on_failed(self, error: BaseException) -> None:
+        # Tried again at the next refresh; a dialog every few seconds would bury the scribe,
+        # and a line every few seconds the log while the server is away: the first says so.
+        if not self._failing:
+            log.warning("presence: could not refresh who is here: %s", error)
+        self._failing = True
         self._done()
-        # Tried again at the next refresh; a dialog every few seconds would bury the scribe.
-        log.warning("presence: could not refresh who is here: %s", error)
 
     def _done(self) -> None:
         self._busy = False

@@ -90,7 +90,8 @@ def test_who_lists_the_seats_seen_in_the_last_30_seconds(
     # The terminal left on its way out.
     assert [line.split()[0] for line in cli("who", incident)[1].splitlines()] == ["ana"]
     clock.advance(timedelta(seconds=30))
-    assert cli("who", incident) == (0, f"nobody seen on {incident} in the last 30 s\n", "")
+    number = incident.split("-")[1]
+    assert cli("who", number) == (0, f"nobody seen on {incident} in the last 30 s\n", "")
     assert cli("who", incident, "--json") == (0, "[]\n", "")
 
 
