@@ -7,12 +7,17 @@ on first use, on the worker.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
+
+from commander.errors import CommanderError
 
 if TYPE_CHECKING:
     from commander.services.presence import Heartbeat
     from commander.store.engine import Store
     from commander.views.presence import SeatView
+
+log = logging.getLogger(__name__)
 
 
 class SeatKeeper:
@@ -22,6 +27,7 @@ class SeatKeeper:
         self.store = store
         self.every = every
         self.heartbeat: Heartbeat | None = None
+        self.beat_failing = False
 
     def beat_and_read(self, shown: tuple[int, str] | None, name: str) -> list[SeatView]:
         """Beat for the incident shown (id, ref), or leave it for none; then who is on it.
@@ -32,7 +38,14 @@ class SeatKeeper:
 
         if self.heartbeat is None:
             self.heartbeat = Heartbeat(self.store, new_seat(name, SeatKind.WINDOW), self.every)
-        self.heartbeat.beat([shown[0]] if shown else [], name=name)
+        try:
+            self.heartbeat.beat([shown[0]] if shown else [], name=name)
+        except CommanderError as exc:
+            # A seat that may not write (an observer's read-only role) still sees who is
+            # here; said once, not at every refresh.
+            if not self.beat_failing:
+                log.warning("presence: this window could not mark itself present: %s", exc)
+            self.beat_failing = True
         return seats_on(self.store, shown[1]) if shown else []
 
     @property

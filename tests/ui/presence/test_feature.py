@@ -177,3 +177,36 @@ def test_a_store_that_fails_is_logged_once_without_a_dialog_and_tried_again(
         "database db: server closed the connection unexpectedly"
     ]
     assert rig.shell.errors == []
+
+
+def test_a_window_that_may_not_write_still_sees_who_is_here(
+    qtbot: Any,
+    pair: tuple[Rig, Rig],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: Any,
+) -> None:
+    from commander.errors import StoreError
+    from commander.services import presence
+
+    rig, observer = pair  # noqa: F811
+    ref = declare_incident(rig.store, "Checkout errors", Severity.P1, "ana").ref
+    ana, watching = _present(rig), _present(observer)
+    rig.open_incident(ref)
+    qtbot.waitUntil(lambda: _text(ana) == "Here now: ana (this window)", timeout=10_000)
+    real_mark = presence.mark_present
+
+    def read_only(store: Store, *args: Any, **kwargs: Any) -> None:
+        if store is observer.store:
+            raise StoreError("database db: permission denied for table seats")
+        real_mark(store, *args, **kwargs)
+
+    monkeypatch.setattr(presence, "mark_present", read_only)
+    with caplog.at_level("WARNING", logger="ui.presence.store_calls"):
+        observer.open_incident(ref)
+        qtbot.waitUntil(lambda: _text(watching) == "Here now: ana (window)", timeout=10_000)
+        qtbot.wait(200)  # a few more refreshes
+    assert [r.getMessage() for r in caplog.records] == [
+        "presence: this window could not mark itself present: "
+        "database db: permission denied for table seats"
+    ]
+    assert observer.shell.errors == [] and [n for n, _ in _seat_rows(rig.store)] == ["ana"]
