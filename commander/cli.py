@@ -55,6 +55,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "commander.commands.health",
     "commander.commands.alerts",
     "commander.commands.capture",
+    "commander.commands.presence",
 )
 
 

@@ -49,6 +49,7 @@ from ui.incidents.opener import IncidentOpener
 from ui.live import LiveFeed
 from ui.memory import install as install_memory
 from ui.postmortem import install as install_postmortem
+from ui.presence import install as install_presence
 from ui.reports import install as install_reports
 from ui.response import install as install_response
 from ui.shell import CloseGuard
@@ -77,6 +78,7 @@ FEATURES: tuple[Install, ...] = (
     install_timeline,
     install_response,
     install_health,
+    install_presence,
     install_alerts,
     install_postmortem,
     install_reports,

@@ -11,6 +11,7 @@ from commander.store import (
     orm_comms,
     orm_health,
     orm_postmortem,
+    orm_presence,
     orm_response,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "orm_comms",
     "orm_health",
     "orm_postmortem",
+    "orm_presence",
     "orm_response",
 ]

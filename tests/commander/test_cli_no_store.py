@@ -71,6 +71,7 @@ NEEDS_A_STORE: dict[str, list[str]] = {
     "alert-attach": ["alert-attach", "1", "INC-1"],
     "alert-declare": ["alert-declare", "1"],
     "alert-dismiss": ["alert-dismiss", "1"],
+    "who": ["who", "INC-1"],
 }
 EMPTY_FILE = "{path} is an empty file, not a store; remove it or choose another path"
 

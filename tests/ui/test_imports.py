@@ -29,6 +29,7 @@ FEATURES = (
     "ui.health",
     "ui.alerts",
     "ui.capture",
+    "ui.presence",
 )
 
 
