@@ -2,7 +2,9 @@
 
 The transaction id derives from the delivery id, so a retry of the same delivery
 is a retransmission the homeserver answers with the original event id instead
-of posting twice. Later updates are thread replies under the first event.
+of posting twice. It includes the store's id: the homeserver keeps transaction
+ids per access token, and two stores sending with one bot token both number
+their deliveries from 1. Later updates are thread replies under the first event.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ CONTENT_BUDGET = 60_000
 
 
 def transaction_id(message: Message, room_id: str, delivery: Delivery) -> str:
-    """Stable for one delivery and distinct across incidents and rooms."""
-    digest = hashlib.sha256(f"{message.incident_ref}|{room_id}".encode()).hexdigest()[:12]
+    """Stable for one delivery and distinct across stores, incidents and rooms."""
+    key = f"{delivery.store_id}|{message.incident_ref}|{room_id}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
     return f"commander-{delivery.delivery_id}-{digest}"
 
 
