@@ -61,14 +61,16 @@ def _content(message: Message, target: Target, fitter: Fitter) -> dict[str, Any]
     return content
 
 
-def _error_text(response: requests.Response) -> str:
+def error_text(response: requests.Response) -> str:
+    """The homeserver's errcode and error (the capture reader words its errors alike)."""
     data = json_body(response)
     if isinstance(data, dict) and (data.get("errcode") or data.get("error")):
         return f"{data.get('errcode', '')}: {data.get('error', '')}".strip(": ")
     return text_of(response)
 
 
-def _body_retry_after(response: requests.Response) -> float | None:
+def body_retry_after(response: requests.Response) -> float | None:
+    """A 429's ``retry_after_ms``, in seconds."""
     data = json_body(response)
     if isinstance(data, dict) and isinstance(data.get("retry_after_ms"), int | float):
         return float(data["retry_after_ms"]) / 1000
@@ -139,8 +141,8 @@ class MatrixConnector:
             answer,
             provider="Matrix",
             secrets=[secret],
-            error_text=_error_text,
-            body_retry_after=_body_retry_after,
+            error_text=error_text,
+            body_retry_after=body_retry_after,
         )
         if problem:
             return problem
@@ -167,7 +169,7 @@ def _resolve_alias(
     )
     if isinstance(answer, Outcome):
         return answer
-    problem = classify(answer, provider="Matrix", secrets=[secret], error_text=_error_text)
+    problem = classify(answer, provider="Matrix", secrets=[secret], error_text=error_text)
     if problem:
         return problem
     data = json_body(answer)
