@@ -29,8 +29,12 @@ nothing happened:
   ``prev_batch`` back to the old token. Nothing new: the one request, the same set.
 
 A cursor of another room, incident start or capture reaction, or a token the
-server refuses (HTTP 400), starts a first pass again. Encrypted rooms are not
-read (the bot has no keys): their messages never appear.
+server refuses (HTTP 400), starts a first pass again. The cursor grows with the
+captured set (text included; compressed): about 100 bytes a captured message
+plus its text. Synapse answers a /sync repeated with the same token and filter
+from a 2-minute cache: such a pass reads that older (consistent) answer and the
+next one catches up from its token. Encrypted rooms are not read (the bot has
+no keys): their messages never appear.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
@@ -206,7 +210,7 @@ class MatrixSource:
         """The room's captured messages since ``since`` (see the module docstring)."""
         server = _homeserver(target, secret, session, timeout)
         room_id = channel.channel_id
-        since_ms = int(since.timestamp() * 1000)
+        since_ms = _milliseconds(since)
         key = capture_key(target.options.get("capture_reaction"))
         kept = decode(cursor, room_id, since_ms, key) if cursor else None
         room, token = kept if kept is not None else (None, None)
@@ -222,10 +226,19 @@ class MatrixSource:
         return CaptureSnapshot(messages, room.encode(token), server.requests)
 
 
+def _milliseconds(moment: datetime) -> int:
+    """Milliseconds since the epoch, rounded up (exact: no float on the way)."""
+    microseconds = (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+    return -(-microseconds // 1000)
+
+
 def _is_targets_own_room(server: _Homeserver, target: Target, room_id: str) -> bool:
     configured = target.options.get("room_id", "").strip()
     if configured.startswith("#"):
-        return _resolve(server, configured) == room_id
+        # The connector remembers a room only as its alias's answer: when the alias
+        # no longer answers, the remembered room is still taken for the shared one.
+        resolved = _resolve(server, configured)
+        return resolved is None or resolved == room_id
     return configured == room_id
 
 

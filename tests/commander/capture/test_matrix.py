@@ -9,7 +9,6 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 import requests
@@ -111,8 +110,12 @@ def texts(snapshot: CaptureSnapshot) -> list[str]:
 class Story:
     """The room of test_first_pass... after its events: the ids that matter."""
 
-    since: datetime
+    since_ms: int
     ids: dict[str, str]
+
+    @property
+    def since(self) -> datetime:
+        return at(self.since_ms)
 
 
 def tell_the_story(scene: Scene) -> Story:
@@ -144,7 +147,7 @@ def tell_the_story(scene: Scene) -> Story:
     ids["failover"] = ana.reply(room, ids["down"], "db primary is down", "failing over now")
     ana.react(room, ids["failover"])
     bot.pin(room, ids["notified"], ids["before"])
-    return Story(at(since_ms), ids)
+    return Story(since_ms, ids)
 
 
 def test_first_pass_reads_the_captured_set(told: tuple[Scene, Story]) -> None:
@@ -256,7 +259,7 @@ def test_a_token_the_server_refuses_reads_from_the_start(told: tuple[Scene, Stor
     scene, story = told
     first = scene.capture(story.since)
     assert first.cursor is not None
-    kept = decode(first.cursor, scene.room_id, int(story.since.timestamp() * 1000), PIN)
+    kept = decode(first.cursor, scene.room_id, story.since_ms, PIN)
     assert kept is not None
     room, _token = kept
     again = scene.capture(story.since, room.encode("not-a-sync-token"))
@@ -303,13 +306,24 @@ def test_a_room_the_bot_is_not_in_is_said_in_words(told: tuple[Scene, Story]) ->
         capture_channel(scene, ChannelRef(invited, "#elsewhere:localhost"))
 
 
-def capture_channel(scene: Scene, channel: ChannelRef, token: str | None = None) -> Any:
+def test_a_room_the_bot_left_is_said_in_words(told: tuple[Scene, Story]) -> None:
+    scene, _story = told
+    left = scene.bot.create_room()
+    first = capture_channel(scene, ChannelRef(left, left))
+    scene.bot.call("POST", f"/rooms/{left}/leave", {})
+    with pytest.raises(CaptureError, match=f"bot is no longer in the Matrix room {left}"):
+        capture_channel(scene, ChannelRef(left, left), cursor=first.cursor)
+
+
+def capture_channel(
+    scene: Scene, channel: ChannelRef, token: str | None = None, cursor: str | None = None
+) -> CaptureSnapshot:
     return MatrixSource().snapshot(
         scene.target(),
         token or scene.server.access_token,
         channel,
         at(0),
-        None,
+        cursor,
         scene.http,
         10,
     )
