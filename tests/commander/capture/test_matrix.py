@@ -1,7 +1,8 @@
 """The Matrix capture reader against the real Synapse (tests/support/synapse.py), with a
-second user who posts, replies in threads, reacts, edits, redacts and renames herself,
-and the bot pinning. Each test has rooms of its own on the session's homeserver; the
-reader's pages are made tiny so that paging and /sync gaps happen with a few events."""
+second user who posts, replies in threads, reacts, edits, redacts, pins and renames
+herself, and the bot reacting and editing too. Tests have rooms of their own on the
+session's homeserver; the reader's pages are made tiny so that paging and /sync gaps
+happen with a few events."""
 
 from __future__ import annotations
 
@@ -77,7 +78,8 @@ def _scene(synapse: Homeserver, ana_token: str, http: requests.Session) -> Scene
     ref, title = f"INC-{next(_incidents)}", "Checkout errors"
     bot = ChatUser(synapse.url, synapse.access_token, http)
     ana = ChatUser(synapse.url, ana_token, http)
-    room_id = bot.create_room(channel_name_for(channel_name(ref, title)), invite=(ana.user_id,))
+    alias_name = channel_name_for(channel_name(ref, title))
+    room_id = bot.create_room(alias_name, invite=(ana.user_id,), moderators=(ana.user_id,))
     ana.join(room_id)
     ana.rename(room_id, "Ana Responder")
     return Scene(synapse, bot, ana, ref, title, room_id, http)
@@ -146,7 +148,7 @@ def tell_the_story(scene: Scene) -> Story:
     ana.react(room, ids["graph"])
     ids["failover"] = ana.reply(room, ids["down"], "db primary is down", "failing over now")
     ana.react(room, ids["failover"])
-    bot.pin(room, ids["notified"], ids["before"])
+    ana.pin(room, ids["notified"], ids["before"])
     return Story(since_ms, ids)
 
 
@@ -216,7 +218,7 @@ def test_later_passes_follow_changes_to_old_messages(scene: Scene) -> None:
     ana.edit(room, ids["down"], "db primary is down (us-east)")
     ana.redact(room, ids["rate_edit"])  # the newest edit redacted: the one before shows
     bot.redact(room, ids["down_pin"])  # down has no pin any more: gone
-    bot.pin(room, ids["before"])  # notified un-pinned
+    ana.pin(room, ids["before"])  # notified un-pinned
     ana.redact(room, ids["reply"])
     ana.rename(room, "Ana (IC)")
     late = ana.say(room, "second rollback done", thread=ids["root"])
