@@ -90,6 +90,9 @@ class Delivery:
     delivery_id: int  # stable across retries and restarts: idempotency keys derive from it
     attempt: int  # 1 for the first try
     state: dict[str, str] = field(default_factory=dict)  # from earlier Outcomes, same target
+    # The sending store's random id (services.store_identity): delivery ids restart at 1
+    # in every store, so a key two stores may send under one account must include it.
+    store_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 The transaction id derives from the delivery id, so a retry of the same delivery
 is a retransmission the homeserver answers with the original event id instead
-of posting twice. Later updates are thread replies under the first event.
+of posting twice. It includes the store's id: the homeserver keeps transaction
+ids per access token, and two stores sending with one bot token both number
+their deliveries from 1. Later updates are thread replies under the first event.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ CONTENT_BUDGET = 60_000
 
 
 def transaction_id(message: Message, room_id: str, delivery: Delivery) -> str:
-    """Stable for one delivery and distinct across incidents and rooms."""
-    digest = hashlib.sha256(f"{message.incident_ref}|{room_id}".encode()).hexdigest()[:12]
+    """Stable for one delivery and distinct across stores, incidents and rooms."""
+    key = f"{delivery.store_id}|{message.incident_ref}|{room_id}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
     return f"commander-{delivery.delivery_id}-{digest}"
 
 
@@ -58,14 +61,16 @@ def _content(message: Message, target: Target, fitter: Fitter) -> dict[str, Any]
     return content
 
 
-def _error_text(response: requests.Response) -> str:
+def error_text(response: requests.Response) -> str:
+    """The homeserver's errcode and error (the capture reader words its errors alike)."""
     data = json_body(response)
     if isinstance(data, dict) and (data.get("errcode") or data.get("error")):
         return f"{data.get('errcode', '')}: {data.get('error', '')}".strip(": ")
     return text_of(response)
 
 
-def _body_retry_after(response: requests.Response) -> float | None:
+def body_retry_after(response: requests.Response) -> float | None:
+    """A 429's ``retry_after_ms``, in seconds."""
     data = json_body(response)
     if isinstance(data, dict) and isinstance(data.get("retry_after_ms"), int | float):
         return float(data["retry_after_ms"]) / 1000
@@ -136,8 +141,8 @@ class MatrixConnector:
             answer,
             provider="Matrix",
             secrets=[secret],
-            error_text=_error_text,
-            body_retry_after=_body_retry_after,
+            error_text=error_text,
+            body_retry_after=body_retry_after,
         )
         if problem:
             return problem
@@ -164,7 +169,7 @@ def _resolve_alias(
     )
     if isinstance(answer, Outcome):
         return answer
-    problem = classify(answer, provider="Matrix", secrets=[secret], error_text=_error_text)
+    problem = classify(answer, provider="Matrix", secrets=[secret], error_text=error_text)
     if problem:
         return problem
     data = json_body(answer)

@@ -120,6 +120,7 @@ class Claim:
     target_id: int
     state: dict[str, str]
     secret_key: secrets.SecretKey
+    store_id: str  # the store's random id: providers' idempotency keys include it
 
 
 def claim_due(
@@ -216,6 +217,7 @@ def _claims(session: Session, delivery_ids: list[int], owner: str, identity: str
                 target_id=target.id,
                 state={str(k): str(v) for k, v in state.items()},
                 secret_key=key_of(identity, made_at, target),
+                store_id=identity,
             )
         )
     return claims
@@ -300,7 +302,9 @@ def _call_connector(
     own_session = http is None
     session = http or requests.Session()
     try:
-        delivery = Delivery(claim.delivery_id, claim.attempt, dict(claim.state))
+        delivery = Delivery(
+            claim.delivery_id, claim.attempt, dict(claim.state), store_id=claim.store_id
+        )
         return connector.deliver(claim.message, claim.target, secret, delivery, session, timeout)
     except Exception as exc:
         return _failure(claim, exc, secret, timeout)

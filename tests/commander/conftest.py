@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -21,7 +21,19 @@ from tests.support.contracts.fixtures import (  # noqa: F401
 )
 from tests.support.webhook import KIND, JsonWebhookConnector, WebhookServer
 
+if TYPE_CHECKING:
+    from tests.support.synapse import Homeserver
+
 SECRET = "s3cret-token-XYZ"
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Homeserver]:
+    """One real Synapse for the whole run (about 20 s to start): the Matrix connector's
+    and the Matrix capture reader's tests share it, each in rooms of its own."""
+    from tests.support.synapse import start_homeserver
+
+    yield from start_homeserver(tmp_path_factory.mktemp("synapse"))
 
 
 @pytest.fixture

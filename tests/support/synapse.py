@@ -35,9 +35,13 @@ config["trusted_key_servers"] = []
 config["suppress_key_server_warning"] = True
 config["report_stats"] = False
 fast = {"per_second": 1000, "burst_count": 1000}
-for key in ("rc_message", "rc_registration", "rc_joins", "rc_invites", "rc_3pid_validation"):
+for key in ("rc_message", "rc_registration", "rc_joins", "rc_invites", "rc_3pid_validation",
+        "rc_room_creation", "rc_media_create"):
     config[key] = fast
 config["rc_login"] = {"address": fast, "account": fast, "failed_attempts": fast}
+# A repeated /sync (same token and filter) is answered from a 2-minute cache by default:
+# an older but consistent answer. Off, so a test's first pass reads the room as it is.
+config["caches"] = {"sync_response_cache_duration": 0}
 with open(path, "w") as f:
     yaml.safe_dump(config, f)
 """
@@ -49,6 +53,29 @@ class Homeserver:
     access_token: str
     room_id: str
     room_alias: str
+    config: Path
+    python: str
+
+    def register(self, user: str) -> str:
+        """A new (non-admin) user ``user``: its access token."""
+        register = str(Path(self.python).parent / "register_new_matrix_user")
+        args = ["-c", str(self.config), "-u", user, "-p", PASSWORD, "--no-admin", self.url]
+        _run([register, *args], f"registering {user}", 60)
+        return _login(self.url, user)
+
+
+def _login(url: str, user: str) -> str:
+    login = requests.post(
+        f"{url}/_matrix/client/v3/login",
+        json={
+            "type": "m.login.password",
+            "password": PASSWORD,
+            "identifier": {"type": "m.id.user", "user": user},
+        },
+        timeout=30,
+    )
+    login.raise_for_status()
+    return str(login.json()["access_token"])
 
 
 def _free_port() -> int:
@@ -135,18 +162,8 @@ def start_homeserver(folder: Path) -> Iterator[Homeserver]:
             "registering the bot user",
             60,
         )
+        token = _login(url, "commander")
         with requests.Session() as session:
-            login = session.post(
-                f"{url}/_matrix/client/v3/login",
-                json={
-                    "type": "m.login.password",
-                    "password": PASSWORD,
-                    "identifier": {"type": "m.id.user", "user": "commander"},
-                },
-                timeout=30,
-            )
-            login.raise_for_status()
-            token = login.json()["access_token"]
             room = session.post(
                 f"{url}/_matrix/client/v3/createRoom",
                 json={"name": "incidents", "room_alias_name": "incidents"},
@@ -159,6 +176,8 @@ def start_homeserver(folder: Path) -> Iterator[Homeserver]:
             access_token=token,
             room_id=room.json()["room_id"],
             room_alias="#incidents:localhost",
+            config=config,
+            python=python,
         )
     finally:
         process.terminate()

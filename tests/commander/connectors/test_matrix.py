@@ -86,6 +86,13 @@ def test_transaction_ids_are_stable_and_distinct() -> None:
     )
 
 
+def test_transaction_ids_differ_between_stores() -> None:
+    message = make_message()
+    assert transaction_id(message, "!a:x", Delivery(5, 1, store_id="store-a")) != transaction_id(
+        message, "!a:x", Delivery(5, 1, store_id="store-b")
+    )
+
+
 def test_room_not_joined_is_permanent(
     matrix_server: MatrixServer, session: requests.Session
 ) -> None:

@@ -3,7 +3,6 @@ cannot be installed or started here)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -12,12 +11,12 @@ import requests
 
 from commander.connectors.base import Delivery, Target, connector_for
 from tests.commander.connectors.conftest import XSS, make_message
-from tests.support.synapse import Homeserver, start_homeserver
+from tests.support.synapse import Homeserver
 
 
-@pytest.fixture(scope="module")
-def homeserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Homeserver]:
-    yield from start_homeserver(tmp_path_factory.mktemp("synapse"))
+@pytest.fixture
+def homeserver(synapse: Homeserver) -> Homeserver:
+    return synapse
 
 
 def target(server: Homeserver) -> Target:

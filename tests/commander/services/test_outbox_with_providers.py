@@ -10,15 +10,18 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from commander.domain import Severity
 from commander.domain.when import utc_now
 from commander.services import deliveries, messages, outbox
-from commander.services.incidents import get_incident
+from commander.services.incidents import declare_incident, get_incident
 from commander.services.targets import save_target
+from commander.store.engine import open_store
 from commander.store.orm import Base
 from commander.views.comms import DeliveryView
 from tests.support.contracts.cachet import CachetServer
@@ -181,6 +184,33 @@ def test_timeout_then_retry_matrix_reuses_the_transaction_id(
     assert len(server.events) == 1
     paths = {r.path for r in server.requests}
     assert len(paths) == 1  # the same txnId both times
+
+
+def test_two_stores_sending_with_one_matrix_token_both_get_posted(
+    store: Any, incident: str, matrix_server: MatrixServer, tmp_path: Path
+) -> None:
+    """Both stores number deliveries from 1 and declare INC-1: the homeserver keeps
+    transaction ids per token, so only the store's id keeps the second from being
+    taken for a retransmission of the first."""
+    server = matrix_server
+    other = open_store(str(tmp_path / "other.db"), create=True)
+    try:
+        other_ref = declare_incident(other, "Checkout errors", Severity.P1, author="bo").ref
+        assert other_ref == incident
+        for each, ref in ((store, incident), (other, other_ref)):
+            save_target(
+                each,
+                "matrix",
+                "matrix",
+                base_url=server.url,
+                options={"room_id": server.room_id},
+                secret=server.access_token,
+            )
+            _drain(each, _send(each, ref, ["matrix"]))
+    finally:
+        other.close()
+    assert len(server.events) == 2
+    assert len({r.path for r in server.requests}) == 2
 
 
 def test_timeout_then_retry_pagerduty_reuses_the_dedup_key(
