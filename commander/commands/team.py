@@ -84,9 +84,7 @@ def _connection(args: argparse.Namespace) -> int:
             say("no saved connection: the store is --db, $COMMANDER_DB or the local file")
             return 0
         say(current.described())
-        from commander import secrets
-
-        kept = secrets.get_database_password(current.password_username) is not None
+        kept = connection.has_password(current)
         say("password kept" if kept else "no password kept (libpq's own rules apply)")
         return 0
     forgotten = connection.forget()

@@ -163,17 +163,26 @@ def saved() -> SavedConnection | None:
 
 
 def save(connection: SavedConnection, password: str | None) -> None:
-    """Keep ``connection`` in the settings and its password with the secrets; with
-    ``password`` None or "", the kept one is forgotten (libpq's own rules apply)."""
+    """Keep ``connection`` in the settings file and its password (``keep_password``)."""
     from commander.settings import load_settings, save_settings
 
-    if password:
-        secrets.set_database_password(connection.password_username, password)
-    else:
-        secrets.delete_database_password(connection.password_username)
+    keep_password(connection, password)
     settings = load_settings()
     settings.connection = to_settings(connection)
     save_settings(settings)
+
+
+def keep_password(connection: SavedConnection, password: str | None) -> None:
+    """Keep ``password`` for the connection's server and user; "" forgets the kept one
+    (libpq's own rules apply then), None leaves it as it is."""
+    if password:
+        secrets.set_database_password(connection.password_username, password)
+    elif password is not None:
+        secrets.delete_database_password(connection.password_username)
+
+
+def has_password(connection: SavedConnection) -> bool:
+    return secrets.get_database_password(connection.password_username) is not None
 
 
 def forget() -> SavedConnection | None:
