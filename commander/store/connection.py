@@ -4,10 +4,11 @@ The connection (host, port, database, user, TLS mode, CA file) is kept in
 ``settings.json``; its password never is. The password is kept with the app's
 secrets (``commander.secrets``: the OS keyring, else the user-only file) under
 ``database:USER@HOST:PORT/DATABASE``. Opening a PostgreSQL URL that carries no
-password (``--db``, ``$COMMANDER_DB`` or the saved connection) looks there for
-its user, host, port and database; when nothing is kept there, no password is
-passed and libpq's own rules apply (``$PGPASSWORD``, then ``~/.pgpass``), so a
-team that already uses ``.pgpass`` needs nothing else.
+password (``--db``, ``$COMMANDER_DB`` or the saved connection) and names the
+saved connection's user, host, port and database takes that password; otherwise
+no password is passed and libpq's own rules apply (``$PGPASSWORD``, then
+``~/.pgpass``), so a team that already uses ``.pgpass`` needs nothing else, and
+that is the way to keep passwords for several servers.
 
 Nothing here imports SQLAlchemy: the launcher works out the store's location
 before the first paint (store/location.py).
@@ -32,6 +33,7 @@ SCHEMES = frozenset({"postgresql", "postgres", "postgresql+psycopg"})
 # libpq's modes, weakest first; verify-full checks the CA and the host name.
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 DEFAULT_SSL_MODE = "prefer"
+PASSWORD_KEPT = "password_kept"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +153,10 @@ def from_settings(raw: dict[str, Any]) -> SavedConnection | None:
         return None
 
 
-def to_settings(connection: SavedConnection) -> dict[str, Any]:
-    return asdict(connection)
+def to_settings(connection: SavedConnection, password_kept: bool) -> dict[str, Any]:
+    """What ``settings.connection`` holds. ``password_kept`` (no secret, only whether
+    there is one) spares every other start the keyring's ~0.7 s first look-up."""
+    return {**asdict(connection), PASSWORD_KEPT: password_kept}
 
 
 def saved() -> SavedConnection | None:
@@ -168,7 +172,7 @@ def save(connection: SavedConnection, password: str | None) -> None:
 
     keep_password(connection, password)
     settings = load_settings()
-    settings.connection = to_settings(connection)
+    settings.connection = to_settings(connection, has_password(connection))
     save_settings(settings)
 
 
@@ -201,11 +205,19 @@ def forget() -> SavedConnection | None:
 def kept_password(
     user: str | None, host: str | None, port: int | None, database: str | None
 ) -> str | None:
-    """The password kept for this server and user, or None (libpq decides then)."""
-    if not (user and host and database):
+    """The password kept for the saved connection when it is this server, user and
+    database (None otherwise: libpq decides then). The keyring is asked only when the
+    settings say a password was kept."""
+    from commander.settings import load_settings
+
+    raw = load_settings().connection
+    connection = from_settings(raw)
+    if connection is None or not raw.get(PASSWORD_KEPT):
         return None
-    username = secrets.database_password_username(user, host, port or DEFAULT_PORT, database)
-    return secrets.get_database_password(username)
+    wanted = (user, host, port or DEFAULT_PORT, database)
+    if (connection.user, connection.host, connection.port, connection.database) != wanted:
+        return None
+    return secrets.get_database_password(connection.password_username)
 
 
 def _host_part(host: str) -> str:

@@ -65,14 +65,16 @@ class ConnectionFeature(QObject):
             return
         password = dialog.password_text
 
-        def kept(_none: None) -> None:
-            self.context.settings.connection = connection.to_settings(typed)
+        def keep() -> bool:
+            connection.keep_password(typed, password)
+            return connection.has_password(typed)
+
+        def kept(has_password: bool) -> None:
+            self.context.settings.connection = connection.to_settings(typed, has_password)
             if self._saved(dialog):
                 self.shell.show_status(SAVED_STATUS, 10_000)
 
-        self.worker.submit(
-            lambda: connection.keep_password(typed, password), kept, self._refused(dialog)
-        )
+        self.worker.submit(keep, kept, self._refused(dialog))
 
     def _forget(self, dialog: ConnectionDialog) -> None:
         saved = connection.from_settings(self.context.settings.connection)

@@ -9,7 +9,7 @@ import pytest
 
 from commander import cli
 from commander.errors import InvalidInputError
-from commander.settings import settings_path
+from commander.settings import load_settings, settings_path
 from commander.store import connection
 from commander.store.engine import describe, resolve_url
 from tests.support.secret_stores import memory_keyring
@@ -76,12 +76,15 @@ def test_the_saved_connection_is_the_store_unless_db_or_the_environment_names_on
             "Team-Password-1"
         )
         assert connection.kept_password("scribe", "db.example.net", 5432, "incidents") is None
+        assert load_settings().connection["password_kept"] is True
+        connection.save(saved, "")  # none kept: the keyring is not even asked
+        assert keyring.passwords == {} and load_settings().connection["password_kept"] is False
+        assert connection.kept_password("scribe", "db.example.net", 6432, "incidents") is None
         assert resolve_url(str(tmp_path / "x.sqlite")).get_backend_name() == "sqlite"
         monkeypatch.setenv("COMMANDER_DB", str(tmp_path / "y.sqlite"))
         assert resolve_url(None).database == str(tmp_path / "y.sqlite")
         monkeypatch.delenv("COMMANDER_DB")
         connection.forget()
-        assert keyring.passwords == {}
         assert resolve_url(None).get_backend_name() == "sqlite"
 
 

@@ -89,7 +89,7 @@ def test_forgetting_removes_the_server_and_its_password(
 ) -> None:
     saved, _ = connection.from_url("postgresql://scribe@db.example.net/incidents")
     connection.save(saved, PASSWORD)
-    rig.context.settings.connection = connection.to_settings(saved)
+    rig.context.settings.connection = connection.to_settings(saved, True)
     dialog = _open(qtbot, rig, feature)
     dialog.forget.click()
     qtbot.waitUntil(lambda: not dialog.isVisible())
