@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from commander import secrets
 from commander.errors import InvalidInputError
 
 log = logging.getLogger(__name__)
@@ -60,6 +59,8 @@ class SavedConnection:
 
     @property
     def password_username(self) -> str:
+        from commander import secrets
+
         return secrets.database_password_username(self.user, self.host, self.port, self.database)
 
     def described(self) -> str:
@@ -179,6 +180,8 @@ def save(connection: SavedConnection, password: str | None) -> None:
 def keep_password(connection: SavedConnection, password: str | None) -> None:
     """Keep ``password`` for the connection's server and user; "" forgets the kept one
     (libpq's own rules apply then), None leaves it as it is."""
+    from commander import secrets
+
     if password:
         secrets.set_database_password(connection.password_username, password)
     elif password is not None:
@@ -186,6 +189,8 @@ def keep_password(connection: SavedConnection, password: str | None) -> None:
 
 
 def has_password(connection: SavedConnection) -> bool:
+    from commander import secrets
+
     return secrets.get_database_password(connection.password_username) is not None
 
 
@@ -196,7 +201,7 @@ def forget() -> SavedConnection | None:
     settings = load_settings()
     connection = from_settings(settings.connection)
     if connection is not None:
-        secrets.delete_database_password(connection.password_username)
+        keep_password(connection, "")
     settings.connection = {}
     save_settings(settings)
     return connection
@@ -217,6 +222,8 @@ def kept_password(
     wanted = (user, host, port or DEFAULT_PORT, database)
     if (connection.user, connection.host, connection.port, connection.database) != wanted:
         return None
+    from commander import secrets
+
     return secrets.get_database_password(connection.password_username)
 
 

@@ -18,9 +18,14 @@ def raw_location(arg: str | None) -> str:
 
 
 def _saved_url() -> str | None:
-    from commander.store.connection import saved
+    from commander.settings import load_settings
 
-    connection = saved()
+    raw = load_settings().connection
+    if not raw:  # the usual case: no team server, nothing more to load
+        return None
+    from commander.store.connection import from_settings
+
+    connection = from_settings(raw)
     return connection.url_text() if connection is not None else None
 
 

@@ -80,7 +80,9 @@ class ConnectionDialog(QDialog):
         form.addRow("&User", self.user)
         form.addRow("Pass&word", self.password)
         form.addRow("&TLS (sslmode)", self.sslmode)
-        form.addRow("&CA file", ca_row)
+        ca_label = QLabel("&CA file")
+        ca_label.setBuddy(self.ca_file)  # a row of a layout has no buddy of its own
+        form.addRow(ca_label, ca_row)
         form.addRow(wrapping(named(QLabel(NOTE), "connectionNote")))
         form.addRow(self.problem)
         self.buttons = QDialogButtonBox(
