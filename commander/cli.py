@@ -13,7 +13,7 @@ import importlib
 import logging
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,6 +57,8 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "commander.commands.capture",
     "commander.commands.presence",
 )
+# Modules adding subcommands that open no store (``register_storeless(sub)``).
+STORELESS_COMMANDS: tuple[str, ...] = ("commander.commands.team",)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     for name in FEATURE_COMMANDS:
         _FEATURE_HANDLERS.update(importlib.import_module(name).register(sub))
+    for name in STORELESS_COMMANDS:
+        _STORELESS_HANDLERS.update(importlib.import_module(name).register_storeless(sub))
     return parser
 
 
@@ -206,6 +210,8 @@ CREATES_STORE = frozenset({"declare"})
 def _dispatch(args: argparse.Namespace) -> int:
     from commander.store.engine import open_store
 
+    if args.command in _STORELESS_HANDLERS:
+        return _STORELESS_HANDLERS[args.command](args)
     store = open_store(args.db, create=args.command in CREATES_STORE)
     try:
         handler = _HANDLERS.get(args.command) or _FEATURE_HANDLERS[args.command]
@@ -363,5 +369,6 @@ _HANDLERS: dict[str, Handler] = {
     "export": _export,
 }
 
-# Filled by build_parser from FEATURE_COMMANDS.
+# Filled by build_parser from FEATURE_COMMANDS and STORELESS_COMMANDS.
 _FEATURE_HANDLERS: dict[str, Handler] = {}
+_STORELESS_HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {}

@@ -66,6 +66,10 @@ MIN_URL_PIECE = 8
 APP_SECRET_PREFIX = "commander:"
 # The slot of a target's second secret: the token chat capture reads its channel with.
 CAPTURE_SLOT = "capture"
+
+# A team database's password (store/connection.py) is kept under this prefix and the
+# server's user@host:port/database; it belongs to no store, so it has no store id.
+DATABASE_PREFIX = "database:"
 # Threads of one process take turns with the fallback file (another process is
 # kept out by a lock on the file beside it): a read-modify-write must not lose
 # another's change, and a first read may now write (the legacy copy).
@@ -153,20 +157,24 @@ def missing_secret_message(target: str, slot: str = "") -> str:
 def set_secret(key: SecretKey, secret: str) -> None:
     if not secret:
         raise SecretStoreError(f"the secret for target {key.target!r} is empty")
+    _put(repr(key.target), key.username, secret)
+
+
+def _put(what: str, username: str, secret: str) -> None:
     if keyring_available():
         import keyring
         from keyring.errors import KeyringError
 
         try:
-            keyring.set_password(SERVICE, key.username, secret)
+            keyring.set_password(SERVICE, username, secret)
             return
         except KeyringError as exc:
             raise SecretStoreError(
-                f"cannot store the secret for {key.target!r} in the keyring: {type(exc).__name__}"
+                f"cannot store the secret for {what} in the keyring: {type(exc).__name__}"
             ) from None
     with _file_turn():
         secrets = _read_file()
-        secrets[key.username] = secret
+        secrets[username] = secret
         _write_file(secrets)
 
 
@@ -196,24 +204,48 @@ def require_secret(key: SecretKey, *, optional: bool = False) -> str:
 
 def delete_secret(key: SecretKey) -> None:
     """Forget this store's secret for the target (a legacy entry stays: module docstring)."""
+    _delete(repr(key.target), key.username)
+
+
+def _delete(what: str, username: str) -> None:
     if keyring_available():
         import keyring
         from keyring.errors import KeyringError, PasswordDeleteError
 
         try:
-            keyring.delete_password(SERVICE, key.username)
+            keyring.delete_password(SERVICE, username)
         except PasswordDeleteError:
             pass  # there was none
         except KeyringError as exc:
             raise SecretStoreError(
-                f"cannot delete the secret for {key.target!r}: {type(exc).__name__}"
+                f"cannot delete the secret for {what}: {type(exc).__name__}"
             ) from None
     if not fallback_path().exists():
         return
     with _file_turn():
         secrets = _read_file()
-        if secrets.pop(key.username, None) is not None:
+        if secrets.pop(username, None) is not None:
             _write_file(secrets)
+
+
+def database_password_username(user: str, host: str, port: int, database: str) -> str:
+    """The keyring username of a database server's password for ``user``. The prefix
+    and the "@" keep it apart from ``<store id>/<target>`` keys (a store id is a UUID)."""
+    return f"{DATABASE_PREFIX}{user}@{host}:{port}/{database}"
+
+
+def set_database_password(username: str, password: str) -> None:
+    if not password:
+        raise SecretStoreError("the database password is empty")
+    _put("the database connection", username, password)
+
+
+def get_database_password(username: str) -> str | None:
+    return _lookup("the database connection", username)
+
+
+def delete_database_password(username: str) -> None:
+    _delete("the database connection", username)
 
 
 def _lookup(target: str, username: str) -> str | None:

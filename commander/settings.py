@@ -8,6 +8,7 @@ import logging
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from commander import paths
 from commander.domain.alerts import DEFAULT_SEVERITY_LABEL, DEFAULT_SEVERITY_LEVELS
@@ -55,6 +56,9 @@ class Settings:
     alert_receiver_enabled: bool = False
     alert_receiver_port: int = 9095
     alert_receiver_bind: str = "127.0.0.1"
+    # The team's PostgreSQL server (store/connection.py): host, port, database, user,
+    # sslmode, sslrootcert. Its password is kept with the secrets, never here.
+    connection: dict[str, Any] = field(default_factory=dict)
 
     def author_or_default(self) -> str:
         """The name that signs changes: the one given in the window's "Who is logging?"

@@ -39,6 +39,7 @@ from ui.common.bring_forward import bring_forward
 from ui.common.error_dialog import show_problem
 from ui.common.named import named
 from ui.comms import install as install_comms
+from ui.connection import install as install_connection
 from ui.context import AppContext
 from ui.health import install as install_health
 from ui.incidents import store_calls
@@ -83,6 +84,7 @@ FEATURES: tuple[Install, ...] = (
     install_postmortem,
     install_reports,
     install_memory,
+    install_connection,
     install_comms,  # builds itself once the store is open: not needed for the first paint
     install_capture,  # the same: reads chat channels once the store is open
 )

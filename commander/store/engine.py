@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 _WRITE_OPTION = "commander_write"
+# PostgreSQL's SQLSTATE for "permission denied": a role without the grant.
+INSUFFICIENT_PRIVILEGE = "42501"
 
 
 def resolve_url(arg: str | None = None) -> URL:
@@ -119,7 +121,21 @@ def _explained(store: Store) -> Iterator[None]:
         if is_disk_full(exc, store.sqlite_file):
             raise StoreError(disk_full_message(store.location)) from exc
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        raise StoreError(f"database {store.location}: {reason}") from exc
+        if _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
+            # An observer role (commander team-sql) writing: say what it is, once.
+            raise StoreError(
+                f"the store {store.location} is read-only for role {_role(store.url)} "
+                f"({_hidden(reason, store.url)})"
+            ) from None
+        raise StoreError(f"database {store.location}: {_hidden(reason, store.url)}") from exc
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
+def _role(url: URL) -> str:
+    return url.username or "this role"
 
 
 def open_store(url: URL | str | None = None, *, create: bool) -> Store:
@@ -137,7 +153,9 @@ def open_store(url: URL | str | None = None, *, create: bool) -> Store:
     try:
         engine = _create_engine(url)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-        raise StoreError(f"cannot use database URL {describe(url)}: {exc}") from None
+        raise StoreError(
+            f"cannot use database URL {describe(url)}: {_hidden(str(exc), url)}"
+        ) from None
     store = Store(url, engine)
     try:
         _migrate(store, create=create)
@@ -149,7 +167,7 @@ def open_store(url: URL | str | None = None, *, create: bool) -> Store:
 
 def _create_engine(url: URL) -> Engine:
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, connect_args=_server_password(url))
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -162,6 +180,28 @@ def _create_engine(url: URL) -> Engine:
         raw_sql.begin_transaction(connection, immediate=immediate)
 
     return engine
+
+
+def _server_password(url: URL) -> dict[str, str]:
+    """The password kept for the URL's user and server when the URL has none
+    (store/connection.py); passed to the driver, never put into the URL, so no
+    rendering of ``store.url`` can show it."""
+    if url.password is not None:
+        return {}
+    from commander.store.connection import kept_password
+
+    password = kept_password(url.username, url.host, url.port, url.database)
+    return {"password": password} if password else {}
+
+
+def _hidden(text: str, url: URL) -> str:
+    """``text`` without the URL's password or the kept one, in any form (secrets.scrub)."""
+    if url.get_backend_name() == "sqlite":
+        return text
+    from commander.secrets import scrub
+
+    kept = _server_password(url).get("password")
+    return scrub(text, [url.password, kept])
 
 
 def _check_sqlite_file(path: Path, *, create: bool) -> None:
@@ -266,7 +306,9 @@ def _current_revision(store: Store) -> str | None:
     except DBAPIError as exc:
         if is_disk_full(exc, store.sqlite_file):
             raise StoreError(disk_full_message(store.location)) from None
-        raise StoreError(f"cannot open database {store.location}: {_reason(exc)}") from None
+        raise StoreError(
+            f"cannot open database {store.location}: {_hidden(_reason(exc), store.url)}"
+        ) from None
 
 
 def _reason(exc: SQLAlchemyError) -> str:
@@ -297,7 +339,16 @@ def _migrate(store: Store, *, create: bool) -> None:
     except DBAPIError as exc:
         if is_disk_full(exc, store.sqlite_file):
             raise StoreError(disk_full_message(store.location)) from None
-        raise StoreError(f"cannot prepare database {store.location}: {_reason(exc)}") from None
+        if _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
+            # A seat or observer role may not change the schema (commander team-sql).
+            state = f"is at schema {revision}" if revision else "has no store yet"
+            raise StoreError(
+                f"database {store.location} {state} and needs schema {schema.HEAD}, which "
+                f"role {_role(store.url)} may not make: its owner opens it once to migrate"
+            ) from None
+        raise StoreError(
+            f"cannot prepare database {store.location}: {_hidden(_reason(exc), store.url)}"
+        ) from None
 
 
 def _back_up(source: Path, backup: Path) -> None:

@@ -12,8 +12,21 @@ ENV = "COMMANDER_DB"
 
 
 def raw_location(arg: str | None) -> str:
-    """``--db`` wins, then ``COMMANDER_DB``, then the file in the user data dir."""
-    return arg or os.environ.get(ENV) or str(paths.default_database_path())
+    """``--db`` wins, then ``COMMANDER_DB``, then the connection saved in the settings
+    (a PostgreSQL URL without its password), then the file in the user data dir."""
+    return arg or os.environ.get(ENV) or _saved_url() or str(paths.default_database_path())
+
+
+def _saved_url() -> str | None:
+    from commander.settings import load_settings
+
+    raw = load_settings().connection
+    if not raw:  # the usual case: no team server, nothing more to load
+        return None
+    from commander.store.connection import from_settings
+
+    connection = from_settings(raw)
+    return connection.url_text() if connection is not None else None
 
 
 def sqlite_file(raw: str) -> Path | None:
@@ -28,5 +41,6 @@ def sqlite_file(raw: str) -> Path | None:
 
 
 def names_explicit_store(arg: str | None) -> bool:
-    """True when ``--db`` or ``COMMANDER_DB`` chose the store, not the default location."""
-    return bool(arg or os.environ.get(ENV))
+    """True when ``--db``, ``COMMANDER_DB`` or the saved connection chose the store,
+    not the default location."""
+    return bool(arg or os.environ.get(ENV) or _saved_url())

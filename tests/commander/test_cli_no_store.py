@@ -73,6 +73,8 @@ NEEDS_A_STORE: dict[str, list[str]] = {
     "alert-dismiss": ["alert-dismiss", "1"],
     "who": ["who", "INC-1"],
 }
+# Team mode's set-up opens no store at all, so it can make none.
+OPENS_NO_STORE = {"connection save", "connection show", "connection forget", "team-sql"}
 EMPTY_FILE = "{path} is an empty file, not a store; remove it or choose another path"
 
 
@@ -90,7 +92,19 @@ def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
 def test_every_subcommand_is_classified() -> None:
     """A new subcommand must be added here or to CREATES_STORE: no silent store creation."""
     assert {"declare"} == cli.CREATES_STORE
-    assert _subcommands(cli.build_parser()) == set(NEEDS_A_STORE) | cli.CREATES_STORE
+    assert _subcommands(cli.build_parser()) == (
+        set(NEEDS_A_STORE) | cli.CREATES_STORE | OPENS_NO_STORE
+    )
+
+
+@pytest.mark.parametrize("argv", [["team-sql"], ["connection", "show"]])
+def test_the_set_up_commands_open_no_store(
+    argv: list[str], tmp_path: Path, capsys, monkeypatch
+) -> None:
+    missing = tmp_path / "typo" / "incidents.sqlite"
+    code, _out, err = _run_here(["--db", str(missing), *argv], capsys, monkeypatch)
+    assert (code, err) == (0, "")
+    assert not missing.parent.exists()
 
 
 def _listing(folder: Path) -> list[tuple[str, int]]:

@@ -30,6 +30,7 @@ FEATURES = (
     "ui.alerts",
     "ui.capture",
     "ui.presence",
+    "ui.connection",
 )
 
 

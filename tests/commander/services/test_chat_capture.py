@@ -196,7 +196,9 @@ def test_a_missing_secret_is_a_failure_naming_the_target(
     with chat_source("mattermost"):
         [pair] = capture_pairs(store, incident, "no-token")
         result = capture_pass(store, pair)
-    assert result.error is not None and "no capture token stored for target no-token" in result.error
+    assert (
+        result.error is not None and "no capture token stored for target no-token" in result.error
+    )
 
 
 def test_a_restart_between_reading_and_writing_captures_every_message_once(

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from commander.errors import NoStoreError, StoreError
 from commander.store import schema
@@ -172,3 +172,23 @@ def test_an_empty_server_database_is_no_store_for_a_reader(empty_postgres_databa
     open_store(url, create=True).close()
     assert "incidents" in _table_names(empty_postgres_database)
     open_store(url, create=False).close()
+
+
+@pytest.mark.postgres
+def test_a_server_database_from_a_newer_version_is_refused_untouched(
+    empty_postgres_database: str,
+) -> None:
+    open_store(empty_postgres_database, create=True).close()
+    engine = create_engine(empty_postgres_database)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        with pytest.raises(StoreError) as caught:
+            open_store(empty_postgres_database, create=True)
+        assert "written by a newer Incident Commander (schema 9999)" in str(caught.value)
+        assert "update the app" in str(caught.value)
+        with engine.connect() as connection:
+            kept = connection.execute(text("SELECT version_num FROM alembic_version"))
+            assert kept.scalar() == "9999"
+    finally:
+        engine.dispose()
