@@ -15,7 +15,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from commander.capture.pacing import FOLLOW_INTERVAL
+from commander.capture.pacing import FOLLOW_INTERVAL, PROVIDER_INTERVALS
 from commander.commands.common import Handler, argument_type, say, warn
 from commander.domain.refs import parse_ref
 from commander.errors import CommanderError
@@ -61,9 +61,12 @@ def register(sub: Any) -> dict[str, Handler]:
     capture.add_argument(
         "--every",
         type=argument_type(_seconds),
-        default=FOLLOW_INTERVAL,
+        default=None,
         metavar="SECONDS",
-        help=f"with --follow, seconds between passes over a channel (default {FOLLOW_INTERVAL:g})",
+        help=(
+            f"with --follow, seconds between passes over a channel (default {FOLLOW_INTERVAL:g}, "
+            f"slack {PROVIDER_INTERVALS['slack']:g}: a pass reads every thread)"
+        ),
     )
     return {"capture": _capture}
 
@@ -131,6 +134,7 @@ def _follow(store: Store, args: argparse.Namespace, pairs: list[CapturePair]) ->
                 time.monotonic(),
                 failed=result.error is not None,
                 retry_after=result.retry_after,
+                provider=result.provider,
             )
             results.append(result)
             # Quiet passes say nothing: a line when something changed or failed.

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from commander.capture.pacing import FOLLOW_INTERVAL, CapturePacer
+from commander.capture.pacing import CapturePacer
 from ui.context import with_changes
 from ui.workers import Worker
 
@@ -45,7 +45,13 @@ def capture_round(store: Store, pacer: CapturePacer) -> tuple[list[PassResult], 
             continue
         result, changes = with_changes(lambda pair=pair: capture_pass(store, pair))  # type: ignore[misc]
         failed = result.error is not None
-        pacer.passed(pair.key, time.monotonic(), failed=failed, retry_after=result.retry_after)
+        pacer.passed(
+            pair.key,
+            time.monotonic(),
+            failed=failed,
+            retry_after=result.retry_after,
+            provider=result.provider,
+        )
         results.append(result)
         written += changes
     return results, written
@@ -59,7 +65,7 @@ class CaptureRunner(QObject):
 
     def __init__(
         self,
-        interval: float = FOLLOW_INTERVAL,
+        interval: float | None = None,
         tick_ms: int = TICK_MS,
         parent: QObject | None = None,
     ) -> None:
