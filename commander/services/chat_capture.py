@@ -173,6 +173,7 @@ def capture_pairs(
                 )
             )
         }
+        located = _located_channels(session, incidents, targets)
         made_at = identity_made_at(session)
         return [
             CapturePair(
@@ -185,13 +186,46 @@ def capture_pairs(
                 ),
                 target_id=target.id,
                 secret_key=capture_key_of(key_of(identity, made_at, target), target.kind),
-                remembered={
-                    str(k): str(v) for k, v in (states.get((incident.id, target.id)) or {}).items()
-                },
+                remembered=_remembered(
+                    states.get((incident.id, target.id)) or {},
+                    located.get((incident.id, target.id), {}),
+                ),
             )
             for incident in incidents
             for target in targets
         ]
+
+
+def _remembered(state: dict[str, object], located: dict[str, str]) -> dict[str, str]:
+    """What the reader is told it knows: the connector state, with the channel the last
+    good pass read unless ``commander channel`` made one (a delivery's state may name the
+    target's shared channel, never to be taken for the incident's)."""
+    remembered = {str(key): str(value) for key, value in state.items()}
+    return remembered if "channel_name" in remembered else {**remembered, **located}
+
+
+def _located_channels(
+    session: Session, incidents: list[Incident], targets: list[CommsTarget]
+) -> dict[tuple[int, int], dict[str, str]]:
+    """The channel each pair's last good pass read, so the next pass need not look it up
+    by name again (a Slack lookup pages through every channel of the workspace). After a
+    failed pass the reader looks again: the channel may have been renamed or archived."""
+    rows = session.scalars(
+        select(CaptureCursor)
+        .where(
+            CaptureCursor.incident_id.in_([i.id for i in incidents]),
+            CaptureCursor.target_id.in_([t.id for t in targets]),
+            CaptureCursor.last_error.is_(None),
+        )
+        .order_by(CaptureCursor.last_pass_at)
+    )
+    return {  # the newest pass wins
+        (row.incident_id, row.target_id): {
+            "channel": row.channel_id,
+            "channel_name": row.channel_name,
+        }
+        for row in rows
+    }
 
 
 def _chat_targets(session: Session, target_name: str | None) -> list[CommsTarget]:

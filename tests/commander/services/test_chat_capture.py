@@ -30,6 +30,7 @@ from commander.services.timeline import delete_entry, entry_revisions, read_time
 from commander.store.engine import Store, open_store
 from commander.store.orm import TimelineEntry
 from commander.store.orm_chat import CaptureCursor, CapturedMessage
+from commander.store.orm_comms import CommsTarget, ConnectorState
 from tests.conftest import FROZEN_AT
 from tests.support.chat_source import MemoryChannel, MemoryChatSource, chat_source
 
@@ -359,3 +360,60 @@ def test_what_a_pass_changes_is_announced_as_timeline_changes(
     ]
     [fed], _next = read_changes(store, cursor)
     assert {e.id for e in fed.entries} == {e.id for e in changes.entries}
+
+
+def test_the_channel_a_good_pass_read_is_remembered_for_the_next_but_not_after_a_failure(
+    store: Store, incident: str, source: MemoryChatSource, channel: MemoryChannel
+) -> None:
+    # A Slack lookup by name pages through every channel of the workspace: once is enough.
+    [first] = capture_pairs(store, incident)
+    assert "channel" not in first.remembered
+    capture_pass(store, first)
+
+    [second] = capture_pairs(store, incident)
+    assert second.remembered == {
+        "channel": channel.ref.channel_id,
+        "channel_name": channel.ref.name,
+    }
+
+    source.fail_with(CaptureError("channel_not_found"))
+    capture_pass(store, second)
+    [after_failure] = capture_pairs(store, incident)
+    assert "channel" not in after_failure.remembered  # looked up again: renamed, archived?
+
+
+def test_a_channel_commander_channel_made_wins_over_the_one_a_pass_read(
+    store: Store, incident: str, source: MemoryChatSource, channel: MemoryChannel
+) -> None:
+    one_pass(store, incident)
+    with store.write() as session:
+        [target_id] = session.scalars(select(CommsTarget.id).where(CommsTarget.name == "ops-chat"))
+        session.add(
+            ConnectorState(
+                incident_id=1,
+                target_id=target_id,
+                state={"channel": "C0MADE", "channel_name": "inc-1-made"},
+                updated_at=FROZEN_AT,
+            )
+        )
+    [pair] = capture_pairs(store, incident)
+    assert pair.remembered == {"channel": "C0MADE", "channel_name": "inc-1-made"}
+
+
+def test_a_delivery_s_shared_channel_is_not_taken_for_the_incident_s(
+    store: Store, incident: str, source: MemoryChatSource, channel: MemoryChannel
+) -> None:
+    one_pass(store, incident)
+    with store.write() as session:
+        [target_id] = session.scalars(select(CommsTarget.id).where(CommsTarget.name == "ops-chat"))
+        session.add(
+            ConnectorState(
+                incident_id=1,
+                target_id=target_id,
+                state={"channel": "C0SHARED", "thread_ts": "1.2"},
+                updated_at=FROZEN_AT,
+            )
+        )
+    [pair] = capture_pairs(store, incident)
+    assert pair.remembered["channel"] == channel.ref.channel_id
+    assert pair.remembered["thread_ts"] == "1.2"
