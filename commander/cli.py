@@ -54,6 +54,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "commander.commands.user_reports",
     "commander.commands.health",
     "commander.commands.alerts",
+    "commander.commands.entries",
 )
 
 

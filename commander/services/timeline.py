@@ -20,7 +20,7 @@ from commander.domain.kinds import DELETABLE_KINDS
 from commander.domain.limits import AUTHOR, refuse_long_entry, refuse_nul
 from commander.domain.refs import parse_ref
 from commander.domain.when import utc_now
-from commander.errors import InvalidInputError, NotFoundError
+from commander.errors import EditConflictError, InvalidInputError, NotFoundError
 from commander.store import raw_sql
 from commander.store.engine import Store
 from commander.store.orm import (
@@ -203,11 +203,14 @@ def edit_entry(
     kind: EntryKind | str | None = None,
     pinned: bool | None = None,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> EntryView:
     """Change what an entry says, keeping what it said before as a revision.
 
     Only the given fields change. Entries the app wrote (declared, severity,
-    phase) keep their words, time and kind; they can only be pinned.
+    phase) keep their words, time and kind; they can only be pinned. With
+    ``expected_version`` (the entry's version the writer started from) an entry
+    someone changed since is left as it is: ``EditConflictError`` holds both texts.
     """
     if text is not None and not text.strip():
         raise InvalidInputError("an entry needs some text")
@@ -218,6 +221,8 @@ def edit_entry(
     now = now or utc_now()
     with store.write() as session:
         entry = _entry_for_update(session, entry_id)
+        if expected_version is not None and entry.version != expected_version:
+            raise _conflict(entry, expected_version, text)
         if entry.deleted_at is not None:
             raise InvalidInputError(f"entry {entry_id} is deleted; restore it before editing")
         changes = _changes(entry, text=text, occurred_at=occurred_at, kind=kind, pinned=pinned)
@@ -294,6 +299,18 @@ def _entry_for_update(session: Session, entry_id: int) -> TimelineEntry:
     if entry is None:
         raise NotFoundError(f"no entry {entry_id}")
     return entry
+
+
+def _conflict(entry: TimelineEntry, expected_version: int, text: str | None) -> EditConflictError:
+    """The writer started from an older version: both texts, and the version to save against."""
+    what = "deleted" if entry.deleted_at is not None else "changed"
+    return EditConflictError(
+        f"entry {entry.id} was {what} by someone else since you opened it (version "
+        f"{expected_version}, now {entry.version}); nothing was saved",
+        theirs=entry.text,
+        yours=entry.text if text is None else text,
+        version=entry.version,
+    )
 
 
 def _changes(
