@@ -122,8 +122,14 @@ def log_entry(
     occurred_at: datetime | None = None,
     pinned: bool = False,
     now: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> EntryView:
-    """Log what a person saw, did or decided. Returns once it is committed."""
+    """Log what a person saw, did or decided. Returns once it is committed.
+
+    An entry given an ``idempotency_key`` is written once: when an entry holding the
+    key is stored already (a retry after a commit whose answer was lost), that one
+    is returned and nothing is written.
+    """
     from commander.services.incidents import load_incident  # avoids an import cycle
 
     if not text.strip():
@@ -133,13 +139,29 @@ def log_entry(
     now = now or utc_now()
     if store.is_sqlite:  # the hot path: one driver-level INSERT (see store/raw_sql.py)
         written = raw_sql.insert_entry(
-            store, parse_ref(ref), text, author, kind, occurred_at or now, now, pinned=pinned
+            store,
+            parse_ref(ref),
+            text,
+            author,
+            kind,
+            occurred_at or now,
+            now,
+            pinned=pinned,
+            idempotency_key=idempotency_key,
         )
+        if written is None and idempotency_key is not None:
+            written = _logged_with_key(store, idempotency_key)
         if written is None:
             raise NotFoundError(f"no incident {ref.strip().upper()}")
         return written
     with store.write() as session:
         incident = load_incident(session, ref)
+        if idempotency_key is not None:
+            done = session.scalar(
+                select(TimelineEntry).where(TimelineEntry.idempotency_key == idempotency_key)
+            )
+            if done is not None:
+                return EntryView.of(done)
         entry = add_entry(
             session,
             incident,
@@ -150,7 +172,16 @@ def log_entry(
             recorded_at=now,
             pinned=pinned,
         )
+        entry.idempotency_key = idempotency_key
         return EntryView.of(entry)
+
+
+def _logged_with_key(store: Store, idempotency_key: str) -> EntryView | None:
+    with store.read() as session:
+        done = session.scalar(
+            select(TimelineEntry).where(TimelineEntry.idempotency_key == idempotency_key)
+        )
+        return EntryView.of(done) if done is not None else None
 
 
 def timeline_of(
