@@ -116,6 +116,11 @@ class TimelineEntry(Base):
     )
 
 
+# What EntryView.from_columns takes, by name: every column but the idempotency key,
+# which only the write path reads.
+ENTRY_VIEW_COLUMNS = tuple(c for c in TimelineEntry.__table__.c if c.name != "idempotency_key")
+
+
 class EntryRevision(Base):
     """What an entry was before a change (edit, pin, delete, restore), oldest first."""
 

@@ -28,6 +28,7 @@ FEATURES = (
     "ui.memory",
     "ui.health",
     "ui.alerts",
+    "ui.offline",
 )
 
 

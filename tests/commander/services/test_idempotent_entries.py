@@ -30,9 +30,7 @@ def test_a_retried_entry_is_stored_once_and_the_first_is_returned(
     assert _notes(store, incident) == ["cache flushed"]
 
 
-def test_entries_without_keys_or_with_other_keys_are_each_stored(
-    store: Any, incident: str
-) -> None:
+def test_entries_without_keys_or_with_other_keys_are_each_stored(store: Any, incident: str) -> None:
     log_entry(store, incident, "one", "ana")
     log_entry(store, incident, "one", "ana")
     log_entry(store, incident, "two", "ana", idempotency_key=KEY)
