@@ -1,0 +1,83 @@
+"""The database server restarting while a seat writes (a private server, really stopped)."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+from commander.domain import Severity
+from commander.errors import StoreUnreachableError
+from commander.services.incidents import declare_incident
+from commander.services.timeline import log_entry, read_timeline
+from commander.store.engine import open_store
+from tests.support.cli import run_cli
+from tests.support.private_postgres import PrivateServer
+
+ENTRIES = 40
+
+
+def test_every_acknowledged_write_is_there_once_after_a_restart(
+    restartable: PrivateServer,
+) -> None:
+    """A seat writes with an idempotency key per entry and retries a failed write with the
+    same key, as the window's journal does: afterwards each entry is stored exactly once,
+    in order, whether a failed attempt had committed or not."""
+    url = restartable.new_database()
+    store = open_store(url, create=True)
+    ref = declare_incident(store, "Failover", Severity.P1, author="ana").ref
+    acknowledged: list[int] = []
+    refused = 0
+
+    def seat() -> None:
+        nonlocal refused
+        for n in range(ENTRIES):
+            key = str(uuid.uuid4())
+            while True:
+                try:
+                    log_entry(store, ref, f"entry {n}", "ana", idempotency_key=key)
+                except StoreUnreachableError:
+                    refused += 1
+                    time.sleep(0.02)
+                    continue
+                acknowledged.append(n)
+                break
+
+    writer = threading.Thread(target=seat)
+    writer.start()
+    try:
+        deadline = time.monotonic() + 30
+        while len(acknowledged) < 5 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        restartable.stop()
+        before_restart = len(acknowledged)
+        restartable.start()
+    finally:
+        writer.join(60)
+    try:
+        assert refused > 0 and before_restart < ENTRIES  # the restart fell among the writes
+        assert acknowledged == list(range(ENTRIES))
+        notes = [e.text for e in read_timeline(store, ref) if e.kind == "note"]
+        assert notes == [f"entry {n}" for n in range(ENTRIES)]  # each once, in order
+    finally:
+        store.close()
+
+
+def test_the_cli_without_its_server_says_so_in_one_line_and_writes_nothing(
+    restartable: PrivateServer,
+) -> None:
+    url = restartable.new_database()
+    store = open_store(url, create=True)
+    try:
+        ref = declare_incident(store, "Failover", Severity.P1, author="ana").ref
+        restartable.stop()
+        done = run_cli("--db", url, "log", ref, "written while the server was down")
+        assert done.returncode == 1, done.stderr
+        [line] = done.stderr.splitlines()
+        assert line.startswith("commander: cannot open database postgresql+psycopg://")
+        assert "127.0.0.1" in line and "Traceback" not in done.stderr
+        restartable.start()
+        timeline = read_timeline(store, ref)
+        assert [e.kind for e in timeline] == ["declared"]
+    finally:
+        store.close()
