@@ -140,7 +140,9 @@ class ServerWatch(QObject):
 
     def _show(self) -> None:
         if not self._context.server_lost:
-            self.banner.hide()
+            if not self.banner.isHidden():
+                self.banner.hide()
+                self._shell.clear_status()  # the line below said the server was away
             return
         waiting = self._waiting
         kept = (
@@ -148,8 +150,10 @@ class ServerWatch(QObject):
             if waiting
             else "entries you log are kept on this computer"
         )
-        self.banner.setText(f"Database server unreachable: {kept}, written when it is back")
+        text = f"Database server unreachable: {kept}, written when it is back"
+        self.banner.setText(text)
         self.banner.show()
+        self._shell.show_status(text)  # also seen with no incident open (no header then)
 
     def _stop(self) -> None:
         self._timer.stop()
