@@ -106,7 +106,7 @@ class TimelineFeature(QObject):
         from commander.domain.quick_entry import LogEntry
 
         ref, author = incident.ref, self._context.author()
-        if self._context.journal is not None and isinstance(parsed, LogEntry):
+        if isinstance(parsed, LogEntry):
             self._log_or_keep(incident, typed, parsed, author)
             return
         self._context.write(
@@ -118,7 +118,7 @@ class TimelineFeature(QObject):
     def _log_or_keep(
         self, incident: IncidentDetail, typed: str, parsed: LogEntry, author: str
     ) -> None:
-        """A server store: the entry gets an idempotency key and goes to the server, or,
+        """The entry gets an idempotency key and goes to the store, or, on a server store
         while the server is away (or when this write finds it gone), to the journal with
         the same key, so a commit whose answer was lost is not written twice."""
         from uuid import uuid4
@@ -126,12 +126,13 @@ class TimelineFeature(QObject):
         from commander.clock import now
 
         key, typed_at, ref = str(uuid4()), now(), incident.ref
-        if self._context.server_lost:
+        journaling = self._context.journal is not None
+        if journaling and self._context.server_lost:
             self._keep(incident, typed, parsed, author, key, typed_at)
             return
 
         def failed(error: BaseException) -> None:
-            if isinstance(error, StoreUnreachableError):
+            if journaling and isinstance(error, StoreUnreachableError):
                 self._context.set_server_lost(True)
                 self._keep(incident, typed, parsed, author, key, typed_at)
                 return
