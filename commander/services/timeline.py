@@ -74,6 +74,7 @@ def add_entry(
     fact: EntryFact | None = None,
     kind: EntryKind | None = None,
     pinned: bool = False,
+    idempotency_key: str | None = None,
 ) -> TimelineEntry:
     """Add an entry inside the caller's transaction (state change + entry together).
 
@@ -96,6 +97,7 @@ def add_entry(
         pinned=pinned,
         data=encode(fact) if fact is not None else None,
         version=next_version(session),
+        idempotency_key=idempotency_key,
     )
     session.add(entry)
     session.flush()
@@ -171,8 +173,8 @@ def log_entry(
             occurred_at=occurred_at or now,
             recorded_at=now,
             pinned=pinned,
+            idempotency_key=idempotency_key,
         )
-        entry.idempotency_key = idempotency_key
         return EntryView.of(entry)
 
 

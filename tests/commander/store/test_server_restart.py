@@ -7,8 +7,9 @@ import time
 import uuid
 
 from commander.domain import Severity
-from commander.errors import StoreUnreachableError
-from commander.services.incidents import declare_incident
+from commander.domain.entry_facts import SeverityChanged
+from commander.errors import CommanderError, StoreUnreachableError
+from commander.services.incidents import change_severity, declare_incident, get_incident
 from commander.services.timeline import log_entry, read_timeline
 from commander.store.engine import open_store
 from tests.support.cli import run_cli
@@ -43,8 +44,22 @@ def test_every_acknowledged_write_is_there_once_after_a_restart(
                 acknowledged.append(n)
                 break
 
+    escalations = threading.Event()  # set: the seat's writes are over
+
+    def commander() -> None:
+        """Another seat changing the severity meanwhile: a row and its entry per change."""
+        level = Severity.P2
+        while not escalations.is_set():
+            level = Severity.P1 if level is Severity.P2 else Severity.P2
+            try:
+                change_severity(store, ref, level, "bo")
+            except CommanderError:  # the server is away, or the same level again after it
+                time.sleep(0.02)
+
     writer = threading.Thread(target=seat)
+    changer = threading.Thread(target=commander)
     writer.start()
+    changer.start()
     try:
         deadline = time.monotonic() + 30
         while len(acknowledged) < 5 and time.monotonic() < deadline:
@@ -54,11 +69,17 @@ def test_every_acknowledged_write_is_there_once_after_a_restart(
         restartable.start()
     finally:
         writer.join(60)
+        escalations.set()
+        changer.join(60)
     try:
         assert refused > 0 and before_restart < ENTRIES  # the restart fell among the writes
         assert acknowledged == list(range(ENTRIES))
         notes = [e.text for e in read_timeline(store, ref) if e.kind == "note"]
         assert notes == [f"entry {n}" for n in range(ENTRIES)]  # each once, in order
+        # Nothing half-written: the incident's severity is the one its last entry records.
+        changes = [e.fact for e in read_timeline(store, ref) if e.kind == "severity"]
+        assert changes and isinstance(changes[-1], SeverityChanged)
+        assert get_incident(store, ref).severity is changes[-1].to_severity
     finally:
         store.close()
 
