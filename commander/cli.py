@@ -56,6 +56,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "commander.commands.alerts",
     "commander.commands.capture",
     "commander.commands.presence",
+    "commander.commands.entries",
 )
 # Modules adding subcommands that open no store (``register_storeless(sub)``).
 STORELESS_COMMANDS: tuple[str, ...] = ("commander.commands.team",)

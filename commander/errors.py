@@ -28,3 +28,23 @@ class NoStoreError(StoreError, NotFoundError):
     def __init__(self, location: str, detail: str = "") -> None:
         super().__init__(f"no store at {location}{detail}")
         self.location = location
+
+
+class StoreUnreachableError(StoreError):
+    """The database server cannot be reached (stopped, restarting, network gone).
+
+    Nothing of the failed call was written. The window keeps what the scribe types
+    in its journal meanwhile (commander/store/journal.py)."""
+
+
+class EditConflictError(InvalidInputError):
+    """Someone else changed the thing after the writer read it; nothing was changed.
+
+    ``theirs`` is the text stored now (at ``version``), ``yours`` the text the writer
+    wanted to save; the writer chooses and saves again against ``version``."""
+
+    def __init__(self, message: str, *, theirs: str, yours: str, version: int) -> None:
+        super().__init__(message)
+        self.theirs = theirs
+        self.yours = yours
+        self.version = version

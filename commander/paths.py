@@ -23,3 +23,9 @@ def config_dir() -> Path:
 
 def default_database_path() -> Path:
     return data_dir() / "incidents.sqlite"
+
+
+def journal_path() -> Path:
+    """The window's journal of entries typed while the database server was away,
+    beside the settings (commander/store/journal.py)."""
+    return config_dir() / "journal.sqlite"

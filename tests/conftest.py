@@ -15,6 +15,7 @@ import pytest
 
 from commander.clock import FrozenClock, frozen_clock
 from tests.support.cli import cli_ok
+from tests.support.private_postgres import private_postgres, restartable  # noqa: F401
 
 PG_ENV = "COMMANDER_TEST_PG_URL"
 

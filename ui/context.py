@@ -21,6 +21,7 @@ from ui.workers import Failed, Worker
 
 if TYPE_CHECKING:
     from commander.store.engine import Store
+    from commander.store.journal import EntryJournal
     from commander.views.changes import Changes
     from commander.views.incidents import IncidentDetail
 
@@ -51,6 +52,10 @@ class AppContext(QObject):
     incident_requested = Signal(str)
     # The timeline's clock switched between UTC and local time.
     local_time_changed = Signal(bool)
+    # The database server was lost (True) or is back and the journal written (False).
+    server_lost_changed = Signal(bool)
+    # Entries were put in the journal or written from it to the server.
+    journal_changed = Signal()
 
     def __init__(
         self,
@@ -68,6 +73,9 @@ class AppContext(QObject):
         self.store: Store | None = None
         self.incident: IncidentDetail | None = None
         self._own_versions: set[int] = set()
+        # A server store's journal of entries typed while the server is away (ui/offline).
+        self.journal: EntryJournal | None = None
+        self.server_lost = False
 
     # -- state the window sets ----------------------------------------------------------
     def set_store(self, store: Store) -> None:
@@ -77,6 +85,11 @@ class AppContext(QObject):
     def set_incident(self, incident: IncidentDetail | None) -> None:
         self.incident = incident
         self.incident_opened.emit(incident)
+
+    def set_server_lost(self, lost: bool) -> None:
+        if lost != self.server_lost:
+            self.server_lost = lost
+            self.server_lost_changed.emit(lost)
 
     def set_local_time(self, local: bool) -> None:
         self.settings.show_local_time = local

@@ -49,6 +49,7 @@ from ui.incidents.new_store import confirm_new_store
 from ui.incidents.opener import IncidentOpener
 from ui.live import LiveFeed
 from ui.memory import install as install_memory
+from ui.offline import install as install_offline
 from ui.postmortem import install as install_postmortem
 from ui.presence import install as install_presence
 from ui.reports import install as install_reports
@@ -85,6 +86,7 @@ FEATURES: tuple[Install, ...] = (
     install_reports,
     install_memory,
     install_connection,
+    install_offline,  # a server store only: the banner, the journal, writing it back
     install_comms,  # builds itself once the store is open: not needed for the first paint
     install_capture,  # the same: reads chat channels once the store is open
 )

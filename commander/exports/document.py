@@ -37,7 +37,7 @@ from commander.services.postmortem import (
 from commander.services.postmortem_templates import GENERATED_SECTIONS, Template, get_template
 from commander.store import raw_sql
 from commander.store.engine import Store
-from commander.store.orm import EntryRevision, TimelineEntry
+from commander.store.orm import ENTRY_VIEW_COLUMNS, EntryRevision, TimelineEntry
 from commander.views.incidents import EntryView, IncidentDetail, RevisionView
 
 if TYPE_CHECKING:  # the response record's readers are imported when it is read
@@ -277,7 +277,7 @@ def _entries(session: Any, incident_id: int) -> tuple[EntryView, ...]:
         return raw_sql.read_entries(session.connection(), incident_id)
     table = TimelineEntry.__table__
     statement = (
-        select(*table.c)
+        select(*ENTRY_VIEW_COLUMNS)
         .where(table.c.incident_id == incident_id)
         .order_by(table.c.occurred_at, table.c.id)
     )

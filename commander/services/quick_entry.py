@@ -36,8 +36,13 @@ class CarriedOut:
     warning: LeavingWithOpenItems | None = None
 
 
-def carry_out(store: Store, ref: str, parsed: QuickEntry, author: str) -> CarriedOut:
-    """Write what one quick-entry line asks for, or raise ``InvalidInputError``."""
+def carry_out(
+    store: Store, ref: str, parsed: QuickEntry, author: str, idempotency_key: str | None = None
+) -> CarriedOut:
+    """Write what one quick-entry line asks for, or raise ``InvalidInputError``.
+
+    ``idempotency_key`` (the window gives each entry one) keeps a plain entry from
+    being written twice when a write is retried (``timeline.log_entry``)."""
     refuse_backdated_change(parsed)
     if isinstance(parsed, LogEntry):
         entry = log_entry(
@@ -48,6 +53,7 @@ def carry_out(store: Store, ref: str, parsed: QuickEntry, author: str) -> Carrie
             kind=parsed.kind,
             occurred_at=parsed.occurred_at,
             pinned=parsed.pinned,
+            idempotency_key=idempotency_key,
         )
         return CarriedOut(entry)
     if isinstance(parsed, DeployEntry):

@@ -20,7 +20,7 @@ from commander.domain.kinds import DELETABLE_KINDS
 from commander.domain.limits import AUTHOR, refuse_long_entry, refuse_nul
 from commander.domain.refs import parse_ref
 from commander.domain.when import utc_now
-from commander.errors import InvalidInputError, NotFoundError
+from commander.errors import EditConflictError, InvalidInputError, NotFoundError
 from commander.store import raw_sql
 from commander.store.engine import Store
 from commander.store.orm import (
@@ -74,6 +74,7 @@ def add_entry(
     fact: EntryFact | None = None,
     kind: EntryKind | None = None,
     pinned: bool = False,
+    idempotency_key: str | None = None,
 ) -> TimelineEntry:
     """Add an entry inside the caller's transaction (state change + entry together).
 
@@ -96,6 +97,7 @@ def add_entry(
         pinned=pinned,
         data=encode(fact) if fact is not None else None,
         version=next_version(session),
+        idempotency_key=idempotency_key,
     )
     session.add(entry)
     session.flush()
@@ -122,8 +124,14 @@ def log_entry(
     occurred_at: datetime | None = None,
     pinned: bool = False,
     now: datetime | None = None,
+    idempotency_key: str | None = None,
 ) -> EntryView:
-    """Log what a person saw, did or decided. Returns once it is committed."""
+    """Log what a person saw, did or decided. Returns once it is committed.
+
+    An entry given an ``idempotency_key`` is written once: when an entry holding the
+    key is stored already (a retry after a commit whose answer was lost), that one
+    is returned and nothing is written.
+    """
     from commander.services.incidents import load_incident  # avoids an import cycle
 
     if not text.strip():
@@ -133,13 +141,29 @@ def log_entry(
     now = now or utc_now()
     if store.is_sqlite:  # the hot path: one driver-level INSERT (see store/raw_sql.py)
         written = raw_sql.insert_entry(
-            store, parse_ref(ref), text, author, kind, occurred_at or now, now, pinned=pinned
+            store,
+            parse_ref(ref),
+            text,
+            author,
+            kind,
+            occurred_at or now,
+            now,
+            pinned=pinned,
+            idempotency_key=idempotency_key,
         )
+        if written is None and idempotency_key is not None:
+            written = _logged_with_key(store, idempotency_key)
         if written is None:
             raise NotFoundError(f"no incident {ref.strip().upper()}")
         return written
     with store.write() as session:
         incident = load_incident(session, ref)
+        if idempotency_key is not None:
+            done = session.scalar(
+                select(TimelineEntry).where(TimelineEntry.idempotency_key == idempotency_key)
+            )
+            if done is not None:
+                return EntryView.of(done)
         entry = add_entry(
             session,
             incident,
@@ -149,8 +173,17 @@ def log_entry(
             occurred_at=occurred_at or now,
             recorded_at=now,
             pinned=pinned,
+            idempotency_key=idempotency_key,
         )
         return EntryView.of(entry)
+
+
+def _logged_with_key(store: Store, idempotency_key: str) -> EntryView | None:
+    with store.read() as session:
+        done = session.scalar(
+            select(TimelineEntry).where(TimelineEntry.idempotency_key == idempotency_key)
+        )
+        return EntryView.of(done) if done is not None else None
 
 
 def timeline_of(
@@ -203,11 +236,14 @@ def edit_entry(
     kind: EntryKind | str | None = None,
     pinned: bool | None = None,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> EntryView:
     """Change what an entry says, keeping what it said before as a revision.
 
     Only the given fields change. Entries the app wrote (declared, severity,
-    phase) keep their words, time and kind; they can only be pinned.
+    phase) keep their words, time and kind; they can only be pinned. With
+    ``expected_version`` (the entry's version the writer started from) an entry
+    someone changed since is left as it is: ``EditConflictError`` holds both texts.
     """
     if text is not None and not text.strip():
         raise InvalidInputError("an entry needs some text")
@@ -218,6 +254,8 @@ def edit_entry(
     now = now or utc_now()
     with store.write() as session:
         entry = _entry_for_update(session, entry_id)
+        if expected_version is not None and entry.version != expected_version:
+            raise _conflict(entry, expected_version, text)
         if entry.deleted_at is not None:
             raise InvalidInputError(f"entry {entry_id} is deleted; restore it before editing")
         changes = _changes(entry, text=text, occurred_at=occurred_at, kind=kind, pinned=pinned)
@@ -327,6 +365,18 @@ def _entry_for_update(session: Session, entry_id: int) -> TimelineEntry:
     if entry is None:
         raise NotFoundError(f"no entry {entry_id}")
     return entry
+
+
+def _conflict(entry: TimelineEntry, expected_version: int, text: str | None) -> EditConflictError:
+    """The writer started from an older version: both texts, and the version to save against."""
+    what = "deleted" if entry.deleted_at is not None else "changed"
+    return EditConflictError(
+        f"entry {entry.id} was {what} by someone else since you opened it (version "
+        f"{expected_version}, now {entry.version}); nothing was saved",
+        theirs=entry.text,
+        yours=entry.text if text is None else text,
+        version=entry.version,
+    )
 
 
 def _changes(

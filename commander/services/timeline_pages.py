@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from commander.services.timeline import _incident_id, where_words
 from commander.store.engine import Store
-from commander.store.orm import TimelineEntry
+from commander.store.orm import ENTRY_VIEW_COLUMNS, TimelineEntry
 from commander.views.incidents import EntryView
 from commander.views.timeline import (
     NO_FILTER,
@@ -107,7 +107,7 @@ def timeline_authors(store: Store, incident_id: int) -> tuple[str, ...]:
         return tuple(session.scalars(statement))
 
 
-_ENTRY_COLUMNS = tuple(TimelineEntry.__table__.c)
+_ENTRY_COLUMNS = ENTRY_VIEW_COLUMNS
 
 
 def _entry_view(row: Any) -> EntryView:

@@ -19,17 +19,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from commander.errors import NoStoreError, StoreError
+from commander.errors import NoStoreError, StoreError, StoreUnreachableError
 from commander.store import raw_sql, schema
 from commander.store.announce import tracking
 from commander.store.disk_full import disk_full_message, is_disk_full
 from commander.store.location import raw_location
 from commander.store.nul_guard import guard
+from commander.store.unreachable import is_unreachable
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,15 @@ class Store:
         ):
             yield session
 
+    def reachable(self) -> bool:
+        """One ``SELECT 1``: False when the server cannot be reached (StoreUnreachableError)."""
+        try:
+            with self.read() as session:
+                session.execute(text("SELECT 1"))
+        except StoreUnreachableError:
+            return False
+        return True
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -121,6 +131,10 @@ def _explained(store: Store) -> Iterator[None]:
         if is_disk_full(exc, store.sqlite_file):
             raise StoreError(disk_full_message(store.location)) from exc
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        if not store.is_sqlite and is_unreachable(exc):
+            raise StoreUnreachableError(
+                f"cannot reach the database server {store.location}: {_hidden(reason, store.url)}"
+            ) from exc
         if _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
             # An observer role (commander team-sql) writing: say what it is, once.
             raise StoreError(

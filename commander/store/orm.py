@@ -88,6 +88,7 @@ class TimelineEntry(Base):
         Index("ix_timeline_incident_version", "incident_id", "version"),
         # One value per change, and a cheap max(version) on SQLite.
         Index("ix_timeline_version", "version", unique=True),
+        Index("ix_timeline_idempotency_key", "idempotency_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -105,11 +106,19 @@ class TimelineEntry(Base):
     # Set on every insert, edit, delete and restore to a value above every
     # other entry's, so a window polls "version > what I have" to stay live.
     version: Mapped[int] = mapped_column(Integer)
+    # The window's random id for an entry it logs (migration 0013): a retried write
+    # finds it taken and counts the entry as written (services/timeline.log_entry).
+    idempotency_key: Mapped[str | None] = mapped_column(String(36), default=None)
 
     incident: Mapped[Incident] = relationship(back_populates="entries")
     revisions: Mapped[list[EntryRevision]] = relationship(
         back_populates="entry", order_by="EntryRevision.id"
     )
+
+
+# What EntryView.from_columns takes, by name: every column but the idempotency key,
+# which only the write path reads.
+ENTRY_VIEW_COLUMNS = tuple(c for c in TimelineEntry.__table__.c if c.name != "idempotency_key")
 
 
 class EntryRevision(Base):

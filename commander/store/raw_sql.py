@@ -68,9 +68,10 @@ _ENTRIES = (
 # BEGIN IMMEDIATE takes), and nothing at all when the incident does not exist.
 _INSERT_ENTRY = """
 INSERT INTO timeline_entries
-    (incident_id, occurred_at, recorded_at, author, kind, text, pinned, version)
-SELECT id, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(version), 0) + 1 FROM timeline_entries)
+    (incident_id, occurred_at, recorded_at, author, kind, text, pinned, idempotency_key, version)
+SELECT id, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(version), 0) + 1 FROM timeline_entries)
 FROM incidents WHERE id = ?
+ON CONFLICT (idempotency_key) DO NOTHING
 RETURNING id, version
 """
 
@@ -184,9 +185,10 @@ def insert_entry(
     recorded_at: datetime,
     *,
     pinned: bool,
+    idempotency_key: str | None = None,
 ) -> EntryView | None:
     """Write one entry in its own transaction; the entry once committed, or None (and
-    nothing written) when there is no such incident.
+    nothing written) when there is no such incident or ``idempotency_key`` is taken.
 
     A pooled connection (pragmas already set) runs ``BEGIN IMMEDIATE``, one
     ``INSERT ... SELECT ... RETURNING`` and ``COMMIT``: through the ORM the same
@@ -201,6 +203,7 @@ def insert_entry(
         kind.value,
         text,
         flag_value(pinned),
+        idempotency_key,
         incident_id,
     )
     connection = store.engine.raw_connection()  # pooled; isolation_level None

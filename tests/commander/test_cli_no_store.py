@@ -20,6 +20,7 @@ from tests.support.cli import run_cli as commander
 # that the run gets as far as opening the store.
 NEEDS_A_STORE: dict[str, list[str]] = {
     "log": ["log", "INC-1", "text"],
+    "edit": ["edit", "1", "--text", "text"],
     "severity": ["severity", "INC-1", "P1"],
     "phase": ["phase", "INC-1", "mitigate"],
     "list": ["list"],

@@ -31,6 +31,7 @@ FEATURES = (
     "ui.capture",
     "ui.presence",
     "ui.connection",
+    "ui.offline",
 )
 
 

@@ -58,6 +58,15 @@ KIND_COLOURS = {
 }
 
 
+def waiting(entry: EntryView) -> bool:
+    """An entry the window's journal holds until the server is back (ui/offline): shown
+    with the negative of its journal id, which no stored entry has."""
+    return entry.id < 0
+
+
+WAITING_TIP = "Waiting for the database server: kept on this computer, written when it is back"
+
+
 def _key(entry: EntryView) -> _Key:
     return (entry.occurred_at, entry.id)
 
@@ -176,17 +185,20 @@ class TimelineModel(QAbstractTableModel):
             if column == AUTHOR:
                 return entry.author
             if column == KIND:
-                return ("★ " if entry.pinned else "") + entry.kind
+                mark = "⏳ waiting · " if waiting(entry) else ""
+                return mark + ("★ " if entry.pinned else "") + entry.kind
             return _cell_text(entry, self._lines.get(entry.id, 1))
         if role == _FONT:
             return self._struck if entry.deleted_at is not None else None
         if role == _FOREGROUND:
-            return self._greyed if entry.deleted_at is not None else None
+            return self._greyed if entry.deleted_at is not None or waiting(entry) else None
         if role == _DECORATION:
             return self._kind_colours.get(entry.kind) if index.column() == KIND else None
         if role == _TOOLTIP:
             if index.column() == TIME:
                 return format_clock(entry.occurred_at, self._local_time, with_date=True)
+            if waiting(entry):
+                return WAITING_TIP
             if index.column() == TEXT:
                 return _tooltip(entry, self._lines.get(entry.id, 1))
             return None
@@ -290,6 +302,13 @@ class TimelineModel(QAbstractTableModel):
                 self._latest_version = max(self._latest_version, entry.version)
             else:
                 self.add_entry(entry)
+
+    def set_waiting(self, entries: list[EntryView]) -> None:
+        """Show exactly these journaled entries as waiting (the previous ones go)."""
+        for entry in [row for row in self._rows if waiting(row)]:
+            self.remove_entry(entry.id)
+        for entry in entries:
+            self.add_entry(entry)
 
     def remove_entry(self, entry_id: int) -> None:
         row = self.row_of(entry_id)

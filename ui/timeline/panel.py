@@ -43,7 +43,7 @@ from ui.timeline import store_calls
 from ui.timeline.chat_link import ChatLinks, chat_fact, open_link
 from ui.timeline.entry_bar import QuickEntryBar
 from ui.timeline.filter_bar import TimelineFilterBar
-from ui.timeline.model import AUTHOR, KIND, TEXT, TIME, TimelineModel
+from ui.timeline.model import AUTHOR, KIND, TEXT, TIME, TimelineModel, waiting
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -124,6 +124,7 @@ class TimelinePanel(QWidget):
         # Following the newest rows: kept while the reader stays at the bottom, so rows
         # laid out after they were shown (the first open, a resize) keep the bottom in view.
         self._at_live_edge = True
+        self._waiting: list[EntryView] = []  # journaled, shown until the server has them
         self.timeline_view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.timeline_view.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
         self.filter_bar = TimelineFilterBar()
@@ -192,6 +193,13 @@ class TimelinePanel(QWidget):
         # After the rows and their counts: listing the authors scans the whole timeline.
         self._authors_wanted = True
 
+    def set_waiting(self, entries: list[EntryView]) -> None:
+        """The open incident's entries waiting in the journal for the server (ui/offline)."""
+        self._waiting = entries
+        self.timeline_model.set_waiting(entries)
+        if entries and self._at_live_edge:
+            self.timeline_view.scrollToBottom()
+
     def _show_page(self, page: TimelinePage, generation: int) -> None:
         if generation < self._generation or self.incident_id is None:
             return  # a newer filter or incident replaced this answer
@@ -199,6 +207,7 @@ class TimelinePanel(QWidget):
         self._fetching_older = False
         self.timeline_model.set_earliest_known(self._incident_start)
         self.timeline_model.set_page(page)
+        self.timeline_model.set_waiting(self._waiting)  # the page replaced every row
         self._at_live_edge = True
         self.timeline_view.scrollToBottom()
         if page.counts is None:
@@ -526,7 +535,7 @@ class TimelinePanel(QWidget):
             return True
         if watched is self.timeline_view and key == Qt.Key.Key_Delete:
             entry = self.selected_entry()
-            if entry is not None:
+            if entry is not None and not waiting(entry):
                 self.delete_requested.emit(entry.id)
             return True
         return False
@@ -567,7 +576,7 @@ class TimelinePanel(QWidget):
 
     def _entry_menu(self, position: QPoint) -> None:
         entry = self.selected_entry()
-        if entry is None:
+        if entry is None or waiting(entry):  # not stored yet: nothing to correct or delete
             return
         menu = QMenu(self)
         if entry.deleted_at is None:
@@ -592,9 +601,13 @@ class TimelinePanel(QWidget):
         if entry.deleted_at is not None:
             self.show_hint("that entry is deleted: restore it (context menu) before editing")
             return
+        if waiting(entry):
+            self.show_hint("that entry waits for the server: edit it once it is written")
+            return
         dialog = EntryDialog(entry, self.timeline_model.local_time, self)
         if dialog.exec() != EntryDialog.DialogCode.Accepted:
             return
         changes = dialog.changes()
         if changes:  # OK without a change saves nothing (and writes no history)
-            self.entry_edit_submitted.emit(entry.id, changes)
+            # From the version shown: an entry someone changed meanwhile is a conflict.
+            self.entry_edit_submitted.emit(entry.id, {**changes, "expected_version": entry.version})

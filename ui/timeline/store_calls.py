@@ -82,11 +82,13 @@ def authors_of(store: Store, incident_id: int) -> tuple[str, ...]:
     return timeline_authors(store, incident_id)
 
 
-def carry_out(store: Store, ref: str, parsed: QuickEntry, author: str) -> CarriedOut:
+def carry_out(
+    store: Store, ref: str, parsed: QuickEntry, author: str, idempotency_key: str | None = None
+) -> CarriedOut:
     """What the quick-entry bar parsed, by the core's rules (backdating, phase warning)."""
     from commander.services.quick_entry import carry_out as carry_out_quick_entry
 
-    return carry_out_quick_entry(store, ref, parsed, author)
+    return carry_out_quick_entry(store, ref, parsed, author, idempotency_key)
 
 
 def edit(store: Store, entry_id: int, author: str, changes: dict[str, Any]) -> EntryView:

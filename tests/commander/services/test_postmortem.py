@@ -240,3 +240,35 @@ def test_without_roles_a_new_postmortem_names_nobody(store) -> None:
 
     started = load_document(store, _declare(store), to_edit=True).postmortem
     assert (started.authors, started.participants) == ((), ())
+
+
+def test_two_seats_racing_a_save_of_one_revision_exactly_one_wins(store) -> None:
+    import threading
+
+    from commander.services.postmortem import StalePostmortemError
+
+    ref = _declare(store)
+    base = save_postmortem(
+        store, replace(get_postmortem(store, ref), sections={"summary": "first"}), "ana", now=NOW
+    )
+    start, outcomes = threading.Barrier(2), {}
+
+    def seat(name: str) -> None:
+        start.wait()
+        draft = replace(base, sections={"summary": f"{name}'s summary"})
+        try:
+            outcomes[name] = save_postmortem(store, draft, name, now=NOW)
+        except StalePostmortemError as refused:
+            outcomes[name] = refused
+
+    threads = [threading.Thread(target=seat, args=(name,)) for name in ("ana", "bo")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    refused = [o for o in outcomes.values() if isinstance(o, StalePostmortemError)]
+    [saved] = [o for o in outcomes.values() if not isinstance(o, StalePostmortemError)]
+    assert len(refused) == 1
+    stored = get_postmortem(store, ref)
+    assert (stored.revision, stored.section("summary")) == (2, saved.section("summary"))
+    assert len(list_postmortem_revisions(store, ref)) == 2

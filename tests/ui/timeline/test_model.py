@@ -170,3 +170,20 @@ def test_the_incidents_start_counts_before_its_first_page_arrives() -> None:
     model.set_page(page_of([entry(5, 50), entry(6, 60)], has_older=True, total=900))
     assert model.dates_shown
     assert model.index(0, TIME).data() == "2026-11-27 10:50:00Z"
+
+
+def test_journaled_entries_show_as_waiting_until_replaced() -> None:
+    model = TimelineModel()
+    model.set_entries([entry(1, 0, "stored")])
+    model.set_waiting([entry(-7, 5, "typed offline"), entry(-8, 6, "and this")])
+    kinds = [model.index(r, KIND).data() for r in range(3)]
+    assert kinds == ["note", "⏳ waiting · note", "⏳ waiting · note"]
+    assert model.index(1, TEXT).data(Qt.ItemDataRole.ToolTipRole) == model_module.WAITING_TIP
+    assert model.index(1, TEXT).data(Qt.ItemDataRole.ForegroundRole) is not None
+    model.set_waiting([entry(-8, 6, "and this")])  # the first was written
+    model.add_entry(entry(2, 5, "typed offline"))  # ... and announced
+    assert [(model.index(r, KIND).data(), model.index(r, TEXT).data()) for r in range(3)] == [
+        ("note", "stored"),
+        ("note", "typed offline"),
+        ("⏳ waiting · note", "and this"),
+    ]

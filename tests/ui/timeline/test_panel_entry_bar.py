@@ -183,3 +183,21 @@ def test_a_time_prefix_on_sev_is_refused_before_enter(qtbot, open_incident: Cock
     qtbot.keyClicks(panel.entry_bar, "-5m /sev P1 revenue")
     assert panel.hint.text() == "a time prefix cannot backdate /sev or /phase"
     assert not panel.hint.property("info")
+
+
+def test_every_entry_the_bar_logs_carries_its_own_idempotency_key(
+    qtbot, open_incident: Cockpit, db_path
+) -> None:
+    import sqlite3
+
+    for text in ("first", "first"):
+        with qtbot.waitSignal(open_incident.timeline.entry_logged, timeout=10_000):
+            type_and_enter(qtbot, open_incident, text)
+    with sqlite3.connect(db_path) as connection:
+        keys = [
+            key
+            for (key,) in connection.execute(
+                "SELECT idempotency_key FROM timeline_entries WHERE text = 'first'"
+            )
+        ]
+    assert len(keys) == 2 and all(keys) and keys[0] != keys[1]
