@@ -72,6 +72,11 @@ class LiveFeed(QObject):
         """True while another seat's commit wakes this window (no polling)."""
         return self.listener is not None and self.listener.listening
 
+    @property
+    def polling(self) -> bool:
+        """True while the window polls (SQLite, or the listening connection is down)."""
+        return self._timer.isActive()
+
     def _start(self) -> None:
         store = self._context.require_store()
         # On the writer, like the polls: a write queued before it is already in the cursor.

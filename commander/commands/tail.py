@@ -42,13 +42,16 @@ def _tail(store: Store, args: argparse.Namespace) -> int:
     from commander.services.incident_tail import IncidentTail
 
     tail = IncidentTail(store, args.ref)
-    _print(tail.timeline(), as_json=args.json)
     if not args.follow:
+        _print(tail.timeline(), as_json=args.json)
         return 0
     from commander.services.feed import FeedWaiter
 
+    # Watching before the first read: a commit in between is then seen as a change
+    # (SQLite's data_version is compared with its value when the watch began).
     waiter = FeedWaiter(store)
     try:
+        _print(tail.timeline(), as_json=args.json)
         while True:
             # Presence heartbeat hook (issue 13, services/presence.py): `tail --follow`
             # counts as a seat; its heartbeat goes here, once per pass. A pass ends
