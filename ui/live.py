@@ -50,8 +50,9 @@ def poll_once(feed: ChangeFeed, store: Store, cursor: int) -> tuple[list[Changes
 class LiveFeed(QObject):
     # From the listener's thread, queued to the UI thread: read the feed now.
     _woken = Signal()
-    # From the listener's thread: it listens (True) or lost its connection (False).
-    _listening_changed = Signal(bool)
+    # The listener listens (True) or lost its connection (False): emitted on its
+    # thread, received on the UI thread.
+    listening_changed = Signal(bool)
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
@@ -64,7 +65,7 @@ class LiveFeed(QObject):
         self._timer = QTimer(self, interval=POLL_INTERVAL_MS)
         self._timer.timeout.connect(self.poll)
         self._woken.connect(self.poll)
-        self._listening_changed.connect(self._on_listening_changed)
+        self.listening_changed.connect(self._on_listening_changed)
         context.store_opened.connect(self._start)
 
     @property
@@ -89,7 +90,7 @@ class LiveFeed(QObject):
         if store is not None and store.is_postgresql:
             from commander.services.feed import listen_for_changes
 
-            self.listener = listen_for_changes(store, self._wake, self._listening_changed.emit)
+            self.listener = listen_for_changes(store, self._wake, self.listening_changed.emit)
 
     def _wake(self, _notice: Notice | None) -> None:
         # The listener's thread: hand over to the UI thread, which queues the read.

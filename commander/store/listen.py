@@ -93,18 +93,22 @@ class ChangeListener:
         wait = FIRST_RETRY_S
         while not self._stopping.is_set():
             try:
-                self._listen()
-                wait = FIRST_RETRY_S  # it listened, then lost the connection: retry soon
+                self._listen()  # returns only once stopped
+                reason = "stopped"
             except Exception as exc:  # any failure of the connection: retry later
-                if self._stopping.is_set():
-                    break
-                log.info("change listener: %s; retrying in %.2g s", _reason(exc), wait)
-                if self._stopping.wait(wait):
-                    break
-                wait = min(wait * 2, LONGEST_RETRY_S)
+                reason = _reason(exc)
             finally:
-                self._set_listening(False)
+                was_listening = self.listening
+                self._set_listening(False)  # the reader polls from now on
                 self._close()
+            if was_listening:
+                wait = FIRST_RETRY_S  # a connection that worked and was lost: retry soon
+            if self._stopping.is_set():
+                break
+            log.info("change listener: %s; retrying in %.2g s", reason, wait)
+            if self._stopping.wait(wait):
+                break
+            wait = min(wait * 2, LONGEST_RETRY_S)
         self._close_pipe()
 
     def _close_pipe(self) -> None:

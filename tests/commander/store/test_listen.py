@@ -75,6 +75,22 @@ def test_a_cut_connection_is_reported_and_listened_again(
     assert next_event(events)[0] == "wake"
 
 
+def test_each_loss_of_a_working_connection_is_retried_soon_not_ever_later(
+    pg_store: Store, heard: tuple[ChangeListener, queue.Queue[Event]]
+) -> None:
+    # The waits grow only while connecting fails; a connection that worked starts over.
+    listener, events = heard
+    assert [next_event(events), next_event(events)] == [("listening", True), ("wake", None)]
+    with psycopg.connect(conninfo(pg_store.url), autocommit=True) as admin:
+        for _ in range(5):  # growing waits would be 0.25, 0.5, 1, 2, 4 s by now
+            cut = time.monotonic()
+            admin.execute("SELECT pg_terminate_backend(%s)", (listener.backend_pid,))
+            assert next_event(events) == ("listening", False)
+            assert next_event(events) == ("listening", True)
+            assert time.monotonic() - cut < 1.5
+            assert next_event(events) == ("wake", None)
+
+
 def test_after_stop_nothing_is_called_and_the_connection_is_closed(
     pg_store: Store, heard: tuple[ChangeListener, queue.Queue[Event]]
 ) -> None:
