@@ -26,6 +26,7 @@ from commander.commands.common import (
     add_at_option,
     argument_type,
     author_of,
+    entry_line,
     say,
     say_block,
     warn,
@@ -57,6 +58,7 @@ FEATURE_COMMANDS: tuple[str, ...] = (
     "commander.commands.capture",
     "commander.commands.presence",
     "commander.commands.entries",
+    "commander.commands.tail",
 )
 # Modules adding subcommands that open no store (``register_storeless(sub)``).
 STORELESS_COMMANDS: tuple[str, ...] = ("commander.commands.team",)
@@ -338,10 +340,7 @@ def _show(store: Store, args: argparse.Namespace) -> int:
     if incident.summary:
         say_block(incident.summary, indent="  ")
     for entry in incident.timeline:  # one row each: a line break in the text shows as \x0a
-        pin = "*" if entry.pinned else " "
-        say(
-            f"{pin} {entry.occurred_at:%H:%M:%SZ}  {entry.author:<12} {entry.kind:<11} {entry.text}"
-        )
+        say(entry_line(entry))
     return 0
 
 

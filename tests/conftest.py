@@ -141,6 +141,12 @@ def empty_postgres_database() -> Iterator[str]:
     yield from _postgres_database()
 
 
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """The URL of a new PostgreSQL database at the schema's head (skipped without a server)."""
+    yield from _postgres_database(migrated=True)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, db_path: Path) -> Iterator[object]:
     """The same test on an embedded SQLite file and on a team PostgreSQL server."""

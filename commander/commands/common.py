@@ -14,6 +14,7 @@ from commander.terminal_text import block, one_line
 
 if TYPE_CHECKING:
     from commander.store.engine import Store
+    from commander.views.incidents import EntryView
 
 Handler = Callable[["Store", argparse.Namespace], int]
 
@@ -91,6 +92,12 @@ def say(line: str = "") -> None:
     """One line of human output; control characters in the stored text it quotes
     are shown escaped (``commander.terminal_text``), so a row stays one row."""
     sys.stdout.write(one_line(line) + "\n")
+
+
+def entry_line(entry: EntryView) -> str:
+    """One timeline entry as ``show`` and ``tail`` print it (``say`` escapes its text)."""
+    pin = "*" if entry.pinned else " "
+    return f"{pin} {entry.occurred_at:%H:%M:%SZ}  {entry.author:<12} {entry.kind:<11} {entry.text}"
 
 
 def say_block(text: str, indent: str = "") -> None:

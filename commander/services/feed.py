@@ -1,6 +1,9 @@
-"""Keeping an open window current while other seats write to the same store.
+"""Keeping an open window (or ``tail --follow``) current while other seats write.
 
-A window polls about once a second. ``ChangeFeed.poll()`` answers "may
+On PostgreSQL each commit that changed the timeline sends ``NOTIFY``
+(``store/notify.py``) and a reader listens (``listen_for_changes``): it reads the
+feed from its cursor as soon as one arrives, and polls only while its listening
+connection is down. On SQLite it polls: ``ChangeFeed.poll()`` answers "may
 anything have changed?" almost for free; only then does it ask
 ``changes_since`` for the entries written, edited, deleted or restored after
 its cursor. A new severity or phase entry tells it to refetch the header.
@@ -18,6 +21,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -25,6 +31,8 @@ from sqlalchemy import func, select
 
 from commander.store import raw_sql
 from commander.store.engine import Store
+from commander.store.listen import ChangeListener
+from commander.store.notify import Notice
 from commander.store.orm import TimelineEntry
 from commander.views.changes import Changes, changes_of_entries
 from commander.views.incidents import EntryView
@@ -130,3 +138,61 @@ def _watch_connection(store: Store) -> sqlite3.Connection | None:
     if not store.is_sqlite or not database or database == ":memory:":
         return None
     return raw_sql.watch_data_version(Path(database))
+
+
+def listen_for_changes(
+    store: Store,
+    on_wake: Callable[[Notice | None], None],
+    on_state: Callable[[bool], None] = lambda listening: None,
+) -> ChangeListener | None:
+    """Start listening for other seats' commits (PostgreSQL); None where only polling
+    works (SQLite). ``on_wake`` and ``on_state`` run on the listener's thread."""
+    if not store.is_postgresql:
+        return None
+    listener = ChangeListener(store.url, on_wake, on_state)
+    listener.start()
+    return listener
+
+
+class FeedWaiter:
+    """Blocking waits for "another seat may have committed", for a reader without an
+    event loop (``commander tail --follow``).
+
+    PostgreSQL: woken by the listener at once; while its connection is down, every
+    ``poll_interval``. SQLite: ``ChangeFeed.poll()`` every ``poll_interval``.
+    """
+
+    def __init__(self, store: Store, poll_interval: float = 0.25) -> None:
+        self._poll_interval = poll_interval
+        self._woken = threading.Event()
+        self._feed = ChangeFeed(store)
+        # A lost or regained connection wakes the wait too: it then polls, or reads
+        # what committed while it was not listening.
+        self.listener = listen_for_changes(
+            store, lambda _notice: self._woken.set(), lambda _listening: self._woken.set()
+        )
+
+    def wait(self, timeout: float) -> bool:
+        """True as soon as something may have changed; False after ``timeout`` without."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if self.listener is not None and self.listener.listening:
+                woken = self._woken.wait(max(0.0, remaining))
+                self._woken.clear()
+                if woken:
+                    return True
+            elif self.listener is not None:
+                time.sleep(min(self._poll_interval, max(0.0, remaining)))
+                return True  # no news while the connection is down: read to be sure
+            elif self._feed.poll():
+                return True
+            else:
+                time.sleep(min(self._poll_interval, max(0.0, remaining)))
+            if time.monotonic() >= deadline:
+                return False
+
+    def close(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
+        self._feed.close()

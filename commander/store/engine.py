@@ -29,6 +29,7 @@ from commander.store import raw_sql, schema
 from commander.store.announce import tracking
 from commander.store.disk_full import disk_full_message, is_disk_full
 from commander.store.location import raw_location
+from commander.store.notify import send_on_commit
 from commander.store.nul_guard import guard
 from commander.store.unreachable import is_unreachable
 
@@ -70,12 +71,19 @@ class Store:
         self._write_sessions = sessionmaker(self._write_engine, expire_on_commit=False)
         guard(self._read_sessions)
         guard(self._write_sessions)
+        if self.is_postgresql:
+            # The one place every write passes: its commit wakes the other seats.
+            send_on_commit(self._write_sessions)
         # The store's random id, once services/store_identity.py has read it.
         self.cached_identity: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.url.get_backend_name() == "postgresql"
 
     @property
     def sqlite_file(self) -> Path | None:

@@ -188,3 +188,28 @@ def _history(store, entry_id: int):
     from commander.services.timeline import entry_revisions
 
     return entry_revisions(store, entry_id)
+
+
+def test_a_feed_waiter_wakes_for_another_seats_commit_and_only_then(store) -> None:
+    import time
+
+    from commander.services.feed import FeedWaiter
+
+    incident = declare_incident(store, "Checkout slow", Severity.P2, author="ana")
+    waiter = FeedWaiter(store)
+    try:
+        settle = time.monotonic() + 10
+        # PostgreSQL: polls until the listener listens, then wakes once to catch up.
+        while waiter.wait(0.3) and time.monotonic() < settle:
+            pass
+        assert not waiter.wait(0.3)  # nobody commits: no wake-up
+        other_seat = open_store(store.url, create=False)
+        try:
+            log_entry(other_seat, incident.ref, "from another seat", author="bo")
+        finally:
+            other_seat.close()
+        started = time.monotonic()
+        assert waiter.wait(5)
+        assert time.monotonic() - started < 1
+    finally:
+        waiter.close()
