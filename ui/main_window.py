@@ -124,6 +124,10 @@ class IncidentFrame(QWidget):
         self._header_layout.setContentsMargins(0, 0, 0, 0)
         self._header_layout.setColumnStretch(0, 1)
         self._header_widgets = 0
+        # Lines under the header row, each the frame's whole width (add_header_line).
+        self._header_lines = QVBoxLayout()
+        self._header_lines.setContentsMargins(0, 0, 0, 0)
+        self._header_lines.setSpacing(2)
         # Feature panels (checklist, messages, ...) sit beside the timeline as tabs;
         # the area stays hidden until a feature adds one.
         self.side_tabs = named(QTabWidget(), "sidePanels")
@@ -134,6 +138,7 @@ class IncidentFrame(QWidget):
         self.body_sizes = [720, 300]
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addLayout(self._header_lines)
         layout.addWidget(self.body, 1)
 
     @property
@@ -161,6 +166,9 @@ class IncidentFrame(QWidget):
         # (the incident header) in column 1 beside an empty stretching column 0.
         self._header_layout.addWidget(widget, 0, self._header_widgets)
         self._header_widgets += 1
+
+    def add_header_line(self, widget: QWidget) -> None:
+        self._header_lines.addWidget(widget)
 
 
 class MainWindow(QMainWindow):
@@ -284,6 +292,9 @@ class MainWindow(QMainWindow):
 
     def add_header_widget(self, widget: QWidget) -> None:
         self.frame.add_header_widget(widget)
+
+    def add_header_line(self, widget: QWidget) -> None:
+        self.frame.add_header_line(widget)
 
     def set_main_view(self, widget: QWidget) -> None:
         self.frame.set_main_view(widget)

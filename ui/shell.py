@@ -43,6 +43,11 @@ class Shell(Protocol):
         """A widget in the incident header, right of what is there."""
         ...
 
+    def add_header_line(self, widget: QWidget) -> None:
+        """A line under the incident header, the window's whole width (who is here, the
+        chat capture's state, a banner): below what is there."""
+        ...
+
     def show_status(self, text: str, msecs: int = 0) -> None:
         """A line in the status bar (0: until replaced)."""
         ...

@@ -40,6 +40,7 @@ class ShellDouble:
         self.actions: dict[str, list[QAction]] = {}
         self.side_panels: dict[str, QWidget] = {}
         self.header_widgets: list[QWidget] = []
+        self.header_lines: list[QWidget] = []
         self.brought_forward: list[QWidget] = []
         self.status: list[str] = []
         self.errors: list[BaseException] = []
@@ -70,6 +71,10 @@ class ShellDouble:
     def add_header_widget(self, widget: QWidget) -> None:
         widget.setParent(self.widget)
         self.header_widgets.append(widget)
+
+    def add_header_line(self, widget: QWidget) -> None:
+        widget.setParent(self.widget)
+        self.header_lines.append(widget)
 
     def show_status(self, text: str, msecs: int = 0) -> None:
         self.status.append(text)

@@ -206,6 +206,27 @@ def test_header_widgets_start_at_the_left(qtbot) -> None:
     assert layout.itemAtPosition(0, 1).widget() is second
 
 
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_header_lines_sit_under_the_header_and_take_the_whole_width(qtbot) -> None:
+    # Who is here and the chat capture's state are lines: as header columns they
+    # squeezed the title and widened the window past 1280 pixels.
+    from PySide6.QtWidgets import QLabel
+
+    from ui.main_window import IncidentFrame
+
+    frame = IncidentFrame()
+    qtbot.addWidget(frame)
+    frame.add_header_widget(QLabel("incident"))
+    here, chat = QLabel("Here now: ana (IC, this window) · priya (terminal)"), QLabel("Chat")
+    frame.add_header_line(here)
+    frame.add_header_line(chat)
+    frame.resize(1280, 600)
+    frame.show()
+    qtbot.waitExposed(frame)
+    assert frame.header.geometry().bottom() < here.geometry().top() < chat.geometry().top()
+    assert here.width() > 1200 and chat.width() > 1200
+
+
 def shown_window(qtbot, db_path: Path, settings: Settings | None = None) -> MainWindow:
     """The real window, shown at 1200×760 (unless its settings remember another size)."""
     window = MainWindow(settings or Settings(author="ana"), str(db_path))

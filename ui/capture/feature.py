@@ -26,7 +26,7 @@ CLOSE_WAIT_MS = 16_000
 
 
 class CaptureStatus(QLabel):
-    """One line: "Chat: slack #inc-12-payments 10:05:03Z" or "… failing: <why>"."""
+    """One line: "Chat capture: slack #inc-12-payments read 10:05:03Z" or "… failing"."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,9 +47,9 @@ class CaptureStatus(QLabel):
                 parts.append(f"{result.where} failing")
                 details.append(f"{result.where}: {result.error} ({when})")
             else:
-                parts.append(f"{result.where} {when}")
+                parts.append(f"{result.where} read {when}")
                 details.append(f"{result.describe()} ({when})")
-        self.setText("Chat: " + ", ".join(parts))
+        self.setText("Chat capture: " + ", ".join(parts))
         # Plain text in the tooltip too (it would be read as HTML if it looked like it).
         from PySide6.QtGui import Qt as GuiQt
 
@@ -63,7 +63,7 @@ class CaptureFeature(QObject):
         super().__init__(context)
         self.context = context
         self.status = CaptureStatus()
-        shell.add_header_widget(self.status)
+        shell.add_header_line(self.status)
         # The latest pass per (incident id, target name), for the open incident's line.
         self._latest: dict[tuple[int, str], PassResult] = {}
         self.runner = CaptureRunner(parent=self)

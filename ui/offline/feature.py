@@ -45,7 +45,7 @@ class ServerWatch(QObject):
         self.banner.setObjectName("serverLostBanner")
         self.banner.setStyleSheet(_BANNER_STYLE)
         self.banner.hide()
-        shell.add_header_widget(self.banner)
+        shell.add_header_line(self.banner)
         self._timer = QTimer(self)
         self._timer.setInterval(PROBE_INTERVAL_MS)
         self._timer.timeout.connect(self.probe)

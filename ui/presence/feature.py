@@ -79,7 +79,7 @@ class PresenceFeature(QObject):
 
         if self.strip is None:
             self.strip = PresenceStrip()
-            self.shell.add_header_widget(self.strip)
+            self.shell.add_header_line(self.strip)
         return self.strip
 
     # -- each refresh: beat, then read who is here -------------------------------------------

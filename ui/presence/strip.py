@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 if TYPE_CHECKING:
     from commander.views.presence import SeatView
 
-_STYLE = "QLabel#presence { font-size: 13px; padding: 2px 6px; color: #37474f; }"
+_STYLE = "QLabel#presence { font-size: 13px; padding: 2px 0px; color: #37474f; }"
 
 
 class PresenceStrip(QLabel):

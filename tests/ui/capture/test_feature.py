@@ -70,8 +70,8 @@ def test_every_open_incident_is_captured_off_the_ui_thread_and_announced(
     kinds = {e.kind for changes in announced for e in changes.entries}
     assert kinds == {EntryKind.CHAT}
     qtbot.waitUntil(feature.status.isVisibleTo(rig.shell.widget).__bool__, timeout=5_000)
-    assert feature.status.text().startswith("Chat: slack #inc-1-checkout-errors ")
-    assert feature.status in rig.shell.header_widgets
+    assert feature.status.text().startswith("Chat capture: slack #inc-1-checkout-errors read ")
+    assert feature.status in rig.shell.header_lines
     rig.shell.widget.close()  # the window closes: its closing steps run
     assert not feature.runner.running() and not feature.runner._timer.isActive()
 
@@ -88,7 +88,7 @@ def test_a_failing_channel_shows_in_the_status_line_as_text_and_nothing_is_writt
     rig.open_incident(ref)
 
     qtbot.waitUntil(lambda: "failing" in feature.status.text(), timeout=10_000)
-    assert feature.status.text() == "Chat: slack (ops-chat) failing"  # no channel found
+    assert feature.status.text() == "Chat capture: slack (ops-chat) failing"  # no channel found
     tooltip = feature.status.toolTip()
     assert "&lt;b&gt;rate limited&lt;/b&gt;" in tooltip and SECRET not in tooltip
     assert _chat_entries(rig, ref) == []
@@ -103,6 +103,6 @@ def test_another_incident_opened_shows_its_own_status(
     chat.channel_for(with_channel, "Checkout errors")
     feature = _install(rig)
     rig.open_incident(with_channel)
-    qtbot.waitUntil(lambda: feature.status.text().startswith("Chat: "), timeout=10_000)
+    qtbot.waitUntil(lambda: feature.status.text().startswith("Chat capture: "), timeout=10_000)
     rig.open_incident(without)
     assert feature.status.text() == "" and not feature.status.isVisibleTo(rig.shell.widget)

@@ -80,7 +80,7 @@ def test_two_windows_on_one_store_see_each_other_and_the_one_closing_leaves(
     started = time.monotonic()
     rig.open_incident(ref)
     second.open_incident(ref)
-    assert rig.shell.header_widgets == [ana.strip]
+    assert rig.shell.header_lines == [ana.strip]
 
     qtbot.waitUntil(
         lambda: _text(ana) == "Here now: ana (IC, this window) · bo (window)", timeout=10_000
