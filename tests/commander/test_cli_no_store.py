@@ -73,6 +73,8 @@ NEEDS_A_STORE: dict[str, list[str]] = {
     "alert-declare": ["alert-declare", "1"],
     "alert-dismiss": ["alert-dismiss", "1"],
     "who": ["who", "INC-1"],
+    "tail": ["tail", "INC-1"],
+    "capture": ["capture", "INC-1"],
 }
 # Team mode's set-up opens no store at all, so it can make none.
 OPENS_NO_STORE = {"connection save", "connection show", "connection forget", "team-sql"}
