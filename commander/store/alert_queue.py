@@ -17,16 +17,12 @@ under a lock: each statement takes well under a millisecond.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from commander.errors import StoreError
+from commander.store.local_file import LocalFile
 
-_SCHEMA_VERSION = 1
 _CREATE = """
 CREATE TABLE IF NOT EXISTS queued_notifications (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -36,7 +32,6 @@ CREATE TABLE IF NOT EXISTS queued_notifications (
     failed TEXT
 )
 """
-_BUSY_TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,37 +45,11 @@ class QueuedNotification:
 class AlertQueue:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._connection = sqlite3.connect(
-                path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the alert queue {path}: {exc}") from None
-        try:
-            self._prepare()
-        except (sqlite3.Error, StoreError) as exc:
-            self._connection.close()
-            if isinstance(exc, StoreError):
-                raise
-            raise StoreError(f"cannot use the alert queue {path}: {exc}") from None
-
-    def _prepare(self) -> None:
-        connection = self._connection
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, _SCHEMA_VERSION):
-            raise StoreError(
-                f"the alert queue {self.path} was written by a newer Incident Commander"
-            )
-        connection.execute(_CREATE)
-        connection.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+        self._file = LocalFile(path, "the alert queue", _CREATE, synchronous="NORMAL")
 
     def put(self, source: str, body: str, received_at: datetime) -> int:
         """Store one notification; its queue id once it is on disk."""
-        [(item_id,)] = self._run(
+        [(item_id,)] = self._file.run(
             "INSERT INTO queued_notifications (source, body, received_at) VALUES (?, ?, ?) "
             "RETURNING id",
             (source, body, received_at.isoformat()),
@@ -89,7 +58,7 @@ class AlertQueue:
 
     def waiting(self, limit: int = 50) -> list[QueuedNotification]:
         """The oldest notifications not taken in yet (failed ones stay aside)."""
-        rows = self._run(
+        rows = self._file.run(
             "SELECT id, source, body, received_at FROM queued_notifications "
             "WHERE failed IS NULL ORDER BY id LIMIT ?",
             (limit,),
@@ -100,27 +69,18 @@ class AlertQueue:
         ]
 
     def remove(self, item_id: int) -> None:
-        self._run("DELETE FROM queued_notifications WHERE id = ?", (item_id,))
+        self._file.run("DELETE FROM queued_notifications WHERE id = ?", (item_id,))
 
     def set_aside(self, item_id: int, error: str) -> None:
         """Keep a notification the inbox could not take in (a bug), out of the way."""
-        self._run("UPDATE queued_notifications SET failed = ? WHERE id = ?", (error, item_id))
+        self._file.run("UPDATE queued_notifications SET failed = ? WHERE id = ?", (error, item_id))
 
     def counts(self) -> tuple[int, int]:
         """How many notifications wait, and how many were set aside."""
-        [(waiting, failed)] = self._run(
+        [(waiting, failed)] = self._file.run(
             "SELECT count(*) - count(failed), count(failed) FROM queued_notifications"
         )
         return int(waiting), int(failed)
 
     def close(self) -> None:
-        with self._lock:
-            self._connection.close()
-
-    def _run(self, sql: str, parameters: tuple[object, ...] = ()) -> list[Any]:
-        """One statement in its own transaction (autocommit), its rows read under the lock."""
-        with self._lock:
-            try:
-                return self._connection.execute(sql, parameters).fetchall()
-            except sqlite3.Error as exc:
-                raise StoreError(f"alert queue {self.path}: {exc}") from None
+        self._file.close()

@@ -13,8 +13,6 @@ a lock, each statement autocommitted in well under a millisecond.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,12 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from commander.domain import EntryKind
 from commander.domain.kinds import entry_kind
-from commander.errors import StoreError
+from commander.store.local_file import LocalFile
 
 if TYPE_CHECKING:
     from commander.store.engine import Store
 
-_SCHEMA_VERSION = 1
 _CREATE = """
 CREATE TABLE IF NOT EXISTS journaled_entries (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -48,7 +45,6 @@ _COLUMNS = (
     "id, incident_id, incident_ref, text, kind, pinned, author, occurred_at, typed_at, "
     "idempotency_key"
 )
-_BUSY_TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,34 +71,8 @@ def journal_key(store: Store) -> str:
 class EntryJournal:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._connection = sqlite3.connect(
-                path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the entry journal {path}: {exc}") from None
-        try:
-            self._prepare()
-        except (sqlite3.Error, StoreError) as exc:
-            self._connection.close()
-            if isinstance(exc, StoreError):
-                raise
-            raise StoreError(f"cannot use the entry journal {path}: {exc}") from None
-
-    def _prepare(self) -> None:
-        connection = self._connection
-        connection.execute("PRAGMA journal_mode = WAL")
         # FULL: an entry the window said it kept must survive a power cut too.
-        connection.execute("PRAGMA synchronous = FULL")
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, _SCHEMA_VERSION):
-            raise StoreError(
-                f"the entry journal {self.path} was written by a newer Incident Commander"
-            )
-        connection.execute(_CREATE)
-        connection.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+        self._file = LocalFile(path, "the entry journal", _CREATE, synchronous="FULL")
 
     def put(
         self,
@@ -119,7 +89,7 @@ class EntryJournal:
         idempotency_key: str,
     ) -> JournaledEntry:
         """Keep one entry for ``store``; returned once it is on disk."""
-        [(row_id,)] = self._run(
+        [(row_id,)] = self._file.run(
             "INSERT INTO journaled_entries (store, incident_id, incident_ref, text, kind, "
             "pinned, author, occurred_at, typed_at, idempotency_key) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -156,7 +126,7 @@ class EntryJournal:
         if incident_id is not None:
             where += " AND incident_id = ?"
             parameters += (incident_id,)
-        rows = self._run(
+        rows = self._file.run(
             f"SELECT {_COLUMNS} FROM journaled_entries WHERE {where} "  # noqa: S608 - constants
             "ORDER BY typed_at, id",
             parameters,
@@ -164,29 +134,21 @@ class EntryJournal:
         return [_entry(row) for row in rows]
 
     def count(self, store: str) -> int:
-        [(waiting,)] = self._run(
+        [(waiting,)] = self._file.run(
             "SELECT count(*) FROM journaled_entries WHERE store = ? AND failed IS NULL", (store,)
         )
         return int(waiting)
 
     def remove(self, entry_id: int) -> None:
         """The server holds it now."""
-        self._run("DELETE FROM journaled_entries WHERE id = ?", (entry_id,))
+        self._file.run("DELETE FROM journaled_entries WHERE id = ?", (entry_id,))
 
     def set_aside(self, entry_id: int, error: str) -> None:
         """The server refused it for good (its incident is gone): kept, out of the way."""
-        self._run("UPDATE journaled_entries SET failed = ? WHERE id = ?", (error, entry_id))
+        self._file.run("UPDATE journaled_entries SET failed = ? WHERE id = ?", (error, entry_id))
 
     def close(self) -> None:
-        with self._lock:
-            self._connection.close()
-
-    def _run(self, sql: str, parameters: tuple[object, ...] = ()) -> list[Any]:
-        with self._lock:
-            try:
-                return self._connection.execute(sql, parameters).fetchall()
-            except sqlite3.Error as exc:
-                raise StoreError(f"entry journal {self.path}: {exc}") from None
+        self._file.close()
 
 
 def _entry(row: tuple[Any, ...]) -> JournaledEntry:
