@@ -33,3 +33,24 @@ def configure_logging(debug: bool = False) -> Path | None:
     handler.setFormatter(formatter)
     root.addHandler(handler)
     return log_path
+
+
+class RepeatedFailure:
+    """One log line when a job that runs again and again starts failing, one when it
+    works again, none between: while the database server is away every poller fails
+    at each tick, several times a second, and a line each time would bury the log."""
+
+    def __init__(self, logger: logging.Logger, what: str) -> None:
+        self._log = logger
+        self._what = what
+        self.failing = False
+
+    def failed(self, error: BaseException) -> None:
+        if not self.failing:
+            self._log.warning("%s failed (tried again until it works): %s", self._what, error)
+        self.failing = True
+
+    def worked(self) -> None:
+        if self.failing:
+            self._log.info("%s works again", self._what)
+        self.failing = False

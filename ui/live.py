@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from commander.logs import RepeatedFailure
+
 if TYPE_CHECKING:
     from commander.services.feed import ChangeFeed
     from commander.store.engine import Store
@@ -62,6 +64,7 @@ class LiveFeed(QObject):
         self.cursor = 0
         self._polling = False
         self._again = False  # woken while a read was under way: read once more after it
+        self._failures = RepeatedFailure(log, "live update")
         self._timer = QTimer(self, interval=POLL_INTERVAL_MS)
         self._timer.timeout.connect(self.poll)
         self._woken.connect(self.poll)
@@ -122,6 +125,7 @@ class LiveFeed(QObject):
 
     def _on_polled(self, result: tuple[list[Changes], int] | None) -> None:
         self._polling = False
+        self._failures.worked()
         if result is not None:
             batch, self.cursor = result
             self._context.announce_from_feed(batch)
@@ -129,7 +133,7 @@ class LiveFeed(QObject):
 
     def _on_failed(self, error: BaseException) -> None:
         self._polling = False
-        log.warning("live update failed: %s", error)  # tried again at the next tick or wake
+        self._failures.failed(error)  # tried again at the next tick or wake
         if not self._timer.isActive():  # pushed: no tick comes, so try again shortly
             self._again = False
             QTimer.singleShot(POLL_INTERVAL_MS, self.poll)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from commander.domain.changes import Aspect
 from commander.domain.when import format_clock
 from commander.errors import CommanderError
+from commander.logs import RepeatedFailure
 from commander.settings import save_settings
 from ui.alerts import store_calls
 from ui.alerts.receiver_runner import ReceiverRunner, ReceiverState
@@ -77,6 +78,7 @@ class AlertsFeature(QObject):
         self.attach_dialog: AttachGroupDialog | None = None
         self.dismiss_box: QMessageBox | None = None
         self.refused = ""  # the last request the receiver refused, as shown
+        self._failures = RepeatedFailure(log, "polling the alert inbox")
         self._known: set[int] | None = None  # group ids seen; None before the first read
         self._polling = False
         self._reading = False
@@ -154,12 +156,13 @@ class AlertsFeature(QObject):
 
     def _on_mark(self, mark: InboxMark) -> None:
         self._polling = False
+        self._failures.worked()
         if mark != self.mark:
             self.reload()
 
     def _on_poll_failed(self, error: BaseException) -> None:
         self._polling = False
-        log.warning("could not poll the alert inbox: %s", error)  # again at the next tick
+        self._failures.failed(error)  # again at the next tick
 
     def reload(self) -> None:
         """Read the waiting groups; one read at a time, a request meanwhile reads once more."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from commander.capture.pacing import CapturePacer
+from commander.logs import RepeatedFailure
 from ui.context import with_changes
 from ui.workers import Worker
 
@@ -73,6 +74,8 @@ class CaptureRunner(QObject):
         self.worker = Worker(on_error=self._on_error, max_threads=1, parent=self)
         # Touched by one round at a time, each on the worker: never by two threads at once.
         self._pacer = CapturePacer(interval)
+        # The store could not be read or written: logged once, the next tick tries again.
+        self._failures = RepeatedFailure(log, "chat capture round")
         self._store: Store | None = None
         self._running = False
         self._timer = QTimer(self, interval=tick_ms)
@@ -101,6 +104,7 @@ class CaptureRunner(QObject):
 
     def _on_round(self, outcome: tuple[list[PassResult], list[Changes]]) -> None:
         self._running = False
+        self._failures.worked()
         results, written = outcome
         if written:
             self.recorded.emit(written)
@@ -110,7 +114,7 @@ class CaptureRunner(QObject):
     def _on_failed(self, error: BaseException) -> None:
         # The store could not be read or written: the next tick tries again.
         self._running = False
-        log.warning("chat capture round failed (tried again at the next tick): %s", error)
+        self._failures.failed(error)
 
     def _on_error(self, error: BaseException) -> None:
         log.warning("chat capture job failed: %s", error)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from commander.logs import RepeatedFailure
 from ui.context import with_changes
 from ui.workers import Worker
 
@@ -69,6 +70,7 @@ class OutboxRunner(QObject):
         self._store: Store | None = None
         self._owner = ""  # named in start(): not worth loading before paint
         self._claiming = False
+        self._failures = RepeatedFailure(log, "outbox pass")
         self._again = False
         self._more_due = False
         self._in_flight = 0
@@ -113,6 +115,7 @@ class OutboxRunner(QObject):
 
     def _on_claimed(self, claimed: tuple[list[Claim], list[Changes]], free: int) -> None:
         self._claiming = False
+        self._failures.worked()
         claims, written = claimed
         if written:
             self.recorded.emit(written)
@@ -138,7 +141,7 @@ class OutboxRunner(QObject):
 
     def _on_claim_failed(self, error: BaseException) -> None:
         self._claiming = False
-        log.warning("outbox pass failed (tried again at the next tick): %s", error)
+        self._failures.failed(error)  # tried again at the next tick
 
     def _on_delivered(self, outcome: tuple[DeliveryView, list[Changes]]) -> None:
         delivery, written = outcome

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from commander.clock import now as clock_now
 from commander.domain.presence import HEARTBEAT_SECONDS
 from commander.errors import CommanderError
+from commander.logs import RepeatedFailure
 from ui.presence.store_calls import SeatKeeper
 from ui.workers import Worker
 
@@ -57,7 +58,7 @@ class PresenceFeature(QObject):
         self._busy = False
         self._again = False
         self._stopped = False
-        self._failing = False
+        self._failures = RepeatedFailure(log, "presence: refreshing who is here")
         self._timer = QTimer(self, interval=refresh_ms)
         self._timer.timeout.connect(self.refresh)
         context.store_opened.connect(self._on_store_opened)
@@ -105,9 +106,7 @@ class PresenceFeature(QObject):
         )
 
     def _on_read(self, shown: tuple[int, str] | None, seats: list[SeatView]) -> None:
-        if self._failing:
-            log.info("presence: refreshing again")
-            self._failing = False
+        self._failures.worked()
         self._done()
         incident = self.context.incident
         if shown is None or incident is None or incident.id != shown[0]:
@@ -120,9 +119,7 @@ class PresenceFeature(QObject):
     def _on_failed(self, error: BaseException) -> None:
         # Tried again at the next refresh; a dialog every few seconds would bury the scribe,
         # and a line every few seconds the log while the server is away: the first says so.
-        if not self._failing:
-            log.warning("presence: could not refresh who is here: %s", error)
-        self._failing = True
+        self._failures.failed(error)
         self._done()
 
     def _done(self) -> None:

@@ -185,7 +185,8 @@ class TimelineModel(QAbstractTableModel):
             if column == AUTHOR:
                 return entry.author
             if column == KIND:
-                mark = "⏳ waiting · " if waiting(entry) else ""
+                # Words, not an hourglass: the glyph is missing from common Linux fonts.
+                mark = "waiting · " if waiting(entry) else ""
                 return mark + ("★ " if entry.pinned else "") + entry.kind
             return _cell_text(entry, self._lines.get(entry.id, 1))
         if role == _FONT:

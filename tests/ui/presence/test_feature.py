@@ -173,7 +173,7 @@ def test_a_store_that_fails_is_logged_once_without_a_dialog_and_tried_again(
         qtbot.waitUntil(lambda: _text(feature) == "Here now: ana (this window)", timeout=10_000)
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert warnings == [
-        "presence: could not refresh who is here: "
+        "presence: refreshing who is here failed (tried again until it works): "
         "database db: server closed the connection unexpectedly"
     ]
     assert rig.shell.errors == []

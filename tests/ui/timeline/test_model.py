@@ -177,7 +177,7 @@ def test_journaled_entries_show_as_waiting_until_replaced() -> None:
     model.set_entries([entry(1, 0, "stored")])
     model.set_waiting([entry(-7, 5, "typed offline"), entry(-8, 6, "and this")])
     kinds = [model.index(r, KIND).data() for r in range(3)]
-    assert kinds == ["note", "⏳ waiting · note", "⏳ waiting · note"]
+    assert kinds == ["note", "waiting · note", "waiting · note"]
     assert model.index(1, TEXT).data(Qt.ItemDataRole.ToolTipRole) == model_module.WAITING_TIP
     assert model.index(1, TEXT).data(Qt.ItemDataRole.ForegroundRole) is not None
     model.set_waiting([entry(-8, 6, "and this")])  # the first was written
@@ -185,5 +185,5 @@ def test_journaled_entries_show_as_waiting_until_replaced() -> None:
     assert [(model.index(r, KIND).data(), model.index(r, TEXT).data()) for r in range(3)] == [
         ("note", "stored"),
         ("note", "typed offline"),
-        ("⏳ waiting · note", "and this"),
+        ("waiting · note", "and this"),
     ]
