@@ -29,6 +29,9 @@ def entry_document(entry: EntryView) -> dict[str, Any]:
         "kind": entry.kind,
         "text": entry.text,
         "pinned": entry.pinned,
+        # What `commander edit ENTRY_ID --expected-version N` takes: it moves on with
+        # every change of the entry, so an edit made meanwhile is not overwritten.
+        "version": entry.version,
     }
 
 

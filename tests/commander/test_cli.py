@@ -43,6 +43,7 @@ def test_declare_log_show_round_trip(db_path: Path) -> None:
         "kind",
         "text",
         "pinned",
+        "version",
     }
     assert timeline[0]["author"] == "bo"
     occurred = [datetime.fromisoformat(e["occurred_at"]) for e in timeline]

@@ -67,3 +67,19 @@ def test_usage_errors_exit_2(logged, args: list[str], capsys: pytest.CaptureFixt
     assert ended.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1].startswith("commander")  # what was wrong
     assert _texts(db) == ["db at 95% CPU"]
+
+
+def test_the_version_to_expect_is_read_from_show_json(
+    logged, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A script reads the entry, edits it against what it read, and learns of a change meanwhile.
+    import json
+
+    db, entry_id, _version = logged
+    assert main(["--db", str(db), "show", "INC-1", "--json"]) == 0
+    [entry] = [e for e in json.loads(capsys.readouterr().out)["timeline"] if e["id"] == entry_id]
+    edit = ["--db", str(db), "edit", str(entry_id), "--expected-version", str(entry["version"])]
+    assert main([*edit, "--text", "db at 99% CPU"]) == 0
+    capsys.readouterr()
+    assert main([*edit, "--text", "db at 42% CPU"]) == 1  # the version read is stale now
+    assert _texts(db) == ["db at 99% CPU"]
