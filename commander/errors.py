@@ -30,6 +30,10 @@ class NoStoreError(StoreError, NotFoundError):
         self.location = location
 
 
+class ReadOnlyStoreError(StoreError):
+    """The database refused a write: the role opening it may only read (an observer)."""
+
+
 class StoreUnreachableError(StoreError):
     """The database server cannot be reached (stopped, restarting, network gone).
 

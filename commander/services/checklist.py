@@ -26,7 +26,7 @@ from commander.domain.checklists import ChecklistTemplate, check_item_text
 from commander.domain.entry_facts import ChecklistAction
 from commander.domain.limits import refuse_nul
 from commander.domain.when import utc_now
-from commander.errors import InvalidInputError, NotFoundError
+from commander.errors import InvalidInputError, NotFoundError, ReadOnlyStoreError
 from commander.services.checklist_sync import log_item, needs_sync, rows_of, sync
 from commander.services.checklist_templates import load_template
 from commander.services.incidents import load_incident
@@ -152,8 +152,11 @@ def checklist(store: Store, ref: str, template: ChecklistTemplate | None = None)
     with store.read() as session:
         behind = needs_sync(session, load_incident(session, ref), template)
     if behind:
-        with store.write() as session:
-            sync(session, locked_incident(session, ref), template, utc_now())
+        try:
+            with store.write() as session:
+                sync(session, locked_incident(session, ref), template, utc_now())
+        except ReadOnlyStoreError:
+            pass  # an observer's role reads the items as a seat last filled them in
     with store.read() as session:
         incident = load_incident(session, ref)
         views = [ChecklistItemView.of(row) for row in rows_of(session, incident.id)]

@@ -24,7 +24,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from commander.errors import NoStoreError, StoreError, StoreUnreachableError
+from commander.errors import NoStoreError, ReadOnlyStoreError, StoreError, StoreUnreachableError
 from commander.store import raw_sql, schema
 from commander.store.announce import tracking
 from commander.store.disk_full import disk_full_message, is_disk_full
@@ -145,7 +145,7 @@ def _explained(store: Store) -> Iterator[None]:
             ) from exc
         if _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
             # An observer role (commander team-sql) writing: say what it is, once.
-            raise StoreError(
+            raise ReadOnlyStoreError(
                 f"the store {store.location} is read-only for role {_role(store.url)} "
                 f"({_hidden(reason, store.url)})"
             ) from None

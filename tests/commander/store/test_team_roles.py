@@ -199,6 +199,22 @@ def test_an_observer_reads_and_every_write_is_refused_in_one_line(
     assert b"Seat wrote this" in export_incident(observer, ref, "json", None)
 
 
+def test_an_observer_reads_a_checklist_without_filling_it_in(
+    team: TeamDatabase, observer: Store
+) -> None:
+    # Reading a checklist fills in what the template adds since (a write); an observer
+    # sees the items as a seat last filled them in, instead of a refusal.
+    writer = open_store(team.url(team.seat), create=False)
+    try:
+        ref = incidents.declare_incident(writer, "Filled", Severity.P2, author="ana").ref
+        seen_by_seat = checklist.checklist(writer, ref).items
+        fresh = incidents.declare_incident(writer, "Never opened", Severity.P2, author="ana").ref
+    finally:
+        writer.close()
+    assert checklist.checklist(observer, ref).items == seen_by_seat
+    assert checklist.checklist(observer, fresh).items == ()  # no seat filled it in yet
+
+
 def test_the_cli_says_read_only_in_one_line_with_exit_1(team: TeamDatabase) -> None:
     logged = run_cli("--db", team.url(team.observer), "declare", "Nope", "--severity", "P2")
     assert logged.returncode == 1
