@@ -14,6 +14,7 @@ from tests.support.contracts.fixtures import (  # noqa: F401
     mattermost_server,
     pagerduty_server,
     slack_api_server,
+    slack_capture_server,
     slack_webhook_server,
     smtp_server,
     statuspage_server,

@@ -1,1 +1,0 @@
-from tests.support.contracts.fixtures import slack_capture_server  # noqa: F401
