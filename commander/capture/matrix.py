@@ -65,6 +65,7 @@ from commander.connectors._http import classify, json_body, request
 from commander.connectors.base import Outcome
 from commander.connectors.matrix import DEFAULT_BASE_URL, body_retry_after, error_text
 from commander.connectors.slack import channel_name_for
+from commander.domain.refs import channel_name
 
 if TYPE_CHECKING:
     import requests
@@ -185,7 +186,6 @@ class MatrixSource:
         ):
             return ChannelRef(remembered_room, remembered_room)
         # Imported here: a reader sits below the services; this is their naming rule.
-        from commander.services.channels import channel_name
 
         name = channel_name_for(channel_name(incident_ref, incident_title))
         if not name:

@@ -58,6 +58,8 @@ from commander.capture.source import (
     ChatFile,
     ChatMessage,
 )
+from commander.connectors.slack import channel_name_for
+from commander.domain.refs import channel_name
 
 if TYPE_CHECKING:
     import requests
@@ -161,9 +163,6 @@ class MattermostSource:
 def incident_channel_name(incident_ref: str, incident_title: str) -> str:
     """The channel named for the incident, as a Mattermost URL name: Slack's rules
     (lowercase letters, digits, - and _), cut to Mattermost's 64 characters."""
-    from commander.connectors.slack import channel_name_for
-    from commander.services.channels import channel_name
-
     name = channel_name_for(channel_name(incident_ref, incident_title))
     return name[:CHANNEL_NAME_LIMIT].rstrip("-_")
 

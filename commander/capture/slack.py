@@ -62,6 +62,7 @@ from commander.connectors._http import classify, json_body, parse_retry_after, r
 from commander.connectors._wording import rate_limited
 from commander.connectors.base import Outcome
 from commander.connectors.slack import DEFAULT_BASE_URL, channel_name_for
+from commander.domain.refs import channel_name
 from commander.secrets import scrub
 
 if TYPE_CHECKING:
@@ -123,7 +124,6 @@ class SlackSource:
         """
         if remembered.get("channel") and remembered.get("channel_name"):
             return ChannelRef(remembered["channel"], remembered["channel_name"])
-        from commander.services.channels import channel_name  # the naming `channel` uses
 
         wanted = channel_name_for(channel_name(incident_ref, incident_title))
         if not wanted:

@@ -95,7 +95,7 @@ class ChatSource(Protocol):
 
         ``remembered`` is the connector state the outbox keeps for (incident,
         target), e.g. the channel ``commander channel`` created. Otherwise a channel
-        or room named for the incident (services.channels.channel_name) is looked up.
+        or room named for the incident (domain.refs.channel_name) is looked up.
         """
         ...
 

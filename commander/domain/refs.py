@@ -28,3 +28,10 @@ def parse_ref(ref: str) -> int:
     if len(digits) > len(str(LARGEST_NUMBER)) or int(digits) > LARGEST_NUMBER:
         raise NotFoundError(f"no incident {ref.strip().upper()}")
     return int(digits)
+
+
+def channel_name(ref: str, title: str) -> str:
+    """The chat channel named for an incident, before a provider's rules make it valid:
+    "INC-12" and "Payments 5xx" -> "INC-12 Payments 5xx" -> Slack's "inc-12-payments-5xx".
+    ``commander channel`` creates it; chat capture looks for it."""
+    return f"{ref} {title}"

@@ -23,6 +23,7 @@ from commander.connectors.base import Target
 from commander.domain import entry_facts
 from commander.domain.auto_checks import Happening
 from commander.domain.limits import AUTHOR, refuse_nul
+from commander.domain.refs import channel_name
 from commander.domain.when import utc_now
 from commander.errors import CommanderError, InvalidInputError, NotFoundError
 from commander.services.auto_checks import tick
@@ -47,11 +48,6 @@ class ChannelCreated:
     target: str
     # Whether this also checked the Triage item "Create the incident channel".
     checked_item: bool
-
-
-def channel_name(ref: str, title: str) -> str:
-    """ "INC-12" and "Payments 5xx" -> "inc-12-payments-5xx" (the connector makes it valid)."""
-    return f"{ref} {title}"
 
 
 def slack_targets(store: Store) -> list[str]:

@@ -24,7 +24,7 @@ from commander.capture.source import (
     ChatMessage,
 )
 from commander.capture.sources import override_source
-from commander.services.channels import channel_name
+from commander.domain.refs import channel_name
 
 if TYPE_CHECKING:
     import requests

@@ -20,7 +20,7 @@ from commander.capture.matrix_room import decode
 from commander.capture.source import CaptureError, CaptureSnapshot, ChannelRef
 from commander.connectors.base import Target
 from commander.connectors.slack import channel_name_for
-from commander.services.channels import channel_name
+from commander.domain.refs import channel_name
 from tests.support.contracts.matrix import MatrixServer
 from tests.support.matrix_chat import ChatUser
 from tests.support.synapse import Homeserver
