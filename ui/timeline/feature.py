@@ -223,19 +223,31 @@ class TimelineFeature(QObject):
             self.panel.show_logged(done.result)
         self.entry_logged.emit(done.result)
 
-    def correct_entry(self, entry_id: int, typed: str, parsed: LogEntry) -> None:
-        changes = {
+    def correct_entry(self, entry_id: int, version: int, typed: str, parsed: LogEntry) -> None:
+        """Up, retype, Enter: saved against the version Up recalled, so an edit another
+        seat made meanwhile is shown beside this one to choose from, never overwritten."""
+        changes: dict[str, object] = {
             "text": parsed.text,
             "kind": parsed.kind,
             "pinned": parsed.pinned,
             "occurred_at": parsed.occurred_at,
+            "expected_version": version,
         }
         author = self._context.author()
         self._context.write(
             lambda store: store_calls.edit(store, entry_id, author, changes),
             lambda entry: self._on_entry_changed(entry, typed),
-            self._on_entry_failed,
+            lambda error: self._on_correction_failed(error, entry_id, changes, typed),
         )
+
+    def _on_correction_failed(
+        self, error: BaseException, entry_id: int, changes: dict[str, object], typed: str
+    ) -> None:
+        if isinstance(error, EditConflictError):
+            self._on_edit_failed(error, entry_id, changes)  # both texts: the person chooses
+            self.panel.entry_committed(typed)  # chosen (and saved): the correction is done
+            return
+        self._on_entry_failed(error)
 
     def save_entry_edit(self, entry_id: int, changes: dict[str, object]) -> None:
         """Save what the edit dialog changed; the old version goes to the entry's revisions.

@@ -60,7 +60,8 @@ class TimelinePanel(QWidget):
     # (what was typed, the parsed QuickEntry)
     entry_submitted = Signal(str, object)
     # (entry id, what was typed, the parsed LogEntry)
-    edit_submitted = Signal(int, str, object)
+    # A correction: the entry id, the version recalled, what was typed, the parsed entry.
+    edit_submitted = Signal(int, int, str, object)
     delete_requested = Signal(int)
     restore_requested = Signal(int)
     history_requested = Signal(int)
@@ -135,7 +136,8 @@ class TimelinePanel(QWidget):
         find.triggered.connect(self.filter_bar.focus_search)
         self.addAction(find)
         self._last_logged: int | None = None  # what Up recalls
-        self._editing: int | None = None
+        # The entry Up recalled, and its version then: (id, version).
+        self._editing: tuple[int, int] | None = None
         self.hint = wrapping(named(QLabel(), "entryHint"))
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.hide()
@@ -465,9 +467,9 @@ class TimelinePanel(QWidget):
         self.entry_bar.setEnabled(False)
         self._hand_over(text, parsed, self._editing)
 
-    def _hand_over(self, text: str, parsed: QuickEntry, editing: int | None) -> None:
+    def _hand_over(self, text: str, parsed: QuickEntry, editing: tuple[int, int] | None) -> None:
         if editing is not None:
-            self.edit_submitted.emit(editing, text, parsed)
+            self.edit_submitted.emit(*editing, text, parsed)
         else:
             self.entry_submitted.emit(text, parsed)
 
@@ -566,7 +568,7 @@ class TimelinePanel(QWidget):
         if line is None:
             self.show_hint("the bar cannot retype that entry: select it and press F2 to edit it")
             return
-        self._editing = entry.id
+        self._editing = (entry.id, entry.version)
         self.entry_bar.setText(line)
         self.show_hint("Correcting your last entry: Enter saves (its history is kept), Esc cancels")
 

@@ -78,3 +78,39 @@ def test_the_person_sees_both_texts_and_chooses(
     assert len(seen) == 1  # saved against the new version: no second conflict
     assert _stored_text(db_path, shown.id) == stored
     assert cockpit.shell.errors == []
+
+
+def test_a_correction_with_up_after_another_seat_edited_shows_both_texts(
+    qtbot, cockpit: Cockpit, db_path: Path
+) -> None:
+    # Up recalls the entry as this window last saw it; another seat edits it meanwhile;
+    # Enter then must not overwrite that edit silently.
+    from PySide6.QtCore import Qt
+
+    cockpit.declare(qtbot, "Checkout errors")
+    bar = cockpit.panel.entry_bar
+    cockpit.timeline.focus_entry_bar()
+    qtbot.keyClicks(bar, "db at 95% CPU")
+    with qtbot.waitSignal(cockpit.timeline.entry_logged, timeout=10_000) as logged:
+        qtbot.keyClick(bar, Qt.Key.Key_Return)
+    entry = logged.args[0]
+    qtbot.keyClick(bar, Qt.Key.Key_Up)
+    assert bar.text() == "db at 95% CPU"
+    other = open_store(str(db_path), create=False)
+    try:
+        edit_entry(other, entry.id, "bo", text="db at 97% CPU", expected_version=entry.version)
+    finally:
+        other.close()
+
+    seen = _answer(cockpit, lambda dialog: dialog.mine_button)
+    bar.setText("db at 99% CPU")
+    qtbot.keyClick(bar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(seen) and cockpit.idle(), timeout=10_000)
+    qtbot.waitUntil(cockpit.idle, timeout=10_000)
+    assert (seen[0].theirs_box.toPlainText(), seen[0].conflict.yours) == (
+        "db at 97% CPU",
+        "db at 99% CPU",
+    )
+    assert _stored_text(db_path, entry.id) == "db at 99% CPU"
+    assert bar.text() == "" and bar.isEnabled()  # the correction is done, the bar free
+    assert cockpit.shell.errors == []
