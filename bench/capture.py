@@ -12,7 +12,10 @@ marked ones thread replies). SlackSource then makes, in this process:
 - a follow-up pass with nothing new: time and requests (Slack has no "changed since"
   for bots, so it costs what the first did: see commander/capture/slack.py);
 - a pass after someone marks the channel's oldest message: it must show up;
-- the peak memory (tracemalloc) of one pass.
+- the peak memory (tracemalloc) of one pass;
+- then the whole capture, reader and store: a pass of the capture service into a new
+  SQLite store (every captured message becomes an entry, in one transaction), and a
+  follow-up pass that finds nothing new and writes nothing but its cursor.
 
 Prints figures; exits 1 if a pass did not return exactly the captured messages.
 Loopback answers in well under a millisecond: against Slack each request takes a
@@ -24,7 +27,9 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections import Counter
@@ -34,6 +39,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# The store, settings and the target's token in a throwaway folder, never the user's
+# own: no keyring (the secrets file goes there too).
+HOME = Path(tempfile.mkdtemp(prefix="bench-capture-"))
+for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+    os.environ[variable] = str(HOME / variable.lower())
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import requests  # noqa: E402
 
@@ -53,7 +64,7 @@ def build(server: SlackCaptureServer, messages: int, captured: int, threads: int
         server.add_user(f"U{n:08d}", f"person{n}", display_name=f"Person {n}")
         for n in range(PEOPLE)
     ]
-    channel = server.add_channel("inc-42-checkout-down")
+    channel = server.add_channel("inc-1-checkout-down")
     top_level = messages - threads * REPLIES_PER_THREAD
     every = max(1, messages // captured)
     posted = 0
@@ -96,11 +107,11 @@ def serve(pipe: Connection, messages: int, captured: int, threads: int) -> None:
             server.stop()
             return
         if command == "mark-oldest":
-            messages = server.channels[channel]["messages"]
+            by_ts = server.channels[channel]["messages"]
             oldest = next(
                 ts
                 for ts in server.channels[channel]["order"]
-                if "reactions" not in messages[ts] and "pinned_to" not in messages[ts]
+                if "reactions" not in by_ts[ts] and "pinned_to" not in by_ts[ts]
             )
             server.react(channel, oldest, "pushpin", "U00000002")
             pipe.send("ok")
@@ -121,6 +132,38 @@ def timed_pass(
         )
         wall, used = time.perf_counter() - began, time.process_time() - cpu
         return snap, f"{wall:.2f} s (reader CPU {used:.2f} s)"
+
+
+def through_the_store(api_url: str, token: str, expected: int) -> int:
+    """Capture passes of the service into a new store; returns the failures seen."""
+    from commander.domain import Severity
+    from commander.services.chat_capture import capture_pairs, capture_pass
+    from commander.services.incidents import declare_incident
+    from commander.services.targets import save_target
+    from commander.store.engine import open_store
+
+    store = open_store(str(HOME / "bench.sqlite"), create=True)
+    failures = 0
+    try:
+        ref = declare_incident(
+            store, "Checkout down", Severity.P1, "bench", now=START - timedelta(hours=1)
+        ).ref
+        save_target(store, "ops-slack", "slack", base_url=api_url, secret=token)
+        for label, added in (("first", expected), ("follow-up, nothing new", 0)):
+            [pair] = capture_pairs(store, ref)
+            began = time.perf_counter()
+            result = capture_pass(store, pair)
+            took = time.perf_counter() - began
+            counts = result.counts
+            print(
+                f"capture service {label}: {took:.2f} s, added {counts.added},"
+                f" revised {counts.revised}, removed {counts.removed}"
+                + (f", error: {result.error}" if result.error else "")
+            )
+            failures += counts.added != added or result.error is not None
+    finally:
+        store.close()
+    return failures
 
 
 def describe(calls: dict[str, int]) -> str:
@@ -144,7 +187,7 @@ def main() -> int:
         f" {args.captured} pinned or marked; built in {time.perf_counter() - built:.1f} s"
     )
     target = Target(name="slack", kind="slack", base_url=api_url)
-    channel = ChannelRef(channel_id, "inc-42-checkout-down")
+    channel = ChannelRef(channel_id, "inc-1-checkout-down")
     source = SlackSource()
     failures = 0
     try:
@@ -185,6 +228,10 @@ def main() -> int:
         ours.send("calls")
         ours.recv()
         print(f"peak memory of one pass (tracemalloc): {peak / 1_048_576:.1f} MiB")
+
+        failures += through_the_store(api_url, token, args.captured + 1)
+        ours.send("calls")
+        ours.recv()
 
         busiest = max(
             first_calls.get("conversations.history", 0),
