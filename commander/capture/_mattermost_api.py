@@ -16,13 +16,12 @@ from commander.connectors._http import (
     classify,
     insecure_reason,
     json_body,
-    parse_retry_after,
     request,
     short,
-    text_of,
 )
 from commander.connectors._wording import host_of
 from commander.connectors.base import Outcome
+from commander.connectors.mattermost import error_text, retry_after
 from commander.secrets import scrub
 
 if TYPE_CHECKING:
@@ -96,8 +95,8 @@ class MattermostApi:
             answer,
             provider=PROVIDER,
             secrets=[self.token],
-            error_text=_error_text,
-            body_retry_after=_retry_after,
+            error_text=error_text,
+            body_retry_after=retry_after,
         )
         if problem is not None:
             error = self._explained(problem.error or "", answer.status_code)
@@ -114,22 +113,6 @@ class MattermostApi:
         hint = _HINTS.get(status)
         text = f"{error.rstrip('.')}; {hint.format(target=self.target_name)}" if hint else error
         return short(scrub(text, [self.token]))
-
-
-def _error_text(response: requests.Response) -> str:
-    data = json_body(response)
-    if isinstance(data, dict) and data.get("message"):
-        detail = f" ({data['detailed_error']})" if data.get("detailed_error") else ""
-        return f"{data['message']}{detail}"
-    return text_of(response)
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    """Mattermost's rate limiter answers X-Ratelimit-Reset (seconds until the window
-    resets); a proxy in front may answer Retry-After."""
-    return parse_retry_after(response.headers.get("Retry-After")) or parse_retry_after(
-        response.headers.get("X-Ratelimit-Reset")
-    )
 
 
 def _server_time(response: requests.Response) -> int | None:

@@ -35,7 +35,8 @@ def _text(message: Message) -> str:
     return _GROUP_MENTION.sub(r"`@\1`", neutral_markdown(text))
 
 
-def _error_text(response: requests.Response) -> str:
+def error_text(response: requests.Response) -> str:
+    """Mattermost's own words for an error: its message and detailed_error."""
     data = json_body(response)
     if isinstance(data, dict) and data.get("message"):
         detail = f" ({data['detailed_error']})" if data.get("detailed_error") else ""
@@ -43,7 +44,9 @@ def _error_text(response: requests.Response) -> str:
     return text_of(response)
 
 
-def _retry_after(response: requests.Response) -> float | None:
+def retry_after(response: requests.Response) -> float | None:
+    """Mattermost's rate limiter answers X-Ratelimit-Reset (seconds until the window
+    resets); a proxy in front may answer Retry-After."""
     return parse_retry_after(response.headers.get("Retry-After")) or parse_retry_after(
         response.headers.get("X-Ratelimit-Reset")
     )
@@ -85,7 +88,7 @@ class MattermostConnector:
             answer,
             provider="Mattermost",
             secrets=[secret],
-            error_text=_error_text,
-            body_retry_after=_retry_after,
+            error_text=error_text,
+            body_retry_after=retry_after,
         )
         return problem or Outcome("sent", state=dict(delivery.state))
