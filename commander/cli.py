@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -190,6 +191,7 @@ def run(args: argparse.Namespace) -> int:
         log.info("%s failed: %s", args.command, exc)
         _fail(str(exc), args.debug)
     except BrokenPipeError:
+        _drop_stdout()
         return 1
     except Exception as exc:
         if caused_by_interrupt(exc):
@@ -197,6 +199,18 @@ def run(args: argparse.Namespace) -> int:
         log.exception("unexpected error in %s", args.command)
         _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", args.debug)
     return 1
+
+
+def _drop_stdout() -> None:
+    """The reader went away (``| head``): what is still buffered can never be written,
+    and Python's own flush at exit would print "Exception ignored … Broken pipe" and
+    exit 120. Point stdout at the null device instead (the Python docs' way)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # no file descriptor behind stdout (a test's capture)
+        pass
 
 
 def _fail(message: str, debug: bool) -> None:
