@@ -53,6 +53,9 @@ def child_env(changes: Mapping[str, str | None] | None = None) -> dict[str, str]
     code under test, and the faketime run of scripts/test-future needs its entry.
     """
     result = dict(os.environ)
+    # As from a person's shell: a developer's PYTHONUNBUFFERED would hide what a buffered
+    # stdout does (a reader going away left output that Python's exit flush choked on).
+    result.pop("PYTHONUNBUFFERED", None)
     result["PYTHONPATH"] = os.pathsep.join(
         part for part in (str(ROOT), os.environ.get("PYTHONPATH")) if part
     )
